@@ -1,0 +1,110 @@
+"""What each trigger records on the aggregate besides the stage: the facts guards read.
+
+Kept apart from the table so the table stays pure data, and kept small: each effect
+copies a few named fields from the payload into the contact (never the whole payload,
+which already lives in the event row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from workflow.clocks import ClockResult
+from workflow.contact import Contact, _plain
+
+Effect = Callable[[Contact, Mapping[str, Any], str, datetime], None]
+
+DECISION_FIELDS = ("level", "outcome", "recommended_level", "catalogue_id", "catalogue_version",
+                   "is_override", "override_reason", "rationale", "indicators")
+MASH_CLOCKS = ("mash_red", "mash_amber", "mash_green")
+
+
+def _subset(payload: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: _plain(payload[k]) for k in keys if k in payload}
+
+
+def _rate(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    """Re-rating replaces the MASH clock; the new one still runs from the original receipt."""
+    for clock in [k for k in c.open_clocks if k.rule in MASH_CLOCKS]:
+        c.stop_clock(clock, now, "rag_changed", ClockResult.SUPERSEDED)
+    c.rag = str(p["rag"])
+
+
+def _decide(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    decision = _subset(p, DECISION_FIELDS) | {"decided_by": actor, "decided_at": now.isoformat()}
+    if p.get("is_override"):
+        c.pending_decision = decision
+    else:
+        c.facts["decision"] = decision
+
+
+def _sign_off(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    pending = c.pending_decision or {}
+    c.facts["decision"] = pending | {"signed_off_by": actor, "signed_off_at": now.isoformat()}
+    c.pending_decision = None
+
+
+def _return_decision(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    c.pending_decision = None
+
+
+def _strategy_discussion(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    held = _plain(p.get("held_at", now))
+    c.facts["strategy_discussions"] = int(c.facts.get("strategy_discussions", 0)) + 1
+    c.facts.setdefault("first_strategy_discussion_at", held)
+    c.facts["last_strategy_discussion_at"] = held
+
+
+def _start_s47(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    c.facts["s47_open"] = True
+    c.facts["s47_count"] = int(c.facts.get("s47_count", 0)) + 1
+
+
+def _end_s47(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    c.facts["s47_open"] = False
+
+
+def _complete_assessment(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    """CIN census: RC8 closes after assessment with NFA, RC9 after assessment to early help."""
+    outcome = p.get("assessment_outcome")
+    c.facts["assessment_outcome"] = outcome
+    c.facts["assessment_authorised_by"] = actor
+    closure = {"no_further_action": "RC8", "early_help": "RC9"}.get(str(outcome))
+    if closure:
+        c.facts["closure_reason"] = closure
+
+
+def _close_case(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    c.facts["closure_reason"] = p["closure_reason"]
+
+
+def _allocate(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    c.team = p.get("team") or c.team
+    c.worker = p.get("worker") or c.worker
+
+
+def _pass_to_allocated(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    c.facts["open_case"] = p.get("open_case_reference") or c.facts.get("open_case")
+
+
+def _step_up(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    c.facts["stepped_up"] = True
+
+
+EFFECTS: dict[str, Effect] = {
+    "rate": _rate,
+    "decide": _decide,
+    "sign_off": _sign_off,
+    "return_decision": _return_decision,
+    "hold_strategy_discussion": _strategy_discussion,
+    "start_section_47": _start_s47,
+    "hold_icpc": _end_s47,
+    "icpc_not_required": _end_s47,
+    "complete_assessment": _complete_assessment,
+    "close_case": _close_case,
+    "allocate": _allocate,
+    "pass_to_allocated_worker": _pass_to_allocated,
+    "step_up": _step_up,
+}

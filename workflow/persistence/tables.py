@@ -1,0 +1,155 @@
+"""The schema: the only place table shapes are written down (Alembic reads it).
+
+Indexes follow the read side: the work queue selects on stage, team and worker; the
+dashboard and the breach sweep select open clocks by rule and due instant; the returns
+select contacts by received and referral dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from workflow.persistence.types import JSONDoc, UTCDateTime
+
+
+class Base(DeclarativeBase):
+    """Declarative base; ``Base.metadata`` is Alembic's target."""
+
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONDoc}
+
+
+class TeamRow(Base):
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+
+class ChildRow(Base):
+    """A child known to the front door (synthetic in every demo and test)."""
+
+    __tablename__ = "child"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str] = mapped_column(String(1), default="0")
+    ethnicity: Mapped[str] = mapped_column(String(4), default="NOBT")
+    nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
+    upn: Mapped[str | None] = mapped_column(String(13))
+    disability: Mapped[bool | None]
+    created_at: Mapped[datetime]
+    __table_args__ = (Index("ix_child_name_dob", "last_name", "date_of_birth"),)
+
+
+class ContactRow(Base):
+    """A contact; ``version`` is the optimistic lock, ``stage`` is written only by the engine."""
+
+    __tablename__ = "contact"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), index=True)
+    intake: Mapped[str | None] = mapped_column(String(24), index=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    source: Mapped[str] = mapped_column(String(4))
+    channel: Mapped[str] = mapped_column(String(20), default="phone")
+    referrer: Mapped[str] = mapped_column(String(160), default="")
+    concerns: Mapped[str] = mapped_column(Text, default="")
+    consent: Mapped[str] = mapped_column(String(40), default="not_recorded")
+    stage: Mapped[str] = mapped_column(String(40), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    event_seq: Mapped[int] = mapped_column(Integer, default=0)
+    rag: Mapped[str | None] = mapped_column(String(5))
+    team: Mapped[str | None] = mapped_column(String(40), index=True)
+    worker: Mapped[str | None] = mapped_column(String(80), index=True)
+    pending_decision: Mapped[dict[str, Any] | None]
+    facts: Mapped[dict[str, Any]]
+    referral_at: Mapped[datetime | None] = mapped_column(index=True)
+    linked_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+
+
+class EventRow(Base):
+    """Append-only history. (contact, seq) is unique, so a lost race cannot write twice."""
+
+    __tablename__ = "contact_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"))
+    seq: Mapped[int]
+    trigger: Mapped[str] = mapped_column(String(40))
+    from_stage: Mapped[str | None] = mapped_column(String(40))
+    to_stage: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict[str, Any]]
+    __table_args__ = (UniqueConstraint("contact_id", "seq", name="uq_event_contact_seq"),)
+
+
+class ClockRow(Base):
+    """A timescale on a contact; open while ``stopped_at`` is null."""
+
+    __tablename__ = "clock"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    rule_version: Mapped[str] = mapped_column(String(60))
+    started_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    stopped_at: Mapped[datetime | None]
+    stop_event: Mapped[str | None] = mapped_column(String(60))
+    result: Mapped[str | None] = mapped_column(String(12))
+    __table_args__ = (
+        Index("ix_clock_open_due", "rule", "stopped_at", "due_at"),
+        Index("ix_clock_due", "due_at"),
+    )
+
+
+class UserRow(Base):
+    """A person who signs in; a partner practitioner is bound to one agency."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    team: Mapped[str | None] = mapped_column(String(40))
+    agency: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class SessionRow(Base):
+    """A server-side sign-in session: logout or an administrator revokes it here."""
+
+    __tablename__ = "user_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class LoginAttemptRow(Base):
+    """Failed sign-ins, counted per username to throttle guessing."""
+
+    __tablename__ = "login_attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    at: Mapped[datetime]
+
+
+class AccessLogRow(Base):
+    """Who viewed which child's record, when, through which route (DOMAIN.md §6)."""
+
+    __tablename__ = "access_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    child_id: Mapped[int | None] = mapped_column(index=True)
+    contact_id: Mapped[int | None]
+    route: Mapped[str] = mapped_column(String(120))
+    outcome: Mapped[str] = mapped_column(String(20), default="viewed")

@@ -1,0 +1,40 @@
+"""Roles of the people in DOMAIN.md §1; permissions are granted per transition in the spec.
+
+Deny by default (viewflow.fsm habit): a role that a transition row does not name may not
+fire it, and a route that does not name a role may not be used by it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Who is acting. A partner practitioner is always bound to one agency."""
+
+    FRONT_DOOR_WORKER = "front_door_worker"
+    MASH_CHAIR = "mash_chair"
+    TEAM_MANAGER = "team_manager"
+    SOCIAL_WORKER = "social_worker"
+    PARTNER = "partner"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        """Human name shown in the UI and the timeline."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    Role.FRONT_DOOR_WORKER: "Front door worker",
+    Role.MASH_CHAIR: "MASH chair",
+    Role.TEAM_MANAGER: "Team manager",
+    Role.SOCIAL_WORKER: "Assessment social worker",
+    Role.PARTNER: "Partner agency practitioner",
+    Role.ADMINISTRATOR: "Administrator",
+}
+
+#: Shorthands used by the transition table.
+FRONT_DOOR = frozenset({Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER})
+CASEWORK = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_CHAIR})
+MANAGERS = frozenset({Role.TEAM_MANAGER})

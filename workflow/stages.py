@@ -1,0 +1,85 @@
+"""The stages of a contact's journey (DOMAIN.md §2), each with its timescale decision.
+
+Every stage says which clocks may be running while a contact sits in it, or why none
+apply. A clock still running when its contact enters a stage that does not list it is
+stopped as "not met" (never silently dropped), so the stage lists are the single truth of
+which clocks can be open where. ``validate_spec`` refuses a stage that says neither, so
+adding a stage forces "which statutory clock covers this?" to be answered in review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """Where a contact is. Stored as text; only the engine may change it."""
+
+    RECEIVED = "received"
+    SCREENING = "screening"
+    INFORMATION_GATHERING = "information_gathering"
+    THRESHOLD_DECISION = "threshold_decision"
+    AWAITING_SIGNOFF = "awaiting_signoff"
+    STRATEGY_DISCUSSION = "strategy_discussion"
+    SECTION_47 = "section_47"
+    ASSESSMENT = "assessment"
+    CP_PLAN = "cp_plan"
+    CIN_PLAN = "cin_plan"
+    EARLY_HELP = "early_help"
+    PASSED_TO_ALLOCATED_WORKER = "passed_to_allocated_worker"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """A stage's title, whether the journey ends there, and its timescale decision."""
+
+    stage: Stage
+    title: str
+    final: bool = False
+    timed_by: tuple[str, ...] = ()
+    untimed_reason: str = ""
+
+
+_DECISION = ("contact_decision",)
+_AFTER_DECISION = ("referrer_feedback",)
+_MASH = ("mash_red", "mash_amber", "mash_green")
+_ASSESSMENT = ("assessment", "assessment_dfe")
+
+STAGES: dict[Stage, StageSpec] = {
+    s.stage: s
+    for s in (
+        StageSpec(Stage.RECEIVED, "Received", timed_by=_DECISION),
+        StageSpec(Stage.SCREENING, "Screening", timed_by=_DECISION + _MASH),
+        StageSpec(Stage.INFORMATION_GATHERING, "MASH information gathering",
+                  timed_by=_DECISION + _MASH),
+        StageSpec(Stage.THRESHOLD_DECISION, "Threshold decision", timed_by=_DECISION),
+        StageSpec(Stage.AWAITING_SIGNOFF, "Awaiting manager sign-off", timed_by=_DECISION),
+        StageSpec(Stage.STRATEGY_DISCUSSION, "Strategy discussion",
+                  timed_by=("strategy_discussion",) + _ASSESSMENT + _AFTER_DECISION),
+        StageSpec(Stage.SECTION_47, "Section 47 enquiry",
+                  timed_by=("icpc", "child_seen_s47", "child_seen_s17")
+                  + _ASSESSMENT + _AFTER_DECISION),
+        StageSpec(Stage.ASSESSMENT, "Assessment",
+                  timed_by=("child_seen_s17", "child_seen_s47") + _ASSESSMENT
+                  + _AFTER_DECISION),
+        StageSpec(Stage.CP_PLAN, "Child protection plan",
+                  timed_by=("core_group", "first_review_conference", "review_conference",
+                            "child_seen_s47", "child_seen_s17") + _ASSESSMENT
+                  + _AFTER_DECISION),
+        StageSpec(Stage.CIN_PLAN, "Child in need plan", timed_by=_AFTER_DECISION),
+        StageSpec(Stage.EARLY_HELP, "Early help (stepped down)", timed_by=_AFTER_DECISION),
+        StageSpec(Stage.PASSED_TO_ALLOCATED_WORKER, "Passed to allocated worker",
+                  final=True, timed_by=_AFTER_DECISION),
+        StageSpec(Stage.CLOSED, "Closed", final=True, timed_by=_AFTER_DECISION),
+    )
+}
+
+
+def stage_title(stage: str) -> str:
+    """Title for display; unknown text is shown as it is rather than hidden."""
+    try:
+        return STAGES[Stage(stage)].title
+    except ValueError:
+        return stage
