@@ -1,0 +1,17 @@
+// Front Door's only script: starts GOV.UK Frontend and MOJ Frontend components.
+//
+// Served as an ES module file (never inline), so it runs under a Content
+// Security Policy without 'unsafe-inline'. layout.html loads it with the
+// request's nonce; the two imports below are fetched with the same nonce.
+// web/assets/build.mjs copies both libraries into js/ beside this file.
+//
+// Each library looks for elements with its data-module attributes (for
+// example data-module="govuk-error-summary" or "moj-sortable-table") and
+// only starts when the page's inline snippet has added the
+// govuk-frontend-supported class to <body>.
+
+import { initAll as initGovukFrontend } from './js/govuk-frontend.min.js'
+import { initAll as initMojFrontend } from './js/moj-frontend.min.js'
+
+initGovukFrontend()
+initMojFrontend()
