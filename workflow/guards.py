@@ -62,10 +62,12 @@ def _dated(field: str, what: str) -> Guard:
         when = _moment(ctx, field)
         if when is None:
             return field, f"give the date {what}"
-        when_date = when.date() if isinstance(when, datetime) else when
+        # Compare dates in one timezone (now's): 00:15 in London can still be "yesterday" in UTC.
+        zone = ctx.now.tzinfo
+        when_date = when.astimezone(zone).date() if isinstance(when, datetime) else when
         if when_date > ctx.now.date():
             return field, f"the date {what} cannot be in the future"
-        start = ctx.contact.received_at.date()
+        start = ctx.contact.received_at.astimezone(zone).date()
         if when_date < start:
             return field, f"the date {what} cannot be before the contact was received ({start})"
         return None

@@ -98,6 +98,7 @@ class Engine:
              payload: Mapping[str, Any], now: datetime) -> Event:
         """Fire a trigger: refuse with a specific error, or record event, clocks and facts."""
         require_aware(now, "now")
+        _require_aware_payload(payload)
         ctx = GuardContext(contact, payload, actor, role, now)
         row = self.choose_row(ctx, trigger)
         self._run_machine(contact.stage, trigger, ctx)
@@ -144,7 +145,7 @@ class Engine:
         stopping = {r.name for r in self.book.stopped_by(name, on)}
         for clock in [c for c in contact.open_clocks if c.rule in stopping]:
             contact.stop_clock(clock, at, name)
-        self._start_clocks(contact, name, _anchor(contact, name, ctx, at))
+        self._start_clocks(contact, name, _anchor(contact, name, ctx, at, self.calendar))
 
     def _start_clocks(self, contact: Contact, event: str, started: datetime) -> None:
         on = self.calendar.local_date(started)
@@ -155,6 +156,13 @@ class Engine:
     def _stop_out_of_scope(self, contact: Contact, now: datetime) -> None:
         for clock in contact.clocks_out_of_scope():
             contact.stop_clock(clock, now, f"left_for_{contact.stage.value}", ClockResult.NOT_MET)
+
+
+def _require_aware_payload(payload: Mapping[str, Any]) -> None:
+    """Refuse a naive date-time anywhere in the payload before anything is recorded."""
+    for name, value in payload.items():
+        if isinstance(value, datetime):
+            require_aware(value, name)
 
 
 def _check_guards(row: Transition, ctx: GuardContext) -> None:
@@ -181,7 +189,8 @@ def _effective_at(ctx: GuardContext) -> datetime:
     return ctx.now
 
 
-def _anchor(contact: Contact, event: str, ctx: GuardContext, at: datetime) -> datetime:
+def _anchor(contact: Contact, event: str, ctx: GuardContext, at: datetime,
+            calendar: WorkingCalendar) -> datetime:
     """Where a clock starts. MASH clocks run from receipt, even after a re-rating; the ICPC
     clock from the strategy discussion that initiated the section 47 enquiry."""
     if event.startswith("rated_"):
@@ -192,6 +201,8 @@ def _anchor(contact: Contact, event: str, ctx: GuardContext, at: datetime) -> da
             return require_aware(given, "initiating_discussion_at")
         held = contact.facts.get("last_strategy_discussion_at")
         if held:
-            return datetime.fromisoformat(str(held))
+            moment = datetime.fromisoformat(str(held))
+            # A discussion recorded by date alone starts the clock at the start of that day.
+            return moment if moment.tzinfo else calendar.start_of_day(moment.date())
     return at
 

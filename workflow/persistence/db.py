@@ -9,6 +9,8 @@ through a ``readonly`` view of the same engine. PostgreSQL needs nothing special
 
 from __future__ import annotations
 
+import os
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -43,3 +45,23 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         readonly = conn.get_execution_options().get("readonly", False)
         conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_url(config_dir: Path, environ: dict[str, str] | None = None) -> str:
+    """DATABASE_URL if set, else ``[database] url`` from settings.toml.
+
+    A relative SQLite path is taken from the project root, so ``make run`` and the CLI
+    find the same file whatever folder they are started from.
+    """
+    env = os.environ if environ is None else environ
+    url = env.get("DATABASE_URL")
+    if not url:
+        with (config_dir / "settings.toml").open("rb") as handle:
+            url = str(tomllib.load(handle).get("database", {}).get("url", ""))
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        url = prefix + str(PROJECT_ROOT / url[len(prefix):])
+    return url

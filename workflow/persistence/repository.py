@@ -73,7 +73,7 @@ class ContactRepository:
         for clock in contact.started_clocks:
             row = _clock_row(contact.id, clock)
             self.session.add(row)
-            self.session.flush([row])
+            self.session.flush()  # flush(objects) is deprecated in SQLAlchemy 2.1
             clock.id = row.id
         for clock in contact.stopped_clocks:
             self.session.execute(update(ClockRow).where(ClockRow.id == clock.id).values(

@@ -23,7 +23,7 @@ class ChildRepository:
                        date_of_birth=child.date_of_birth, gender=child.gender,
                        nhs_number=child.nhs_number, upn=child.upn, created_at=now)
         self.session.add(row)
-        self.session.flush([row])
+        self.session.flush()  # flush(objects) is deprecated in SQLAlchemy 2.1
         return row.id
 
     def exists(self, child_id: int) -> bool:
@@ -32,6 +32,10 @@ class ChildRepository:
 
 class SqlUnitOfWork:
     """Context manager: ``with uow: …; uow.commit()``. Leaving without commit rolls back."""
+
+    session: Session
+    contacts: ContactRepository
+    children: ChildRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory

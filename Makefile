@@ -1,0 +1,58 @@
+# The README's two commands. Everything else is a helper they call.
+#   make run   fresh machine -> virtualenv, install, front-end build, migrate, demo data, serve
+#   make test  install what the tests need, then lint, type-check and run every test
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_CONTACTS ?= 300
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: run test venv assets db demo serve lint typecheck pytest browser-deps clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --omit=optional --ignore-scripts --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+	npm run --silent build
+
+db: venv
+	$(BIN)/frontdoor db upgrade
+
+demo: db
+	$(BIN)/frontdoor demo --contacts $(DEMO_CONTACTS) --seed 1 --if-empty
+	$(BIN)/frontdoor users demo
+
+serve:
+	$(BIN)/flask --app 'web.app:create_app()' run --host $(HOST) --port $(PORT)
+
+run: venv assets demo serve
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "Chromium could not be installed: browser tests will be skipped."
+
+lint: venv
+	$(BIN)/ruff check .
+
+typecheck: venv
+	$(BIN)/mypy
+
+pytest: venv assets browser-deps
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) node_modules web/static/build instance

@@ -1,0 +1,114 @@
+"""Read-side queries: the work queue, a contact's page, breached clocks.
+
+SQL over indexed columns (``contact.stage``, ``clock (rule, stopped_at, due_at)``), never
+a Python loop over every contact: these run on every page load and on a million rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """The work-queue filters a worker can set."""
+
+    stage: str | None = None
+    rag: str | None = None
+    worker: str | None = None
+    team: str | None = None
+    overdue_only: bool = False
+    include_closed: bool = False
+    limit: int = 200
+    offset: int = 0
+
+
+CLOSED_STAGES = ("closed", "passed_to_allocated_worker")
+
+
+def _next_due() -> Any:
+    """Per contact: the soonest due instant of its open clocks."""
+    return (select(ClockRow.contact_id, func.min(ClockRow.due_at).label("next_due"))
+            .where(ClockRow.stopped_at.is_(None)).group_by(ClockRow.contact_id).subquery())
+
+
+def _filtered(stmt: Select, f: QueueFilter) -> Select:
+    conditions = [
+        (f.stage, lambda: ContactRow.stage == f.stage),
+        (f.rag, lambda: ContactRow.rag == f.rag),
+        (f.worker, lambda: ContactRow.worker == f.worker),
+        (f.team, lambda: ContactRow.team == f.team),
+        (not f.include_closed and not f.stage, lambda: ContactRow.stage.not_in(CLOSED_STAGES)),
+    ]
+    for wanted, condition in conditions:
+        if wanted:
+            stmt = stmt.where(condition())
+    return stmt
+
+
+def work_queue(session: Session, f: QueueFilter, now: datetime) -> list[dict[str, Any]]:
+    """Contacts soonest due first, with child name, RAG and whether anything is overdue."""
+    due = _next_due()
+    stmt = (select(ContactRow.id, ContactRow.stage, ContactRow.rag, ContactRow.worker,
+                   ContactRow.team, ContactRow.received_at, ContactRow.version,
+                   ChildRow.first_name, ChildRow.last_name, due.c.next_due)
+            .join(ChildRow, ChildRow.id == ContactRow.child_id, isouter=True)
+            .join(due, due.c.contact_id == ContactRow.id, isouter=True))
+    stmt = _filtered(stmt, f)
+    if f.overdue_only:
+        stmt = stmt.where(due.c.next_due < now)
+    stmt = stmt.order_by(due.c.next_due.is_(None), due.c.next_due, ContactRow.id)
+    rows = session.execute(stmt.limit(f.limit).offset(f.offset)).all()
+    return [_queue_row(r, now) for r in rows]
+
+
+def _queue_row(r: Any, now: datetime) -> dict[str, Any]:
+    return {"id": r.id, "reference": f"FD{r.id:07d}", "stage": r.stage, "rag": r.rag,
+            "worker": r.worker, "team": r.team, "received_at": r.received_at,
+            "version": r.version, "child": f"{r.first_name or ''} {r.last_name or ''}".strip(),
+            "next_due": r.next_due, "overdue": bool(r.next_due and r.next_due < now)}
+
+
+def stage_counts(session: Session, f: QueueFilter) -> dict[str, int]:
+    """How many contacts sit in each stage (for the queue's summary)."""
+    counted = select(ContactRow.stage, func.count()).group_by(ContactRow.stage)
+    stmt = _filtered(counted,
+                     QueueFilter(rag=f.rag, worker=f.worker, team=f.team,
+                                 include_closed=f.include_closed))
+    return {stage: count for stage, count in session.execute(stmt).all()}
+
+
+def contact_detail(session: Session, contact_id: int) -> dict[str, Any] | None:
+    """Everything the contact page shows: the row, the child, every clock and every event."""
+    row = session.get(ContactRow, contact_id)
+    if row is None:
+        return None
+    child = session.get(ChildRow, row.child_id) if row.child_id else None
+    clocks = session.scalars(select(ClockRow).where(ClockRow.contact_id == contact_id)
+                             .order_by(ClockRow.started_at, ClockRow.id)).all()
+    events = session.scalars(select(EventRow).where(EventRow.contact_id == contact_id)
+                             .order_by(EventRow.seq)).all()
+    siblings: Sequence[int] = []
+    if row.intake:
+        siblings = session.scalars(select(ContactRow.id).where(
+            ContactRow.intake == row.intake, ContactRow.id != contact_id)).all()
+    return {"contact": row, "child": child, "clocks": list(clocks), "events": list(events),
+            "siblings": list(siblings)}
+
+
+def breached_clocks(session: Session, now: datetime, limit: int = 500) -> list[dict[str, Any]]:
+    """Open clocks past their due instant, most overdue first."""
+    stmt = (select(ClockRow.contact_id, ClockRow.rule, ClockRow.due_at, ContactRow.stage,
+                   ContactRow.team, ContactRow.worker)
+            .join(ContactRow, ContactRow.id == ClockRow.contact_id)
+            .where(ClockRow.stopped_at.is_(None), ClockRow.due_at < now)
+            .order_by(ClockRow.due_at).limit(limit))
+    return [dict(r._mapping) for r in session.execute(stmt).all()]

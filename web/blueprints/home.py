@@ -1,0 +1,40 @@
+"""The front page (each role's starting point) and a health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from web.access import allow, public
+from workflow.definition import mermaid
+from workflow.roles import Role
+from workflow.spec import TABLE
+from workflow.stages import STAGES
+
+bp = Blueprint("home", __name__)
+
+_START = {Role.ADMINISTRATOR: "/admin/users", Role.PARTNER: "/inbox"}
+
+
+@bp.get("/")
+@allow(*Role)
+def index() -> Response:
+    """Send each person to where their work is."""
+    return redirect(_START.get(current_user.role, "/queue"))
+
+
+@bp.get("/healthz")
+@public
+def health() -> dict[str, str]:
+    """For a load balancer: the app is up (no data, no database detail)."""
+    return {"status": "ok"}
+
+
+@bp.get("/workflow")
+@allow(Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER,
+       Role.ADMINISTRATOR)
+def workflow() -> str:
+    """The whole process as a table and a Mermaid diagram, both drawn from the engine's table."""
+    return render_template("workflow.html", title="The workflow", table=TABLE, stages=STAGES,
+                           diagram=mermaid(), errors={})

@@ -1,0 +1,303 @@
+"""The ``frontdoor`` command: set up the database, load demo data, inspect contacts.
+
+Every command builds what it needs when it runs (nothing at import time), prints errors
+as one plain sentence on stderr and exits non-zero, so cron and scripts can rely on it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session, sessionmaker
+
+from reporting.queries import QueueFilter, breached_clocks, contact_detail, work_queue
+from workflow.config_errors import ConfigError
+from workflow.errors import FrontDoorError
+from workflow.persistence.db import PROJECT_ROOT, database_url, make_engine
+from workflow.persistence.uow import SqlUnitOfWork
+from workflow.rules import DEFAULT_CONFIG, Rules, load_rules
+
+
+class Context:
+    """Rules and database for one command run, built lazily."""
+
+    def __init__(self, config_dir: Path, url: str | None) -> None:
+        self.config_dir = config_dir
+        self.url = url or database_url(config_dir)
+        self._rules: Rules | None = None
+        self._sessions: sessionmaker[Session] | None = None
+
+    @property
+    def rules(self) -> Rules:
+        if self._rules is None:
+            self._rules = load_rules(self.config_dir)
+        return self._rules
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        if self._sessions is None:
+            self._sessions = sessionmaker(make_engine(self.url), expire_on_commit=False)
+        return self._sessions
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions)
+
+
+def _fails_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn domain and config errors into one line on stderr and exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (FrontDoorError, ConfigError) as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group()
+@click.option("--config", "config_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=DEFAULT_CONFIG, show_default=True, help="Folder of configuration files.")
+@click.option("--database-url", envvar="DATABASE_URL", default=None,
+              help="SQLAlchemy URL (default: DATABASE_URL or settings.toml).")
+@click.pass_context
+def main(ctx: click.Context, config_dir: Path, database_url: str | None) -> None:
+    """Front Door: the workflow engine of a children's services front door."""
+    ctx.obj = Context(config_dir, database_url)
+
+
+@main.group()
+def db() -> None:
+    """Create or upgrade the database schema."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+@_fails_cleanly
+def db_upgrade(obj: Context) -> None:
+    """Apply every Alembic migration (creates the database if needed)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["url"] = obj.url
+    command.upgrade(config, "head")
+    click.echo("Database is at the latest schema.")
+
+
+@main.command()
+@click.option("--contacts", default=300, show_default=True, type=click.IntRange(1, 2_000_000))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database has contacts.")
+@click.pass_obj
+@_fails_cleanly
+def demo(obj: Context, contacts: int, seed: int, if_empty: bool) -> None:
+    """Load synthetic demo contacts walked through the real workflow."""
+    from sqlalchemy import func, select
+
+    from web.demo import DemoSpec, load_demo
+    from workflow.persistence.tables import ContactRow
+
+    now = datetime.now(UTC)
+    with obj.sessions() as session:
+        existing = session.scalar(select(func.count()).select_from(ContactRow)) or 0
+    if if_empty and existing:
+        click.echo(f"The database already has {existing} contacts; no demo data added.")
+        return
+    spec = DemoSpec(contacts=contacts, seed=seed)
+    with click.progressbar(length=contacts, label="Synthetic contacts") as bar:
+        done = 0
+        for made in load_demo(obj.uow, obj.rules, spec, now):
+            bar.update(made - done)
+            done = made
+    click.echo(f"Loaded {done} synthetic contacts (seed {seed}).")
+
+
+@main.group()
+def contacts() -> None:
+    """List and show contacts."""
+
+
+@contacts.command("list")
+@click.option("--stage", default=None)
+@click.option("--overdue", is_flag=True, help="Only contacts with an overdue clock.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.pass_obj
+@_fails_cleanly
+def contacts_list(obj: Context, stage: str | None, overdue: bool, limit: int) -> None:
+    """Contacts soonest due first, with stage, due time and overdue flag."""
+    now = datetime.now(UTC)
+    with obj.sessions() as session:
+        rows = work_queue(session, QueueFilter(stage=stage, overdue_only=overdue, limit=limit),
+                          now)
+    click.echo(f"{'REF':<10} {'STAGE':<28} {'RAG':<6} {'NEXT DUE (UTC)':<17} OVERDUE")
+    for r in rows:
+        due = r["next_due"].strftime("%Y-%m-%d %H:%M") if r["next_due"] else "-"
+        click.echo(f"{r['reference']:<10} {r['stage']:<28} {r['rag'] or '-':<6} {due:<17} "
+                   f"{'OVERDUE' if r['overdue'] else ''}")
+
+
+@contacts.command("show")
+@click.argument("contact_id", type=int)
+@click.pass_obj
+@_fails_cleanly
+def contacts_show(obj: Context, contact_id: int) -> None:
+    """One contact's clocks and timeline."""
+    with obj.sessions() as session:
+        detail = contact_detail(session, contact_id)
+    if detail is None:
+        raise FrontDoorError(f"There is no contact {contact_id}.")
+    row = detail["contact"]
+    click.echo(f"FD{row.id:07d}  stage={row.stage}  version={row.version}  rag={row.rag}")
+    click.echo("Clocks:")
+    for c in detail["clocks"]:
+        state = c.result or "running"
+        click.echo(f"  {c.rule:<24} due {c.due_at:%Y-%m-%d %H:%M} UTC  {state}")
+    click.echo("Timeline:")
+    for e in detail["events"]:
+        click.echo(f"  {e.seq:>3} {e.at:%Y-%m-%d %H:%M} {e.trigger:<30} {e.from_stage or '-'}"
+                   f" -> {e.to_stage}  by {e.actor} ({e.role}) {e.reason}")
+
+
+@main.command()
+@click.pass_obj
+@_fails_cleanly
+def breaches(obj: Context) -> None:
+    """Open clocks past their due time, most overdue first."""
+    now = datetime.now(UTC)
+    with obj.sessions() as session:
+        rows = breached_clocks(session, now)
+    for r in rows:
+        click.echo(f"FD{r['contact_id']:07d} {r['rule']:<24} due {r['due_at']:%Y-%m-%d %H:%M} "
+                   f"UTC  stage={r['stage']} team={r['team'] or '-'}")
+    click.echo(f"{len(rows)} breached clock(s).")
+
+
+@main.command()
+@click.argument("rule")
+@click.argument("start", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]))
+@click.pass_obj
+@_fails_cleanly
+def timescale(obj: Context, rule: str, start: datetime) -> None:
+    """When RULE falls due for a clock started at START (Europe/London local time)."""
+    rules = obj.rules
+    local = start.replace(tzinfo=rules.calendar.timezone)
+    try:
+        found = rules.timescales.rule(rule, start.date())
+    except KeyError:
+        raise FrontDoorError(f"There is no timescale rule '{rule}'. Known: "
+                             f"{', '.join(rules.timescales.names())}.") from None
+    due = found.due(local, rules.calendar)
+    click.echo(f"{found.title}: started {local:%a %d %b %Y %H:%M}, due "
+               f"{due.astimezone(rules.calendar.timezone):%a %d %b %Y %H:%M} (Europe/London)")
+    click.echo(f"Counting: {found.describe_counting()}")
+    click.echo(f"Source: {found.source} (rule version {found.version})")
+
+
+@main.command()
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None)
+@click.option("--current", default=None, help="Stage to highlight.")
+def diagram(output: Path | None, current: str | None) -> None:
+    """Write the workflow diagram (Mermaid) drawn from the transition table."""
+    from workflow.definition import mermaid
+
+    text = mermaid(current)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.group()
+def users() -> None:
+    """Demo users and sign-in sessions."""
+
+
+@users.command("demo")
+@click.pass_obj
+@_fails_cleanly
+def users_demo(obj: Context) -> None:
+    """Create (or reset) one demo user per role and print their new passwords."""
+    from web.users import load_demo_users
+
+    with obj.sessions() as session:
+        made = load_demo_users(session)
+    click.echo("Demo users (synthetic; passwords are new on every run):")
+    for username, role, password in made:
+        click.echo(f"  {username:<20} {role:<44} password: {password}")
+
+
+@users.command("revoke")
+@click.argument("username")
+@click.pass_obj
+@_fails_cleanly
+def users_revoke(obj: Context, username: str) -> None:
+    """End every sign-in session of USERNAME at once."""
+    from sqlalchemy import select
+
+    from web.users import revoke_sessions
+    from workflow.persistence.tables import UserRow
+
+    with obj.sessions() as session:
+        user = session.scalar(select(UserRow).where(UserRow.username == username))
+        if user is None:
+            raise FrontDoorError(f"There is no user '{username}'.")
+        click.echo(f"Ended {revoke_sessions(session, user.id)} session(s) of {username}.")
+
+
+@main.group()
+def thresholds() -> None:
+    """The levels-of-need catalogue."""
+
+
+@thresholds.command("show")
+@click.pass_obj
+@_fails_cleanly
+def thresholds_show(obj: Context) -> None:
+    """Print the catalogue in force today."""
+    from thresholds import catalogue_as_text, load_registry
+
+    registry = load_registry(obj.config_dir / "levels_of_need")
+    click.echo(catalogue_as_text(registry.active_on(datetime.now(UTC).date())))
+
+
+@thresholds.command("check")
+@click.argument("path", type=click.Path(path_type=Path))
+def thresholds_check(path: Path) -> None:
+    """Validate a draft catalogue file (or folder) before it is published."""
+    from thresholds import check_file
+
+    problems = check_file(path)
+    for problem in problems:
+        click.echo(f"problem: {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"{path}: no problems found.")
+
+
+@main.command("check-spec")
+@click.pass_obj
+@_fails_cleanly
+def check_spec(obj: Context) -> None:
+    """Validate the process definition against the timescale rules."""
+    from workflow.definition import validate_spec
+
+    problems = validate_spec(obj.rules.timescales)
+    for problem in problems:
+        click.echo(f"problem: {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("The process definition is sound.")
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m web.cli`
+    main()

@@ -1,0 +1,124 @@
+"""Synthetic demo data: contacts walked through the real service layer.
+
+Every record is invented (names from short made-up lists, no real identifiers). Each
+contact is received at a random time in the last few weeks and walked along one of the
+journeys of DOMAIN.md §2 with realistic gaps, so the queue shows every stage, some
+contacts on time and some overdue. The same seed always gives the same data.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from workflow.errors import FrontDoorError
+from workflow.ports import ChildDetails, UnitOfWork
+from workflow.roles import Role
+from workflow.rules import Rules
+from workflow.services import Actor, NewContact, fire, record_contact
+
+FIRST = ("Alex", "Sam", "Jordan", "Riley", "Casey", "Morgan", "Taylor", "Jamie", "Robin",
+         "Charlie", "Frankie", "Harper", "Rowan", "Skye", "Quinn", "Ellis", "Avery", "Kit")
+LAST = ("Example", "Sample", "Testwell", "Demo", "Fictional", "Madeup", "Placeholder",
+        "Synth", "Mockford", "Dummyson", "Notreal", "Invented")
+SOURCES = ("6", "6", "6", "2A", "2A", "3A", "3E", "1A", "3B", "5D", "8", "9")
+
+WORKER = Actor("demo.worker", Role.FRONT_DOOR_WORKER)
+MANAGER = Actor("demo.manager", Role.TEAM_MANAGER)
+SOCIAL_WORKER = Actor("demo.socialworker", Role.SOCIAL_WORKER)
+
+Step = tuple[str, Actor, Callable[[datetime], dict[str, Any]]]
+
+
+def _p(**fields: Any) -> Callable[[datetime], dict[str, Any]]:
+    return lambda at: {k: (at if v == "@" else v) for k, v in fields.items()}
+
+
+_SCREEN: list[Step] = [("start_screening", WORKER, _p())]
+_MASH: list[Step] = [("send_to_mash", WORKER, _p()),
+                     ("complete_information_gathering", WORKER, _p())]
+_REASON = "Synthetic demo rationale."
+JOURNEYS: dict[str, list[Step]] = {
+    "nfa": _MASH + [("decide", WORKER, _p(outcome="no_further_action", rationale=_REASON))],
+    "early_help": _MASH + [("decide", WORKER, _p(outcome="early_help", rationale=_REASON,
+                                                   consent="given"))],
+    "assessment": _MASH + [
+        ("decide", WORKER, _p(outcome="referral_to_social_care", rationale=_REASON)),
+        ("allocate", MANAGER, _p(team="assessment-1", worker="demo.socialworker")),
+        ("record_visit", SOCIAL_WORKER, _p(child_seen=True, visited_at="@")),
+        ("complete_assessment", MANAGER, _p(assessment_outcome="cin_plan",
+                                            lateness_reason="Demo: family unavailable"))],
+    "s47": _MASH + [
+        ("decide", WORKER, _p(outcome="strategy_discussion", rationale=_REASON,
+                              reasonable_cause="Synthetic: injury disclosed at school")),
+        ("hold_strategy_discussion", SOCIAL_WORKER, _p(
+            held_at="@", rationale=_REASON,
+            participation={"police": "attended", "health": "attended"})),
+        ("start_section_47", SOCIAL_WORKER, _p(reasonable_cause="Synthetic basis")),
+        ("hold_icpc", SOCIAL_WORKER, _p(plan=True, held_at="@", category="NEG"))],
+    "open_case": [("pass_to_allocated_worker", WORKER, _p(
+        open_case_reference="OC-DEMO", reason="Child has an open case"))],
+}
+
+
+DECISIONS = ("decide", "pass_to_allocated_worker")
+_FEEDBACK: Step = ("give_referrer_feedback", WORKER, _p(reason="Referrer told of the decision"))
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    """How much to make: contacts, the seed, and how far back receipts go."""
+
+    contacts: int = 300
+    seed: int = 1
+    days_back: int = 45
+
+
+def _received(rng: random.Random, now: datetime, days_back: int) -> datetime:
+    skew = rng.random() ** 1.8  # more recent contacts than old ones, as in a live queue
+    return now - timedelta(days=days_back * skew, hours=rng.uniform(0, 8))
+
+
+def _walk(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, steps: list[Step],
+          at: datetime, now: datetime, rng: random.Random) -> None:
+    version = 1
+    for trigger, actor, payload in steps:
+        at += timedelta(hours=rng.uniform(0.5, 40))
+        if at >= now:
+            return
+        body = payload(at) | ({"rag": rng.choice(("red", "amber", "green")), "reason": "demo"}
+                              if trigger == "rate" else {})
+        try:
+            version = fire(uow_factory(), rules, cid, trigger, actor, body, version, at)["version"]
+        except FrontDoorError:
+            return  # a guard stopped the walk: leave the contact where it is, as in life
+
+
+def load_demo(uow_factory: Callable[[], UnitOfWork], rules: Rules, spec: DemoSpec,
+              now: datetime) -> Iterator[int]:
+    """Create ``spec.contacts`` contacts; yields after each so callers can show progress."""
+    rng = random.Random(spec.seed)  # noqa: S311 - synthetic data, not security
+    made = 0
+    while made < spec.contacts:
+        received = _received(rng, now, spec.days_back)
+        kids = [ChildDetails(rng.choice(FIRST), rng.choice(LAST)) for _ in range(
+            1 if rng.random() < 0.85 else 2)]
+        intake = NewContact(received, rng.choice(SOURCES), kids, concerns="Synthetic concern.")
+        for summary in record_contact(uow_factory(), rules, intake, WORKER, received):
+            _journey(uow_factory, rules, summary["id"], received, now, rng)
+            made += 1
+            yield made
+
+
+def _journey(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, received: datetime,
+             now: datetime, rng: random.Random) -> None:
+    name = rng.choices(list(JOURNEYS), weights=(30, 20, 25, 10, 5))[0]
+    rate: list[Step] = [("rate", WORKER, _p())]
+    steps = _SCREEN + (JOURNEYS[name] if name == "open_case" else rate + JOURNEYS[name])
+    if rng.random() < 0.9:  # most referrers hear back; the rest show on the dashboard
+        decided = next(i for i, step in enumerate(steps) if step[0] in DECISIONS) + 1
+        steps = steps[:decided] + [_FEEDBACK] + steps[decided:]
+    _walk(uow_factory, rules, cid, steps, received, now, rng)

@@ -1,0 +1,166 @@
+"""The fields each action asks for, declared once for the HTML forms and the JSON API.
+
+``ACTION_FIELDS`` says what a person fills in for each trigger; ``action_schema`` turns
+that into a marshmallow schema so the page and the API parse input the same way and
+refuse it with the same field-level messages. Whether a field is *required* is the
+engine's business (its guards name the field), so the schemas check type and choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+from workflow.guards import CATEGORIES_OF_ABUSE
+from workflow.services import REFERRAL_SOURCES
+
+LONDON = ZoneInfo("Europe/London")
+YES_NO = (("yes", "Yes"), ("no", "No"))
+PARTICIPATION = (("attended", "Attended"), ("written", "Written contribution"),
+                 ("invited_no_contribution", "Invited, did not contribute"),
+                 ("not_invited", "Not invited"))
+OUTCOMES = (("no_further_action", "No further action"),
+            ("advice_signposting", "Advice and signposting"),
+            ("early_help", "Early help"), ("targeted_early_help", "Targeted early help"),
+            ("referral_to_social_care", "Referral to social care (assessment)"),
+            ("strategy_discussion", "Strategy discussion (significant harm suspected)"))
+RAG = (("red", "Red"), ("amber", "Amber"), ("green", "Green"))
+CLOSURE = tuple((f"RC{n}", f"RC{n}") for n in range(1, 8))
+ASSESSMENT_OUTCOMES = (("cin_plan", "Child in need plan"), ("early_help", "Step down to early "
+                       "help (RC9)"), ("no_further_action", "No further action (RC8)"))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input: its name (the payload key), label, kind and choices."""
+
+    name: str
+    label: str
+    kind: str = "textarea"  # text | textarea | radios | select | datetime | checkboxes
+    choices: tuple[tuple[str, str], ...] = ()
+    hint: str = ""
+
+
+_REASON = Field("reason", "Reason")
+_RATIONALE = Field("rationale", "Rationale", hint="Why: what you weighed and what decided it.")
+_HELD_AT = Field("held_at", "Date and time held", "datetime")
+_CONSENT = Field("consent", "Family's agreement recorded", "radios",
+                 (("given", "Yes, the family agrees"), ("not_given", "No")))
+_CAUSE = Field("reasonable_cause", "Reasonable cause to suspect significant harm",
+               hint="The recorded basis for section 47 enquiries.")
+
+ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
+    "rate": (Field("rag", "RAG rating", "radios", RAG), _REASON),
+    "proceed_to_decision": (_REASON,),
+    "decide": (Field("level", "Level of need", "radios",
+                     tuple((str(n), f"Level {n}") for n in range(1, 5))),
+               Field("outcome", "Outcome", "radios", OUTCOMES), _RATIONALE,
+               Field("override_reason", "Reason for choosing a level below the recommendation"),
+               _CAUSE, _CONSENT),
+    "return_decision": (_REASON,),
+    "hold_strategy_discussion": (
+        _HELD_AT, *(Field(f"participation_{a}", f"{a.title()} participation", "select",
+                          PARTICIPATION) for a in ("police", "health", "education")),
+        Field("absence_reason", "Why police or health did not contribute"), _RATIONALE),
+    "start_section_47": (_CAUSE,),
+    "continue_under_s17": (_RATIONALE,),
+    "record_visit": (Field("visited_at", "Date and time of visit", "datetime"),
+                     Field("child_seen", "Was the child seen?", "radios", YES_NO),
+                     Field("seen_alone", "Was the child seen alone?", "radios", YES_NO)),
+    "complete_assessment": (Field("assessment_outcome", "Outcome", "radios",
+                                  ASSESSMENT_OUTCOMES),
+                            Field("lateness_reason", "Reason the assessment is late (if past "
+                                  "45 working days)"), _CONSENT),
+    "hold_icpc": (_HELD_AT, Field("plan", "Did the conference make a child protection plan?",
+                                  "radios", YES_NO),
+                  Field("category", "Initial category of abuse", "select",
+                        tuple((c, c) for c in CATEGORIES_OF_ABUSE))),
+    "icpc_not_required": (_REASON,),
+    "hold_core_group": (_HELD_AT,),
+    "hold_review_conference": (_HELD_AT, Field("plan_continues", "Does the plan continue?",
+                                               "radios", YES_NO)),
+    "pass_to_allocated_worker": (Field("open_case_reference", "Open case reference", "text"),
+                                 _REASON),
+    "close_case": (Field("closure_reason", "Reason for closure (CIN code)", "select", CLOSURE),
+                   _REASON),
+    "step_down": (_CONSENT, _REASON),
+    "step_up": (_REASON,),
+    "end_early_help": (_REASON,),
+    "allocate": (Field("team", "Team", "text"), Field("worker", "Worker (username)", "text")),
+    "give_referrer_feedback": (_REASON,),
+}
+
+
+class LocalDateTime(fields.DateTime):
+    """A date and time; without an offset it is read as Europe/London (what people type)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> datetime:
+        if isinstance(value, str) and len(value) == 16:  # <input type=datetime-local>
+            value = value + ":00"
+        parsed: datetime = super()._deserialize(value, attr, data, **kw)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON)
+
+
+def _marshmallow_field(field: Field) -> fields.Field:
+    if field.kind == "datetime":
+        return LocalDateTime(load_default=None)
+    if field.choices and field.choices == YES_NO:
+        return fields.Boolean(truthy={"yes", True}, falsy={"no", False}, load_default=None)
+    if field.choices:
+        allowed = [value for value, _ in field.choices]
+        return fields.String(validate=validate.OneOf(allowed, error="Choose one of: {choices}"),
+                             load_default=None)
+    return fields.String(validate=validate.Length(max=5000), load_default=None)
+
+
+@cache
+def action_schema(trigger: str, strict: bool = False) -> Schema:
+    """The schema for one trigger (strict refuses unknown keys, as the API does)."""
+    declared = {f.name: _marshmallow_field(f) for f in ACTION_FIELDS.get(trigger, ())}
+    declared["version"] = fields.Integer(required=True, strict=False)
+    if trigger == "decide":
+        declared["indicators"] = fields.List(fields.String(), load_default=list)
+    schema_class = Schema.from_dict(declared, name=f"{trigger.title()}Action")
+    return schema_class(unknown=RAISE if strict else EXCLUDE)
+
+
+def parse_action(trigger: str, data: Any, strict: bool = False) -> tuple[int, dict[str, Any]]:
+    """(version, payload) from form or JSON input; ``ValidationError`` per field if bad."""
+    loaded = action_schema(trigger, strict).load(data)
+    version = loaded.pop("version")
+    payload = {k: v for k, v in loaded.items() if v not in (None, "")}
+    grid = {a: payload.pop(f"participation_{a}") for a in ("police", "health", "education")
+            if f"participation_{a}" in payload}
+    if grid:
+        payload["participation"] = grid
+    if "level" in payload:
+        payload["level"] = int(payload["level"])
+    return version, payload
+
+
+class NewContactSchema(Schema):
+    """A new contact from the form or the API: up to six children recorded together."""
+
+    received_at = LocalDateTime(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(
+        list(REFERRAL_SOURCES), error="Choose a referral source from the CIN code list"))
+    channel = fields.String(load_default="phone")
+    referrer = fields.String(load_default="", validate=validate.Length(max=160))
+    concerns = fields.String(required=True, validate=validate.Length(
+        min=1, max=10000, error="Describe the concerns"))
+    consent = fields.String(load_default="not_recorded", validate=validate.OneOf(
+        ["given", "refused", "not_sought_risk", "not_recorded"]))
+    children = fields.List(fields.Dict(), required=True, validate=validate.Length(
+        min=1, max=6, error="Add between one and six children"))
+
+
+def flat_errors(error: ValidationError) -> dict[str, str]:
+    """marshmallow's nested messages as field → one sentence (for the GOV.UK summary)."""
+    messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
+    return {str(k): " ".join(map(str, v)) if isinstance(v, list) else str(v)
+            for k, v in messages.items()}

@@ -1,0 +1,27 @@
+"""The primary navigation each role sees (only pages the role may open)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_login import current_user
+
+from workflow.roles import Role
+
+_W, _C, _M, _S = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER,
+                  Role.SOCIAL_WORKER)
+_ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
+    ("My work", "/queue", frozenset({_W, _C, _M, _S})),
+    ("New contact", "/contacts/new", frozenset({_W, _C, _M})),
+    ("Allocation", "/allocation", frozenset({_M})),
+    ("Users and sessions", "/admin/users", frozenset({Role.ADMINISTRATOR})),
+)
+
+
+def nav_items() -> list[dict[str, Any]]:
+    """Navigation for the signed-in user, the current page marked active."""
+    if not current_user.is_authenticated:
+        return []
+    return [{"text": text, "href": href, "active": request.path.startswith(href)}
+            for text, href, roles in _ITEMS if current_user.role in roles]

@@ -1,0 +1,86 @@
+"""View models: turn rows and rules into what the pages show, in people's words and time.
+
+Dates are shown in Europe/London; every clock says when it is due, how long is left or
+how late it is, and how it is counted (the rule's own sentence), so a dashboard can never
+say "in time" without saying by which convention.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from workflow.persistence.tables import ClockRow, EventRow
+from workflow.rules import Rules
+from workflow.spec import TABLE
+from workflow.stages import STAGES, Stage, stage_title
+
+LONDON = ZoneInfo("Europe/London")
+JOURNEY = [Stage.RECEIVED, Stage.SCREENING, Stage.INFORMATION_GATHERING,
+           Stage.THRESHOLD_DECISION, Stage.AWAITING_SIGNOFF, Stage.STRATEGY_DISCUSSION,
+           Stage.SECTION_47, Stage.ASSESSMENT, Stage.CP_PLAN, Stage.CIN_PLAN, Stage.EARLY_HELP,
+           Stage.PASSED_TO_ALLOCATED_WORKER, Stage.CLOSED]
+TRIGGER_LABELS = {row.trigger: row.label for row in TABLE} | {"receive": "Contact received"}
+
+
+def when(value: datetime | None) -> str:
+    """``Tue 29 Dec 2026, 17:00`` in Europe/London, or a dash."""
+    if value is None:
+        return "–"
+    return value.astimezone(LONDON).strftime("%a %d %b %Y, %H:%M")
+
+
+def _span(delta: timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    days, hours = divmod(hours, 24)
+    minutes = int(delta.total_seconds() // 60) % 60
+    if days:
+        return f"{days} day{'s' if days != 1 else ''} {hours} h"
+    return f"{hours} h {minutes} min"
+
+
+def clock_view(clock: ClockRow, rules: Rules, now: datetime) -> dict[str, Any]:
+    """One clock as the contact page shows it."""
+    rule = rules.timescales.rule(clock.rule, rules.calendar.local_date(clock.started_at))
+    if clock.stopped_at is None:
+        late = now > clock.due_at
+        status = (f"{_span(now - clock.due_at)} late" if late
+                  else f"{_span(clock.due_at - now)} left")
+    else:
+        late = clock.result in ("late", "not_met")
+        status = {"met": "Met", "late": "Met late", "not_met": "Not met",
+                  "superseded": "Replaced by a new rating"}.get(clock.result or "", "Stopped")
+        status += f" ({when(clock.stopped_at)})"
+    return {"rule": clock.rule, "title": rule.title, "started": when(clock.started_at),
+            "due": when(clock.due_at), "status": status, "late": late,
+            "open": clock.stopped_at is None, "counting": rule.describe_counting(),
+            "local": rule.local, "version": clock.rule_version}
+
+
+def event_view(event: EventRow) -> dict[str, Any]:
+    """One timeline entry: what happened, who, when, why, and the fields recorded."""
+    moved = event.from_stage != event.to_stage
+    title = TRIGGER_LABELS.get(event.trigger, event.trigger)
+    if moved and event.from_stage:
+        title += f": {stage_title(event.from_stage)} → {stage_title(event.to_stage)}"
+    details = {k.replace("_", " ").capitalize(): _show(v) for k, v in event.payload.items()
+               if k not in ("rationale", "reason")}
+    return {"title": title, "actor": f"{event.actor} ({event.role.replace('_', ' ')})",
+            "when_text": when(event.at), "when_iso": event.at.isoformat(),
+            "reason": event.reason, "details": details}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "none"
+    return str(value)
+
+
+def diagram_stages() -> list[dict[str, str]]:
+    """The stages in journey order, for the workflow diagram."""
+    return [{"key": s.value, "label": STAGES[s].title} for s in JOURNEY]
