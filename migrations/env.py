@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from workflow.persistence.db import database_url, make_engine
-from workflow.persistence.tables import Base
+from workflow.persistence.schema import metadata
 from workflow.rules import DEFAULT_CONFIG
 
 config = context.config
@@ -16,7 +16,7 @@ def run_migrations_online() -> None:
     url = config.attributes.get("url") or database_url(DEFAULT_CONFIG)
     engine = make_engine(url)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=Base.metadata,
+        context.configure(connection=connection, target_metadata=metadata(),
                           render_as_batch=connection.dialect.name == "sqlite")
         with context.begin_transaction():
             context.run_migrations()

@@ -1,0 +1,24 @@
+"""Every table module, imported once so ``Base.metadata`` is complete for Alembic and tests.
+
+Areas keep their tables in their own module (the engine's in ``tables``; the MASH's and
+the oversight's in theirs) so that two people adding tables do not edit the same file.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from workflow.persistence.tables import Base
+
+_AREA_MODULES = ("workflow.persistence.tables_mash", "workflow.persistence.tables_oversight")
+
+
+def metadata() -> object:
+    """The complete metadata (imports each area's module if it exists yet)."""
+    for name in _AREA_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+    return Base.metadata
