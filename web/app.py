@@ -165,10 +165,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web.blueprints import admin, api, contacts, home
+    from web.blueprints import admin, api, contacts, home, oversight
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(contacts.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(oversight.bp)
     api.register(app)

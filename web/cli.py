@@ -89,7 +89,7 @@ def db_upgrade(obj: Context) -> None:
 
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.attributes["url"] = obj.url
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")
     click.echo("Database is at the latest schema.")
 
 
@@ -215,6 +215,28 @@ def diagram(output: Path | None, current: str | None) -> None:
         click.echo(f"Wrote {output}")
     else:
         click.echo(text, nl=False)
+
+
+@main.command("sweep")
+@click.option("--deliver/--no-deliver", default=True, show_default=True,
+              help="Also send queued notifications through the configured sink.")
+@click.pass_obj
+@_fails_cleanly
+def sweep_command(obj: Context, deliver: bool) -> None:
+    """Record newly breached clocks and queue notifications (idempotent; run from cron)."""
+    from web.notify import deliver_pending, sink_from_config
+    from workflow.escalation import load_policy
+    from workflow.persistence.sweep import sweep
+
+    now = datetime.now(UTC)
+    policy = load_policy(obj.config_dir)
+    with obj.sessions() as session:
+        result = sweep(session, now, policy)
+        session.commit()
+        sent = deliver_pending(session, sink_from_config(obj.config_dir), now) if deliver else 0
+    click.echo(f"Breaches recorded: {result.breaches}; warnings queued: {result.warnings}; "
+               f"breach notices queued: {result.breach_notices}; escalations queued: "
+               f"{result.escalations}; notifications sent: {sent}.")
 
 
 @main.group()

@@ -15,6 +15,10 @@ _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("My work", "/queue", frozenset({_W, _C, _M, _S})),
     ("New contact", "/contacts/new", frozenset({_W, _C, _M})),
     ("Allocation", "/allocation", frozenset({_M})),
+    ("Timescales", "/oversight", frozenset({_W, _C, _M, _S})),
+    ("KPIs", "/oversight/kpis", frozenset({_C, _M})),
+    ("Consistency", "/oversight/consistency", frozenset({_C, _M})),
+    ("Notifications", "/notifications", frozenset({_W, _C, _M, _S})),
     ("Users and sessions", "/admin/users", frozenset({Role.ADMINISTRATOR})),
 )
 

@@ -34,6 +34,7 @@ class Clock:
     stop_event: str | None = None
     result: ClockResult | None = None
     id: int | None = None
+    note: str = ""  # why it was late, when the stopping action recorded a reason
 
     @property
     def is_open(self) -> bool:
@@ -46,10 +47,12 @@ class Clock:
             return now > self.due_at
         return self.result in (ClockResult.LATE, ClockResult.NOT_MET)
 
-    def stop(self, at: datetime, event: str, result: ClockResult | None = None) -> None:
+    def stop(self, at: datetime, event: str, result: ClockResult | None = None,
+             note: str = "") -> None:
         """Stop the clock. Without an explicit result it is met or late by the due instant."""
         self.stopped_at = at
         self.stop_event = event
+        self.note = note
         if result is None:
             result = ClockResult.MET if at <= self.due_at else ClockResult.LATE
         self.result = result

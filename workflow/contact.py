@@ -97,9 +97,9 @@ class Contact:
         self.started_clocks.append(clock)
 
     def stop_clock(self, clock: Clock, at: datetime, event: str,
-                   result: ClockResult | None = None) -> None:
+                   result: ClockResult | None = None, note: str = "") -> None:
         """Stop an open clock and remember it for the repository."""
-        clock.stop(at, event, result)
+        clock.stop(at, event, result, note)
         self.open_clocks.remove(clock)
         if clock not in self.started_clocks:
             self.stopped_clocks.append(clock)

@@ -143,8 +143,9 @@ class Engine:
         at = _effective_at(ctx)
         on = self.calendar.local_date(ctx.now)
         stopping = {r.name for r in self.book.stopped_by(name, on)}
+        note = _lateness_note(ctx.payload)
         for clock in [c for c in contact.open_clocks if c.rule in stopping]:
-            contact.stop_clock(clock, at, name)
+            contact.stop_clock(clock, at, name, note=note if at > clock.due_at else "")
         self._start_clocks(contact, name, _anchor(contact, name, ctx, at, self.calendar))
 
     def _start_clocks(self, contact: Contact, event: str, started: datetime) -> None:
@@ -178,6 +179,15 @@ def _wrong_stage(trigger: str, stage: Stage) -> str:
     title = STAGES[stage].title.lower()
     return (f"'{trigger}' cannot be done while the contact is at '{title}'; "
             f"it can be done from: {', '.join(allowed)}.")
+
+
+def _lateness_note(payload: Mapping[str, Any]) -> str:
+    """The reason recorded with a late action (Working Together: say why when exceeded)."""
+    for name in ("lateness_reason", "reason", "rationale"):
+        value = payload.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:500]
+    return ""
 
 
 def _effective_at(ctx: GuardContext) -> datetime:

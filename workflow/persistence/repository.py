@@ -78,7 +78,7 @@ class ContactRepository:
         for clock in contact.stopped_clocks:
             self.session.execute(update(ClockRow).where(ClockRow.id == clock.id).values(
                 stopped_at=clock.stopped_at, stop_event=clock.stop_event,
-                result=clock.result.value if clock.result else None))
+                result=clock.result.value if clock.result else None, note=clock.note))
         self._stamp_referral(contact)
         contact.clear_changes()
 
@@ -105,14 +105,15 @@ def _to_contact(row: ContactRow, clocks: list[Clock]) -> Contact:
 
 def _to_clock(row: ClockRow) -> Clock:
     return Clock(row.rule, row.rule_version, row.started_at, row.due_at, row.stopped_at,
-                 row.stop_event, ClockResult(row.result) if row.result else None, row.id)
+                 row.stop_event, ClockResult(row.result) if row.result else None, row.id,
+                 row.note or "")
 
 
 def _clock_row(contact_id: int, clock: Clock) -> ClockRow:
     return ClockRow(contact_id=contact_id, rule=clock.rule, rule_version=clock.rule_version,
                     started_at=clock.started_at, due_at=clock.due_at,
                     stopped_at=clock.stopped_at, stop_event=clock.stop_event,
-                    result=clock.result.value if clock.result else None)
+                    result=clock.result.value if clock.result else None, note=clock.note)
 
 
 def _event_row(contact_id: int, event: Event) -> EventRow:

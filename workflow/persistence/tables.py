@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from workflow.persistence.types import JSONDoc, UTCDateTime
@@ -102,9 +102,15 @@ class ClockRow(Base):
     stopped_at: Mapped[datetime | None]
     stop_event: Mapped[str | None] = mapped_column(String(60))
     result: Mapped[str | None] = mapped_column(String(12))
+    note: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
         Index("ix_clock_open_due", "rule", "stopped_at", "due_at"),
         Index("ix_clock_due", "due_at"),
+        # Open clocks only: the dashboard and the sweep read these, and their number follows
+        # the live caseload, not the years of history behind it.
+        Index("ix_clock_running", "due_at", sqlite_where=text("stopped_at IS NULL"),
+              postgresql_where=text("stopped_at IS NULL")),
+        Index("ix_clock_stopped", "stopped_at", "rule"),
     )
 
 

@@ -1,0 +1,124 @@
+"""Manager oversight pages: the breach dashboard, the lists behind it, KPIs, consistency,
+and each person's notifications. Team managers and MASH chairs see everything; workers
+and social workers see their own slice (the clocks on contacts allocated to them).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from flask import Blueprint, abort, current_app, g, render_template, request
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select, update
+from werkzeug.wrappers import Response
+
+from reporting.consistency import by_team, consistency
+from reporting.dashboard import DIMENSIONS, Scope, clock_list, historic_breaches, summary
+from reporting.kpis import last_months, load_kpis, month_bounds, series
+from reporting.svg import trend_chart
+from web.access import allow, write_session
+from web.views import LONDON, when
+from workflow.escalation import load_policy
+from workflow.persistence.tables_oversight import NotificationRow
+from workflow.roles import Role
+
+bp = Blueprint("oversight", __name__)
+SEE_ALL = (Role.TEAM_MANAGER, Role.MASH_CHAIR)
+CASEWORKERS = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER)
+
+
+def _scope() -> Scope:
+    args = request.args
+    worker = args.get("worker") or None
+    if current_user.role not in SEE_ALL:
+        worker = current_user.username
+    return Scope(worker=worker, team=args.get("team") or None, rule=args.get("rule") or None,
+                 rag=args.get("rag") or None)
+
+
+@bp.get("/oversight")
+@allow(*CASEWORKERS)
+def dashboard() -> str:
+    """Breached now and at risk, by timescale, team, worker and RAG; each number a link."""
+    policy = load_policy(current_app.config["CONFIG_DIR"])
+    now = datetime.now(UTC)
+    scope = _scope()
+    tables = {by: summary(g.db, now, policy.at_risk_horizon, scope, by) for by in DIMENSIONS}
+    month_start = now.astimezone(LONDON).replace(day=1, hour=0, minute=0, second=0,
+                                                 microsecond=0)
+    history = historic_breaches(g.db, month_start - timedelta(days=62), now, scope, limit=50)
+    return render_template("oversight/dashboard.html", title="Timescales dashboard",
+                           tables=tables, scope=scope, history=history, when=when,
+                           horizon=policy.at_risk_horizon, errors={})
+
+
+@bp.get("/oversight/clocks")
+@allow(*CASEWORKERS)
+def clocks() -> str:
+    """The list behind a dashboard number."""
+    state = request.args.get("state", "breached")
+    if state not in ("breached", "at_risk"):
+        abort(400, "state must be breached or at_risk")
+    policy = load_policy(current_app.config["CONFIG_DIR"])
+    rows = clock_list(g.db, datetime.now(UTC), policy.at_risk_horizon, _scope(), state)
+    return render_template("oversight/clocks.html", title="Clocks " + state.replace("_", " "),
+                           rows=rows, state=state, when=when, errors={})
+
+
+@bp.get("/oversight/kpis")
+@allow(*SEE_ALL)
+def kpis() -> str:
+    """The improvement plan's KPIs for twelve months, each with its target and counting."""
+    months = last_months(datetime.now(UTC).astimezone(LONDON).date())
+    labels = [m.strftime("%b") for m in months]
+    cards = []
+    for kpi in load_kpis(current_app.config["CONFIG_DIR"]):
+        figures = series(g.db, kpi, months)
+        chart = trend_chart(kpi.title, labels, [f.percent for f in figures], kpi.target)
+        cards.append({"kpi": kpi, "figures": figures, "chart": Markup(chart)})  # noqa: S704
+    return render_template("oversight/kpis.html", title="KPIs", cards=cards, errors={})
+
+
+def _month_arg() -> date:
+    text = request.args.get("month", "")
+    try:
+        return datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        return datetime.now(UTC).astimezone(LONDON).date().replace(day=1)
+
+
+@bp.get("/oversight/consistency")
+@allow(*SEE_ALL)
+def threshold_consistency() -> str:
+    """Levels-of-need consistency per worker and team for a month."""
+    month = _month_arg()
+    start, end = month_bounds(month)
+    rows = consistency(g.db, start, end)
+    return render_template("oversight/consistency.html", title="Threshold consistency",
+                           rows=rows, teams=by_team(rows), month=month, errors={})
+
+
+@bp.get("/notifications")
+@allow(*CASEWORKERS)
+def notifications() -> str:
+    """The signed-in person's notifications, newest first."""
+    rows = g.db.scalars(select(NotificationRow).where(
+        NotificationRow.recipient == current_user.username)
+        .order_by(NotificationRow.id.desc()).limit(200)).all()
+    return render_template("oversight/notifications.html", title="Notifications", rows=rows,
+                           when=when, errors={})
+
+
+@bp.post("/notifications/read")
+@allow(*CASEWORKERS)
+def mark_read() -> Response:
+    """Mark all of one's notifications read."""
+    from flask import redirect
+
+    with write_session() as db:
+        db.execute(update(NotificationRow).where(
+            NotificationRow.recipient == current_user.username,
+            NotificationRow.read_at.is_(None)).values(read_at=datetime.now(UTC)))
+        db.commit()
+    return redirect("/notifications")

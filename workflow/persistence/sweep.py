@@ -1,0 +1,118 @@
+"""The breach sweep: record newly breached clocks and queue who must hear about them.
+
+Safe to run from cron every few minutes: every insert is ``INSERT … SELECT … WHERE NOT
+EXISTS`` against a unique key (one breach per clock, one notification per clock, kind
+and recipient), inside one transaction, so running it twice queues nothing twice and two
+overlapping runs cannot both insert. Breaches and escalations are set-based SQL over the
+partial index of running clocks; only warnings, whose threshold is a share of each clock's
+own span, are computed in Python over running clocks not yet warned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import String, and_, cast, exists, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from workflow.escalation import EscalationPolicy
+from workflow.persistence.tables import ClockRow, ContactRow, UserRow
+from workflow.persistence.tables_oversight import ClockBreachRow, NotificationRow
+from workflow.roles import Role
+
+LATE_RESULTS = ("late", "not_met")
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What one run recorded and queued."""
+
+    breaches: int
+    warnings: int
+    breach_notices: int
+    escalations: int
+
+
+def _count(session: Session, stmt: Any) -> int:
+    return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _record_breaches(session: Session, now: datetime) -> int:
+    """Every clock past due (running, or stopped late in the last week) gets one breach row."""
+    late = and_(ClockRow.stopped_at.is_not(None), ClockRow.result.in_(LATE_RESULTS),
+                ClockRow.stopped_at > now - timedelta(days=7))
+    running = and_(ClockRow.stopped_at.is_(None), ClockRow.due_at < now)
+    unseen = ~exists().where(ClockBreachRow.clock_id == ClockRow.id)
+    source = select(ClockRow.id, ClockRow.contact_id, ClockRow.rule, ClockRow.due_at,
+                    literal(now, ClockRow.due_at.type)).where(running | late, unseen)
+    return _count(session, insert(ClockBreachRow).from_select(
+        ["clock_id", "contact_id", "rule", "due_at", "recorded_at"], source))
+
+
+def _key(kind: str, recipient: Any) -> Any:
+    return cast(ClockRow.id, String) + literal(f":{kind}:") + recipient
+
+
+def _queue(session: Session, kind: str, recipient: Any, where: Any, joins: Any,
+           now: datetime) -> int:
+    """Queue one notification per matching (clock, recipient) not queued before."""
+    key = _key(kind, recipient)
+    subject = literal(f"Front Door: {kind} — ") + ClockRow.rule + literal(" on contact ") + cast(
+        ContactRow.id, String)
+    body = literal("Timescale ") + ClockRow.rule + literal(" was due ") + cast(
+        ClockRow.due_at, String) + literal(" UTC. Open the contact in Front Door.")
+    source = joins(select(key, literal(kind), recipient, ClockRow.contact_id, ClockRow.id,
+                          subject, body, literal(now, ClockRow.due_at.type))
+                   .select_from(ClockRow).join(ContactRow, ContactRow.id == ClockRow.contact_id))
+    source = source.where(where, ~exists().where(NotificationRow.dedupe_key == key))
+    return _count(session, insert(NotificationRow).from_select(
+        ["dedupe_key", "kind", "recipient", "contact_id", "clock_id", "subject", "body",
+         "created_at"], source))
+
+
+def _breach_notices(session: Session, now: datetime, policy: EscalationPolicy) -> int:
+    """Team managers of the contact's team (the front-door team when none) hear at breach."""
+    team = func.coalesce(ContactRow.team, policy.front_door_team)
+
+    def managers(query: Any) -> Any:
+        return query.join(UserRow, and_(UserRow.role == Role.TEAM_MANAGER.value,
+                                        UserRow.team == team, UserRow.active))
+
+    where = and_(ClockRow.stopped_at.is_(None), ClockRow.due_at < now)
+    return _queue(session, "breach", UserRow.username, where, managers, now)
+
+
+def _escalations(session: Session, now: datetime, policy: EscalationPolicy) -> int:
+    """Service managers hear of clocks still breached after the escalation interval."""
+    total = 0
+    cutoff = now - policy.escalate_after
+    where = and_(ClockRow.stopped_at.is_(None), ClockRow.due_at < cutoff)
+    for manager in policy.service_managers:
+        total += _queue(session, "escalation", literal(manager), where, lambda q: q, now)
+    return total
+
+
+def _warnings(session: Session, now: datetime, policy: EscalationPolicy) -> int:
+    """The allocated worker hears when a running clock has used its warning share."""
+    warned = exists().where(NotificationRow.clock_id == ClockRow.id,
+                            NotificationRow.kind == "warning")
+    rows = session.execute(
+        select(ClockRow.id, ClockRow.started_at, ClockRow.due_at).join(
+            ContactRow, ContactRow.id == ClockRow.contact_id)
+        .where(ClockRow.stopped_at.is_(None), ClockRow.due_at >= now,
+               ContactRow.worker.is_not(None), ~warned)).all()
+    due = [r.id for r in rows
+           if now >= r.started_at + (r.due_at - r.started_at) * policy.warn_at_share]
+    if not due:
+        return 0
+    return _queue(session, "warning", ContactRow.worker, ClockRow.id.in_(due), lambda q: q, now)
+
+
+def sweep(session: Session, now: datetime, policy: EscalationPolicy) -> SweepResult:
+    """One idempotent run, in the caller's transaction (the caller commits)."""
+    return SweepResult(breaches=_record_breaches(session, now),
+                       warnings=_warnings(session, now, policy),
+                       breach_notices=_breach_notices(session, now, policy),
+                       escalations=_escalations(session, now, policy))
