@@ -15,6 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
+from workflow.stages import Stage
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class QueueFilter:
 
 
 CLOSED_STAGES = ("closed", "passed_to_allocated_worker")
+#: Listed rather than "not closed" so the stage index finds open contacts without reading
+#: years of closed ones.
+OPEN_STAGES = tuple(s.value for s in Stage if s.value not in CLOSED_STAGES)
 
 
 def _next_due() -> Any:
@@ -46,7 +50,7 @@ def _filtered(stmt: Select, f: QueueFilter) -> Select:
         (f.rag, lambda: ContactRow.rag == f.rag),
         (f.worker, lambda: ContactRow.worker == f.worker),
         (f.team, lambda: ContactRow.team == f.team),
-        (not f.include_closed and not f.stage, lambda: ContactRow.stage.not_in(CLOSED_STAGES)),
+        (not f.include_closed and not f.stage, lambda: ContactRow.stage.in_(OPEN_STAGES)),
     ]
     for wanted, condition in conditions:
         if wanted:
