@@ -113,16 +113,22 @@ def _flush(session: Session, *batches: list[dict[str, Any]]) -> None:
     session.commit()
 
 
+def _summary(by: str) -> Callable[[Session], Any]:
+    return lambda s: summary(s, NOW, HORIZON, Scope(), by)
+
+
+def _kpi(name: str) -> Callable[[Session], Any]:
+    return lambda s: COUNTERS[name](s, *month_bounds(NOW.date().replace(day=1)))
+
+
 QUERIES: dict[str, Callable[[Session], Any]] = {
-    **{f"summary by {by}": (lambda by: lambda s: summary(s, NOW, HORIZON, Scope(), by))(by)
-       for by in ("rule", "team", "worker", "rag")},
+    **{f"summary by {by}": _summary(by) for by in ("rule", "team", "worker", "rag")},
     "breached list": lambda s: clock_list(s, NOW, HORIZON, Scope(), "breached"),
     "at-risk list": lambda s: clock_list(s, NOW, HORIZON, Scope(), "at_risk"),
     "historic breaches (62 days)": lambda s: historic_breaches(
         s, NOW - timedelta(days=62), NOW, Scope(), 50),
     "work queue, first page": lambda s: work_queue(s, QueueFilter(limit=50), NOW),
-    **{f"KPI {k} (this month)": (lambda k: lambda s: COUNTERS[k](
-        s, *month_bounds(NOW.date().replace(day=1))))(k)
+    **{f"KPI {k} (this month)": _kpi(k)
        for k in ("decision_timeliness", "assessment_timeliness", "conversion")},
 }
 
