@@ -34,8 +34,9 @@ demo: db
 	$(BIN)/frontdoor demo --contacts $(DEMO_CONTACTS) --seed 1 --if-empty
 	$(BIN)/frontdoor users demo
 
+# Plain http on loopback for the laptop demo: cookies lose the Secure flag for this process only.
 serve:
-	$(BIN)/flask --app 'web.app:create_app()' run --host $(HOST) --port $(PORT)
+	FRONTDOOR_INSECURE_COOKIES=1 $(BIN)/flask --app 'web.app:create_app()' run --host $(HOST) --port $(PORT)
 
 run: venv assets demo serve
 
