@@ -33,4 +33,8 @@ def trend_chart(title: str, labels: list[str], values: list[float | None],
             f'trend by month against a target of {target:g}%</title>'
             f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{ty:.1f}" y2="{ty:.1f}" '
             f'stroke="#0b0c0c" stroke-dasharray="4 3"/>'
+            f'<text x="{WIDTH - PAD}" y="{ty - 4:.1f}" font-size="10" fill="#0b0c0c" '
+            f'text-anchor="end">target {target:g}%</text>'
+            f'<text x="2" y="{PAD + 4}" font-size="10" fill="#505a5f">100%</text>'
+            f'<text x="2" y="{HEIGHT - PAD + 4}" font-size="10" fill="#505a5f">0%</text>'
             f'<path d="{path}" stroke="#1d70b8" stroke-width="2" fill="none"/>{dots}{ticks}</svg>')

@@ -82,11 +82,21 @@ def _received(rng: random.Random, now: datetime, days_back: int) -> datetime:
     return now - timedelta(days=days_back * skew, hours=rng.uniform(0, 8))
 
 
+def _gap(rng: random.Random, decided: bool) -> timedelta:
+    """Front-door steps mostly take hours (about one in ten decisions runs late);
+    casework after the decision takes days."""
+    if decided:
+        return timedelta(hours=rng.uniform(4, 120))
+    return timedelta(hours=rng.uniform(0.2, 3) if rng.random() < 0.9 else rng.uniform(6, 30))
+
+
 def _walk(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, steps: list[Step],
           at: datetime, now: datetime, rng: random.Random) -> None:
     version = 1
+    decided = False
     for trigger, actor, payload in steps:
-        at += timedelta(hours=rng.uniform(0.5, 40))
+        at += _gap(rng, decided)
+        decided = decided or trigger in DECISIONS
         if at >= now:
             return
         body = payload(at) | ({"rag": rng.choice(("red", "amber", "green")), "reason": "demo"}
