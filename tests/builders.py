@@ -1,0 +1,269 @@
+"""Builders for the arrange step: actors, contacts, valid payloads and walks to any stage.
+
+A contact is never put into a stage by assignment: ``walk_to`` fires the same triggers a
+worker would, with payloads the guards accept, through the real engine (``OnEngine``) or
+the real service layer and database (``OnService``). If the process changes so that a
+route below stops working, every test that walks it fails loudly in its arrange step.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from workflow.contact import Contact
+from workflow.machine import Engine
+from workflow.ports import ChildDetails, UnitOfWork
+from workflow.roles import Role
+from workflow.rules import Rules
+from workflow.services import Actor, NewContact, fire, record_contact
+from workflow.stages import Stage
+
+# -- actors ----------------------------------------------------------------------------
+
+FRONT_DOOR_WORKER = Actor("fd.worker", Role.FRONT_DOOR_WORKER)
+MASH_CHAIR = Actor("mash.chair", Role.MASH_CHAIR)
+TEAM_MANAGER = Actor("team.manager", Role.TEAM_MANAGER)
+OTHER_TEAM_MANAGER = Actor("team.manager.two", Role.TEAM_MANAGER)
+SOCIAL_WORKER = Actor("social.worker", Role.SOCIAL_WORKER)
+PARTNER = Actor("police.partner", Role.PARTNER)
+ADMINISTRATOR = Actor("admin", Role.ADMINISTRATOR)
+
+ACTORS: dict[Role, Actor] = {a.role: a for a in (
+    FRONT_DOOR_WORKER, MASH_CHAIR, TEAM_MANAGER, SOCIAL_WORKER, PARTNER, ADMINISTRATOR)}
+
+
+def actor(role: Role) -> Actor:
+    """The usual person acting in ``role``."""
+    return ACTORS[role]
+
+
+# -- contacts --------------------------------------------------------------------------
+
+def received_contact(engine: Engine, received_at: datetime, source: str = "6",
+                     now: datetime | None = None) -> Contact:
+    """A new in-memory contact from the police (source 6), received and its clocks started."""
+    contact = Contact(received_at=received_at, source=source)
+    engine.receive(contact, FRONT_DOOR_WORKER.username, FRONT_DOOR_WORKER.role,
+                   now or received_at)
+    return contact
+
+
+def child(first: str = "Alex", last: str = "Example") -> ChildDetails:
+    """A synthetic child (never real data, DOMAIN.md §6)."""
+    return ChildDetails(first_name=first, last_name=last)
+
+
+def intake(received_at: datetime, *children: ChildDetails, source: str = "6") -> NewContact:
+    """One intake about one or more children (siblings are recorded together)."""
+    return NewContact(received_at=received_at, source=source,
+                      children=list(children) or [child()], referrer="PC Synthetic",
+                      concerns="Synthetic concern for tests")
+
+
+# -- payloads --------------------------------------------------------------------------
+
+REASON = "Synthetic reason recorded for the test"
+_PARTICIPATION = {"police": "attended", "health": "attended", "education": "written"}
+
+#: Per trigger, named payloads that pass every guard of one row (the first is the default).
+#: ``@`` marks a field that takes the moment of firing (a meeting or a visit held "now").
+VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
+    "start_screening": {"plain": {}},
+    "rate": {c: {"rag": c, "reason": REASON} for c in ("amber", "red", "green")},
+    "send_to_mash": {"plain": {}},
+    "proceed_to_decision": {"plain": {"reason": REASON}},
+    "complete_information_gathering": {"plain": {}},
+    "decide": {
+        "referral": {"outcome": "referral_to_social_care", "level": 4, "rationale": REASON},
+        "strategy_discussion": {"outcome": "strategy_discussion", "level": 4,
+                                "rationale": REASON, "reasonable_cause": REASON},
+        "early_help": {"outcome": "early_help", "level": 2, "rationale": REASON,
+                       "consent": "given"},
+        "no_further_action": {"outcome": "no_further_action", "level": 1,
+                              "rationale": REASON},
+        "override": {"outcome": "no_further_action", "level": 1, "recommended_level": 3,
+                     "is_override": True, "rationale": REASON, "override_reason": REASON},
+        "override_to_early_help": {"outcome": "early_help", "level": 2,
+                                   "recommended_level": 3, "is_override": True,
+                                   "rationale": REASON, "override_reason": REASON},
+    },
+    "sign_off": {"plain": {}},
+    "return_decision": {"plain": {"reason": REASON}},
+    "hold_strategy_discussion": {"plain": {"held_at": "@", "participation": _PARTICIPATION,
+                                           "rationale": REASON}},
+    "start_section_47": {"plain": {"reasonable_cause": REASON}},
+    "continue_under_s17": {"plain": {"rationale": REASON}},
+    "record_visit": {"seen": {"child_seen": True, "visited_at": "@"},
+                     "not_seen": {"child_seen": False, "visited_at": "@"}},
+    "complete_assessment": {
+        "cin_plan": {"assessment_outcome": "cin_plan"},
+        "early_help": {"assessment_outcome": "early_help", "consent": "given"},
+        "no_further_action": {"assessment_outcome": "no_further_action"},
+    },
+    "hold_icpc": {"plan": {"plan": True, "held_at": "@", "category": "NEG"},
+                  "no_plan": {"plan": False, "held_at": "@"}},
+    "icpc_not_required": {"plain": {"reason": REASON}},
+    "hold_core_group": {"plain": {"held_at": "@"}},
+    "hold_review_conference": {"continues": {"plan_continues": True, "held_at": "@"},
+                               "ends": {"plan_continues": False, "held_at": "@"}},
+    "pass_to_allocated_worker": {"plain": {"open_case_reference": "OC-0001", "reason": REASON}},
+    "close_case": {"plain": {"closure_reason": "RC7", "reason": REASON}},
+    "step_down": {"plain": {"consent": "given", "reason": REASON}},
+    "step_up": {"plain": {"reason": REASON}},
+    "end_early_help": {"plain": {"reason": REASON}},
+    "allocate": {"plain": {"team": "assessment-north", "worker": "social.worker"}},
+    "give_referrer_feedback": {"plain": {"reason": REASON}},
+}
+
+
+def payload(trigger: str, now: datetime, variant: str | None = None,
+            **overrides: Any) -> dict[str, Any]:
+    """A payload for ``trigger`` that passes its guards at ``now``; overrides win.
+
+    A trigger with no entry in VARIANTS gets only the overrides (its service fills the rest).
+    """
+    options = VARIANTS.get(trigger, {"plain": {}})
+    chosen = options[variant] if variant else next(iter(options.values()))
+    filled = {k: (now if v == "@" else copy.deepcopy(v)) for k, v in chosen.items()}
+    return filled | overrides
+
+
+# -- drivers: fire through the engine or through the service layer ---------------------
+
+class Driver(Protocol):
+    """Something that fires triggers on one contact and reports where it now is."""
+
+    now: datetime
+
+    def fire(self, trigger: str, who: Actor, data: Mapping[str, Any]) -> Stage: ...
+
+
+@dataclass
+class OnEngine:
+    """Fires on an in-memory Contact straight through the Engine (no database)."""
+
+    engine: Engine
+    contact: Contact
+    now: datetime
+
+    def fire(self, trigger: str, who: Actor, data: Mapping[str, Any]) -> Stage:
+        self.engine.fire(self.contact, trigger, who.username, who.role, data, self.now)
+        return self.contact.stage
+
+
+@dataclass
+class OnService:
+    """Fires through ``workflow.services.fire``, one unit of work per call."""
+
+    uow_factory: Callable[[], UnitOfWork]
+    rules: Rules
+    contact_id: int
+    version: int
+    now: datetime
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+    def fire(self, trigger: str, who: Actor, data: Mapping[str, Any]) -> Stage:
+        result = fire(self.uow_factory(), self.rules, self.contact_id, trigger, who, data,
+                      self.version, self.now)
+        self.version = result["version"]
+        self.results.append(result)
+        return Stage(result["stage"])
+
+
+def record_one(uow_factory: Callable[[], UnitOfWork], rules: Rules, received_at: datetime,
+               now: datetime) -> OnService:
+    """Record a one-child contact through the service layer and return a driver for it."""
+    [made] = record_contact(uow_factory(), rules, intake(received_at), FRONT_DOOR_WORKER, now)
+    return OnService(uow_factory, rules, made["id"], made["version"], now)
+
+
+# -- walking to a stage ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Step:
+    """One action on the way to a stage: trigger, who does it, which payload."""
+
+    trigger: str
+    who: Actor
+    variant: str | None = None
+
+
+_FD, _SW, _TM = FRONT_DOOR_WORKER, SOCIAL_WORKER, TEAM_MANAGER
+
+#: For each stage: the stage before it on the standard route, and the steps from there.
+ROUTE: dict[Stage, tuple[Stage | None, tuple[Step, ...]]] = {
+    Stage.RECEIVED: (None, ()),
+    Stage.SCREENING: (Stage.RECEIVED, (Step("start_screening", _FD),)),
+    Stage.PASSED_TO_ALLOCATED_WORKER: (Stage.SCREENING, (Step("pass_to_allocated_worker", _FD),)),
+    Stage.INFORMATION_GATHERING: (Stage.SCREENING, (Step("rate", _FD, "amber"),
+                                                    Step("send_to_mash", _FD))),
+    Stage.THRESHOLD_DECISION: (Stage.INFORMATION_GATHERING,
+                               (Step("complete_information_gathering", _FD),)),
+    Stage.AWAITING_SIGNOFF: (Stage.THRESHOLD_DECISION, (Step("decide", _FD, "override"),)),
+    Stage.CLOSED: (Stage.THRESHOLD_DECISION, (Step("decide", _FD, "no_further_action"),)),
+    Stage.EARLY_HELP: (Stage.THRESHOLD_DECISION, (Step("decide", _FD, "early_help"),)),
+    Stage.ASSESSMENT: (Stage.THRESHOLD_DECISION, (Step("decide", _FD, "referral"),)),
+    Stage.STRATEGY_DISCUSSION: (Stage.THRESHOLD_DECISION,
+                                (Step("decide", _FD, "strategy_discussion"),)),
+    Stage.SECTION_47: (Stage.STRATEGY_DISCUSSION, (Step("hold_strategy_discussion", _SW),
+                                                   Step("start_section_47", _SW))),
+    Stage.CP_PLAN: (Stage.SECTION_47, (Step("hold_icpc", _SW, "plan"),)),
+    Stage.CIN_PLAN: (Stage.ASSESSMENT, (Step("complete_assessment", _TM, "cin_plan"),)),
+}
+
+
+def path_to(stage: Stage) -> list[Step]:
+    """Every step from receipt to ``stage`` along the standard route."""
+    before, steps = ROUTE[stage]
+    return ([] if before is None else path_to(before)) + list(steps)
+
+
+def walk_to(driver: Driver, stage: Stage) -> Stage:
+    """Fire the standard route from receipt to ``stage``; fails if it ends anywhere else."""
+    reached = Stage.RECEIVED
+    for step in path_to(stage):
+        reached = driver.fire(step.trigger, step.who,
+                              payload(step.trigger, driver.now, step.variant))
+    assert reached == stage, f"walked to {reached}, wanted {stage}"
+    return reached
+
+
+def contact_at(engine: Engine, stage: Stage, now: datetime,
+               received_at: datetime | None = None) -> Contact:
+    """An in-memory contact received an hour before ``now`` and walked to ``stage``."""
+    contact = received_contact(engine, received_at or now - timedelta(hours=1))
+    walk_to(OnEngine(engine, contact, now), stage)
+    return contact
+
+
+# -- comparing before and after --------------------------------------------------------
+
+def snapshot(contact: Contact) -> dict[str, Any]:
+    """Everything a refusal must leave untouched, as plain comparable data."""
+    return {
+        "stage": contact.stage, "version": contact.version, "event_seq": contact.event_seq,
+        "rag": contact.rag, "team": contact.team, "worker": contact.worker,
+        "pending_decision": copy.deepcopy(contact.pending_decision),
+        "facts": copy.deepcopy(contact.facts),
+        "open_clocks": [(c.rule, c.rule_version, c.started_at, c.due_at, c.stopped_at)
+                        for c in contact.open_clocks],
+        "new_events": list(contact.new_events),
+        "started_clocks": [c.rule for c in contact.started_clocks],
+        "stopped_clocks": [(c.rule, c.result) for c in contact.stopped_clocks],
+    }
+
+
+def open_rules(contact: Contact) -> set[str]:
+    """Names of the timescales running on a contact."""
+    return {c.rule for c in contact.open_clocks}
+
+
+def clock(contact: Contact, rule: str) -> Any:
+    """The open clock for ``rule`` (fails the test if none is running)."""
+    found = [c for c in contact.open_clocks if c.rule == rule]
+    assert len(found) == 1, f"expected one open '{rule}' clock, found {len(found)}"
+    return found[0]
