@@ -17,6 +17,7 @@ import click
 from sqlalchemy.orm import Session, sessionmaker
 
 from reporting.queries import QueueFilter, breached_clocks, contact_detail, work_queue
+from web.cli_exports import export
 from workflow.config_errors import ConfigError
 from workflow.errors import FrontDoorError
 from workflow.persistence.db import PROJECT_ROOT, database_url, make_engine
@@ -320,6 +321,8 @@ def check_spec(obj: Context) -> None:
         sys.exit(1)
     click.echo("The process definition is sound.")
 
+
+main.add_command(export)  # `frontdoor export annex-a | cin-census` (web/cli_exports.py)
 
 if __name__ == "__main__":  # pragma: no cover - `python -m web.cli`
     main()

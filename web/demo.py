@@ -25,6 +25,8 @@ FIRST = ("Alex", "Sam", "Jordan", "Riley", "Casey", "Morgan", "Taylor", "Jamie",
 LAST = ("Example", "Sample", "Testwell", "Demo", "Fictional", "Madeup", "Placeholder",
         "Synth", "Mockford", "Dummyson", "Notreal", "Invented")
 SOURCES = ("6", "6", "6", "2A", "2A", "3A", "3E", "1A", "3B", "5D", "8", "9")
+#: CIN primary need codes (DOMAIN.md §5) a referral records with its decision.
+NEEDS = ("N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8")
 
 WORKER = Actor("demo.worker", Role.FRONT_DOOR_WORKER)
 MANAGER = Actor("demo.manager", Role.TEAM_MANAGER)
@@ -107,14 +109,28 @@ def _walk(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, steps: 
             return  # a guard stopped the walk: leave the contact where it is, as in life
 
 
+def _child(first: str, last: str, details: random.Random, received: datetime) -> ChildDetails:
+    """What the CIN census needs about a child, invented: age 0-17, sex, no disability, and
+    a UPN from school age on. Synthetic UPNs use LA number 000, which no authority has, so
+    they can never be a real pupil's; under-fives have none (the census derives UN1)."""
+    born = received.date() - timedelta(days=details.randint(30, 17 * 365))
+    school_age = (received.date() - born).days >= 5 * 365
+    upn = f"X000{details.randrange(10**9):09d}" if school_age else None
+    return ChildDetails(first, last, date_of_birth=born, gender=details.choice("12"),
+                        upn=upn, disability=False)
+
+
 def load_demo(uow_factory: Callable[[], UnitOfWork], rules: Rules, spec: DemoSpec,
               now: datetime) -> Iterator[int]:
     """Create ``spec.contacts`` contacts; yields after each so callers can show progress."""
     rng = random.Random(spec.seed)  # noqa: S311 - synthetic data, not security
+    # A second generator for the census details, so adding them left every seed's
+    # contacts, journeys and timings exactly as they were.
+    details = random.Random(f"children-{spec.seed}")  # noqa: S311 - synthetic data
     made = 0
     while made < spec.contacts:
         received = _received(rng, now, spec.days_back)
-        kids = [ChildDetails(rng.choice(FIRST), rng.choice(LAST)) for _ in range(
+        kids = [_child(rng.choice(FIRST), rng.choice(LAST), details, received) for _ in range(
             1 if rng.random() < 0.85 else 2)]
         intake = NewContact(received, rng.choice(SOURCES), kids, concerns="Synthetic concern.")
         for summary in record_contact(uow_factory(), rules, intake, WORKER, received):
@@ -123,11 +139,24 @@ def load_demo(uow_factory: Callable[[], UnitOfWork], rules: Rules, spec: DemoSpe
             yield made
 
 
+def _with_need(steps: list[Step], need: str) -> list[Step]:
+    """The decision's payload also records the CIN primary need code."""
+    return [(trigger, actor, _plus(payload, primary_need=need) if trigger == "decide"
+             else payload) for trigger, actor, payload in steps]
+
+
+def _plus(payload: Callable[[datetime], dict[str, Any]],
+          **extra: Any) -> Callable[[datetime], dict[str, Any]]:
+    return lambda at: payload(at) | extra
+
+
 def _journey(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, received: datetime,
              now: datetime, rng: random.Random) -> None:
     name = rng.choices(list(JOURNEYS), weights=(30, 20, 25, 10, 5))[0]
     rate: list[Step] = [("rate", WORKER, _p())]
     steps = _SCREEN + (JOURNEYS[name] if name == "open_case" else rate + JOURNEYS[name])
+    if name in ("assessment", "s47"):  # a referral: the census needs its primary need
+        steps = _with_need(steps, "N1" if name == "s47" else NEEDS[cid % len(NEEDS)])
     if rng.random() < 0.9:  # most referrers hear back; the rest show on the dashboard
         decided = next(i for i, step in enumerate(steps) if step[0] in DECISIONS) + 1
         steps = steps[:decided] + [_FEEDBACK] + steps[decided:]

@@ -23,6 +23,7 @@ class ChildDetails:
     gender: str = "0"
     nhs_number: str | None = None
     upn: str | None = None
+    disability: bool | None = None  # None = not recorded (the CIN census needs it)
 
 
 class Contacts(Protocol):

@@ -21,7 +21,8 @@ class ChildRepository:
     def add(self, child: ChildDetails, now: datetime) -> int:
         row = ChildRow(first_name=child.first_name, last_name=child.last_name,
                        date_of_birth=child.date_of_birth, gender=child.gender,
-                       nhs_number=child.nhs_number, upn=child.upn, created_at=now)
+                       nhs_number=child.nhs_number, upn=child.upn,
+                       disability=child.disability, created_at=now)
         self.session.add(row)
         self.session.flush()  # flush(objects) is deprecated in SQLAlchemy 2.1
         return row.id
