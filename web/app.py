@@ -172,4 +172,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(contacts.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(oversight.bp)
+    from web.blueprints import returns  # statutory returns (issue 7): Annex A, CIN census
+    app.register_blueprint(returns.bp)
     api.register(app)

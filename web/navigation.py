@@ -19,6 +19,7 @@ _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("KPIs", "/oversight/kpis", frozenset({_C, _M})),
     ("Consistency", "/oversight/consistency", frozenset({_C, _M})),
     ("Notifications", "/notifications", frozenset({_W, _C, _M, _S})),
+    ("Returns", "/returns", frozenset({_M})),
     ("Users and sessions", "/admin/users", frozenset({Role.ADMINISTRATOR})),
 )
 

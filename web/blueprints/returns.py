@@ -1,0 +1,106 @@
+"""Statutory returns for team managers: Ofsted's Annex A and the DfE CIN census.
+
+Why team managers only: the files hold every child's identifiers and history for a
+period; they are made for Ofsted and the DfE by the people who answer to them. Each
+download is written to the access log (DOMAIN.md §6). The census is checked before it
+is offered: its problems are listed per child in plain words, and the file is only
+downloaded with them when the manager says so ("download anyway").
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from flask import Blueprint, Response, abort, current_app, g, render_template, request
+
+from reporting.annex_a import Period, build_annex_a, to_csv_zip, to_xlsx
+from reporting.cin_census import CollectionYear, build_census, load_la_number
+from web.access import allow, log_access
+from web.views import LONDON
+from workflow.config_errors import ConfigError
+from workflow.roles import Role
+
+bp = Blueprint("returns", __name__)
+FORMATS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "xlsx"),
+           "csv": ("application/zip", "zip")}
+
+
+def _today() -> date:
+    return datetime.now(UTC).astimezone(LONDON).date()
+
+
+def _current_year(today: date) -> str:
+    first = today.year if today.month >= 4 else today.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
+def _form(errors: dict[str, str] | None = None, status: int = 200) -> tuple[str, int]:
+    today = _today()
+    values = {"from": (today - relativedelta(months=6)).isoformat(), "to": today.isoformat(),
+              "format": "xlsx", "year": _current_year(today)} | request.args.to_dict()
+    return render_template("returns/index.html", title="Statutory returns", values=values,
+                           errors=errors or {}), status
+
+
+@bp.get("/returns")
+@allow(Role.TEAM_MANAGER)
+def index() -> tuple[str, int]:
+    """Choose a period for Annex A or a year for the CIN census."""
+    return _form()
+
+
+def _period() -> Period | dict[str, str]:
+    try:
+        start = date.fromisoformat(request.args.get("from", ""))
+        end = date.fromisoformat(request.args.get("to", ""))
+    except ValueError:
+        return {"from": "Enter the first and last day of the period as dates"}
+    try:
+        return Period(start, end)
+    except ValueError as error:
+        return {"to": str(error).capitalize()}
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    log_access(None, None, "exported")
+    return Response(data, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/returns/annex-a")
+@allow(Role.TEAM_MANAGER)
+def annex_a() -> Any:
+    """Annex A lists 1, 3, 4 and 5 as one workbook, or a zip of CSV files."""
+    period = _period()
+    fmt = request.args.get("format", "xlsx")
+    if fmt not in FORMATS:
+        period = {"format": "Choose Excel workbook or CSV files"}
+    if isinstance(period, dict):
+        return _form(period, 400)
+    lists = build_annex_a(g.db, period)
+    mimetype, suffix = FORMATS[fmt]
+    data = to_xlsx(lists) if fmt == "xlsx" else to_csv_zip(lists)
+    return _download(data, mimetype, f"annex_a_{period.start}_{period.end}.{suffix}")
+
+
+@bp.get("/returns/cin-census")
+@allow(Role.TEAM_MANAGER)
+def cin_census() -> Any:
+    """The census XML for a year, or the problems that stop it (unless forced)."""
+    try:
+        year = CollectionYear.parse(request.args.get("year", ""))
+    except ValueError as error:
+        return _form({"year": str(error)}, 400)
+    try:
+        la_number = load_la_number(current_app.config["CONFIG_DIR"])
+    except ConfigError as error:
+        abort(500, str(error))
+    result = build_census(g.db, year, current_app.extensions["rules"].calendar, la_number,
+                          datetime.now(UTC))
+    if result.problems and request.args.get("force") != "1":
+        return render_template("returns/census_problems.html", title="CIN census problems",
+                               result=result, year=year, errors={})
+    return _download(result.xml, "application/xml", f"cin_census_{year.label}.xml")
