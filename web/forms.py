@@ -9,7 +9,7 @@ engine's business (its guards name the field), so the schemas check type and cho
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -103,7 +103,12 @@ class LocalDateTime(fields.DateTime):
         if isinstance(value, str) and len(value) == 16:  # <input type=datetime-local>
             value = value + ":00"
         parsed: datetime = super()._deserialize(value, attr, data, **kw)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON)
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON)
+        try:  # e.g. 0001-01-01T00:00+14:00 parses but has no UTC instant: refuse, not a 500
+            parsed.astimezone(UTC).astimezone(LONDON)
+        except OverflowError:
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE) from None
+        return parsed
 
 
 def _marshmallow_field(field: Field) -> fields.Field:
@@ -143,20 +148,28 @@ def parse_action(trigger: str, data: Any, strict: bool = False) -> tuple[int, di
     return version, payload
 
 
+_SOURCE = "Choose a referral source from the CIN code list"
+_CONCERNS = "Describe the concerns"
+_CHILDREN = "Add between one and six children"
+
+
 class NewContactSchema(Schema):
     """A new contact from the form or the API: up to six children recorded together."""
 
-    received_at = LocalDateTime(required=True)
+    # A missing field gets the same words as a wrong one: say what to do, not
+    # marshmallow's "Missing data for required field." (GOV.UK error messages).
+    received_at = LocalDateTime(required=True, error_messages={
+        "required": "Enter the date and time the contact was received"})
     source = fields.String(required=True, validate=validate.OneOf(
-        list(REFERRAL_SOURCES), error="Choose a referral source from the CIN code list"))
+        list(REFERRAL_SOURCES), error=_SOURCE), error_messages={"required": _SOURCE})
     channel = fields.String(load_default="phone")
     referrer = fields.String(load_default="", validate=validate.Length(max=160))
     concerns = fields.String(required=True, validate=validate.Length(
-        min=1, max=10000, error="Describe the concerns"))
+        min=1, max=10000, error=_CONCERNS), error_messages={"required": _CONCERNS})
     consent = fields.String(load_default="not_recorded", validate=validate.OneOf(
         ["given", "refused", "not_sought_risk", "not_recorded"]))
     children = fields.List(fields.Dict(), required=True, validate=validate.Length(
-        min=1, max=6, error="Add between one and six children"))
+        min=1, max=6, error=_CHILDREN), error_messages={"required": _CHILDREN})
 
 
 def flat_errors(error: ValidationError) -> dict[str, str]:

@@ -155,6 +155,7 @@ def _fire(contact_id: int, trigger: str, body: dict[str, Any]) -> dict[str, Any]
         abort(422, message=str(error), errors={field: getattr(error, "message", str(error))})
     except FrontDoorError as error:
         _refuse(error)
+    g.db.rollback()  # end the read snapshot this request took before the write (SQLite WAL)
     return _contact_out(contact_id)
 
 

@@ -132,11 +132,11 @@ def new_contact_post() -> Response | tuple[str, int]:
     data = {k: form.get(k) for k in ("received_at", "source", "channel", "referrer",
                                      "concerns", "consent") if form.get(k)}
     values = dict(form.items())
+    details, errors = _child_details(kids)
     try:
         loaded = NewContactSchema().load(data | {"children": kids})
     except ValidationError as error:
-        return _new_contact_page(values, flat_errors(error), 422)
-    details, errors = _child_details(kids)
+        errors = flat_errors(error) | errors  # every problem at once (GOV.UK pattern)
     if errors:
         return _new_contact_page(values, errors, 422)
     intake = NewContact(loaded["received_at"], loaded["source"], details,
@@ -261,6 +261,8 @@ def _refusal_page(contact_id: int, error: Exception, page: dict[str, Any]) -> tu
     if isinstance(error, InvalidInput):
         return _contact_page(contact_id, 422, errors=error.errors, **page)
     field = error.field if isinstance(error, GuardFailed) and error.field else "action"
+    if field not in {f.name for f in ACTION_FIELDS.get(page["open_action"], ())}:
+        field = "action"  # not a field of this form (e.g. no RAG yet): show it by the actions
     return _contact_page(contact_id, error.status, errors={field: error.message}, **page)
 
 
