@@ -108,3 +108,27 @@ EFFECTS: dict[str, Effect] = {
     "pass_to_allocated_worker": _pass_to_allocated,
     "step_up": _step_up,
 }
+
+
+# -- MASH (issue 5): information requests and the daily meeting -----------------------
+def _requests_changed(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    """The request service counts the open rows in the same transaction and passes the
+    count, so the fact the ``no_open_requests`` guard reads can never drift from them."""
+    c.facts["open_requests"] = int(p["_open_requests"])
+
+
+def _mash_discussion(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:
+    """The meeting's joint recommendation, shown beside the threshold decision form."""
+    c.facts["mash_recommendation"] = _subset(p, ("outcome", "level", "rationale", "meeting_id",
+                                                 "meeting_date")) | {
+        "recorded_by": actor, "recorded_at": now.isoformat()}
+    c.facts["mash_discussions"] = int(c.facts.get("mash_discussions", 0)) + 1
+
+
+EFFECTS.update({
+    "request_information": _requests_changed,
+    "answer_request": _requests_changed,
+    "withdraw_request": _requests_changed,
+    "close_outstanding_requests": _requests_changed,
+    "record_mash_discussion": _mash_discussion,
+})

@@ -221,3 +221,80 @@ SELECTOR_HELP: dict[str, tuple[str, str]] = {
     "hold_icpc": ("plan", "say whether the conference made a child protection plan"),
     "hold_review_conference": ("plan_continues", "say whether the plan continues"),
 }
+
+
+# -- MASH (issue 5): information requests and the daily meeting -----------------------
+#: Why a request may be made: the lawful basis, or the consent position (DOMAIN.md §4:
+#: since 2024 the DfE advises consent is usually not the basis for safeguarding sharing).
+LAWFUL_BASES = {
+    "public_task": "UK GDPR art. 6(1)(e) public task (Children Act 1989 s17/s47, "
+                   "Children Act 2004 s10/s11)",
+    "legal_obligation": "UK GDPR art. 6(1)(c) legal obligation",
+    "vital_interests": "UK GDPR art. 6(1)(d) vital interests",
+    "consent_given": "Consent given by the family",
+    "consent_not_sought": "Consent not sought: seeking it would put the child at risk, "
+                          "delay enquiries or prejudice a criminal investigation",
+    "consent_refused_overridden": "Consent refused; shared without it to safeguard the child",
+}
+MASH_OUTCOMES = NO_FURTHER_ACTION + EARLY_HELP + ("referral_to_social_care",
+                                                  "strategy_discussion")
+
+
+def _known_agency(ctx: GuardContext) -> Failure:
+    """The service passes the configured agency ids as ``_agencies`` (config, not code)."""
+    known = tuple(ctx.payload.get("_agencies") or ())
+    if ctx.payload.get("agency") in known:
+        return None
+    return "agency", f"choose an agency from the list ({', '.join(known) or 'none configured'})"
+
+
+def _via_request_service(ctx: GuardContext) -> Failure:
+    """Request rows and the contact's count change together (workflow/requests.py passes
+    the count it made in the same transaction); the generic action route cannot."""
+    if isinstance(ctx.payload.get("_open_requests"), int):
+        return None
+    return "action", ("information requests are sent, answered and closed from the contact's "
+                      "requests panel or the /requests API, which keep them with the contact")
+
+
+def _request_named(ctx: GuardContext) -> Failure:
+    """Request actions name the stored request they act on (the request service sets it)."""
+    if isinstance(ctx.payload.get("request_id"), int):
+        return None
+    return "request_id", "information requests are changed from the contact's requests list"
+
+
+def _on_meeting_agenda(ctx: GuardContext) -> Failure:
+    if isinstance(ctx.payload.get("agenda_item_id"), int):
+        return None
+    return "contact_id", "put the contact on the meeting's agenda before recording its decision"
+
+
+def _every_agency_view(ctx: GuardContext) -> Failure:
+    """Every agency that attended gives its view (a joint decision hears them all)."""
+    attending = tuple(ctx.payload.get("attending_agencies") or ())
+    if not attending:
+        return "attendees", "record who attended the meeting, for which agency, first"
+    views = ctx.payload.get("views") or {}
+    missing = [a for a in attending if not str(views.get(a) or "").strip()]
+    if missing:
+        return "views", f"record the view of every agency that attended: {', '.join(missing)}"
+    return None
+
+
+GUARDS.update({
+    "agency_known": _known_agency,
+    "question_given": _needs_text("question", "write the question for the agency"),
+    "lawful_basis_given": _in("lawful_basis", LAWFUL_BASES,
+                              "record the lawful basis or consent position for sharing"),
+    "authorised_by_given": _needs_text("authorised_by", "record who authorised the request"),
+    "via_request_service": _via_request_service,
+    "request_named": _request_named,
+    "answer_given": _needs_text("answer", "write the agency's answer"),
+    "outstanding_requests": _fact("open_requests", "requests",
+                                  "there are no outstanding information requests to close"),
+    "on_meeting_agenda": _on_meeting_agenda,
+    "mash_outcome_given": _in("outcome", MASH_OUTCOMES,
+                              "choose the outcome the meeting recommends"),
+    "every_agency_view_given": _every_agency_view,
+})

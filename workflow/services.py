@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from workflow.contact import Contact, require_aware
 from workflow.errors import InvalidInput, NotFound, StaleVersion
@@ -65,21 +65,33 @@ def _check_new(intake: NewContact, now: datetime) -> None:
         raise InvalidInput(errors)
 
 
+# -- MASH (issue 5): known-child checks at intake ---------------------------------------
+class IntakeCheck(Protocol):
+    """Asked about each child's new contact inside record_contact's transaction
+    (``workflow.intake.KnownChildCheck``): flag it before it is stored, route it after."""
+
+    def before_storing(self, uow: UnitOfWork, contact: Contact) -> None: ...
+    def after_storing(self, uow: UnitOfWork, contact: Contact, actor: Actor,
+                      now: datetime) -> None: ...
+# -- end of MASH block ------------------------------------------------------------------
+
+
 def record_contact(uow: UnitOfWork, rules: Rules, intake: NewContact, actor: Actor,
-                   now: datetime) -> list[dict[str, Any]]:
+                   now: datetime, check: IntakeCheck | None = None) -> list[dict[str, Any]]:
     """Record a contact: one per child, siblings sharing an intake, clocks started."""
     require_aware(intake.received_at, "received_at")
     require_aware(now, "now")
     _check_new(intake, now)
     with uow:
-        created = [_add_one(uow, rules, intake, child, actor, now) for child in intake.children]
+        created = [_add_one(uow, rules, intake, child, actor, now, check)
+                   for child in intake.children]
         _link_siblings(uow, created)
         uow.commit()
     return [summary(c) for c in created]
 
 
 def _add_one(uow: UnitOfWork, rules: Rules, intake: NewContact, child: ChildDetails | int,
-             actor: Actor, now: datetime) -> Contact:
+             actor: Actor, now: datetime, check: IntakeCheck | None = None) -> Contact:
     if isinstance(child, int):
         if not uow.children.exists(child):
             raise NotFound(f"There is no child {child}.")
@@ -88,8 +100,12 @@ def _add_one(uow: UnitOfWork, rules: Rules, intake: NewContact, child: ChildDeta
         child_id = uow.children.add(child, now)
     contact = Contact(received_at=intake.received_at, source=intake.source, child_id=child_id)
     rules.engine.receive(contact, actor.username, actor.role, now)
+    if check:
+        check.before_storing(uow, contact)
     uow.contacts.add(contact, channel=intake.channel, referrer=intake.referrer,
                      concerns=intake.concerns, consent=intake.consent)
+    if check:
+        check.after_storing(uow, contact, actor, now)
     return contact
 
 

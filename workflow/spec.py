@@ -11,7 +11,7 @@ are all built from this one table; ``validate_spec`` checks it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from workflow.roles import CASEWORK, FRONT_DOOR, MANAGERS, Role
 from workflow.stages import STAGES, Stage
@@ -172,6 +172,47 @@ TABLE: tuple[Transition, ...] = (
        "Record feedback to the referrer", guards=("reason_given",),
        emits=("referrer_feedback_given",)),
 )
+
+
+# -- MASH (issue 5): information requests and the daily meeting -----------------------
+# In-stage rows: each is recorded as an event on the contact. Requests themselves are rows
+# of their own (workflow/persistence/tables_mash.py), changed by workflow/requests.py in
+# the same transaction as the event; the meeting by workflow/meetings.py likewise.
+_GATHERING = (S.INFORMATION_GATHERING,)
+_REQUEST_ROWS = (
+    _t("request_information", _GATHERING, None, FRONT_DOOR,
+       "Ask a partner agency for information",
+       guards=("via_request_service", "rag_set", "agency_known", "question_given",
+               "lawful_basis_given", "authorised_by_given", "request_named")),
+    # The only row a partner is granted: the request service first checks the request is
+    # addressed to the practitioner's own agency, then fires this.
+    _t("answer_request", _GATHERING, None, {Role.PARTNER}, "Answer an information request",
+       guards=("via_request_service", "request_named", "answer_given")),
+    _t("chase_request", _GATHERING, None, FRONT_DOOR, "Chase an overdue information request",
+       guards=("via_request_service", "request_named")),
+    _t("withdraw_request", _GATHERING, None, FRONT_DOOR, "Withdraw an information request",
+       guards=("via_request_service", "request_named", "reason_given")),
+    _t("close_outstanding_requests", _GATHERING, None, MANAGERS,
+       "Close the outstanding information requests",
+       guards=("via_request_service", "outstanding_requests", "reason_given")),
+    _t("record_mash_discussion", (S.INFORMATION_GATHERING, S.THRESHOLD_DECISION), None,
+       {Role.MASH_CHAIR}, "Record the MASH meeting's joint decision",
+       guards=("on_meeting_agenda", "mash_outcome_given", "rationale_given",
+               "every_agency_view_given")),
+)
+
+
+def _leaving_gathering_needs_answers(row: Transition) -> Transition:
+    """The issue's rule: a contact leaves information gathering only when every request
+    is answered or a manager closed the rest, whichever way it leaves (complete_information_
+    gathering already says so; passing an open case to its worker must too)."""
+    if row.trigger == "pass_to_allocated_worker" and "no_open_requests" not in row.guards:
+        return replace(row, guards=(*row.guards, "no_open_requests"))
+    return row
+
+
+TABLE = tuple(_leaving_gathering_needs_answers(row) for row in TABLE) + _REQUEST_ROWS
+# -- end of MASH block ------------------------------------------------------------------
 
 
 def triggers() -> list[str]:

@@ -1,0 +1,417 @@
+"""The MASH services on a real database (SQLite and PostgreSQL): requests, partner answers,
+known-child checks at intake, and the daily meeting. Every refusal leaves every table as
+it was, checked by counting rows and re-reading the rows that matter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.builders import (
+    FRONT_DOOR_WORKER,
+    MASH_CHAIR,
+    TEAM_MANAGER,
+    OnService,
+    child,
+    intake,
+    payload,
+    record_one,
+    walk_to,
+)
+from workflow.errors import (
+    FrontDoorError,
+    GuardFailed,
+    InvalidInput,
+    InvalidTransition,
+    NotPermitted,
+)
+from workflow.intake import KnownChildCheck
+from workflow.mash_config import MashConfig, load_mash_config
+from workflow.meetings import (
+    JointDecision,
+    add_attendee,
+    add_to_agenda,
+    open_meeting,
+    record_decision,
+)
+from workflow.persistence.mash_repository import SqlMashUnitOfWork
+from workflow.persistence.schema import metadata
+from workflow.persistence.tables import ContactRow, EventRow
+from workflow.persistence.tables_mash import InfoRequestRow
+from workflow.persistence.uow import SqlUnitOfWork
+from workflow.requests import (
+    RequestForm,
+    answer_request,
+    chase_request,
+    close_outstanding_requests,
+    request_information,
+    withdraw_request,
+)
+from workflow.roles import Role
+from workflow.rules import DEFAULT_CONFIG, Rules
+from workflow.services import Actor, NewContact, record_contact
+from workflow.stages import Stage
+
+NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)  # Wednesday, GMT
+POLICE = Actor("police.partner", Role.PARTNER)
+HEALTH = Actor("health.partner", Role.PARTNER)
+ASK_POLICE = RequestForm("police", "Any call-outs to the address?", "public_task",
+                         "Team manager Synthetic")
+ASK_HEALTH = RequestForm("health", "Registered with a GP?", "consent_given", "Team manager")
+
+MashUow = Callable[[], SqlMashUnitOfWork]
+
+
+@pytest.fixture(scope="module")
+def mash() -> MashConfig:
+    return load_mash_config(DEFAULT_CONFIG)
+
+
+@pytest.fixture
+def mash_uow(engine: Engine) -> MashUow:
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    return lambda: SqlMashUnitOfWork(sessions)
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    """Rows per table: a refusal must not change one of them."""
+    with Session(engine) as session:
+        return {t.name: int(session.scalar(select(func.count()).select_from(t)) or 0)
+                for t in metadata().sorted_tables}  # type: ignore[attr-defined]
+
+
+def gathering(uow_factory: Callable[[], SqlUnitOfWork], rules: Rules,
+              received: datetime = NOW - timedelta(hours=1)) -> OnService:
+    """A contact rated amber and sent to MASH information gathering."""
+    driver = record_one(uow_factory, rules, received, NOW)
+    walk_to(driver, Stage.INFORMATION_GATHERING)
+    return driver
+
+
+def version(mash_uow: MashUow, contact_id: int) -> int:
+    with mash_uow() as uow:
+        return uow.contacts.get(contact_id).version
+
+
+def ask(mash_uow: MashUow, rules: Rules, mash: MashConfig, contact_id: int,
+        form: RequestForm = ASK_POLICE, at: datetime = NOW) -> int:
+    """Send a request and return its id."""
+    request_information(mash_uow(), rules, mash, contact_id, form, FRONT_DOOR_WORKER,
+                        version(mash_uow, contact_id), at)
+    with mash_uow() as uow:
+        return max(uow.requests.open_ids(contact_id))
+
+
+def request_row(fetch: Callable[[Any], list[Any]], request_id: int) -> InfoRequestRow:
+    [row] = fetch(select(InfoRequestRow).where(InfoRequestRow.id == request_id))
+    return row
+
+
+def contact_row(fetch: Callable[[Any], list[Any]], contact_id: int) -> ContactRow:
+    [row] = fetch(select(ContactRow).where(ContactRow.id == contact_id))
+    return row
+
+
+# -- requests -------------------------------------------------------------------------------
+def test_a_request_is_stored_due_by_the_amber_deadline_and_counted_on_the_contact(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        mash: MashConfig, fetch: Callable[[Any], list[Any]]) -> None:
+    contact = gathering(uow_factory, rules)
+
+    request_id = ask(mash_uow, rules, mash, contact.contact_id)
+
+    row = request_row(fetch, request_id)
+    assert (row.agency, row.status, row.rag, row.requested_month) == ("police", "open",
+                                                                      "amber", "2026-03")
+    assert row.due_at == datetime(2026, 3, 4, 16, 0, tzinfo=UTC)  # 6 working hours
+    assert row.rule_version == "agency_request_amber@2018-07-04"
+    assert contact_row(fetch, contact.contact_id).facts["open_requests"] == 1
+
+
+def test_the_contact_leaves_information_gathering_only_once_every_request_is_answered(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        mash: MashConfig, fetch: Callable[[Any], list[Any]]) -> None:
+    contact = gathering(uow_factory, rules)
+    police = ask(mash_uow, rules, mash, contact.contact_id)
+    health = ask(mash_uow, rules, mash, contact.contact_id, ASK_HEALTH)
+    contact.version = version(mash_uow, contact.contact_id)
+
+    answer_request(mash_uow(), rules, mash, police, "Two call-outs.", POLICE, "police", NOW)
+    contact.version = version(mash_uow, contact.contact_id)
+    with pytest.raises(GuardFailed, match="outstanding information requests"):
+        contact.fire("complete_information_gathering", FRONT_DOOR_WORKER, {})
+    answer_request(mash_uow(), rules, mash, health, "Registered.", HEALTH, "health",
+                   NOW + timedelta(hours=7))
+    contact.version = version(mash_uow, contact.contact_id)
+
+    assert contact.fire("complete_information_gathering", FRONT_DOOR_WORKER, {}) == \
+        Stage.THRESHOLD_DECISION
+    late = request_row(fetch, health)
+    assert (late.status, late.answered_by, late.answered_at > late.due_at) == (
+        "answered", "health.partner", True)
+
+
+def test_an_answer_from_another_agency_is_refused_and_nothing_changes(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        mash: MashConfig, engine: Engine, fetch: Callable[[Any], list[Any]]) -> None:
+    contact = gathering(uow_factory, rules)
+    health = ask(mash_uow, rules, mash, contact.contact_id, ASK_HEALTH)
+    before = counts(engine), version(mash_uow, contact.contact_id)
+
+    with pytest.raises(NotPermitted) as refusal:
+        answer_request(mash_uow(), rules, mash, health, "Not ours to say", POLICE, "police",
+                       NOW)
+
+    assert "addressed to Health services" in refusal.value.message
+    assert "your account is for Police" in refusal.value.message
+    assert (counts(engine), version(mash_uow, contact.contact_id)) == before
+    assert request_row(fetch, health).status == "open"
+
+
+def test_a_request_to_an_unknown_agency_is_refused_and_nothing_is_stored(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        mash: MashConfig, engine: Engine) -> None:
+    contact = gathering(uow_factory, rules)
+    before = counts(engine)
+    form = RequestForm("secret_service", "Anything?", "public_task", "Manager")
+
+    with pytest.raises(GuardFailed, match="Choose an agency from the list"):
+        request_information(mash_uow(), rules, mash, contact.contact_id, form,
+                            FRONT_DOOR_WORKER, version(mash_uow, contact.contact_id), NOW)
+
+    assert counts(engine) == before
+
+
+def test_an_answered_request_cannot_be_answered_again(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        mash: MashConfig, engine: Engine) -> None:
+    contact = gathering(uow_factory, rules)
+    police = ask(mash_uow, rules, mash, contact.contact_id)
+    answer_request(mash_uow(), rules, mash, police, "First answer", POLICE, "police", NOW)
+    before = counts(engine)
+
+    with pytest.raises(InvalidTransition, match="already answered"):
+        answer_request(mash_uow(), rules, mash, police, "Second", POLICE, "police", NOW)
+
+    assert counts(engine) == before
+
+
+def test_chasing_and_withdrawing_are_logged_on_the_contact(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        mash: MashConfig, fetch: Callable[[Any], list[Any]]) -> None:
+    contact = gathering(uow_factory, rules)
+    police = ask(mash_uow, rules, mash, contact.contact_id)
+    later = NOW + timedelta(hours=8)
+
+    chase_request(mash_uow(), rules, police, FRONT_DOOR_WORKER,
+                  version(mash_uow, contact.contact_id), later)
+    withdraw_request(mash_uow(), rules, police, "Police already attended the strategy call",
+                     FRONT_DOOR_WORKER, version(mash_uow, contact.contact_id), later)
+
+    row = request_row(fetch, police)
+    assert (row.chase_count, row.status, row.closed_by) == (1, "withdrawn", "fd.worker")
+    triggers = [e.trigger for e in fetch(select(EventRow).where(
+        EventRow.contact_id == contact.contact_id).order_by(EventRow.seq))]
+    assert triggers[-3:] == ["request_information", "chase_request", "withdraw_request"]
+    assert contact_row(fetch, contact.contact_id).facts["open_requests"] == 0
+
+
+def test_a_manager_closes_the_outstanding_requests_and_a_worker_may_not(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        mash: MashConfig, engine: Engine, fetch: Callable[[Any], list[Any]]) -> None:
+    contact = gathering(uow_factory, rules)
+    requests = [ask(mash_uow, rules, mash, contact.contact_id, form)
+                for form in (ASK_POLICE, ASK_HEALTH)]
+    before = counts(engine)
+
+    with pytest.raises(NotPermitted):
+        close_outstanding_requests(mash_uow(), rules, contact.contact_id, "No time",
+                                   FRONT_DOOR_WORKER, version(mash_uow, contact.contact_id),
+                                   NOW)
+    assert counts(engine) == before
+    close_outstanding_requests(mash_uow(), rules, contact.contact_id, "Decision cannot wait",
+                               TEAM_MANAGER, version(mash_uow, contact.contact_id), NOW)
+
+    assert {request_row(fetch, r).status for r in requests} == {"withdrawn"}
+    assert contact_row(fetch, contact.contact_id).facts["open_requests"] == 0
+
+
+def test_a_stale_page_cannot_send_a_request(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        mash: MashConfig, engine: Engine) -> None:
+    contact = gathering(uow_factory, rules)
+    old = version(mash_uow, contact.contact_id)
+    ask(mash_uow, rules, mash, contact.contact_id)
+    before = counts(engine)
+
+    with pytest.raises(FrontDoorError, match="Someone else changed"):
+        request_information(mash_uow(), rules, mash, contact.contact_id, ASK_HEALTH,
+                            FRONT_DOOR_WORKER, old, NOW)
+
+    assert counts(engine) == before
+
+
+# -- known-child checks at intake ---------------------------------------------------------------
+def _child_of(mash_uow: MashUow, contact_id: int) -> int:
+    with mash_uow() as uow:
+        child_id = uow.contacts.get(contact_id).child_id
+    assert child_id is not None
+    return child_id
+
+
+def _again(mash_uow: MashUow, rules: Rules, child_id: int, received: datetime,
+           now: datetime = NOW) -> dict[str, Any]:
+    check = KnownChildCheck(rules, load_mash_config(DEFAULT_CONFIG).settings)
+    new = NewContact(received, "2A", [child_id], concerns="Synthetic: school worried")
+    [made] = record_contact(mash_uow(), rules, new, FRONT_DOOR_WORKER, now, check)
+    return made
+
+
+def test_a_child_with_an_open_case_goes_to_the_allocated_worker_and_no_referral_is_made(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        fetch: Callable[[Any], list[Any]]) -> None:
+    earlier = record_one(uow_factory, rules, NOW - timedelta(days=20), NOW - timedelta(days=20))
+    walk_to(earlier, Stage.ASSESSMENT)
+    earlier.fire("allocate", TEAM_MANAGER, payload("allocate", NOW))
+
+    made = _again(mash_uow, rules, _child_of(mash_uow, earlier.contact_id),
+                  NOW - timedelta(minutes=10))
+
+    row = contact_row(fetch, made["id"])
+    assert row.stage == Stage.PASSED_TO_ALLOCATED_WORKER
+    assert (row.team, row.worker) == ("assessment-north", "social.worker")
+    assert row.referral_at is None
+    assert row.facts["open_case"] == f"FD{earlier.contact_id:07d}"
+    assert "passed to the allocated worker; no new referral" in fetch(
+        select(EventRow.reason).where(EventRow.contact_id == made["id"],
+                                      EventRow.trigger == "pass_to_allocated_worker"))[0]
+
+
+def test_a_referral_within_twelve_months_flags_a_re_referral(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        fetch: Callable[[Any], list[Any]]) -> None:
+    before = NOW - timedelta(days=200)
+    earlier = record_one(uow_factory, rules, before, before)
+    walk_to(earlier, Stage.ASSESSMENT)
+    earlier.fire("complete_assessment", TEAM_MANAGER,
+                 payload("complete_assessment", before, "no_further_action"))
+
+    made = _again(mash_uow, rules, _child_of(mash_uow, earlier.contact_id), NOW)
+
+    facts = contact_row(fetch, made["id"]).facts
+    assert facts["re_referral"]["previous"] == f"FD{earlier.contact_id:07d}"
+    assert made["stage"] == Stage.RECEIVED
+    assert "repeat_contacts" not in facts
+
+
+def test_a_second_contact_within_a_week_raises_the_repeat_alert(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        fetch: Callable[[Any], list[Any]]) -> None:
+    first = record_one(uow_factory, rules, NOW - timedelta(days=3), NOW - timedelta(days=3))
+
+    made = _again(mash_uow, rules, _child_of(mash_uow, first.contact_id), NOW)
+
+    assert contact_row(fetch, made["id"]).facts["repeat_contacts"] == {
+        "count": 2, "window_days": 7, "threshold": 2,
+        "previous": [f"FD{first.contact_id:07d}"]}
+
+
+def test_the_repository_finds_a_misspelt_child_with_a_swapped_birthday(
+        mash_uow: MashUow, rules: Rules) -> None:
+    from datetime import date
+
+    from workflow.matching import match
+    from workflow.ports import ChildDetails
+
+    known = child("Jayden", "Mockford")
+    known = ChildDetails(known.first_name, known.last_name, date(2015, 4, 3))
+    record_contact(mash_uow(), rules, intake(NOW, known), FRONT_DOOR_WORKER, NOW)
+    query = ChildDetails("Jaydon", "Mokford", date(2015, 3, 4))
+
+    with mash_uow() as uow:
+        found = match(query, uow.history.candidates(query, 200))
+
+    assert [(c.child.first_name, c.child.last_name) for c in found] == [("Jayden", "Mockford")]
+
+
+# -- the daily meeting ---------------------------------------------------------------------------
+def _meeting(mash_uow: MashUow, mash: MashConfig) -> int:
+    meeting_id = open_meeting(mash_uow(), NOW.date(), MASH_CHAIR, NOW)
+    for agency, name in (("police", "DS Sample"), ("health", "Nurse Example")):
+        add_attendee(mash_uow(), mash, meeting_id, agency, name, "", MASH_CHAIR)
+    return meeting_id
+
+
+JOINT = JointDecision("referral_to_social_care", "Police and health both hold concerns",
+                      {"police": "Two call-outs", "health": "Missed appointments"}, 4)
+
+
+def test_a_joint_decision_for_a_contact_on_the_agenda_is_recorded_on_both(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        mash: MashConfig, fetch: Callable[[Any], list[Any]]) -> None:
+    contact = gathering(uow_factory, rules)
+    meeting_id = _meeting(mash_uow, mash)
+    add_to_agenda(mash_uow(), meeting_id, contact.contact_id, MASH_CHAIR, NOW)
+
+    record_decision(mash_uow(), rules, meeting_id, contact.contact_id, JOINT, MASH_CHAIR, NOW)
+
+    facts = contact_row(fetch, contact.contact_id).facts
+    assert facts["mash_recommendation"]["outcome"] == "referral_to_social_care"
+    [event] = fetch(select(EventRow).where(EventRow.contact_id == contact.contact_id,
+                                           EventRow.trigger == "record_mash_discussion"))
+    assert event.payload["views"] == {"health": "Missed appointments", "police": "Two call-outs"}
+
+
+def test_a_decision_for_a_contact_not_on_the_agenda_is_refused_and_nothing_changes(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        mash: MashConfig, engine: Engine) -> None:
+    contact = gathering(uow_factory, rules)
+    meeting_id = _meeting(mash_uow, mash)
+    before = counts(engine), version(mash_uow, contact.contact_id)
+
+    with pytest.raises(GuardFailed, match="is not on the agenda of the MASH meeting of "
+                                          "04/03/2026"):
+        record_decision(mash_uow(), rules, meeting_id, contact.contact_id, JOINT, MASH_CHAIR,
+                        NOW)
+
+    assert (counts(engine), version(mash_uow, contact.contact_id)) == before
+
+
+def test_every_attending_agency_must_give_its_view(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        mash: MashConfig, engine: Engine) -> None:
+    contact = gathering(uow_factory, rules)
+    meeting_id = _meeting(mash_uow, mash)
+    add_to_agenda(mash_uow(), meeting_id, contact.contact_id, MASH_CHAIR, NOW)
+    before = counts(engine)
+    silent_health = JointDecision("early_help", "Because", {"police": "Nothing known"})
+
+    with pytest.raises(GuardFailed, match="every agency that attended: health"):
+        record_decision(mash_uow(), rules, meeting_id, contact.contact_id, silent_health,
+                        MASH_CHAIR, NOW)
+
+    assert counts(engine) == before
+
+
+def test_one_meeting_per_date_and_only_contacts_that_can_be_discussed(
+        uow_factory: Callable[[], SqlUnitOfWork], mash_uow: MashUow, rules: Rules,
+        mash: MashConfig, engine: Engine) -> None:
+    meeting_id = _meeting(mash_uow, mash)
+    screening = record_one(uow_factory, rules, NOW - timedelta(hours=1), NOW)
+    walk_to(screening, Stage.SCREENING)
+    before = counts(engine)
+
+    with pytest.raises(InvalidInput, match="already open"):
+        open_meeting(mash_uow(), NOW.date(), MASH_CHAIR, NOW)
+    with pytest.raises(InvalidInput, match="only contacts in information gathering"):
+        add_to_agenda(mash_uow(), meeting_id, screening.contact_id, MASH_CHAIR, NOW)
+    with pytest.raises(NotPermitted):
+        open_meeting(mash_uow(), NOW.date() - timedelta(days=1), FRONT_DOOR_WORKER, NOW)
+
+    assert counts(engine) == before
