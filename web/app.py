@@ -175,3 +175,5 @@ def _register_blueprints(app: Flask) -> None:
     from web.blueprints import returns  # statutory returns (issue 7): Annex A, CIN census
     app.register_blueprint(returns.bp)
     api.register(app)
+    from web.blueprints import mash  # the MASH (issue 5): its config, pages and inbox
+    mash.register(app)

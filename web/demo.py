@@ -137,6 +137,10 @@ def load_demo(uow_factory: Callable[[], UnitOfWork], rules: Rules, spec: DemoSpe
             _journey(uow_factory, rules, summary["id"], received, now, rng)
             made += 1
             yield made
+    # -- MASH (issue 5): requests to partners on the contacts above, and today's meeting --
+    from web.mash_demo import load_mash_demo
+
+    load_mash_demo(uow_factory, rules, now, spec.seed)
 
 
 def _with_need(steps: list[Step], need: str) -> list[Step]:

@@ -20,7 +20,10 @@ from reporting.queries import QueueFilter, contact_detail, work_queue
 from thresholds import ThresholdsError
 from thresholds.decide import decision_payload
 from web.access import allow, log_access
+from web.blueprints import mash_api
 from web.forms import NewContactSchema, action_schema, parse_action
+from web.mash_intake import intake_check
+from web.mash_views import mash_uow
 from web.views import LONDON
 from workflow.contact import Contact
 from workflow.errors import FrontDoorError, InvalidInput
@@ -120,17 +123,21 @@ def list_contacts(args: dict[str, Any]) -> dict[str, Any]:
 @allow(*INTAKE)
 def create_contact(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """Record a contact for one or more children (one contact each, siblings linked)."""
-    kids = []
+    kids: list[ChildDetails | int] = []
     for i, kid in enumerate(body["children"]):
+        if isinstance(kid.get("child_id"), int) and not isinstance(kid["child_id"], bool):
+            kids.append(kid["child_id"])  # MASH (issue 5): a known child (/children/matches)
+            continue
         if not kid.get("first_name") or not kid.get("last_name"):
-            abort(422, message="Each child needs a first and last name.",
-                  errors={f"children.{i}": "give first_name and last_name"})
+            abort(422, message="Each child needs a first and last name, or a child_id.",
+                  errors={f"children.{i}": "give first_name and last_name, or child_id"})
         kids.append(ChildDetails(str(kid["first_name"])[:80], str(kid["last_name"])[:80]))
     intake = NewContact(body["received_at"], body["source"], kids, body["channel"],
                         body["referrer"], body["concerns"], body["consent"])
     try:
-        made = record_contact(current_app.extensions["uow"](), current_app.extensions["rules"],
-                              intake, Actor(current_user.username, current_user.role), _now())
+        made = record_contact(mash_uow(), current_app.extensions["rules"], intake,
+                              Actor(current_user.username, current_user.role), _now(),
+                              intake_check())
     except FrontDoorError as error:
         _refuse(error)
     return {"contacts": made}, 201
@@ -181,6 +188,7 @@ def _blueprint() -> Blueprint:
         blp.response(200, ContactOut)(get_contact))
     for trigger in triggers():
         _action_route(blp, trigger)
+    mash_api.add_routes(blp)  # MASH (issue 5): inbox, answers, requests, agencies
     return blp
 
 

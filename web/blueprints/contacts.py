@@ -19,6 +19,8 @@ from thresholds import ThresholdsError, recommend
 from thresholds.decide import decision_payload
 from web.access import allow, log_access
 from web.forms import ACTION_FIELDS, OUTCOMES, NewContactSchema, flat_errors, parse_action
+from web.mash_intake import IDENTIFIERS, identifiers, intake_check, known_child_step
+from web.mash_views import PANEL_TRIGGERS, contact_panel, mash_uow
 from web.views import LONDON, clock_view, diagram_stages, event_view, when
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput, StaleVersion
 from workflow.ports import ChildDetails
@@ -83,7 +85,7 @@ def _children_from_form(form: MultiDict[str, str]) -> list[dict[str, str]]:
     kids = []
     for i in range(MAX_CHILDREN):
         child = {k: (form.get(f"child-{i}-{k}") or "").strip()
-                 for k in ("first_name", "last_name", "date_of_birth")}
+                 for k in ("first_name", "last_name", "date_of_birth", *IDENTIFIERS)}
         if any(child.values()):
             kids.append(child)
     return kids
@@ -104,15 +106,18 @@ def _child_details(kids: list[dict[str, str]]) -> tuple[list[ChildDetails], dict
                 errors[f"child-{i}-date_of_birth"] = f"Enter child {i + 1}'s date of birth " \
                     "as a real date"
                 continue
-        details.append(ChildDetails(kid["first_name"][:80], kid["last_name"][:80], dob))
+        ids, id_errors = identifiers(kid, i)  # MASH (issue 5): NHS number / UPN
+        errors |= id_errors
+        details.append(ChildDetails(kid["first_name"][:80], kid["last_name"][:80], dob,
+                                    nhs_number=ids["nhs_number"], upn=ids["upn"]))
     return details, errors
 
 
-def _new_contact_page(values: dict[str, Any], errors: dict[str, str], status: int = 200
-                      ) -> tuple[str, int]:
+def _new_contact_page(values: dict[str, Any], errors: dict[str, str], status: int = 200,
+                      matches: list[dict[str, Any]] | None = None) -> tuple[str, int]:
     return render_template("contact_new.html", title="Record a new contact", values=values,
                            errors=errors, sources=REFERRAL_SOURCES, channels=CHANNELS,
-                           slots=range(MAX_CHILDREN)), status
+                           slots=range(MAX_CHILDREN), matches=matches or []), status
 
 
 @bp.get("/contacts/new")
@@ -139,12 +144,16 @@ def new_contact_post() -> Response | tuple[str, int]:
         errors = flat_errors(error) | errors  # every problem at once (GOV.UK pattern)
     if errors:
         return _new_contact_page(values, errors, 422)
-    intake = NewContact(loaded["received_at"], loaded["source"], details,
+    known = known_child_step(g.db, form, details)  # MASH (issue 5): is the child known?
+    if known.unresolved:
+        return _new_contact_page(values, known.errors, 422 if known.errors else 200,
+                                 known.unresolved)
+    intake = NewContact(loaded["received_at"], loaded["source"], known.children,
                         loaded["channel"], loaded["referrer"], loaded["concerns"],
                         loaded["consent"])
     try:
-        made = record_contact(current_app.extensions["uow"](), current_app.extensions["rules"],
-                              intake, _actor(), _now())
+        made = record_contact(mash_uow(), current_app.extensions["rules"],
+                              intake, _actor(), _now(), intake_check())
     except InvalidInput as error:
         return _new_contact_page(values, error.errors, 422)
     flash(f"Recorded {len(made)} contact(s): " + ", ".join(m["reference"] for m in made),
@@ -163,7 +172,9 @@ def _contact_context(contact_id: int) -> dict[str, Any]:
     log_access(row.child_id, row.id)
     engine_view = _engine_contact(row)
     triggers = rules.engine.permitted_triggers(engine_view, current_user.role)
-    return {
+    mash = contact_panel(g.db, row, triggers, now)  # MASH (issue 5): requests, meetings
+    triggers = [t for t in triggers if t not in PANEL_TRIGGERS]
+    return {"mash": mash,
         "c": row, "child": detail["child"], "siblings": detail["siblings"],
         "stage": STAGES[Stage(row.stage)],
         "clocks": [clock_view(k, rules, now) for k in detail["clocks"]],

@@ -1,0 +1,223 @@
+"""The MASH pages: requests from the contact page, the partner inbox, refusals that change
+nothing, and a partner who can open nothing but the inbox.
+
+Read the way a person reads the screen; the database is checked only to prove what was,
+or was not, written. "Nothing changed" compares every table's row count (the access log
+aside, where a refusal is *meant* to leave a line) and the rows at stake.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.web.conftest import Browser, Contacts, all_counts, person_actor, text_of
+from workflow.persistence.tables import AccessLogRow, ContactRow
+from workflow.persistence.tables_mash import InfoRequestRow
+from workflow.requests import RequestForm, request_information
+from workflow.stages import Stage
+
+POLICE_QUESTION = "Any call-outs to the address? (synthetic)"
+HEALTH_QUESTION = "Registered with a GP? (synthetic)"
+
+
+def page(response: Any) -> str:
+    return html.unescape(text_of(response))
+
+
+def state(db: Callable[[], Session]) -> dict[str, Any]:
+    """Row counts (access log aside) and every request's and contact's changeable state."""
+    with db() as session:
+        counts = {k: v for k, v in all_counts(session).items() if k != "access_log"}
+        requests = [(r.id, r.status, r.answer, r.chase_count)
+                    for r in session.scalars(select(InfoRequestRow))]
+        contacts = [(c.id, c.stage, c.version, c.rag, dict(c.facts or {}))
+                    for c in session.scalars(select(ContactRow))]
+    return {"counts": counts, "requests": requests, "contacts": contacts}
+
+
+def ask(app: Flask, contact_id: int, agency: str, question: str) -> int:
+    """Send a request through the service, as the worker would from the contact page."""
+    with app.extensions["mash_uow"]() as uow:
+        version = uow.contacts.get(contact_id).version
+    form = RequestForm(agency, question, "public_task", "Mo Manager")
+    request_information(app.extensions["mash_uow"](), app.extensions["rules"],
+                        app.extensions["mash"], contact_id, form,
+                        person_actor("worker"), version, datetime.now(UTC))
+    with app.extensions["mash_uow"]() as uow:
+        return max(uow.requests.open_ids(contact_id))
+
+
+@pytest.fixture
+def two_requests(app: Flask, contacts: Contacts) -> tuple[int, int, int]:
+    """A contact in information gathering with one request to police and one to health."""
+    contact_id = contacts.at(Stage.INFORMATION_GATHERING, "Robin", "Zebedee")
+    return (contact_id, ask(app, contact_id, "police", POLICE_QUESTION),
+            ask(app, contact_id, "health", HEALTH_QUESTION))
+
+
+# -- the worker asks -------------------------------------------------------------------------
+def test_a_worker_sends_requests_from_the_contact_page_and_sees_them_listed(
+        signed_in: Callable[[str], Browser], contacts: Contacts, app: Flask) -> None:
+    worker = signed_in("worker")
+    contact_id = contacts.at(Stage.INFORMATION_GATHERING)
+    for agency in ("police", "health"):
+        response = worker.post(f"/contacts/{contact_id}/requests", {
+            "version": contacts.version(contact_id), "agency": agency,
+            "question": f"Question for {agency}", "lawful_basis": "public_task",
+            "authorised_by": "Mo Manager"})
+        assert response.status_code == 302
+
+    body = page(worker.get(f"/contacts/{contact_id}"))
+
+    assert "Question for police" in body and "Question for health" in body
+    assert 'id="action-request_information"' in body
+    assert "request_information" not in re.findall(r'/actions/(\w+)"', body)
+
+
+def test_a_request_to_an_unknown_agency_is_refused_at_the_field_and_nothing_changes(
+        signed_in: Callable[[str], Browser], contacts: Contacts,
+        db: Callable[[], Session]) -> None:
+    worker = signed_in("worker")
+    contact_id = contacts.at(Stage.INFORMATION_GATHERING)
+    before = state(db)
+
+    response = worker.post(f"/contacts/{contact_id}/requests", {
+        "version": contacts.version(contact_id), "agency": "secret_service",
+        "question": "Anything?", "lawful_basis": "public_task", "authorised_by": "Mo"})
+
+    assert response.status_code == 422
+    body = page(response)
+    assert re.search(r'href="#agency">Choose an agency from the list \(police, health', body)
+    assert ">Anything?</textarea>" in body  # what was typed is kept
+    assert state(db) == before
+
+
+def test_re_rating_without_a_reason_is_refused_and_nothing_changes(
+        signed_in: Callable[[str], Browser], contacts: Contacts,
+        db: Callable[[], Session]) -> None:
+    worker = signed_in("worker")
+    contact_id = contacts.at(Stage.INFORMATION_GATHERING)
+    before = state(db)
+
+    response = worker.post(f"/contacts/{contact_id}/actions/rate", {
+        "version": contacts.version(contact_id), "rag": "red", "reason": "  "})
+
+    assert response.status_code == 422
+    assert 'href="#reason">Give a reason.' in page(response)
+    assert state(db) == before
+
+
+# -- the partner's inbox ---------------------------------------------------------------------
+def test_a_partner_sees_only_their_agencys_requests_and_only_name_and_birth_date(
+        signed_in: Callable[[str], Browser], two_requests: tuple[int, int, int]) -> None:
+    contact_id, police, health = two_requests
+
+    body = page(signed_in("partner").get("/inbox"))
+
+    assert POLICE_QUESTION in body and f"REQ{police:06d}" in body
+    assert HEALTH_QUESTION not in body and f"REQ{health:06d}" not in body
+    assert "Robin Zebedee" in body
+    assert "Synthetic concern for tests" not in body  # the contact's concerns stay private
+    assert f"FD{contact_id:07d}" not in body and f"/contacts/{contact_id}" not in body
+
+
+def test_viewing_the_inbox_is_access_logged_per_child_shown(
+        signed_in: Callable[[str], Browser], two_requests: tuple[int, int, int],
+        db: Callable[[], Session]) -> None:
+    signed_in("partner").get("/inbox")
+
+    with db() as session:
+        rows = session.scalars(select(AccessLogRow).where(
+            AccessLogRow.username == "police.partner", AccessLogRow.route == "/inbox")).all()
+    assert [(r.outcome, r.child_id is not None) for r in rows] == [("viewed", True)]
+
+
+def test_a_partner_answers_their_own_request_and_the_worker_sees_the_answer(
+        signed_in: Callable[[str], Browser], two_requests: tuple[int, int, int],
+        db: Callable[[], Session]) -> None:
+    contact_id, police, _health = two_requests
+    partner = signed_in("partner")
+
+    response = partner.post(f"/inbox/requests/{police}/answer",
+                            {"answer": "Two call-outs in May (synthetic)"})
+
+    assert response.status_code == 302
+    with db() as session:
+        row = session.get(InfoRequestRow, police)
+        assert row is not None
+        assert (row.status, row.answered_by) == ("answered", "police.partner")
+    assert "Two call-outs in May (synthetic)" in page(
+        signed_in("worker").get(f"/contacts/{contact_id}"))
+
+
+def test_an_answer_to_another_agencys_request_is_refused_and_nothing_changes(
+        signed_in: Callable[[str], Browser], two_requests: tuple[int, int, int],
+        db: Callable[[], Session]) -> None:
+    _contact_id, _police, health = two_requests
+    before = state(db)
+
+    response = signed_in("partner").post(f"/inbox/requests/{health}/answer",
+                                         {"answer": "Not ours to answer"})
+
+    assert response.status_code == 403
+    assert "This request is addressed to Health services" in page(response)
+    assert HEALTH_QUESTION not in page(response)
+    assert state(db) == before
+
+
+def test_an_empty_answer_is_refused_and_what_was_asked_stays_open(
+        signed_in: Callable[[str], Browser], two_requests: tuple[int, int, int],
+        db: Callable[[], Session]) -> None:
+    _contact_id, police, _health = two_requests
+    before = state(db)
+
+    response = signed_in("partner").post(f"/inbox/requests/{police}/answer", {"answer": ""})
+
+    assert response.status_code == 422
+    assert f'href="#answer-{police}">Write the agency\'s answer.' in page(response)
+    assert state(db) == before
+
+
+@pytest.mark.parametrize("path", [
+    "/queue", "/contacts/new", "/contacts/{cid}", "/mash/meetings", "/mash/agencies",
+    "/children/{child}/chronology", "/children/{child}/chronology.csv", "/workflow",
+    "/api/v1/contacts", "/api/v1/contacts/{cid}", "/api/v1/mash/agencies",
+])
+def test_a_partner_gets_403_anywhere_but_the_inbox_and_the_attempt_is_logged(
+        signed_in: Callable[[str], Browser], two_requests: tuple[int, int, int],
+        db: Callable[[], Session], path: str) -> None:
+    contact_id = two_requests[0]
+    with db() as session:
+        child_id = session.get(ContactRow, contact_id).child_id  # type: ignore[union-attr]
+    url = path.format(cid=contact_id, child=child_id)
+
+    response = signed_in("partner").get(url)
+
+    assert response.status_code == 403
+    assert "Robin" not in text_of(response) and "Zebedee" not in text_of(response)
+    with db() as session:
+        logged = session.scalars(select(AccessLogRow).where(
+            AccessLogRow.username == "police.partner", AccessLogRow.outcome == "denied")).all()
+    assert len(logged) == 1 and logged[0].child_id is None
+
+
+def test_a_partner_is_refused_the_workers_request_forms_too(
+        signed_in: Callable[[str], Browser], two_requests: tuple[int, int, int],
+        db: Callable[[], Session]) -> None:
+    contact_id, police, _health = two_requests
+    before = state(db)
+
+    for path in (f"/contacts/{contact_id}/requests",
+                 f"/contacts/{contact_id}/requests/{police}/chase"):
+        assert signed_in("partner").post(path, {"version": "1"}).status_code == 403
+
+    assert state(db) == before

@@ -1,0 +1,92 @@
+"""The known-child step of recording a contact: show candidates, take the worker's choice.
+
+Why a step in the form rather than a silent link: matching is tolerant on purpose (a
+misspelt name, a swapped date of birth), so it suggests and the worker decides
+(DOMAIN.md §4 habit: the system recommends, the worker decides). The first submission
+of the new-contact form looks each child up; if anyone might already be known, the form
+comes back with the candidates and a choice per child — link to this child, or confirm a
+new one. A choice is only accepted for a candidate the matcher offered for that child, so
+a tampered form cannot link a contact to an arbitrary record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from web.mash_views import mash_config
+from workflow.intake import KnownChildCheck
+from workflow.matching import Candidate, match
+from workflow.persistence.mash_repository import SqlChildHistory
+from workflow.ports import ChildDetails
+
+NEW = "new"
+IDENTIFIERS = ("nhs_number", "upn")
+_NHS = re.compile(r"\d{10}")
+_UPN = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
+
+
+@dataclass(frozen=True)
+class KnownChildStep:
+    """The children to record (new details or a known child's id) and what is unresolved."""
+
+    children: list[ChildDetails | int]
+    unresolved: list[dict[str, Any]]
+    errors: dict[str, str]
+
+
+def identifiers(kid: dict[str, str], index: int) -> tuple[dict[str, str | None],
+                                                         dict[str, str]]:
+    """NHS number and UPN typed for child ``index`` (spaces removed), with any errors."""
+    nhs = re.sub(r"\s", "", kid.get("nhs_number") or "")
+    upn = re.sub(r"\s", "", kid.get("upn") or "").upper()
+    errors = {}
+    if nhs and not _NHS.fullmatch(nhs):
+        errors[f"child-{index}-nhs_number"] = f"Child {index + 1}'s NHS number has 10 digits"
+    if upn and not _UPN.fullmatch(upn):
+        errors[f"child-{index}-upn"] = (f"Child {index + 1}'s UPN is a letter, 11 digits and "
+                                        "a digit or letter (13 characters)")
+    return {"nhs_number": nhs or None, "upn": upn or None}, errors
+
+
+def known_child_step(db: Session, form: MultiDict[str, str], details: list[ChildDetails]
+                     ) -> KnownChildStep:
+    """Resolve each child against the known ones, from the worker's choices so far."""
+    history = SqlChildHistory(db)
+    chosen: list[ChildDetails | int] = []
+    unresolved, errors = [], {}
+    for index, child in enumerate(details):
+        found = match(child, history.candidates(child, 200))
+        choice = form.get(f"child-{index}-match") or ""
+        if choice == NEW or not found:
+            chosen.append(child)
+        elif (picked := _picked(choice, found)) is not None:
+            chosen.append(picked)
+        else:
+            if choice:
+                errors[f"child-{index}-match"] = "Choose one of the children shown, or a new one"
+            unresolved.append(_choice_view(index, child, found))
+    return KnownChildStep(chosen, unresolved, errors)
+
+
+def _picked(choice: str, found: list[Candidate]) -> int | None:
+    ids = {c.child.id for c in found}
+    return int(choice) if choice.isdigit() and int(choice) in ids else None
+
+
+def _choice_view(index: int, child: ChildDetails, found: list[Candidate]) -> dict[str, Any]:
+    return {"index": index, "name": f"{child.first_name} {child.last_name}",
+            "candidates": [{"id": c.child.id,
+                            "name": f"{c.child.first_name} {c.child.last_name}",
+                            "dob": c.child.date_of_birth, "reasons": ", ".join(c.reasons),
+                            "by_identifier": c.by_identifier} for c in found]}
+
+
+def intake_check() -> KnownChildCheck:
+    """The open-case, re-referral and repeat-contact checks run when the contact is stored."""
+    return KnownChildCheck(current_app.extensions["rules"], mash_config().settings)
