@@ -39,7 +39,7 @@ def attend(chair: Browser, meeting_id: int) -> None:
         assert response.status_code == 302, page(response)
 
 
-DECISION = {"outcome": "referral_to_social_care", "level": "4",
+DECISION = {"outcome": "referral_to_social_care", "level": "",
             "rationale": "Both agencies hold concerns (synthetic)",
             "view-police": "Two call-outs", "view-health": "Missed appointments"}
 

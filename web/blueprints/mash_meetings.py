@@ -168,7 +168,8 @@ def agenda(meeting_id: int) -> Response | tuple[str, int]:
 def decision(meeting_id: int) -> Response | tuple[str, int]:
     """Record each agency's view and the joint decision for a contact on the agenda."""
     try:
-        data = DecisionIn().load(request.form)
+        data = DecisionIn().load({k: v for k, v in request.form.items()
+                                  if not (k == "level" and v == "")})  # "Not given"
         views = {a: request.form.get(f"view-{a}", "")[:5000]
                  for a in mash_config().agencies.ids()}
         joint = JointDecision(data["outcome"], data["rationale"], views, data["level"])
