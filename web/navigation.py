@@ -33,5 +33,7 @@ def nav_items() -> list[dict[str, Any]]:
     """Navigation for the signed-in user, the current page marked active."""
     if not current_user.is_authenticated:
         return []
-    return [{"text": text, "href": href, "active": request.path.startswith(href)}
-            for text, href, roles in _ITEMS if current_user.role in roles]
+    items = [(text, href) for text, href, roles in _ITEMS if current_user.role in roles]
+    matches = [href for _, href in items if request.path.startswith(href)]
+    active = max(matches, key=len, default=None)  # the most specific page, not its parents
+    return [{"text": text, "href": href, "active": href == active} for text, href in items]
