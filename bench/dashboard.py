@@ -49,7 +49,7 @@ def _contact_rows(n: int, rng: random.Random) -> Iterator[tuple[dict[str, Any], 
         received = NOW - timedelta(days=i / PER_DAY, minutes=rng.uniform(0, 600))
         live = NOW - received < timedelta(days=LIVE_DAYS)
         stage = rng.choice(("screening", "information_gathering", "assessment")) if live \
-            else ("cin_plan" if rng.random() < 0.02 else "closed")
+            else ("cin_plan" if rng.random() < 0.002 else "closed")  # ~2,000 open CIN cases
         referred = stage in ("assessment", "cin_plan") or rng.random() < 0.3
         yield (
             {"id": i, "first_name": "Synth", "last_name": f"Child{i % 997}",
@@ -63,7 +63,7 @@ def _contact_rows(n: int, rng: random.Random) -> Iterator[tuple[dict[str, Any], 
 
 def _clocks(contact: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
     received = contact["received_at"]
-    live = contact["stage"] != "closed"
+    live = NOW - received < timedelta(days=LIVE_DAYS)  # older work has met its clocks
     due = received + timedelta(days=1, hours=rng.uniform(0, 30))
     stopped = None if live and rng.random() < 0.4 else due + timedelta(hours=rng.uniform(-20, 6))
     rows = [_clock(contact["id"], "contact_decision", received, due, stopped)]
