@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from workflow.contact import Contact
 from workflow.machine import Engine
@@ -21,6 +22,8 @@ from workflow.roles import Role
 from workflow.rules import Rules
 from workflow.services import Actor, NewContact, fire, record_contact
 from workflow.stages import Stage
+
+LONDON = ZoneInfo("Europe/London")
 
 # -- actors ----------------------------------------------------------------------------
 
@@ -67,10 +70,16 @@ def intake(received_at: datetime, *children: ChildDetails, source: str = "6") ->
 # -- payloads --------------------------------------------------------------------------
 
 REASON = "Synthetic reason recorded for the test"
-_PARTICIPATION = {"police": "attended", "health": "attended", "education": "written"}
+_PARTICIPATION = {"la_social_worker": "attended", "police": "attended", "health": "attended",
+                  "education": "written"}
+_DISCUSSION = {"held_at": "@", "chair": "team.manager", "participation": _PARTICIPATION,
+               "rationale": REASON}
+_STEP_DOWN = {"consent": "given", "early_help_team": "Early Help North",
+              "handover_on": "@day"}
 
 #: Per trigger, named payloads that pass every guard of one row (the first is the default).
-#: ``@`` marks a field that takes the moment of firing (a meeting or a visit held "now").
+#: ``@`` marks a field that takes the moment of firing (a meeting or a visit held "now");
+#: ``@day`` takes its date in London (a hand-over date).
 VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "start_screening": {"plain": {}},
     "rate": {c: {"rag": c, "reason": REASON} for c in ("amber", "red", "green")},
@@ -93,15 +102,22 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "sign_off": {"plain": {}},
     "return_decision": {"plain": {"reason": REASON}},
-    "hold_strategy_discussion": {"plain": {"held_at": "@", "participation": _PARTICIPATION,
-                                           "rationale": REASON}},
+    "hold_strategy_discussion": {
+        "plain": _DISCUSSION | {"outcome": "section_47", "reasonable_cause": REASON},
+        "s17": _DISCUSSION | {"outcome": "continue_s17"},
+        "no_further_action": _DISCUSSION | {"outcome": "no_further_action"},
+    },
     "start_section_47": {"plain": {"reasonable_cause": REASON}},
     "continue_under_s17": {"plain": {"rationale": REASON}},
+    "strategy_no_further_action": {"plain": {"rationale": REASON}},
+    "submit_assessment": {"plain": {"factors": ["3A", "4B"], "rationale": REASON},
+                          "no_factors": {"factors": ["21"], "rationale": REASON}},
+    "return_assessment": {"plain": {"reason": REASON}},
     "record_visit": {"seen": {"child_seen": True, "visited_at": "@"},
                      "not_seen": {"child_seen": False, "visited_at": "@"}},
     "complete_assessment": {
         "cin_plan": {"assessment_outcome": "cin_plan"},
-        "early_help": {"assessment_outcome": "early_help", "consent": "given"},
+        "early_help": {"assessment_outcome": "early_help", **_STEP_DOWN},
         "no_further_action": {"assessment_outcome": "no_further_action"},
     },
     "hold_icpc": {"plan": {"plan": True, "held_at": "@", "category": "NEG"},
@@ -112,7 +128,7 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
                                "ends": {"plan_continues": False, "held_at": "@"}},
     "pass_to_allocated_worker": {"plain": {"open_case_reference": "OC-0001", "reason": REASON}},
     "close_case": {"plain": {"closure_reason": "RC7", "reason": REASON}},
-    "step_down": {"plain": {"consent": "given", "reason": REASON}},
+    "step_down": {"plain": _STEP_DOWN | {"reason": REASON}},
     "step_up": {"plain": {"reason": REASON}},
     "end_early_help": {"plain": {"reason": REASON}},
     "allocate": {"plain": {"team": "assessment-north", "worker": "social.worker"}},
@@ -128,8 +144,16 @@ def payload(trigger: str, now: datetime, variant: str | None = None,
     """
     options = VARIANTS.get(trigger, {"plain": {}})
     chosen = options[variant] if variant else next(iter(options.values()))
-    filled = {k: (now if v == "@" else copy.deepcopy(v)) for k, v in chosen.items()}
+    filled = {k: _fill(v, now) for k, v in chosen.items()}
     return filled | overrides
+
+
+def _fill(value: Any, now: datetime) -> Any:
+    if value == "@":
+        return now
+    if value == "@day":
+        return now.astimezone(LONDON).date()
+    return copy.deepcopy(value)
 
 
 # -- drivers: fire through the engine or through the service layer ---------------------
@@ -212,7 +236,8 @@ ROUTE: dict[Stage, tuple[Stage | None, tuple[Step, ...]]] = {
     Stage.SECTION_47: (Stage.STRATEGY_DISCUSSION, (Step("hold_strategy_discussion", _SW),
                                                    Step("start_section_47", _SW))),
     Stage.CP_PLAN: (Stage.SECTION_47, (Step("hold_icpc", _SW, "plan"),)),
-    Stage.CIN_PLAN: (Stage.ASSESSMENT, (Step("complete_assessment", _TM, "cin_plan"),)),
+    Stage.CIN_PLAN: (Stage.ASSESSMENT, (Step("submit_assessment", _SW),
+                                        Step("complete_assessment", _TM, "cin_plan"))),
 }
 
 

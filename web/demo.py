@@ -50,15 +50,18 @@ JOURNEYS: dict[str, list[Step]] = {
     "assessment": _MASH + [
         ("decide", WORKER, _p(outcome="referral_to_social_care", rationale=_REASON)),
         ("allocate", MANAGER, _p(team="assessment-1", worker="demo.socialworker")),
-        ("record_visit", SOCIAL_WORKER, _p(child_seen=True, visited_at="@")),
+        ("record_visit", SOCIAL_WORKER, _p(child_seen=True, visited_at="@", seen_alone=True)),
+        ("submit_assessment", SOCIAL_WORKER, _p(factors=["3B", "4B"], rationale=_REASON)),
         ("complete_assessment", MANAGER, _p(assessment_outcome="cin_plan",
                                             lateness_reason="Demo: family unavailable"))],
     "s47": _MASH + [
         ("decide", WORKER, _p(outcome="strategy_discussion", rationale=_REASON,
                               reasonable_cause="Synthetic: injury disclosed at school")),
         ("hold_strategy_discussion", SOCIAL_WORKER, _p(
-            held_at="@", rationale=_REASON,
-            participation={"police": "attended", "health": "attended"})),
+            held_at="@", rationale=_REASON, chair="demo.manager", outcome="section_47",
+            reasonable_cause="Synthetic: injury disclosed at school",
+            participation={"la_social_worker": "attended", "police": "attended",
+                           "health": "attended", "education": "written"})),
         ("start_section_47", SOCIAL_WORKER, _p(reasonable_cause="Synthetic basis")),
         ("hold_icpc", SOCIAL_WORKER, _p(plan=True, held_at="@", category="NEG"))],
     "open_case": [("pass_to_allocated_worker", WORKER, _p(
@@ -67,6 +70,9 @@ JOURNEYS: dict[str, list[Step]] = {
 
 
 DECISIONS = ("decide", "pass_to_allocated_worker")
+#: Steps added after the seeds were fixed take a set time, not a random one, so every
+#: seed still makes the same contacts (the submission comes hours before authorisation).
+FIXED_GAPS = {"submit_assessment": timedelta(hours=3)}
 _FEEDBACK: Step = ("give_referrer_feedback", WORKER, _p(reason="Referrer told of the decision"))
 
 
@@ -97,7 +103,7 @@ def _walk(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, steps: 
     version = 1
     decided = False
     for trigger, actor, payload in steps:
-        at += _gap(rng, decided)
+        at += FIXED_GAPS.get(trigger) or _gap(rng, decided)
         decided = decided or trigger in DECISIONS
         if at >= now:
             return

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from workflow.casework_config import CaseworkConfig
+from workflow.casework_guards import CASEWORK_GUARDS, referral_day
 from workflow.roles import Role
 
 CIN_CLOSURE_CODES = {f"RC{n}": None for n in range(1, 10)}
@@ -31,6 +33,7 @@ class GuardContext:
     actor: str
     role: Role
     now: datetime
+    config: CaseworkConfig = CaseworkConfig()  # who takes part in strategy discussions
 
 
 Failure = tuple[str, str] | None
@@ -67,6 +70,9 @@ def _dated(field: str, what: str) -> Guard:
         when_date = when.astimezone(zone).date() if isinstance(when, datetime) else when
         if when_date > ctx.now.date():
             return field, f"the date {what} cannot be in the future"
+        referred = referral_day(ctx)  # DfE: nothing happens before the referral date
+        if referred and when_date < referred:
+            return field, f"the date {what} cannot be before the referral ({referred})"
         start = ctx.contact.received_at.astimezone(zone).date()
         if when_date < start:
             return field, f"the date {what} cannot be before the contact was received ({start})"
@@ -91,17 +97,6 @@ def _fact(name: str, field: str, message: str, *, want: bool = True) -> Guard:
         return None if bool(ctx.contact.facts.get(name)) == want else (field, message)
 
     return guard
-
-
-def _police_and_health_or_reason(ctx: GuardContext) -> Failure:
-    """Working Together: police and health are minimum participants; absence needs a reason."""
-    grid = ctx.payload.get("participation") or {}
-    contributed = {"attended", "written"}
-    missing = [a for a in ("police", "health") if grid.get(a) not in contributed]
-    if missing and not _text(ctx, "absence_reason"):
-        names = " and ".join(missing)
-        return "absence_reason", f"{names} did not contribute: record why"
-    return None
 
 
 def _authoriser_is_not_author(ctx: GuardContext) -> Failure:
@@ -160,9 +155,6 @@ GUARDS: dict[str, Guard] = {
     "held_at_given": _dated("held_at", "it was held"),
     "visit_date_given": _dated("visited_at", "of the visit"),
     "conference_date_given": _dated("held_at", "of the conference"),
-    "police_and_health_or_reason": _police_and_health_or_reason,
-    "strategy_discussion_recorded": _fact(
-        "strategy_discussions", "strategy_discussion", "record the strategy discussion first"),
     "no_open_section_47": _fact("s47_open", "section_47",
                                 "this child already has an open section 47 enquiry", want=False),
     "no_open_requests": _fact(
@@ -177,6 +169,7 @@ GUARDS: dict[str, Guard] = {
                                 "choose a CIN reason for closure (RC1 to RC9)"),
     "allocation_given": _allocation_given,
     "open_case_given": _open_case_given,
+    **CASEWORK_GUARDS,  # strategy discussions, s47, assessments, step down (issue 6)
 }
 
 
@@ -207,6 +200,8 @@ SELECTORS: dict[str, Selector] = {
     "no_plan_made": _payload_is("plan", (False,)),
     "plan_continues": _payload_is("plan_continues", (True,)),
     "plan_ends": _payload_is("plan_continues", (False,)),
+    # A council counting the ICPC from the last strategy discussion (DOMAIN.md §3, issue 6).
+    "icpc_anchor_is_last": lambda ctx: ctx.config.icpc_anchor == "last",
 }
 
 #: What to tell a person whose input matched none of a trigger's rows.

@@ -25,6 +25,7 @@ from typing import Any
 from transitions import Machine
 
 from workflow.calendar import WorkingCalendar
+from workflow.casework_config import CaseworkConfig
 from workflow.clocks import Clock, ClockResult
 from workflow.contact import Contact, Event, require_aware
 from workflow.effects import EFFECTS
@@ -36,6 +37,8 @@ from workflow.stages import STAGES, Stage
 from workflow.timescales import TimescaleBook
 
 _TIME_FIELDS = ("held_at", "visited_at")
+#: The clock event of a discussion reconvened during a s47 enquiry, counted "from the last".
+REANCHOR = "icpc_reanchored"
 
 
 class _Handle:
@@ -67,9 +70,11 @@ def build_machine() -> Machine:
 class Engine:
     """Fires triggers on contacts and keeps their clocks, by the table and the rules."""
 
-    def __init__(self, book: TimescaleBook, calendar: WorkingCalendar) -> None:
+    def __init__(self, book: TimescaleBook, calendar: WorkingCalendar,
+                 casework: CaseworkConfig | None = None) -> None:
         self.book = book
         self.calendar = calendar
+        self.casework = casework or CaseworkConfig()
         self.machine = build_machine()
         self._lock = threading.Lock()
 
@@ -103,7 +108,7 @@ class Engine:
         """Fire a trigger: refuse with a specific error, or record event, clocks and facts."""
         require_aware(now, "now")
         _require_aware_payload(payload)
-        ctx = GuardContext(contact, payload, actor, role, now)
+        ctx = GuardContext(contact, payload, actor, role, now, self.casework)
         row = self.choose_row(ctx, trigger)
         self._run_machine(contact.stage, trigger, ctx)
         return self._record(contact, row, ctx)
@@ -140,6 +145,9 @@ class Engine:
 
     # -- clocks ----------------------------------------------------------------------
     def _apply_clock_event(self, contact: Contact, name: str, ctx: GuardContext) -> None:
+        if name == REANCHOR:
+            self._reanchor_icpc(contact, ctx)
+            return
         at = _effective_at(ctx)
         on = self.calendar.local_date(ctx.now)
         stopping = {r.name for r in self.book.stopped_by(name, on)}
@@ -147,6 +155,17 @@ class Engine:
         for clock in [c for c in contact.open_clocks if c.rule in stopping]:
             contact.stop_clock(clock, at, name, note=note if at > clock.due_at else "")
         self._start_clocks(contact, name, _anchor(contact, name, ctx, at, self.calendar))
+
+    def _reanchor_icpc(self, contact: Contact, ctx: GuardContext) -> None:
+        """Counting from the last strategy discussion (settings [strategy] icpc_anchor =
+        "last"): one reconvened during the enquiry replaces the running ICPC clock with
+        one from its own date. The census still counts from the initiating one."""
+        running = [c for c in contact.open_clocks if c.rule == "icpc"]
+        for clock in running:
+            contact.stop_clock(clock, ctx.now, REANCHOR, ClockResult.SUPERSEDED)
+        if running:
+            held = _held_at(contact.facts.get("last_strategy_discussion_at"), self.calendar)
+            self._start_clocks(contact, "s47_started", held or _effective_at(ctx))
 
     def _start_clocks(self, contact: Contact, event: str, started: datetime) -> None:
         on = self.calendar.local_date(started)
@@ -202,17 +221,25 @@ def _effective_at(ctx: GuardContext) -> datetime:
 def _anchor(contact: Contact, event: str, ctx: GuardContext, at: datetime,
             calendar: WorkingCalendar) -> datetime:
     """Where a clock starts. MASH clocks run from receipt, even after a re-rating; the ICPC
-    clock from the strategy discussion that initiated the section 47 enquiry."""
+    clock from the strategy discussion that initiated the section 47 enquiry (the one
+    whose outcome the start carried out, its date kept as ``s47_started_at``)."""
     if event.startswith("rated_"):
         return contact.received_at
     if event == "s47_started":
         given = ctx.payload.get("initiating_discussion_at")
         if isinstance(given, datetime):
             return require_aware(given, "initiating_discussion_at")
-        held = contact.facts.get("last_strategy_discussion_at")
+        held = _held_at(contact.facts.get("s47_started_at")
+                        or contact.facts.get("last_strategy_discussion_at"), calendar)
         if held:
-            moment = datetime.fromisoformat(str(held))
-            # A discussion recorded by date alone starts the clock at the start of that day.
-            return moment if moment.tzinfo else calendar.start_of_day(moment.date())
+            return held
     return at
+
+
+def _held_at(stored: Any, calendar: WorkingCalendar) -> datetime | None:
+    """A stored discussion date; one recorded by date alone starts at the start of that day."""
+    if not stored:
+        return None
+    moment = datetime.fromisoformat(str(stored))
+    return moment if moment.tzinfo else calendar.start_of_day(moment.date())
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from workflow.casework_ports import Casework
 from workflow.contact import Contact
 
 
@@ -45,6 +46,8 @@ class UnitOfWork(Protocol):
     def contacts(self) -> Contacts: ...
     @property
     def children(self) -> Children: ...
+    @property
+    def casework(self) -> Casework: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workflow.calendar import WorkingCalendar
+from workflow.casework_config import load_casework_config
 from workflow.config_errors import ConfigError
 from workflow.definition import validate_spec
 from workflow.machine import Engine
@@ -36,4 +37,5 @@ def load_rules(config_dir: Path = DEFAULT_CONFIG) -> Rules:
     problems = validate_spec(book)
     if problems:
         raise ConfigError(config_dir / "timescales.toml", "process", "; ".join(problems))
-    return Rules(config_dir, calendar, book, Engine(book, calendar))
+    casework = load_casework_config(config_dir)
+    return Rules(config_dir, calendar, book, Engine(book, calendar, casework))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from workflow.casework import Fired, record
 from workflow.contact import Contact, require_aware
 from workflow.errors import InvalidInput, NotFound, StaleVersion
 from workflow.ports import ChildDetails, UnitOfWork
@@ -124,7 +125,9 @@ def fire(uow: UnitOfWork, rules: Rules, contact_id: int, trigger: str, actor: Ac
         contact = uow.contacts.get(contact_id)
         if contact.version != read_version:
             raise StaleVersion(contact_id, read_version, contact.version)
-        rules.engine.fire(contact, trigger, actor.username, actor.role, payload, now)
+        event = rules.engine.fire(contact, trigger, actor.username, actor.role, payload, now)
+        # Casework rows (issue 6): discussions, assessments, the stepped-up contact.
+        record(Fired(uow, rules, contact, event, payload, actor.username, actor.role, now))
         uow.contacts.save(contact, read_version)
         uow.commit()
     return summary(contact)

@@ -84,49 +84,77 @@ _SIGNOFF_ROWS = (
        "Return the decision to the worker", guards=("reason_given",)),
 )
 
+# Strategy discussions (issue 6). A discussion is recorded with its agency grid and its
+# outcome; the outcome is then carried out by the row that follows it (s47, s17, NFA), and
+# an action that does not match the latest discussion's outcome is refused.
+_DISCUSS_FROM = (S.STRATEGY_DISCUSSION, S.ASSESSMENT, S.CIN_PLAN, S.SECTION_47)
+_DISCUSSION_GUARDS = ("held_at_given", "chair_given", "participation_recorded",
+                      "police_and_health_or_reason", "participation_reasons_given",
+                      "strategy_outcome_given", "reasonable_cause_if_section_47",
+                      "rationale_given")
+_AFTER_DISCUSSION = ("strategy_discussion_recorded",)
 _STRATEGY_ROWS = (
-    _t("hold_strategy_discussion", (S.STRATEGY_DISCUSSION, S.ASSESSMENT, S.CIN_PLAN), None,
-       CASEWORK, "Record a strategy discussion",
-       guards=("held_at_given", "police_and_health_or_reason", "rationale_given"),
+    # A council that counts the ICPC from the last discussion (DOMAIN.md §3): a discussion
+    # reconvened during the enquiry moves the conference target (settings [strategy]).
+    _t("hold_strategy_discussion", (S.SECTION_47,), None, CASEWORK,
+       "Record a strategy discussion", when=("icpc_anchor_is_last",),
+       guards=_DISCUSSION_GUARDS, emits=("strategy_discussion_held", "icpc_reanchored")),
+    _t("hold_strategy_discussion", _DISCUSS_FROM, None, CASEWORK,
+       "Record a strategy discussion", guards=_DISCUSSION_GUARDS,
        emits=("strategy_discussion_held",)),
     _t("start_section_47", (S.STRATEGY_DISCUSSION, S.ASSESSMENT, S.CIN_PLAN), S.SECTION_47,
        CASEWORK, "Start a section 47 enquiry",
-       guards=("strategy_discussion_recorded", "reasonable_cause_given", "no_open_section_47"),
+       guards=_AFTER_DISCUSSION + ("discussion_decided_section_47", "reasonable_cause_given",
+                                   "no_open_section_47"),
        emits=("s47_started", "s47_assessment_started")),
     _t("continue_under_s17", (S.STRATEGY_DISCUSSION,), S.ASSESSMENT, CASEWORK,
        "Continue the assessment under section 17",
-       guards=("strategy_discussion_recorded", "rationale_given")),
+       guards=_AFTER_DISCUSSION + ("discussion_decided_s17", "rationale_given"),
+       emits=("s17_assessment_started",)),
+    _t("strategy_no_further_action", (S.STRATEGY_DISCUSSION,), S.CLOSED,
+       MANAGERS | {Role.MASH_CHAIR}, "Close with no further action after the discussion",
+       guards=_AFTER_DISCUSSION + ("discussion_decided_nfa", "rationale_given"),
+       emits=("contact_closed",)),
 )
 
+# Assessments: the social worker submits (the author), a different manager authorises.
+_ASSESSING = (S.ASSESSMENT, S.SECTION_47, S.CP_PLAN)
+_AUTHORISE = ("assessment_submitted", "authoriser_is_not_author", "lateness_reason_if_late",
+              "factors_valid_if_given")
+_STEP_DOWN = ("consent_recorded", "early_help_team_given", "handover_date_given")
 _ASSESSMENT_ROWS = (
-    _t("record_visit", (S.ASSESSMENT, S.SECTION_47, S.CP_PLAN), None, CASEWORK,
+    _t("record_visit", _ASSESSING, None, CASEWORK,
        "Record a visit to the child", when=("child_was_seen",), guards=("visit_date_given",),
        emits=("child_seen",)),
-    _t("record_visit", (S.ASSESSMENT, S.SECTION_47, S.CP_PLAN), None, CASEWORK,
+    _t("record_visit", _ASSESSING, None, CASEWORK,
        "Record a visit to the child", when=("child_not_seen",), guards=("visit_date_given",)),
+    _t("submit_assessment", _ASSESSING, None, CASEWORK,
+       "Submit the assessment for authorisation",
+       guards=("assessment_open", "assessment_not_submitted", "factors_valid",
+               "rationale_given")),
+    _t("return_assessment", _ASSESSING, None, MANAGERS, "Return the assessment to its author",
+       guards=("assessment_submitted", "reason_given")),
     _t("complete_assessment", (S.ASSESSMENT,), S.CIN_PLAN, MANAGERS,
        "Authorise the assessment", when=("assessment_outcome_is_cin_plan",),
-       guards=("authoriser_is_not_author", "lateness_reason_if_late"),
-       emits=("assessment_completed",)),
+       guards=_AUTHORISE, emits=("assessment_completed",)),
     _t("complete_assessment", (S.ASSESSMENT,), S.EARLY_HELP, MANAGERS,
        "Authorise the assessment", when=("assessment_outcome_is_early_help",),
-       guards=("authoriser_is_not_author", "lateness_reason_if_late", "consent_recorded"),
+       guards=_AUTHORISE + _STEP_DOWN,
        emits=("assessment_completed", "stepped_down", "contact_closed")),
     _t("complete_assessment", (S.ASSESSMENT,), S.CLOSED, MANAGERS,
        "Authorise the assessment", when=("assessment_outcome_is_no_further_action",),
-       guards=("authoriser_is_not_author", "lateness_reason_if_late"),
-       emits=("assessment_completed", "contact_closed")),
+       guards=_AUTHORISE, emits=("assessment_completed", "contact_closed")),
     _t("complete_assessment", (S.CP_PLAN,), None, MANAGERS, "Authorise the assessment",
-       guards=("assessment_open", "authoriser_is_not_author", "lateness_reason_if_late"),
-       emits=("assessment_completed",)),
+       guards=("assessment_open",) + _AUTHORISE, emits=("assessment_completed",)),
 )
 
+_ICPC_DATE = ("conference_date_given", "conference_not_before_enquiry")
 _CONFERENCE_ROWS = (
     _t("hold_icpc", (S.SECTION_47,), S.CP_PLAN, CASEWORK, "Record the initial conference",
-       when=("plan_made",), guards=("conference_date_given", "category_given"),
+       when=("plan_made",), guards=_ICPC_DATE + ("category_given",),
        emits=("icpc_held", "cp_plan_started")),
     _t("hold_icpc", (S.SECTION_47,), S.ASSESSMENT, CASEWORK, "Record the initial conference",
-       when=("no_plan_made",), guards=("conference_date_given",), emits=("icpc_held",)),
+       when=("no_plan_made",), guards=_ICPC_DATE, emits=("icpc_held",)),
     _t("icpc_not_required", (S.SECTION_47,), S.ASSESSMENT, CASEWORK,
        "Record that no conference is needed", guards=("reason_given",),
        emits=("icpc_not_required",)),
@@ -146,7 +174,7 @@ _CLOSING_ROWS = (
     _t("close_case", (S.CIN_PLAN,), S.CLOSED, MANAGERS, "Close the case",
        guards=("closure_reason_given", "reason_given"), emits=("contact_closed",)),
     _t("step_down", (S.CIN_PLAN,), S.EARLY_HELP, MANAGERS, "Step down to early help",
-       guards=("consent_recorded", "reason_given"), emits=("stepped_down",)),
+       guards=_STEP_DOWN + ("reason_given",), emits=("stepped_down",)),
     _t("step_up", (S.EARLY_HELP,), S.CLOSED, FRONT_DOOR | MANAGERS,
        "Step up to the front door (new contact)", guards=("reason_given",),
        emits=("stepped_up", "contact_closed")),

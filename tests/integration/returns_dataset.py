@@ -97,6 +97,7 @@ def _alex(b: Builder, made: Made) -> int:
     b.step(first, at("2025-06-11 09:00"), "decide", FRONT_DOOR_WORKER, "referral",
            primary_need="N5")
     b.step(first, at("2025-06-12 09:00"), "allocate", TEAM_MANAGER)
+    b.step(first, at("2025-06-20 11:00"), "submit_assessment", SOCIAL_WORKER, "no_factors")
     b.step(first, at("2025-06-20 12:00"), "complete_assessment", TEAM_MANAGER,
            "no_further_action", factors=["21"])
     made.alex_2025 = first.contact_id
@@ -108,6 +109,7 @@ def _alex(b: Builder, made: Made) -> int:
            primary_need="N1")
     b.step(second, at("2026-01-06 09:00"), "allocate", TEAM_MANAGER)
     b.step(second, at("2026-01-07 11:00"), "record_visit", SOCIAL_WORKER, "seen")
+    b.step(second, at("2026-01-20 15:00"), "submit_assessment", SOCIAL_WORKER)
     b.step(second, at("2026-01-20 16:00"), "complete_assessment", TEAM_MANAGER, "cin_plan",
            factors=["3A", "4B"])
     return second.contact_id

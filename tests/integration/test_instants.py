@@ -74,8 +74,10 @@ def test_a_contact_loaded_back_carries_aware_clocks_the_engine_can_keep_counting
     held = datetime(2026, 3, 23, 14, 0, tzinfo=LONDON)
     driver.now = datetime(2026, 3, 23, 15, 0, tzinfo=UTC)
     driver.fire("hold_strategy_discussion", SOCIAL_WORKER, {
-        "held_at": held, "participation": {"police": "attended", "health": "written"},
-        "rationale": "Synthetic"})
+        "held_at": held, "chair": "team.manager", "outcome": "section_47",
+        "participation": {"la_social_worker": "attended", "police": "attended",
+                          "health": "written", "education": "written"},
+        "rationale": "Synthetic", "reasonable_cause": "Synthetic"})
     driver.now = datetime(2026, 3, 24, 10, 0, tzinfo=UTC)
 
     driver.fire("start_section_47", SOCIAL_WORKER, {"reasonable_cause": "Synthetic"})

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.builders import (
     FRONT_DOOR_WORKER,
     MASH_CHAIR,
+    SOCIAL_WORKER,
     TEAM_MANAGER,
     OnService,
     child,
@@ -299,6 +300,7 @@ def test_a_referral_within_twelve_months_flags_a_re_referral(
     before = NOW - timedelta(days=200)
     earlier = record_one(uow_factory, rules, before, before)
     walk_to(earlier, Stage.ASSESSMENT)
+    earlier.fire("submit_assessment", SOCIAL_WORKER, payload("submit_assessment", before))
     earlier.fire("complete_assessment", TEAM_MANAGER,
                  payload("complete_assessment", before, "no_further_action"))
 

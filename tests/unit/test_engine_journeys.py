@@ -126,6 +126,8 @@ def test_an_authorised_assessment_leads_to_a_plan_early_help_or_closure_with_its
         workflow_engine: Engine, now: datetime, variant: str, stage: Stage,
         closure: str | None) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
+    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER.username,
+                         SOCIAL_WORKER.role, payload("submit_assessment", now), now)
 
     workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER.username,
                          TEAM_MANAGER.role, payload("complete_assessment", now, variant), now)
@@ -229,8 +231,8 @@ def test_the_stage_cannot_be_assigned_from_outside_the_engine(now: datetime) -> 
       "give_referrer_feedback"]),
     (Stage.STRATEGY_DISCUSSION, Role.FRONT_DOOR_WORKER, ["give_referrer_feedback"]),
     (Stage.ASSESSMENT, Role.TEAM_MANAGER,
-     ["hold_strategy_discussion", "start_section_47", "record_visit", "complete_assessment",
-      "allocate", "give_referrer_feedback"]),
+     ["hold_strategy_discussion", "start_section_47", "record_visit", "submit_assessment",
+      "return_assessment", "complete_assessment", "allocate", "give_referrer_feedback"]),
     (Stage.CLOSED, Role.SOCIAL_WORKER, ["give_referrer_feedback"]),
 ])
 def test_each_role_is_offered_only_the_actions_it_may_take_at_each_stage(

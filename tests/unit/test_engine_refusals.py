@@ -180,8 +180,9 @@ def test_section_47_cannot_start_before_a_strategy_discussion_is_recorded(
 def test_a_strategy_discussion_without_police_and_no_reason_why_is_refused(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.STRATEGY_DISCUSSION, now)
-    data = payload("hold_strategy_discussion", now,
-                   participation={"police": "invited", "health": "attended"})
+    data = payload("hold_strategy_discussion", now, participation={
+        "la_social_worker": "attended", "police": "invited_no_contribution",
+        "health": "attended", "education": "written"})
 
     refusal = _refused(workflow_engine, contact, "hold_strategy_discussion", SOCIAL_WORKER,
                        data, now, GuardFailed)
@@ -209,8 +210,8 @@ def test_a_visit_dated_before_the_contact_was_received_is_refused(
     refusal = _refused(workflow_engine, contact, "record_visit", SOCIAL_WORKER, data, now,
                        GuardFailed)
 
-    assert refusal.message == ("The date of the visit cannot be before the contact was "
-                               "received (2026-03-04).")
+    assert refusal.message == ("The date of the visit cannot be before the referral "
+                               "(2026-03-04).")
 
 
 def test_early_help_without_the_familys_agreement_is_refused(
@@ -244,6 +245,8 @@ def test_an_assessment_cannot_be_authorised_by_its_own_author(
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
     workflow_engine.fire(contact, "allocate", TEAM_MANAGER.username, TEAM_MANAGER.role,
                          {"worker": TEAM_MANAGER.username}, now)
+    workflow_engine.fire(contact, "submit_assessment", TEAM_MANAGER.username,
+                         TEAM_MANAGER.role, payload("submit_assessment", now), now)
 
     refusal = _refused(workflow_engine, contact, "complete_assessment", TEAM_MANAGER,
                        payload("complete_assessment", now), now, GuardFailed)
@@ -254,6 +257,8 @@ def test_an_assessment_cannot_be_authorised_by_its_own_author(
 def test_an_assessment_past_45_working_days_needs_the_reason_it_is_late(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
+    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER.username,
+                         SOCIAL_WORKER.role, payload("submit_assessment", now), now)
     late = now + timedelta(days=70)
 
     refusal = _refused(workflow_engine, contact, "complete_assessment", TEAM_MANAGER,

@@ -10,7 +10,8 @@ import importlib
 
 from workflow.persistence.tables import Base
 
-_AREA_MODULES = ("workflow.persistence.tables_mash", "workflow.persistence.tables_oversight")
+_AREA_MODULES = ("workflow.persistence.tables_mash", "workflow.persistence.tables_oversight",
+                 "workflow.persistence.tables_strategy")
 
 
 def metadata() -> object:

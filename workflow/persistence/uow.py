@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from workflow.persistence.casework_repository import SqlCasework
 from workflow.persistence.repository import ContactRepository
 from workflow.persistence.tables import ChildRow
 from workflow.ports import ChildDetails
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     session: Session
     contacts: ContactRepository
     children: ChildRepository
+    casework: SqlCasework
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -45,6 +47,7 @@ class SqlUnitOfWork:
         self.session = self.session_factory()
         self.contacts = ContactRepository(self.session)
         self.children = ChildRepository(self.session)
+        self.casework = SqlCasework(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:

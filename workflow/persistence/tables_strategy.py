@@ -1,0 +1,85 @@
+"""Tables of casework after the front door: strategy discussions and assessments.
+
+Why rows of their own when every change is already an event: the improvement plan's
+promise ("health, police and education contribute to more than 95% of strategy
+discussions") is counted per agency per month, and managers work from a queue of
+assessments awaiting authorisation. Both are indexed queries over these rows, never a
+scan of event payloads. The rows are written by the service layer in the same
+transaction as the event they come from (``workflow.casework``), and each carries that
+event's sequence number, so the two can always be matched up.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workflow.persistence.tables import Base
+from workflow.persistence.types import JSONDoc
+
+
+class StrategyDiscussionRow(Base):
+    """One strategy discussion about one child's contact (several per contact may be held).
+
+    ``initiating`` marks the discussion that started a section 47 enquiry: its ``held_at``
+    is the census's S47ActualStartDate and, by default, where the ICPC clock starts.
+    """
+
+    __tablename__ = "strategy_discussion"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+    event_seq: Mapped[int]
+    held_at: Mapped[datetime] = mapped_column(index=True)
+    chair: Mapped[str] = mapped_column(String(120))
+    stage: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(40))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    reasonable_cause: Mapped[str] = mapped_column(Text, default="")
+    absence_reason: Mapped[str] = mapped_column(Text, default="")
+    initiating: Mapped[bool] = mapped_column(default=False)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[datetime]
+    __table_args__ = (UniqueConstraint("contact_id", "event_seq",
+                                       name="uq_strategy_discussion_event"),)
+
+
+class StrategyParticipationRow(Base):
+    """How one agency took part in one discussion (the grid's row)."""
+
+    __tablename__ = "strategy_participation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("strategy_discussion.id"))
+    agency: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(30))  # attended | written | invited_... | not_...
+    reason: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (
+        UniqueConstraint("discussion_id", "agency", name="uq_strategy_participation_agency"),
+        Index("ix_strategy_participation_agency", "agency", "status"),
+    )
+
+
+class AssessmentRow(Base):
+    """A single assessment (s17, or the s47 enquiry carried out through it).
+
+    ``status`` moves open → submitted (by its author) → authorised (by another manager), or
+    back to open when a manager returns it; ``closed`` when the referral ended without one.
+    """
+
+    __tablename__ = "assessment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(4))  # s17 | s47
+    status: Mapped[str] = mapped_column(String(12))
+    started_at: Mapped[datetime]
+    author: Mapped[str | None] = mapped_column(String(80))
+    submitted_at: Mapped[datetime | None]
+    summary: Mapped[str] = mapped_column(Text, default="")
+    factors: Mapped[list[str]] = mapped_column(JSONDoc, default=list)  # census codes
+    returned_reason: Mapped[str] = mapped_column(Text, default="")
+    authorised_by: Mapped[str | None] = mapped_column(String(80))
+    authorised_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    lateness_reason: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_assessment_status", "status", "submitted_at"),)
