@@ -108,7 +108,7 @@ def _flush(session: Session, *batches: list[dict[str, Any]]) -> None:
     connection = session.connection()
     for table, rows in zip((ChildRow, ContactRow, ClockRow), batches, strict=True):
         if rows:
-            connection.execute(insert(table.__table__), rows)
+            connection.execute(insert(table), rows)
             rows.clear()
     session.commit()
 
@@ -133,18 +133,25 @@ QUERIES: dict[str, Callable[[Session], Any]] = {
 }
 
 
-def time_queries(engine: Engine, repeats: int = 5) -> dict[str, float]:
-    """Median seconds per query after one warm-up run."""
+def _size(answer: Any) -> int:
+    """How many rows (or, for a KPI, how many records counted) the query answered with."""
+    if isinstance(answer, tuple):
+        return int(answer[1])
+    return len(answer)
+
+
+def time_queries(engine: Engine, repeats: int = 5) -> dict[str, tuple[float, int]]:
+    """Median seconds per query after one warm-up run, and the size of its answer."""
     results = {}
     with Session(engine) as session:
         for name, query in QUERIES.items():
-            query(session)
+            size = _size(query(session))
             samples = []
             for _ in range(repeats):
                 started = time.perf_counter()
                 query(session)
                 samples.append(time.perf_counter() - started)
-            results[name] = statistics.median(samples)
+            results[name] = (statistics.median(samples), size)
     return results
 
 
@@ -177,15 +184,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _report(timings: dict[int, dict[str, float]], args: argparse.Namespace) -> None:
+def _report(timings: dict[int, dict[str, tuple[float, int]]],
+            args: argparse.Namespace) -> None:
     small, large = timings[args.small], timings[args.large]
-    print(f"\n{'query':<40} {args.small:>10,} {args.large:>12,}   ratio")
+    print(f"\n{'query':<40} {args.small:>10,} {args.large:>12,}   ratio   rows answered")
     worst = 0.0
     for name in QUERIES:
-        ratio = large[name] / max(small[name], 1e-9)
+        (t_small, n_small), (t_large, n_large) = small[name], large[name]
+        ratio = t_large / max(t_small, 1e-9)
         worst = max(worst, ratio)
-        print(f"{name:<40} {small[name] * 1000:>8.1f}ms {large[name] * 1000:>10.1f}ms  "
-              f"{ratio:6.2f}x")
+        print(f"{name:<40} {t_small * 1000:>8.1f}ms {t_large * 1000:>10.1f}ms  "
+              f"{ratio:6.2f}x   {n_small:,} / {n_large:,}")
     print(f"\nworst ratio: {worst:.2f}x (aim: no more than 3x)")
     print("command: PYTHONPATH=. .venv/bin/python -m bench.dashboard " + " ".join(sys.argv[1:]))
 
