@@ -11,13 +11,16 @@ Where each field comes from (one contact with a referral date = one episode):
 * assessment: each ``assessment`` clock: start = its start (the referral), authorisation =
   its ``assessment_completed`` stop; factors and outcome from that ``complete_assessment``;
 * section 47: each ``icpc`` clock: start = the initiating strategy discussion, target = its
-  due date, ICPC = its ``icpc_held`` stop, ``icpc_not_required`` stop = not required;
+  due date, ICPC = its ``icpc_held`` stop, ``icpc_not_required`` stop = not required (a
+  clock superseded by a reconvened discussion belongs to the enquiry after it);
 * child protection plans: ``hold_icpc`` events with a plan (start = the conference's
   ``held_at``), reviews and end from ``hold_review_conference`` events;
 * CIN plans: the spans the contact spends in the ``cin_plan`` stage;
 * closure: the first move into ``closed`` or ``early_help``; RC8/RC9 from the assessment
   outcome, otherwise the ``closure_reason`` recorded when closing;
-* referral NFA: a referral whose recorded decision is "no further action".
+* referral NFA: a referral whose recorded decision is "no further action", or one closed
+  with no further action after its strategy discussion (it then has no assessment);
+* factors: from the authorisation, else the author's last submission.
 
 All dates are Europe/London dates. Queries select by indexed columns (``referral_at``,
 ``contact_id``) and load only the contacts asked for, in chunks.
@@ -36,6 +39,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.contact import reference_for
+from workflow.factors import normalised
 from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
 
 LONDON = ZoneInfo("Europe/London")
@@ -199,15 +203,28 @@ def _assessment(clock: ClockRow, events: Sequence[EventRow], cutoff: datetime) -
         child_seen=seen,
         outcome=payload.get("assessment_outcome"),
         during_cp_plan=completion is not None and completion.from_stage == "cp_plan",
-        factors=tuple(str(f) for f in payload.get("factors") or ()))
+        factors=tuple(str(f) for f in payload.get("factors")
+                      or _submitted_factors(events, clock.started_at, until)))
 
 
-def _section47(clock: ClockRow, conference: EventRow | None, cutoff: datetime) -> Section47:
+def _submitted_factors(events: Sequence[EventRow], start: datetime,
+                       until: datetime) -> list[str]:
+    """The factors of the last submission for authorisation inside the assessment (the
+    manager may restate them when authorising; then those win)."""
+    submitted = [e for e in events if e.trigger == "submit_assessment"
+                 and start <= e.at <= until]
+    # Checked against the census rules when submitted, so putting them in order loses nothing.
+    return normalised(submitted[-1].payload.get("factors") or ()) if submitted else []
+
+
+def _section47(clock: ClockRow, conference: EventRow | None, cutoff: datetime,
+               first: ClockRow | None = None) -> Section47:
     ended = local_day(clock.stopped_at) if _stopped(clock, cutoff) and clock.stopped_at else None
     held = ended is not None and clock.stop_event == "icpc_held"
     plan = conference.payload.get("plan") if conference is not None and held else None
+    initiating = first or clock
     return Section47(
-        start=local_day(clock.started_at), target=local_day(clock.due_at),
+        start=local_day(initiating.started_at), target=local_day(initiating.due_at),
         icpc=ended if held else None,
         not_required=ended is not None and clock.stop_event == "icpc_not_required",
         ended=ended, plan_made=None if plan is None else plan is True)
@@ -217,8 +234,25 @@ def _section47s(clocks: Sequence[ClockRow], events: Sequence[EventRow],
                 cutoff: datetime) -> tuple[Section47, ...]:
     """Each enquiry paired, in order, with the conference (or no-conference) event after it."""
     conferences = [e for e in events if e.trigger in ("hold_icpc", "icpc_not_required")]
-    return tuple(_section47(c, conferences[i] if i < len(conferences) else None, cutoff)
-                 for i, c in enumerate(clocks))
+    enquiries = _enquiries(clocks, cutoff)
+    return tuple(_section47(c, conferences[i] if i < len(conferences) else None, cutoff,
+                            first)
+                 for i, (first, c) in enumerate(enquiries))
+
+
+def _enquiries(clocks: Sequence[ClockRow], cutoff: datetime) -> list[tuple[ClockRow, ClockRow]]:
+    """(first clock, last clock) per enquiry. A council counting the ICPC from the last
+    strategy discussion replaces the clock when one is reconvened (stopped "superseded");
+    the census still dates the enquiry from the initiating discussion, the first clock."""
+    enquiries: list[tuple[ClockRow, ClockRow]] = []
+    first: ClockRow | None = None
+    for clock in clocks:
+        first = first or clock
+        if clock.result == "superseded" and _stopped(clock, cutoff):
+            continue
+        enquiries.append((first, clock))
+        first = None
+    return enquiries
 
 
 def _cp_plans(events: Sequence[EventRow]) -> tuple[ProtectionPlan, ...]:
@@ -264,7 +298,10 @@ def _primary_need(events: Sequence[EventRow]) -> str | None:
 
 
 def _is_nfa(row: ContactRow) -> bool:
-    return ((row.facts or {}).get("decision") or {}).get("outcome") == "no_further_action"
+    """NFA at the decision, or after a strategy discussion (no assessment carried out)."""
+    facts = row.facts or {}
+    return (facts.get("decision") or {}).get("outcome") == "no_further_action" or bool(
+        facts.get("referral_nfa"))
 
 
 def build_episode(row: ContactRow, clocks: Sequence[ClockRow], events: Sequence[EventRow],
@@ -277,8 +314,10 @@ def build_episode(row: ContactRow, clocks: Sequence[ClockRow], events: Sequence[
         source=row.source, primary_need=_primary_need(events), nfa=_is_nfa(row),
         closure=event_day(closing) if closing else None,
         closure_reason=_closure_reason(closing, row) if closing else None,
-        assessments=tuple(_assessment(c, events, cutoff) for c in clocks
-                          if c.rule == "assessment"),
+        # A referral closed NFA after its strategy discussion had its assessment clock
+        # running, but no assessment was carried out (census: NFA referrals have none).
+        assessments=() if (row.facts or {}).get("referral_nfa") else tuple(
+            _assessment(c, events, cutoff) for c in clocks if c.rule == "assessment"),
         section47s=_section47s([c for c in clocks if c.rule == "icpc"], events, cutoff),
         cp_plans=_cp_plans(events), cin_plans=_cin_plans(events), team=row.team,
         worker=row.worker)

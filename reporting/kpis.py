@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from reporting.strategy import overall as strategy_overall
 from workflow.config_errors import ConfigError, read_toml
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 
@@ -98,12 +99,9 @@ def _clock_share(rules: tuple[str, ...], stop_events: tuple[str, ...]) -> Counte
 
 
 def _strategy_contributions(session: Session, start: datetime, end: datetime) -> tuple[int, int]:
-    grid = EventRow.payload["participation"]
-    good = and_(*[grid[a].as_string().in_(CONTRIBUTED) for a in ("police", "health",
-                                                                  "education")])
-    stmt = select(func.count(), _share(good)).where(
-        EventRow.trigger == "hold_strategy_discussion", EventRow.at >= start, EventRow.at < end)
-    return _pair(session, stmt)
+    """From the strategy discussion rows (issue 6), by the month each was held; the same
+    query gives the per-agency breakdown (``reporting.strategy``)."""
+    return strategy_overall(session, start, end)
 
 
 def _re_referrals(session: Session, start: datetime, end: datetime) -> tuple[int, int]:

@@ -11,8 +11,9 @@ with a ``ConfigError`` naming the file and the key.
 * the grid: the local authority's own social worker first (not a partner agency, so not
   in ``agencies.toml``), then every agency of ``config/agencies.toml`` when it exists,
   else police, health and education;
-* ``[strategy]`` in ``settings.toml``: ``required``, ``expected``, ``measured`` (the KPI's
-  agencies), ``icpc_anchor`` (``initiating`` or ``last``) and ``la_name``.
+* ``[strategy]`` in ``settings.toml``: ``required``, ``expected``, ``icpc_anchor``
+  (``initiating`` or ``last``) and ``la_name``. (The contribution KPI's agencies are the
+  improvement plan's police, health and education: ``reporting.strategy``.)
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ STATUSES = {"attended": "Attended", "written": "Written contribution",
 CONTRIBUTED = ("attended", "written")
 ANCHORS = ("initiating", "last")
 _FALLBACK = (("police", "Police"), ("health", "Health"), ("education", "Education"))
-_KEYS = ("required", "expected", "measured", "icpc_anchor", "la_name")
+_KEYS = ("required", "expected", "icpc_anchor", "la_name")
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,12 @@ class GridAgency:
 
 @dataclass(frozen=True)
 class CaseworkConfig:
-    """The grid, who is required or expected, what the KPI measures, the ICPC anchor."""
+    """The grid, who is required or expected, and where the ICPC clock starts."""
 
     agencies: tuple[GridAgency, ...] = field(default_factory=lambda: _default_grid(
         "Local authority social worker"))
     required: tuple[str, ...] = (LA_SOCIAL_WORKER, "police", "health")
     expected: tuple[str, ...] = ("education",)
-    measured: tuple[str, ...] = ("police", "health", "education")
     icpc_anchor: str = "initiating"
 
     def ids(self) -> tuple[str, ...]:
@@ -79,7 +79,7 @@ def load_casework_config(config_dir: Path) -> CaseworkConfig:
     la_name = str(table.get("la_name") or "Local authority social worker")
     grid = _grid(config_dir / "agencies.toml", la_name)
     known = {a.id for a in grid}
-    lists = {key: _ids(path, key, table, known) for key in ("required", "expected", "measured")}
+    lists = {key: _ids(path, key, table, known) for key in ("required", "expected")}
     anchor = table.get("icpc_anchor", "initiating")
     if anchor not in ANCHORS:
         raise ConfigError(path, "strategy.icpc_anchor",
@@ -87,7 +87,7 @@ def load_casework_config(config_dir: Path) -> CaseworkConfig:
     defaults = CaseworkConfig()
     return CaseworkConfig(grid, lists["required"] or defaults.required,
                           lists["expected"] if "expected" in table else defaults.expected,
-                          lists["measured"] or defaults.measured, anchor)
+                          anchor)
 
 
 def _strategy_table(path: Path) -> dict[str, Any]:

@@ -1,0 +1,104 @@
+"""Strategy discussion contributions, month by month, per agency and overall.
+
+Why: the improvement plan promises that health, police and education contribute to more
+than 95% of strategy discussions, and managers need to see *which* agency does not. A
+discussion counts in the month it was held (Europe/London); an agency contributed when
+it attended or sent a written contribution. The overall figure counts discussions where
+all three did. SQL over ``strategy_discussion (held_at)`` and the participation rows,
+three small queries a month — never a loop over every discussion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
+
+from workflow.casework_config import CONTRIBUTED
+from workflow.persistence.tables_strategy import StrategyDiscussionRow, StrategyParticipationRow
+
+#: The improvement plan's agencies (config/kpis.toml 'strategy_contributions').
+KPI_AGENCIES = ("police", "health", "education")
+TARGET = 95.0
+
+D, P = StrategyDiscussionRow, StrategyParticipationRow
+LONDON = ZoneInfo("Europe/London")
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """First instant of the month and of the next, in Europe/London (as the KPIs count)."""
+    start = datetime(month.year, month.month, 1, tzinfo=LONDON)
+    return start, (start + timedelta(days=32)).replace(day=1)
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return None if not whole else round(100 * part / whole, 1)
+
+
+@dataclass(frozen=True)
+class ContributionMonth:
+    """One month: discussions held, how many had every KPI agency, and each agency's count."""
+
+    month: date
+    discussions: int
+    all_contributed: int
+    by_agency: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def percent(self) -> float | None:
+        """The overall figure (all of police, health and education contributed)."""
+        return _percent(self.all_contributed, self.discussions)
+
+    def agency_percent(self, agency: str) -> float | None:
+        return _percent(self.by_agency.get(agency, 0), self.discussions)
+
+    def below_target(self, agency: str | None = None, target: float = TARGET) -> bool:
+        share = self.percent if agency is None else self.agency_percent(agency)
+        return share is not None and share < target
+
+
+def _in_month(start: datetime, end: datetime) -> ColumnElement[bool]:
+    return and_(D.held_at >= start, D.held_at < end)
+
+
+def discussions_held(session: Session, start: datetime, end: datetime) -> int:
+    return int(session.scalar(select(func.count()).select_from(D)
+                              .where(_in_month(start, end))) or 0)
+
+
+def contributed_by_agency(session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """Per agency: discussions held in the period that it attended or wrote to."""
+    rows = session.execute(
+        select(P.agency, func.count()).join(D, D.id == P.discussion_id)
+        .where(_in_month(start, end), P.status.in_(CONTRIBUTED)).group_by(P.agency))
+    return {agency: int(count) for agency, count in rows}
+
+
+def all_contributed(session: Session, start: datetime, end: datetime,
+                    agencies: Sequence[str] = KPI_AGENCIES) -> int:
+    """Discussions held in the period where every one of ``agencies`` contributed."""
+    contributing = (select(func.count()).select_from(P).where(
+        and_(P.discussion_id == D.id, P.agency.in_(agencies), P.status.in_(CONTRIBUTED)))
+        .scalar_subquery())
+    return int(session.scalar(select(func.count()).select_from(D).where(
+        _in_month(start, end), contributing == len(set(agencies)))) or 0)
+
+
+def overall(session: Session, start: datetime, end: datetime) -> tuple[int, int]:
+    """(numerator, denominator) for the KPI page's 'strategy_contributions'."""
+    return all_contributed(session, start, end), discussions_held(session, start, end)
+
+
+def monthly(session: Session, months: Sequence[date]) -> list[ContributionMonth]:
+    """The figure for each month, oldest first as given."""
+    figures = []
+    for month in months:
+        start, end = month_bounds(month)
+        figures.append(ContributionMonth(month, discussions_held(session, start, end),
+                                         all_contributed(session, start, end),
+                                         contributed_by_agency(session, start, end)))
+    return figures

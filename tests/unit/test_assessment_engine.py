@@ -1,0 +1,238 @@
+"""Assessments in the engine: visits, factors, submission by the author, authorisation by
+another manager, the 45-working-day reason, and the step down that may follow."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from reporting.cin_codes import ASSESSMENT_FACTORS
+from tests.builders import (
+    OTHER_TEAM_MANAGER,
+    SOCIAL_WORKER,
+    TEAM_MANAGER,
+    contact_at,
+    open_rules,
+    payload,
+    snapshot,
+)
+from workflow.contact import Contact
+from workflow.errors import FrontDoorError, GuardFailed, NotPermitted
+from workflow.factors import FACTORS, RETIRED, factor_problem, normalised
+from workflow.machine import Engine
+from workflow.services import Actor
+from workflow.stages import Stage
+
+
+def _fire(engine: Engine, contact: Contact, trigger: str, who: Actor, now: datetime,
+          variant: str | None = None, **overrides: object) -> None:
+    engine.fire(contact, trigger, who.username, who.role,
+                payload(trigger, now, variant, **overrides), now)
+
+
+def _refused(engine: Engine, contact: Contact, trigger: str, who: Actor, now: datetime,
+             variant: str | None = None, **overrides: object) -> FrontDoorError:
+    before = snapshot(contact)
+    with pytest.raises(FrontDoorError) as caught:
+        _fire(engine, contact, trigger, who, now, variant, **overrides)
+    assert snapshot(contact) == before
+    return caught.value
+
+
+@pytest.fixture
+def assessing(workflow_engine: Engine, now: datetime) -> Contact:
+    return contact_at(workflow_engine, Stage.ASSESSMENT, now)
+
+
+# -- factors -------------------------------------------------------------------------------
+
+def test_the_factor_list_is_the_census_list() -> None:
+    assert tuple(FACTORS) == ASSESSMENT_FACTORS
+    assert not set(RETIRED) & set(FACTORS)
+
+
+@pytest.mark.parametrize(("codes", "problem"), [
+    ([], "choose the assessment factors, or 21 if there are none"),
+    (["21", "3A"], "21 (no factors identified) cannot be chosen with other factors"),
+    (["3A", "3a"], "3A is chosen more than once"),
+    (["18A"], "18A was retired by the DfE: use 18B or 18C"),
+    (["19A", "2B"], "19A was retired by the DfE: use 19B or 19C"),
+    (["99Z"], "'99Z' is not a CIN census assessment factor"),
+])
+def test_factor_lists_the_census_refuses_are_refused_in_words(codes: list[str],
+                                                               problem: str) -> None:
+    assert (factor_problem(codes) or "").startswith(problem)
+
+
+@pytest.mark.parametrize("codes", [["21"], ["3A", "4B", "24A"], ["8F"], ["20"]])
+def test_factor_lists_the_census_accepts_are_accepted(codes: list[str]) -> None:
+    assert factor_problem(codes) is None
+
+
+def test_factors_are_stored_in_the_census_order() -> None:
+    assert normalised(["24a", " 3B", "1A"]) == ["1A", "3B", "24A"]
+
+
+# -- submitting and authorising ------------------------------------------------------------------
+
+def test_the_social_worker_submits_with_factors_and_becomes_the_author(
+        workflow_engine: Engine, assessing: Contact, now: datetime) -> None:
+    _fire(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now,
+          factors=["4b", "3A"])
+
+    assert assessing.stage == Stage.ASSESSMENT
+    assert assessing.facts["assessment_status"] == "submitted"
+    assert assessing.facts["assessment_author"] == SOCIAL_WORKER.username
+    assert assessing.facts["assessment_factors"] == ["3A", "4B"]
+
+
+@pytest.mark.parametrize(("factors", "problem"), [
+    (["21", "16A"], "21 (no factors identified) cannot be chosen with other factors."),
+    (["18A"], "18A was retired by the DfE: use 18B or 18C (physical abuse: child on child, "
+              "or adult on child)."),
+    (["16A", "16A"], "16A is chosen more than once."),
+])
+def test_a_submission_with_factors_the_census_refuses_is_refused(
+        workflow_engine: Engine, assessing: Contact, now: datetime, factors: list[str],
+        problem: str) -> None:
+    refusal = _refused(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now,
+                       factors=factors)
+
+    assert isinstance(refusal, GuardFailed)
+    assert (refusal.field, refusal.message) == ("factors", problem[0].upper() + problem[1:])
+
+
+def test_an_assessment_cannot_be_authorised_before_it_is_submitted(
+        workflow_engine: Engine, assessing: Contact, now: datetime) -> None:
+    refusal = _refused(workflow_engine, assessing, "complete_assessment", TEAM_MANAGER, now)
+
+    assert isinstance(refusal, GuardFailed) and refusal.guard == "assessment_submitted"
+
+
+def test_a_manager_who_wrote_the_assessment_cannot_authorise_it_another_can(
+        workflow_engine: Engine, assessing: Contact, now: datetime) -> None:
+    _fire(workflow_engine, assessing, "submit_assessment", TEAM_MANAGER, now)
+
+    refusal = _refused(workflow_engine, assessing, "complete_assessment", TEAM_MANAGER, now)
+    _fire(workflow_engine, assessing, "complete_assessment", OTHER_TEAM_MANAGER, now,
+          "no_further_action")
+
+    assert isinstance(refusal, GuardFailed) and refusal.guard == "authoriser_is_not_author"
+    assert assessing.stage == Stage.CLOSED
+    assert assessing.facts["closure_reason"] == "RC8"
+    assert assessing.facts["assessment_authorised_by"] == OTHER_TEAM_MANAGER.username
+
+
+def test_a_social_worker_cannot_authorise(workflow_engine: Engine, assessing: Contact,
+                                          now: datetime) -> None:
+    _fire(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now)
+
+    refusal = _refused(workflow_engine, assessing, "complete_assessment", SOCIAL_WORKER, now)
+
+    assert isinstance(refusal, NotPermitted)
+
+
+def test_a_returned_assessment_goes_back_to_its_author_to_submit_again(
+        workflow_engine: Engine, assessing: Contact, now: datetime) -> None:
+    _fire(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now)
+    _fire(workflow_engine, assessing, "return_assessment", TEAM_MANAGER, now)
+
+    refusal = _refused(workflow_engine, assessing, "complete_assessment", TEAM_MANAGER, now)
+    _fire(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now, "no_factors")
+
+    assert isinstance(refusal, GuardFailed) and refusal.guard == "assessment_submitted"
+    assert assessing.facts["assessment_factors"] == ["21"]
+
+
+def test_factors_restated_at_authorisation_are_checked_too(
+        workflow_engine: Engine, assessing: Contact, now: datetime) -> None:
+    _fire(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now)
+
+    refusal = _refused(workflow_engine, assessing, "complete_assessment", TEAM_MANAGER, now,
+                       factors=["19A"])
+
+    assert isinstance(refusal, GuardFailed) and refusal.field == "factors"
+
+
+def test_past_45_working_days_the_reason_is_kept_on_the_stopped_clock(
+        workflow_engine: Engine) -> None:
+    referred = datetime(2026, 3, 23, 11, 0, tzinfo=UTC)  # due end of Fri 29 May 2026
+    contact = contact_at(workflow_engine, Stage.ASSESSMENT, referred)
+    late = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+    _fire(workflow_engine, contact, "submit_assessment", SOCIAL_WORKER, late)
+
+    _fire(workflow_engine, contact, "complete_assessment", TEAM_MANAGER, late,
+          lateness_reason="Family abroad for three weeks")
+
+    [stopped] = [c for c in contact.started_clocks if c.rule == "assessment"]
+    assert stopped.result is not None and stopped.result.value == "late"
+    assert stopped.note == "Family abroad for three weeks"
+
+
+def test_in_time_no_reason_is_asked_for(workflow_engine: Engine) -> None:
+    referred = datetime(2026, 3, 23, 11, 0, tzinfo=UTC)
+    contact = contact_at(workflow_engine, Stage.ASSESSMENT, referred)
+    last_day = datetime(2026, 5, 29, 16, 0, tzinfo=UTC)
+    _fire(workflow_engine, contact, "submit_assessment", SOCIAL_WORKER, last_day)
+
+    _fire(workflow_engine, contact, "complete_assessment", TEAM_MANAGER, last_day)
+
+    assert contact.stage == Stage.CIN_PLAN
+
+
+# -- visits ----------------------------------------------------------------------------------------
+
+def test_a_visit_records_whether_the_child_was_seen_and_seen_alone(
+        workflow_engine: Engine, assessing: Contact, now: datetime) -> None:
+    visited = now + timedelta(hours=2)
+    _fire(workflow_engine, assessing, "record_visit", SOCIAL_WORKER, visited, "seen",
+          seen_alone=True)
+
+    [event] = [e for e in assessing.new_events if e.trigger == "record_visit"]
+    assert event.payload == {"child_seen": True, "visited_at": visited.isoformat(),
+                             "seen_alone": True}
+    assert "child_seen_s17" not in open_rules(assessing)
+
+
+# -- step down -------------------------------------------------------------------------------------
+
+def test_an_assessment_ending_in_early_help_records_the_step_down(
+        workflow_engine: Engine, assessing: Contact, now: datetime) -> None:
+    _fire(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now)
+
+    _fire(workflow_engine, assessing, "complete_assessment", TEAM_MANAGER, now, "early_help")
+
+    assert assessing.stage == Stage.EARLY_HELP
+    assert assessing.facts["closure_reason"] == "RC9"
+    assert assessing.facts["step_down"] | {"at": None} == {
+        "consent": "given", "early_help_team": "Early Help North",
+        "handover_on": date(2026, 3, 4).isoformat(), "by": TEAM_MANAGER.username, "at": None}
+
+
+@pytest.mark.parametrize(("missing", "field"), [
+    ({"consent": "not_given"}, "consent"),
+    ({"early_help_team": ""}, "early_help_team"),
+    ({"handover_on": None}, "handover_on"),
+    ({"handover_on": date(2026, 3, 1)}, "handover_on"),
+])
+def test_a_step_down_needs_agreement_team_and_a_hand_over_date(
+        workflow_engine: Engine, now: datetime, missing: dict[str, object],
+        field: str) -> None:
+    contact = contact_at(workflow_engine, Stage.CIN_PLAN, now)
+
+    refusal = _refused(workflow_engine, contact, "step_down", TEAM_MANAGER, now, **missing)
+
+    assert isinstance(refusal, GuardFailed) and refusal.field == field
+
+
+def test_a_step_down_from_a_plan_closes_social_care_with_rc7(
+        workflow_engine: Engine, now: datetime) -> None:
+    contact = contact_at(workflow_engine, Stage.CIN_PLAN, now)
+
+    _fire(workflow_engine, contact, "step_down", TEAM_MANAGER, now,
+          handover_on=date(2026, 3, 16))
+
+    assert contact.stage == Stage.EARLY_HELP
+    assert contact.facts["closure_reason"] == "RC7"
+    assert contact.facts["step_down"]["handover_on"] == "2026-03-16"
