@@ -102,3 +102,34 @@ def monthly(session: Session, months: Sequence[date]) -> list[ContributionMonth]
                                          all_contributed(session, start, end),
                                          contributed_by_agency(session, start, end)))
     return figures
+
+
+# -- one contact's discussions -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Discussion:
+    """A discussion as the contact page shows it, with its grid in the configured order."""
+
+    id: int
+    held_at: datetime
+    chair: str
+    outcome: str
+    rationale: str
+    reasonable_cause: str
+    absence_reason: str
+    initiating: bool
+    recorded_by: str
+    grid: tuple[tuple[str, str, str], ...]  # (agency, status, reason)
+
+
+def discussions_for_contact(session: Session, contact_id: int) -> list[Discussion]:
+    """Every discussion held about this contact, oldest first."""
+    rows = session.scalars(select(D).where(D.contact_id == contact_id)
+                           .order_by(D.held_at, D.id)).all()
+    grids: dict[int, list[tuple[str, str, str]]] = {r.id: [] for r in rows}
+    for p in session.scalars(select(P).where(P.discussion_id.in_(list(grids)))
+                             .order_by(P.id)):
+        grids[p.discussion_id].append((p.agency, p.status, p.reason))
+    return [Discussion(r.id, r.held_at, r.chair, r.outcome, r.rationale, r.reasonable_cause,
+                       r.absence_reason, r.initiating, r.recorded_by, tuple(grids[r.id]))
+            for r in rows]

@@ -177,3 +177,5 @@ def _register_blueprints(app: Flask) -> None:
     api.register(app)
     from web.blueprints import mash  # the MASH (issue 5): its config, pages and inbox
     mash.register(app)
+    from web.blueprints import assessments  # casework (issue 6): assessments, authorising
+    assessments.register(app)

@@ -16,14 +16,19 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
+from workflow.casework_config import STATUSES
+from workflow.casework_guards import STRATEGY_OUTCOMES
+from workflow.factors import FACTORS
 from workflow.guards import CATEGORIES_OF_ABUSE
 from workflow.services import REFERRAL_SOURCES
 
 LONDON = ZoneInfo("Europe/London")
 YES_NO = (("yes", "Yes"), ("no", "No"))
-PARTICIPATION = (("attended", "Attended"), ("written", "Written contribution"),
-                 ("invited_no_contribution", "Invited, did not contribute"),
-                 ("not_invited", "Not invited"))
+PARTICIPATION = tuple(STATUSES.items())
+STRATEGY = tuple(STRATEGY_OUTCOMES.items())
+FACTOR_CHOICES = tuple((code, f"{code}: {label}") for code, label in FACTORS.items())
+#: Form keys of the strategy grid's rows: participation_<agency>, participation_reason_<agency>.
+GRID_STATUS, GRID_REASON = "participation_", "participation_reason_"
 OUTCOMES = (("no_further_action", "No further action"),
             ("advice_signposting", "Advice and signposting"),
             ("early_help", "Early help"), ("targeted_early_help", "Targeted early help"),
@@ -41,7 +46,8 @@ class Field:
 
     name: str
     label: str
-    kind: str = "textarea"  # text | textarea | radios | select | datetime | checkboxes
+    kind: str = "textarea"  # text | textarea | radios | select | datetime | date |
+    #                         checkboxes | grid (the strategy discussion's agency rows)
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
 
@@ -53,6 +59,26 @@ _CONSENT = Field("consent", "Family's agreement recorded", "radios",
                  (("given", "Yes, the family agrees"), ("not_given", "No")))
 _CAUSE = Field("reasonable_cause", "Reasonable cause to suspect significant harm",
                hint="The recorded basis for section 47 enquiries.")
+# -- Casework (issue 6) --
+_EH_TEAM = Field("early_help_team", "Receiving early help team", "text",
+                 hint="Only when the family steps down to early help.")
+_HANDOVER = Field("handover_on", "Date of the hand-over to early help", "date",
+                  hint="Only when the family steps down to early help.")
+_DISCUSSION = (
+    _HELD_AT, Field("chair", "Chaired by", "text"),
+    Field("participation", "How each agency took part", "grid", PARTICIPATION,
+          hint="Required agencies that did not contribute need a reason on their row or "
+               "below; any agency invited that did not contribute, or not invited, needs "
+               "its reason."),
+    Field("absence_reason", "Why a required agency did not contribute (if not on its row)"),
+    Field("outcome", "Outcome of the discussion", "radios", STRATEGY),
+    Field("reasonable_cause", "Reasonable cause to suspect significant harm",
+          hint="Needed when the discussion initiates a section 47 enquiry."),
+    _RATIONALE)
+_SUBMISSION = (Field("factors", "Assessment factors (CIN census)", "checkboxes",
+                     FACTOR_CHOICES, hint="Every factor identified, or 21 if there are none."),
+               Field("rationale", "Summary of the assessment and its recommendation"))
+# -- end of casework --
 
 ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
     "rate": (Field("rag", "RAG rating", "radios", RAG), _REASON),
@@ -63,19 +89,19 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
                Field("override_reason", "Reason for choosing a level below the recommendation"),
                _CAUSE, _CONSENT),
     "return_decision": (_REASON,),
-    "hold_strategy_discussion": (
-        _HELD_AT, *(Field(f"participation_{a}", f"{a.title()} participation", "select",
-                          PARTICIPATION) for a in ("police", "health", "education")),
-        Field("absence_reason", "Why police or health did not contribute"), _RATIONALE),
+    "hold_strategy_discussion": _DISCUSSION,
     "start_section_47": (_CAUSE,),
     "continue_under_s17": (_RATIONALE,),
+    "strategy_no_further_action": (_RATIONALE,),
+    "submit_assessment": _SUBMISSION,
+    "return_assessment": (_REASON,),
     "record_visit": (Field("visited_at", "Date and time of visit", "datetime"),
                      Field("child_seen", "Was the child seen?", "radios", YES_NO),
                      Field("seen_alone", "Was the child seen alone?", "radios", YES_NO)),
     "complete_assessment": (Field("assessment_outcome", "Outcome", "radios",
                                   ASSESSMENT_OUTCOMES),
                             Field("lateness_reason", "Reason the assessment is late (if past "
-                                  "45 working days)"), _CONSENT),
+                                  "45 working days)"), _CONSENT, _EH_TEAM, _HANDOVER),
     "hold_icpc": (_HELD_AT, Field("plan", "Did the conference make a child protection plan?",
                                   "radios", YES_NO),
                   Field("category", "Initial category of abuse", "select",
@@ -88,7 +114,7 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
                                  _REASON),
     "close_case": (Field("closure_reason", "Reason for closure (CIN code)", "select", CLOSURE),
                    _REASON),
-    "step_down": (_CONSENT, _REASON),
+    "step_down": (_CONSENT, _EH_TEAM, _HANDOVER, _REASON),
     "step_up": (_REASON,),
     "end_early_help": (_REASON,),
     "allocate": (Field("team", "Team", "text"), Field("worker", "Worker (username)", "text")),
@@ -114,6 +140,15 @@ class LocalDateTime(fields.DateTime):
 def _marshmallow_field(field: Field) -> fields.Field:
     if field.kind == "datetime":
         return LocalDateTime(load_default=None)
+    if field.kind == "date":
+        return fields.Date(load_default=None)
+    if field.kind == "grid":  # agency -> status; which agencies exist is the engine's check
+        statuses = validate.OneOf([v for v, _ in field.choices], error="Choose one of: "
+                                  "{choices}")
+        return fields.Dict(keys=fields.String(validate=validate.Length(max=40)),
+                           values=fields.String(validate=statuses), load_default=None)
+    if field.kind == "checkboxes":  # the engine explains a code it refuses (retired, …)
+        return fields.List(fields.String(validate=validate.Length(max=8)), load_default=None)
     if field.choices and field.choices == YES_NO:
         return fields.Boolean(truthy={"yes", True}, falsy={"no", False}, load_default=None)
     if field.choices:
@@ -127,6 +162,10 @@ def _marshmallow_field(field: Field) -> fields.Field:
 def action_schema(trigger: str, strict: bool = False) -> Schema:
     """The schema for one trigger (strict refuses unknown keys, as the API does)."""
     declared = {f.name: _marshmallow_field(f) for f in ACTION_FIELDS.get(trigger, ())}
+    declared |= {f"{f.name}_reasons": fields.Dict(
+        keys=fields.String(validate=validate.Length(max=40)),
+        values=fields.String(validate=validate.Length(max=2000)), load_default=None)
+        for f in ACTION_FIELDS.get(trigger, ()) if f.kind == "grid"}
     declared["version"] = fields.Integer(required=True, strict=False)
     if trigger == "decide":
         declared["indicators"] = fields.List(fields.String(), load_default=list)
@@ -136,16 +175,49 @@ def action_schema(trigger: str, strict: bool = False) -> Schema:
 
 def parse_action(trigger: str, data: Any, strict: bool = False) -> tuple[int, dict[str, Any]]:
     """(version, payload) from form or JSON input; ``ValidationError`` per field if bad."""
-    loaded = action_schema(trigger, strict).load(data)
+    loaded = action_schema(trigger, strict).load(_gather_grid(trigger, data))
     version = loaded.pop("version")
     payload = {k: v for k, v in loaded.items() if v not in (None, "")}
-    grid = {a: payload.pop(f"participation_{a}") for a in ("police", "health", "education")
-            if f"participation_{a}" in payload}
-    if grid:
-        payload["participation"] = grid
     if "level" in payload:
         payload["level"] = int(payload["level"])
     return version, payload
+
+
+def _gather_grid(trigger: str, data: Any) -> Any:
+    """The page's grid rows (participation_<agency>, participation_reason_<agency>) as the
+    two mappings the API sends; blank rows are left out."""
+    if not isinstance(data, dict) or not any(f.kind == "grid"
+                                             for f in ACTION_FIELDS.get(trigger, ())):
+        return data
+    rows = {k: v for k, v in data.items()
+            if k.startswith(GRID_STATUS) and k != "participation_reasons"}
+    rest = {k: v for k, v in data.items() if k not in rows}
+    reasons = {k[len(GRID_REASON):]: v for k, v in rows.items()
+               if k.startswith(GRID_REASON) and isinstance(v, str) and v.strip()}
+    statuses = {k[len(GRID_STATUS):]: v for k, v in rows.items()
+                if not k.startswith(GRID_REASON) and v}
+    extra = {"participation": statuses} if statuses else {}
+    if reasons:
+        extra["participation_reasons"] = reasons
+    return rest | extra
+
+
+def form_data(trigger: str, form: Any) -> dict[str, Any]:
+    """What a posted page form says, lists where the field is a list (checkboxes)."""
+    data: dict[str, Any] = {k: v for k, v in form.items() if k not in ("csrf_token", "preview")}
+    for f in ACTION_FIELDS.get(trigger, ()):
+        if f.kind == "checkboxes":
+            data[f.name] = form.getlist(f.name)
+    if trigger == "decide":
+        data["indicators"] = form.getlist("indicators")
+    return data
+
+
+def owns_field(trigger: str, field: str) -> bool:
+    """Whether a refusal's field is shown inside this action's form (a grid row counts)."""
+    mine = ACTION_FIELDS.get(trigger, ())
+    return any(f.name == field or (f.kind == "grid" and field.startswith(GRID_STATUS))
+               for f in mine)
 
 
 _SOURCE = "Choose a referral source from the CIN code list"

@@ -20,7 +20,7 @@ from reporting.queries import QueueFilter, contact_detail, work_queue
 from thresholds import ThresholdsError
 from thresholds.decide import decision_payload
 from web.access import allow, log_access
-from web.blueprints import mash_api
+from web.blueprints import assessments, mash_api
 from web.forms import NewContactSchema, action_schema, parse_action
 from web.mash_intake import intake_check
 from web.mash_views import mash_uow
@@ -189,6 +189,7 @@ def _blueprint() -> Blueprint:
     for trigger in triggers():
         _action_route(blp, trigger)
     mash_api.add_routes(blp)  # MASH (issue 5): inbox, answers, requests, agencies
+    assessments.add_routes(blp)  # casework (issue 6): the authorisation queue
     return blp
 
 

@@ -18,7 +18,16 @@ from reporting.queries import QueueFilter, contact_detail, stage_counts, work_qu
 from thresholds import ThresholdsError, recommend
 from thresholds.decide import decision_payload
 from web.access import allow, log_access
-from web.forms import ACTION_FIELDS, OUTCOMES, NewContactSchema, flat_errors, parse_action
+from web.casework_views import casework_panel
+from web.forms import (
+    ACTION_FIELDS,
+    OUTCOMES,
+    NewContactSchema,
+    flat_errors,
+    form_data,
+    owns_field,
+    parse_action,
+)
 from web.mash_intake import IDENTIFIERS, identifiers, intake_check, known_child_step
 from web.mash_views import PANEL_TRIGGERS, contact_panel, mash_uow
 from web.views import LONDON, clock_view, diagram_stages, event_view, when
@@ -174,7 +183,7 @@ def _contact_context(contact_id: int) -> dict[str, Any]:
     triggers = rules.engine.permitted_triggers(engine_view, current_user.role)
     mash = contact_panel(g.db, row, triggers, now)  # MASH (issue 5): requests, meetings
     triggers = [t for t in triggers if t not in PANEL_TRIGGERS]
-    return {"mash": mash,
+    return {"mash": mash, "casework": casework_panel(g.db, row, now),  # issue 6
         "c": row, "child": detail["child"], "siblings": detail["siblings"],
         "stage": STAGES[Stage(row.stage)],
         "clocks": [clock_view(k, rules, now) for k in detail["clocks"]],
@@ -235,11 +244,8 @@ def _typed(form: MultiDict[str, str]) -> dict[str, Any]:
 def action(contact_id: int, trigger: str) -> Response | tuple[str, int]:
     """Fire one action; a refusal re-shows the page with the message and what was typed."""
     form = request.form
-    typed = _typed(form)
-    data: dict[str, Any] = {k: v for k, v in form.items() if k not in ("csrf_token", "preview")}
-    data["indicators"] = form.getlist("indicators")
-    if trigger != "decide":
-        data.pop("indicators")
+    data = form_data(trigger, form)
+    typed = _typed(form) | {k: v for k, v in data.items() if isinstance(v, list)}
     page: dict[str, Any] = {"typed": typed, "open_action": trigger}
     if form.get("preview"):
         return _contact_page(contact_id, **page)
@@ -272,7 +278,7 @@ def _refusal_page(contact_id: int, error: Exception, page: dict[str, Any]) -> tu
     if isinstance(error, InvalidInput):
         return _contact_page(contact_id, 422, errors=error.errors, **page)
     field = error.field if isinstance(error, GuardFailed) and error.field else "action"
-    if field not in {f.name for f in ACTION_FIELDS.get(page["open_action"], ())}:
+    if not owns_field(page["open_action"], field):
         field = "action"  # not a field of this form (e.g. no RAG yet): show it by the actions
     return _contact_page(contact_id, error.status, errors={field: error.message}, **page)
 

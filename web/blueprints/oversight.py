@@ -6,16 +6,19 @@ and social workers see their own slice (the clocks on contacts allocated to them
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from reporting.consistency import by_team, consistency
 from reporting.dashboard import DIMENSIONS, Scope, clock_list, historic_breaches, summary
 from reporting.kpis import last_months, load_kpis, month_bounds, series
+from reporting.strategy import KPI_AGENCIES, monthly
 from reporting.svg import trend_chart
 from web.access import allow, write_session
 from web.views import LONDON, when
@@ -66,6 +69,13 @@ def clocks() -> str:
                            rows=rows, state=state, when=when, errors={})
 
 
+def strategy_by_agency(session: Session, months: list[date]) -> dict[str, Any]:
+    """Strategy discussion contributions per agency, newest month first (issue 6)."""
+    figures = [f for f in monthly(session, months) if f.discussions][::-1]
+    return {"figures": figures, "agencies": KPI_AGENCIES,
+            "names": {a: a.capitalize() for a in KPI_AGENCIES}}
+
+
 @bp.get("/oversight/kpis")
 @allow(*SEE_ALL)
 def kpis() -> str:
@@ -77,7 +87,8 @@ def kpis() -> str:
         figures = series(g.db, kpi, months)
         chart = trend_chart(kpi.title, labels, [f.percent for f in figures], kpi.target)
         cards.append({"kpi": kpi, "figures": figures, "chart": Markup(chart)})  # noqa: S704
-    return render_template("oversight/kpis.html", title="KPIs", cards=cards, errors={})
+    return render_template("oversight/kpis.html", title="KPIs", cards=cards, errors={},
+                           strategy=strategy_by_agency(g.db, months))  # issue 6
 
 
 def _month_arg() -> date:

@@ -1,0 +1,88 @@
+"""Assessments on the read side: the managers' authorisation queue and one assessment's
+page (its submission, factors, visits and clocks).
+
+Why a queue of its own: an assessment waits for a team manager's authorisation after its
+author submits it, and every day it waits counts against the 45 working days. The queue
+is one indexed query (``assessment (status, submitted_at)``) joined to the contact, the
+child and the running assessment clock, so managers see the soonest due first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.contact import reference_for
+from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
+from workflow.persistence.tables_strategy import AssessmentRow
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One submitted assessment awaiting authorisation."""
+
+    contact_id: int
+    child: str
+    kind: str
+    author: str
+    submitted_at: datetime
+    due_at: datetime | None
+    team: str | None
+    factors: tuple[str, ...]
+
+    @property
+    def reference(self) -> str:
+        return reference_for(self.contact_id)
+
+    def late(self, now: datetime) -> bool:
+        return self.due_at is not None and self.due_at < now
+
+
+def _running_assessment_clock() -> Any:
+    return (select(ClockRow.contact_id, ClockRow.due_at)
+            .where(ClockRow.rule == "assessment", ClockRow.stopped_at.is_(None)).subquery())
+
+
+def awaiting_authorisation(session: Session, limit: int = 200) -> list[Waiting]:
+    """Submitted assessments, soonest due first (then longest waiting)."""
+    clock = _running_assessment_clock()
+    rows = session.execute(
+        select(AssessmentRow, ChildRow.first_name, ChildRow.last_name, ContactRow.team,
+               clock.c.due_at)
+        .join(ContactRow, ContactRow.id == AssessmentRow.contact_id)
+        .join(ChildRow, ChildRow.id == ContactRow.child_id, isouter=True)
+        .join(clock, clock.c.contact_id == AssessmentRow.contact_id, isouter=True)
+        .where(AssessmentRow.status == "submitted")
+        .order_by(clock.c.due_at.is_(None), clock.c.due_at, AssessmentRow.submitted_at)
+        .limit(limit)).all()
+    return [Waiting(a.contact_id, f"{first or ''} {last or ''}".strip(), a.kind,
+                    a.author or "", a.submitted_at, due, team, tuple(a.factors or ()))
+            for a, first, last, team, due in rows if a.submitted_at is not None]
+
+
+def assessments_for_contact(session: Session, contact_id: int) -> list[AssessmentRow]:
+    """Every assessment of the contact, the current one last."""
+    return list(session.scalars(select(AssessmentRow).where(
+        AssessmentRow.contact_id == contact_id).order_by(AssessmentRow.id)))
+
+
+@dataclass(frozen=True)
+class Visit:
+    at: str  # as recorded (ISO text from the event)
+    child_seen: bool
+    seen_alone: bool | None
+    by: str
+
+
+def visits(session: Session, contact_id: int) -> list[Visit]:
+    """The visits recorded on the contact, in the order they were recorded."""
+    events = session.scalars(select(EventRow).where(
+        EventRow.contact_id == contact_id, EventRow.trigger == "record_visit")
+        .order_by(EventRow.seq))
+    return [Visit(str(e.payload.get("visited_at") or e.at.isoformat()),
+                  e.payload.get("child_seen") is True, e.payload.get("seen_alone"), e.actor)
+            for e in events]
