@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from workflow.contact import reference_for
@@ -50,6 +50,7 @@ def chronology(session: Session, child_id: int, agencies: AgencyBook, now: datet
     """Everything about one child, oldest first (ties kept in each contact's event order)."""
     contacts = {c.id: c for c in session.scalars(
         select(ContactRow).where(ContactRow.child_id == child_id))}
+    contacts |= _linked(session, contacts)  # casework (issue 6): step up / step down
     events = session.scalars(select(EventRow).where(EventRow.contact_id.in_(list(contacts)))
                              .order_by(EventRow.at, EventRow.contact_id, EventRow.seq)).all()
     entries = [_event_entry(e, contacts[e.contact_id], agencies) for e in events]
@@ -127,11 +128,48 @@ def _generic(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Desc
     return kind, title, event.reason
 
 
+# -- casework (issue 6): linked contacts, strategy discussions, step up ---------------------
+def _linked(session: Session, contacts: Mapping[int, ContactRow]) -> dict[int, ContactRow]:
+    """Contacts linked to these by a step up (an early-help episode and the new contact it
+    became), so the history carries across even if the child was recorded twice."""
+    ids = list(contacts)
+    linked_ids = {c.linked_contact_id for c in contacts.values() if c.linked_contact_id}
+    rows = session.scalars(select(ContactRow).where(
+        or_(ContactRow.linked_contact_id.in_(ids), ContactRow.id.in_(linked_ids))))
+    return {c.id: c for c in rows if c.id not in contacts}
+
+
+def _strategy(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Described:
+    p = event.payload
+    reasons, stated = p.get("participation_reasons") or {}, p.get("participation") or {}
+    order = ("la_social_worker", *agencies.ids())  # JSONB does not keep the keys' order
+    grid = "; ".join(
+        f"{_agency(agencies, a)}: {str(stated[a]).replace('_', ' ')}"
+        + (f" ({reasons[a]})" if reasons.get(a) else "")
+        for a in sorted(stated, key=lambda a: order.index(a) if a in order else len(order)))
+    outcome = str(p.get("outcome", "")).replace("_", " ")
+    return ("Strategy discussion",
+            f"Strategy discussion chaired by {p.get('chair', '–')}: {outcome}",
+            f"{event.reason} Agencies: {grid}")
+
+
+def _agency(agencies: AgencyBook, agency_id: str) -> str:
+    return "Local authority social worker" if agency_id == "la_social_worker" \
+        else agencies.name(agency_id)
+
+
+def _stepped_up(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Described:
+    new = (contact.facts or {}).get("stepped_up_to")
+    where = f" as {reference_for(int(new))}" if new else ""
+    return "Decision", f"Stepped up from early help to the front door{where}", event.reason
+
+
 _DESCRIBERS: Mapping[str, Callable[[EventRow, ContactRow, AgencyBook], Described]] = {
     "receive": _received, "rate": _rated, "request_information": _requested,
     "answer_request": _answered, "chase_request": _request_step("chased"),
     "withdraw_request": _request_step("withdrawn"),
     "record_mash_discussion": _discussed, "decide": _decided,
+    "hold_strategy_discussion": _strategy, "step_up": _stepped_up,
 }
 
 

@@ -181,3 +181,46 @@ def test_stepping_up_records_a_new_contact_at_the_front_door_linked_to_early_hel
     assert received.trigger == "receive"
     clocks = fetch(select(ClockRow.rule).where(ClockRow.contact_id == new.id))
     assert clocks == ["contact_decision"]
+
+
+def test_the_childs_chronology_carries_the_early_help_history_into_the_stepped_up_contact(
+        uow_factory: UowFactory, rules: Rules, fetch: Fetch) -> None:
+    from reporting.chronology import chronology
+    from workflow.mash_config import load_agencies
+
+    driver = _at(uow_factory, rules, Stage.EARLY_HELP)
+    stepped = driver.now + timedelta(days=20)
+    _step(driver, "step_up", FRONT_DOOR_WORKER, stepped, reason="Escalating neglect")
+    old, new = fetch(select(ContactRow).order_by(ContactRow.id))
+
+    with uow_factory() as uow:
+        entries = chronology(uow.session, int(old.child_id),
+                             load_agencies(rules.config_dir / "agencies.toml"), LATER)
+
+    contacts = {e.contact for e in entries}
+    assert contacts == {f"FD{old.id:07d}", f"FD{new.id:07d}"}
+    [up] = [e for e in entries if e.title.startswith("Stepped up")]
+    assert up.title == f"Stepped up from early help to the front door as FD{new.id:07d}"
+    assert entries[-1].contact == f"FD{new.id:07d}"  # the new contact comes after its history
+
+
+def test_the_chronology_names_each_agencys_part_in_a_strategy_discussion(
+        uow_factory: UowFactory, rules: Rules, fetch: Fetch) -> None:
+    from reporting.chronology import chronology
+    from workflow.mash_config import load_agencies
+
+    driver = _at(uow_factory, rules, Stage.STRATEGY_DISCUSSION)
+    _step(driver, "hold_strategy_discussion", SOCIAL_WORKER, driver.now,
+          participation={"la_social_worker": "attended", "police": "attended",
+                         "health": "not_invited", "education": "written"},
+          participation_reasons={"health": "Not known to health"})
+    [contact] = fetch(select(ContactRow))
+
+    with uow_factory() as uow:
+        entries = chronology(uow.session, int(contact.child_id),
+                             load_agencies(rules.config_dir / "agencies.toml"), LATER)
+
+    [entry] = [e for e in entries if e.kind == "Strategy discussion"]
+    assert entry.title == "Strategy discussion chaired by team.manager: section 47"
+    assert "Local authority social worker: attended; Police: attended" in entry.detail
+    assert "not invited (Not known to health)" in entry.detail
