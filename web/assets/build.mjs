@@ -8,6 +8,7 @@
 // What it writes:
 //   app.css                  web/assets/scss/app.scss, compressed, no source map
 //   app.mjs                  web/assets/js/app.mjs (an ES module; CSP-safe)
+//   js/*.mjs                 the app's other modules in web/assets/js/ (recommendation.mjs)
 //   js/govuk-frontend.min.js GOV.UK Frontend's ES module build (+ .map)
 //   js/moj-frontend.min.js   MOJ Frontend's self-contained ES module build (+ .map)
 //   assets/images/, assets/manifest.json
@@ -88,6 +89,11 @@ function copyScripts () {
     copyFile(join(MOJ, file), join(STAGE, 'js', file))
   }
   copyFile(join(SOURCE, 'js', 'app.mjs'), join(STAGE, 'app.mjs'))
+  // The app's own modules beside app.mjs (e.g. recommendation.mjs) go to js/, where
+  // app.mjs imports them from './js/<name>.mjs'.
+  for (const file of readdirSync(join(SOURCE, 'js')).filter((f) => f.endsWith('.mjs') && f !== 'app.mjs')) {
+    copyFile(join(SOURCE, 'js', file), join(STAGE, 'js', file))
+  }
   copyFile(join(MODULES, 'axe-core', 'axe.min.js'), join(STAGE, 'test', 'axe.min.js'))
 }
 

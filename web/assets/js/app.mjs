@@ -1,8 +1,9 @@
-// Front Door's only script: starts GOV.UK Frontend and MOJ Frontend components.
+// Front Door's script: starts GOV.UK Frontend and MOJ Frontend components, and
+// loads the app's own modules (each starts itself when the page has its elements).
 //
 // Served as an ES module file (never inline), so it runs under a Content
 // Security Policy without 'unsafe-inline'. layout.html loads it with the
-// request's nonce; the two imports below are fetched with the same nonce.
+// request's nonce; the imports below are fetched with the same nonce.
 // web/assets/build.mjs copies both libraries into js/ beside this file.
 //
 // Each library looks for elements with its data-module attributes (for
@@ -12,6 +13,8 @@
 
 import { initAll as initGovukFrontend } from './js/govuk-frontend.min.js'
 import { initAll as initMojFrontend } from './js/moj-frontend.min.js'
+// Levels of need: the recommendation follows the ticked indicators (issue 4).
+import './js/recommendation.mjs'
 
 initGovukFrontend()
 initMojFrontend()
