@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reporting.assessments import assessments_for_contact, visits
+from reporting.cin_codes import CLOSURE_REASONS
 from reporting.strategy import discussions_for_contact
 from web.views import when
 from workflow.casework_config import STATUSES, CaseworkConfig
@@ -103,7 +104,16 @@ def casework_panel(session: Session, row: ContactRow, now: datetime) -> dict[str
                     "by": v.by} for v in visits(session, row.id)],
         "step_down": facts.get("step_down"), "links": _links(session, row),
         "referral_nfa": bool(facts.get("referral_nfa")),
+        "closure": _closure(row),
     }
+
+
+def _closure(row: ContactRow) -> dict[str, str] | None:
+    """The CIN reason for closure once the case left social care (closed or early help)."""
+    code = (row.facts or {}).get("closure_reason")
+    if not code or row.stage not in ("closed", "early_help"):
+        return None
+    return {"code": str(code), "label": CLOSURE_REASONS.get(str(code), "")}
 
 
 def _fact_when(value: Any) -> str:

@@ -204,7 +204,9 @@ def _gather_grid(trigger: str, data: Any) -> Any:
 
 def form_data(trigger: str, form: Any) -> dict[str, Any]:
     """What a posted page form says, lists where the field is a list (checkboxes)."""
-    data: dict[str, Any] = {k: v for k, v in form.items() if k not in ("csrf_token", "preview")}
+    # An input left empty was not given (an empty date would otherwise be "not a date").
+    data: dict[str, Any] = {k: v for k, v in form.items()
+                            if k not in ("csrf_token", "preview") and v != ""}
     for f in ACTION_FIELDS.get(trigger, ()):
         if f.kind == "checkboxes":
             data[f.name] = form.getlist(f.name)
