@@ -75,5 +75,7 @@ class ThresholdDecisionError(ThresholdsError):
 
     def __init__(self, field: str, message: str) -> None:
         self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        # Shown at the field as a sentence (GOV.UK error messages start with a capital),
+        # even when it opens with an outcome's label ("early help is not an outcome …").
+        self.message = message[:1].upper() + message[1:]
+        super().__init__(f"{field}: {self.message}")

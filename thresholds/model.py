@@ -47,6 +47,11 @@ class Level:
     pathway: str
     outcomes: tuple[str, ...]
 
+    @property
+    def outcome_labels(self) -> tuple[str, ...]:
+        """The outcomes as people read them (the page's live recommendation shows these)."""
+        return tuple(OUTCOME_LABELS[o] for o in self.outcomes)
+
 
 @dataclass(frozen=True)
 class Dimension:

@@ -137,6 +137,29 @@ class LocalDateTime(fields.DateTime):
         return parsed
 
 
+class NumberChoice(fields.Integer):
+    """A choice among numbers: the page's radio sends "4", a JSON client may send 4.
+
+    Both load as the integer 4. A float, a boolean or a word is refused, never rounded or
+    coerced (``4.5`` is not level 4, and ``true`` is not level 1).
+    """
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> int:
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid", input=value)
+        number: int = super()._deserialize(value, attr, data, **kw)
+        return number
+
+
+def _number_choice(field: Field) -> fields.Field:
+    allowed = [int(value) for value, _ in field.choices]
+    message = "Choose one of: " + ", ".join(map(str, allowed))
+    return NumberChoice(strict=True, load_default=None, error_messages={"invalid": message},
+                        validate=validate.OneOf(allowed, error=message))
+
+
 def _marshmallow_field(field: Field) -> fields.Field:
     if field.kind == "datetime":
         return LocalDateTime(load_default=None)
@@ -151,6 +174,8 @@ def _marshmallow_field(field: Field) -> fields.Field:
         return fields.List(fields.String(validate=validate.Length(max=8)), load_default=None)
     if field.choices and field.choices == YES_NO:
         return fields.Boolean(truthy={"yes", True}, falsy={"no", False}, load_default=None)
+    if field.choices and all(value.isdigit() for value, _ in field.choices):
+        return _number_choice(field)  # the level of need: 1-4
     if field.choices:
         allowed = [value for value, _ in field.choices]
         return fields.String(validate=validate.OneOf(allowed, error="Choose one of: {choices}"),

@@ -20,7 +20,7 @@ from reporting.queries import QueueFilter, contact_detail, work_queue
 from thresholds import ThresholdsError
 from thresholds.decide import decision_payload
 from web.access import allow, log_access
-from web.blueprints import assessments, mash_api
+from web.blueprints import api_thresholds, assessments, mash_api
 from web.forms import NewContactSchema, action_schema, parse_action
 from web.mash_intake import intake_check
 from web.mash_views import mash_uow
@@ -197,3 +197,4 @@ def register(app: Flask) -> None:
     """Attach the API and its OpenAPI document to the app."""
     api = Api(app)
     api.register_blueprint(_blueprint())
+    api.register_blueprint(api_thresholds.blueprint())  # levels of need (issue 4)

@@ -182,7 +182,7 @@ def _contact_context(contact_id: int) -> dict[str, Any]:
     engine_view = _engine_contact(row)
     triggers = rules.engine.permitted_triggers(engine_view, current_user.role)
     mash = contact_panel(g.db, row, triggers, now)  # MASH (issue 5): requests, meetings
-    triggers = [t for t in triggers if t not in PANEL_TRIGGERS]
+    triggers = [t for t in triggers if t not in PANEL_TRIGGERS and not _own_override(t, row)]
     return {"mash": mash, "casework": casework_panel(g.db, row, now),  # issue 6
         "c": row, "child": detail["child"], "siblings": detail["siblings"],
         "stage": STAGES[Stage(row.stage)],
@@ -193,6 +193,13 @@ def _contact_context(contact_id: int) -> dict[str, Any]:
         "catalogue": _catalogue(now), "decision": (row.facts or {}).get("decision"),
         "pending": row.pending_decision,
     }
+
+
+def _own_override(trigger: str, row: Any) -> bool:
+    """Levels of need (issue 4): nobody is offered the sign-off of their own override (the
+    engine's signer_is_not_decider guard would refuse it), even a team manager."""
+    decided_by = (row.pending_decision or {}).get("decided_by")
+    return trigger == "sign_off" and decided_by == current_user.username
 
 
 def _engine_contact(row: Any) -> Any:
