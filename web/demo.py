@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from workflow.errors import FrontDoorError
@@ -160,6 +160,27 @@ def _plus(payload: Callable[[datetime], dict[str, Any]],
     return lambda at: payload(at) | extra
 
 
+#: Casework (issue 6): some discussions miss an agency, with the reason, so the
+#: contribution KPI is not a flat 100% (chosen by contact id: the seeds are unchanged).
+MISSED = {0: ("police", "invited_no_contribution", "Duty officer called to an emergency"),
+          3: ("education", "not_invited", "Held in the school holidays")}
+
+
+def _with_gaps_in_the_grid(steps: list[Step], cid: int) -> list[Step]:
+    missed = MISSED.get(cid % 7)
+    if missed is None:
+        return steps
+    agency, status, reason = missed
+    return [(t, a, _plus(p, **_missing(p, agency, status, reason))
+             if t == "hold_strategy_discussion" else p) for t, a, p in steps]
+
+
+def _missing(payload: Callable[[datetime], dict[str, Any]], agency: str, status: str,
+             reason: str) -> dict[str, Any]:
+    grid = dict(payload(datetime.now(UTC))["participation"]) | {agency: status}
+    return {"participation": grid, "participation_reasons": {agency: reason}}
+
+
 def _journey(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, received: datetime,
              now: datetime, rng: random.Random) -> None:
     name = rng.choices(list(JOURNEYS), weights=(30, 20, 25, 10, 5))[0]
@@ -167,6 +188,7 @@ def _journey(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, rece
     steps = _SCREEN + (JOURNEYS[name] if name == "open_case" else rate + JOURNEYS[name])
     if name in ("assessment", "s47"):  # a referral: the census needs its primary need
         steps = _with_need(steps, "N1" if name == "s47" else NEEDS[cid % len(NEEDS)])
+    steps = _with_gaps_in_the_grid(steps, cid)
     if rng.random() < 0.9:  # most referrers hear back; the rest show on the dashboard
         decided = next(i for i, step in enumerate(steps) if step[0] in DECISIONS) + 1
         steps = steps[:decided] + [_FEEDBACK] + steps[decided:]

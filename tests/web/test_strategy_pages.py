@@ -206,3 +206,20 @@ def test_the_kpi_page_shows_contributions_by_agency(
     assert cells[0] == "1" and cells[1] == "100.0"
     assert "0.0" in cells[2] and "below target" in cells[2]
     assert cells[3] == "100.0" and "0.0" in cells[4]
+
+
+def test_the_api_returns_a_contacts_discussions_with_their_grid_and_its_assessment(
+        signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    contact_id = contacts.at(Stage.SECTION_47)
+
+    body = signed_in("social_worker").get(f"/api/v1/contacts/{contact_id}/casework").get_json()
+
+    [discussion] = body["strategy_discussions"]
+    assert (discussion["initiating"], discussion["outcome"]) == (True, "section_47")
+    assert {p["agency"]: p["status"] for p in discussion["participation"]} == {
+        "la_social_worker": "attended", "police": "attended", "health": "attended",
+        "education": "written"}
+    [assessment] = body["assessments"]
+    assert (assessment["kind"], assessment["status"]) == ("s47", "open")
+    assert signed_in("partner").get(f"/api/v1/contacts/{contact_id}/casework"
+                                    ).status_code == 403

@@ -15,10 +15,12 @@ from typing import Any
 from flask import Blueprint, Flask, abort, current_app, g, render_template
 from flask_login import current_user
 from flask_smorest import Blueprint as ApiBlueprint
+from flask_smorest import abort as api_abort
 from marshmallow import Schema, fields
 
-from reporting.assessments import awaiting_authorisation
+from reporting.assessments import assessments_for_contact, awaiting_authorisation
 from reporting.queries import contact_detail
+from reporting.strategy import discussions_for_contact
 from web.access import allow, log_access
 from web.casework_views import ASSESSMENT_TRIGGERS, casework_panel, grid_rows
 from web.forms import ACTION_FIELDS
@@ -114,11 +116,71 @@ def api_authorise_queue() -> dict[str, Any]:
         for w in awaiting_authorisation(g.db)]}
 
 
+class ParticipationOut(Schema):
+    agency = fields.String()
+    status = fields.String(metadata={"description": "attended, written, "
+                                     "invited_no_contribution or not_invited"})
+    reason = fields.String()
+
+
+class DiscussionOut(Schema):
+    held_at = fields.DateTime()
+    chair = fields.String()
+    outcome = fields.String(metadata={"description": "section_47, continue_s17 or "
+                                      "no_further_action"})
+    initiating = fields.Boolean(metadata={"description": "started the section 47 enquiry"})
+    rationale = fields.String()
+    reasonable_cause = fields.String()
+    absence_reason = fields.String()
+    participation = fields.List(fields.Nested(ParticipationOut))
+
+
+class AssessmentOut(Schema):
+    kind = fields.String()
+    status = fields.String(metadata={"description": "open, submitted, authorised or closed"})
+    started_at = fields.DateTime()
+    author = fields.String(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    factors = fields.List(fields.String())
+    authorised_by = fields.String(allow_none=True)
+    authorised_at = fields.DateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
+
+
+class CaseworkOut(Schema):
+    contact_id = fields.Integer()
+    strategy_discussions = fields.List(fields.Nested(DiscussionOut))
+    assessments = fields.List(fields.Nested(AssessmentOut))
+
+
+def _discussion_out(d: Any) -> dict[str, Any]:
+    return {"held_at": d.held_at, "chair": d.chair, "outcome": d.outcome,
+            "initiating": d.initiating, "rationale": d.rationale,
+            "reasonable_cause": d.reasonable_cause, "absence_reason": d.absence_reason,
+            "participation": [{"agency": a, "status": s, "reason": r} for a, s, r in d.grid]}
+
+
+@allow(*CASEWORKERS)
+def api_casework(contact_id: int) -> dict[str, Any]:
+    """A contact's strategy discussions (with the agency grid) and its assessments."""
+    detail = contact_detail(g.db, contact_id)
+    if detail is None:
+        api_abort(404, message=f"There is no contact {contact_id}.")
+        raise AssertionError  # api_abort raises; this tells the type checker
+    log_access(detail["contact"].child_id, contact_id)
+    return {"contact_id": contact_id,
+            "strategy_discussions": [_discussion_out(d)
+                                     for d in discussions_for_contact(g.db, contact_id)],
+            "assessments": assessments_for_contact(g.db, contact_id)}
+
+
 def add_routes(blp: ApiBlueprint) -> None:
     """Attach the casework API routes to the API blueprint (/api/v1)."""
     blp.route("/assessments/awaiting-authorisation", methods=["GET"],
               endpoint="assessments_awaiting_authorisation")(
         blp.response(200, QueueOut)(api_authorise_queue))
+    blp.route("/contacts/<int:contact_id>/casework", methods=["GET"],
+              endpoint="contact_casework")(blp.response(200, CaseworkOut)(api_casework))
 
 
 def register(app: Flask) -> None:
