@@ -92,9 +92,13 @@ def _discussion(f: Fired) -> None:
 
 
 def _section_47(f: Fired) -> None:
-    """The discussion that decided it is marked initiating; the assessment becomes s47."""
+    """The discussion that decided it is marked initiating; the assessment becomes s47, or
+    on a child in need plan (its assessment authorised) a new s47 assessment starts."""
     f.uow.casework.mark_initiating(f.contact_id)
-    _assessment(f, {"kind": "s47"})
+    if f.event.from_stage == Stage.CIN_PLAN:
+        f.uow.casework.start_assessment(f.contact_id, "s47", f.now)
+    else:
+        _assessment(f, {"kind": "s47"})
 
 
 # -- assessments ---------------------------------------------------------------------------

@@ -78,6 +78,10 @@ def _start_s47(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> N
                                        or pending.get("held_at")
                                        or c.facts.get("last_strategy_discussion_at"))
     c.facts["assessment_kind"] = "s47"
+    if c.facts.get("assessment_status") == "authorised":  # a new assessment on an open case
+        c.facts["assessment_status"] = "open"
+        for stale in ("assessment_author", "assessment_submitted_at", "assessment_factors"):
+            c.facts.pop(stale, None)
 
 
 def _continue_s17(c: Contact, p: Mapping[str, Any], actor: str, now: datetime) -> None:

@@ -39,6 +39,10 @@ from workflow.timescales import TimescaleBook
 _TIME_FIELDS = ("held_at", "visited_at")
 #: The clock event of a discussion reconvened during a s47 enquiry, counted "from the last".
 REANCHOR = "icpc_reanchored"
+#: Events that start the same clocks as another: a new assessment on an open case (a
+#: section 47 enquiry on a child in need plan) runs the assessment clocks a referral runs,
+#: without being a referral.
+CLOCKS_OF = {"assessment_opened": "referral_accepted"}
 
 
 class _Handle:
@@ -148,6 +152,7 @@ class Engine:
         if name == REANCHOR:
             self._reanchor_icpc(contact, ctx)
             return
+        name = CLOCKS_OF.get(name, name)
         at = _effective_at(ctx)
         on = self.calendar.local_date(ctx.now)
         stopping = {r.name for r in self.book.stopped_by(name, on)}

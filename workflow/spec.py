@@ -93,6 +93,8 @@ _DISCUSSION_GUARDS = ("held_at_given", "chair_given", "participation_recorded",
                       "strategy_outcome_given", "reasonable_cause_if_section_47",
                       "rationale_given")
 _AFTER_DISCUSSION = ("strategy_discussion_recorded",)
+_START_S47 = _AFTER_DISCUSSION + ("discussion_decided_section_47", "reasonable_cause_given",
+                                  "no_open_section_47")
 _STRATEGY_ROWS = (
     # A council that counts the ICPC from the last discussion (DOMAIN.md §3): a discussion
     # reconvened during the enquiry moves the conference target (settings [strategy]).
@@ -102,11 +104,14 @@ _STRATEGY_ROWS = (
     _t("hold_strategy_discussion", _DISCUSS_FROM, None, CASEWORK,
        "Record a strategy discussion", guards=_DISCUSSION_GUARDS,
        emits=("strategy_discussion_held",)),
-    _t("start_section_47", (S.STRATEGY_DISCUSSION, S.ASSESSMENT, S.CIN_PLAN), S.SECTION_47,
-       CASEWORK, "Start a section 47 enquiry",
-       guards=_AFTER_DISCUSSION + ("discussion_decided_section_47", "reasonable_cause_given",
-                                   "no_open_section_47"),
+    _t("start_section_47", (S.STRATEGY_DISCUSSION, S.ASSESSMENT), S.SECTION_47,
+       CASEWORK, "Start a section 47 enquiry", guards=_START_S47,
        emits=("s47_started", "s47_assessment_started")),
+    # On a child in need plan the assessment was authorised: the enquiry is carried out
+    # through a new one, with its own 45 working days (the referral date stays).
+    _t("start_section_47", (S.CIN_PLAN,), S.SECTION_47, CASEWORK,
+       "Start a section 47 enquiry", guards=_START_S47,
+       emits=("s47_started", "s47_assessment_started", "assessment_opened")),
     _t("continue_under_s17", (S.STRATEGY_DISCUSSION,), S.ASSESSMENT, CASEWORK,
        "Continue the assessment under section 17",
        guards=_AFTER_DISCUSSION + ("discussion_decided_s17", "rationale_given"),

@@ -224,3 +224,23 @@ def test_the_chronology_names_each_agencys_part_in_a_strategy_discussion(
     assert entry.title == "Strategy discussion chaired by team.manager: section 47"
     assert "Local authority social worker: attended; Police: attended" in entry.detail
     assert "not invited (Not known to health)" in entry.detail
+
+
+def test_an_enquiry_on_a_plan_is_a_second_assessment_of_the_same_referral(
+        uow_factory: UowFactory, rules: Rules, fetch: Fetch) -> None:
+    driver = _at(uow_factory, rules, Stage.CIN_PLAN)
+    started = datetime(2026, 3, 23, 11, 0, tzinfo=UTC)
+    _step(driver, "hold_strategy_discussion", SOCIAL_WORKER, started, held_at=started)
+    _step(driver, "start_section_47", SOCIAL_WORKER, started)
+
+    with uow_factory() as uow:
+        [episode] = load_episodes(uow.session, [driver.contact_id], LATER)
+
+    [contact] = fetch(select(ContactRow))
+    assert contact.referral_at == RECEIVED + timedelta(hours=1)  # unchanged
+    assert [(a.start, a.open) for a in episode.assessments] == [
+        (date(2026, 3, 2), False), (date(2026, 3, 23), True)]
+    assert [s.start for s in episode.section47s] == [date(2026, 3, 23)]
+    rows = fetch(select(AssessmentRow).order_by(AssessmentRow.id))
+    assert [(r.kind, r.status, r.started_at) for r in rows] == [
+        ("s17", "authorised", RECEIVED + timedelta(hours=1)), ("s47", "open", started)]

@@ -189,3 +189,23 @@ def test_a_section_47_enquiry_is_due_to_see_the_child_within_24_hours_of_its_sta
 
     # Clock hours run through Christmas Day (the local 24-hour rule).
     assert clock(contact, "child_seen_s47").due_at == started + timedelta(hours=24)
+
+
+def test_an_enquiry_on_a_child_in_need_plan_opens_a_new_assessment_of_45_working_days(
+        workflow_engine: Engine) -> None:
+    """The plan's assessment was authorised; the enquiry runs through a new one. Started
+    Mon 23 Mar 2026: Good Friday, Easter Monday, early May and spring bank holidays skipped,
+    the 45th working day after it is Fri 29 May (the DfE, counting day 1, says Thu 28)."""
+    received = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    contact = received_contact(workflow_engine, received)
+    walk_to(OnEngine(workflow_engine, contact, received + timedelta(hours=1)), Stage.CIN_PLAN)
+    started = datetime(2026, 3, 23, 11, 0, tzinfo=UTC)
+    _fire(workflow_engine, contact, "hold_strategy_discussion", started, held_at=started)
+
+    _fire(workflow_engine, contact, "start_section_47", started)
+
+    assert clock(contact, "assessment").due_at == _end_of(date(2026, 5, 29))
+    assert clock(contact, "assessment_dfe").due_at == _end_of(date(2026, 5, 28))
+    assert clock(contact, "icpc").started_at == started
+    assert contact.facts["assessment_status"] == "open"
+    assert "assessment_author" not in contact.facts  # the new one has no author yet

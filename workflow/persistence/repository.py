@@ -86,12 +86,14 @@ class ContactRepository:
         contact.clear_changes()
 
     def _stamp_referral(self, contact: Contact) -> None:
-        """Referral date = when the referral_accepted clock started (census CINreferralDate)."""
+        """Referral date = when the first assessment clock started (census CINreferralDate);
+        a later assessment on the same episode (an enquiry on a plan) keeps it."""
         started = next((c.started_at for c in contact.started_clocks if c.rule == "assessment"),
                        None)
         if started is not None:
-            self.session.execute(update(ContactRow).where(ContactRow.id == contact.id)
-                                 .values(referral_at=started))
+            self.session.execute(update(ContactRow).where(
+                ContactRow.id == contact.id, ContactRow.referral_at.is_(None))
+                .values(referral_at=started))
 
 
 def _fields(contact: Contact) -> dict[str, object]:
