@@ -5,8 +5,9 @@ domain and sees the recommendation change to level 4 as they tick (recommendatio
 no page load); tries early help at level 4 and is stopped with the message at the
 outcome field, ticks kept; chooses level 2 early help with an override reason and the
 contact waits for a manager's sign-off, which the worker is not offered; a team manager
-signs it off and the contact is in early help. The decision form, open with ticks, passes
-axe-core's WCAG 2.2 A/AA rules. Pages run with the app's CSP in force, except the scan.
+signs it off and the contact is in early help. The decision form, open with ticks, and the
+managers' consistency page pass axe-core's WCAG 2.2 A/AA rules. Pages run with the app's
+CSP in force, except the scans.
 """
 
 from __future__ import annotations
@@ -135,3 +136,14 @@ def test_the_decision_form_open_with_ticks_passes_axe(open_context: Callable[...
 
     assert not violations, describe(violations)
     assert page_problems(page) == []
+
+
+def test_the_consistency_page_passes_axe(open_context: Callable[..., Any],
+                                         live_app: Any) -> None:
+    page = open_context(as_="manager", bypass_csp=True).new_page()
+    page.goto("/oversight/consistency")
+    assert page.locator("h1").inner_text().startswith("Threshold consistency")
+
+    violations = axe_scan(page)
+
+    assert not violations, describe(violations)

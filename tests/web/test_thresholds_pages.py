@@ -6,6 +6,7 @@ recommendation" button still asks the server when scripts do not run. An outcome
 chosen level does not allow is refused at the outcome field with the ticks kept; the
 form's string level is recorded as a number. A manager is never offered the sign-off of
 their own override (the engine would refuse it), and sending it anyway changes nothing.
+The managers' consistency page says what became of each override.
 """
 
 from __future__ import annotations
@@ -132,3 +133,16 @@ def test_a_manager_is_not_offered_the_sign_off_of_their_own_override(
     assert sent_anyway.status_code == 422
     assert "signed off by a different manager" in text_of(sent_anyway)
     assert contacts.stage(contact_id) == "awaiting_signoff"
+
+
+def test_the_consistency_page_says_what_became_of_each_override(
+        app: Flask, signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    signed, _waiting = (_override_by(app, contacts, "worker") for _ in range(2))
+    contacts.fire(signed, "sign_off", "manager2")
+    month = datetime.now(UTC).astimezone(LONDON).strftime("%Y-%m")
+
+    body = " ".join(text_of(signed_in("manager").get(
+        f"/oversight/consistency?month={month}")).split())
+
+    assert body.count("2 (team.manager.two: 1, returned: 0, awaiting sign-off: 1)") == 2
+    assert "fd.worker (front-door)" in body
