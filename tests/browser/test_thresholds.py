@@ -2,12 +2,13 @@
 
 A front-door worker opens the threshold decision, ticks level-4 indicators grouped by
 domain and sees the recommendation change to level 4 as they tick (recommendation.mjs,
-no page load); tries early help at level 4 and is stopped with the message at the
-outcome field, ticks kept; chooses level 2 early help with an override reason and the
-contact waits for a manager's sign-off, which the worker is not offered; a team manager
-signs it off and the contact is in early help. The decision form, open with ticks, and the
-managers' consistency page pass axe-core's WCAG 2.2 A/AA rules. Pages run with the app's
-CSP in force, except the scans.
+no page load, explained in the words the server's "Update recommendation" uses); tries
+early help at level 4 and is stopped with the message at the outcome field, ticks kept;
+chooses level 2 early help with an override reason and the contact waits for a
+manager's sign-off, which the worker is not offered; a team manager signs it off and the
+contact is in early help. The decision form, open with ticks, and the managers'
+consistency page pass axe-core's WCAG 2.2 A/AA rules. Pages run with the app's CSP in
+force, except the scans.
 """
 
 from __future__ import annotations
@@ -56,13 +57,17 @@ def _tick(decide: Any, indicator: str, domain: str) -> None:
         group.get_by_text(domain, exact=True).click()
     box = decide.locator(f"#ind-{indicator}")
     label = decide.locator(f"label[for='ind-{indicator}']").inner_text()
-    assert label.startswith("Level 4: ")
+    assert label.startswith(f"Level {indicator[1]}: ")
     decide.get_by_label(label).check()
     assert box.is_checked()
 
 
 def _heading(page: Any) -> str:
     return " ".join(page.locator("h1").first.inner_text().split())
+
+
+def _explanation(decide: Any) -> str:
+    return " ".join(decide.locator("#recommendation p").first.inner_text().split())
 
 
 def _recommended(decide: Any) -> str:
@@ -83,9 +88,15 @@ def test_worker_ticks_level_4_is_stopped_at_early_help_overrides_and_a_manager_s
         _tick(decide, indicator, domain)
     assert _recommended(decide) == "Recommended: level 4"
     assert worker.evaluate("window.samePage === true")
-    explanation = decide.locator("#recommendation").inner_text()
-    assert "highest ticked indicator is at level 4" in explanation
-    assert "L4-PC-SAFETY-01" in explanation and "referral to children's social care" in explanation
+    _tick(decide, "L2-FE-HOUSING-01", "Family and environmental factors")
+    live = _explanation(decide)
+    assert "highest ticked indicator is at level 4" in live
+    assert "L4-PC-SAFETY-01" in live and "referral to children's social care" in live
+    # Without the script the button asks the server: it explains in the same words.
+    decide.get_by_role("button", name="Update recommendation").click()
+    decide = _open_decision(worker)
+    assert _explanation(decide) == live
+    assert "(also ticked: 1 indicator(s) at lower levels)" in live
 
     # Early help is not an outcome at level 4: stopped at the outcome field, ticks kept.
     decide.get_by_label("Level 4", exact=True).check()

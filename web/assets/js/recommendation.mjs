@@ -61,7 +61,11 @@ function because (result, inputs, rule) {
     return "no indicators ticked, so the child's needs are taken to be met by universal services"
   }
   const drivers = result.drivers.map((i) => indicatorText(inputs[i])).join('; ')
-  if (!result.escalated) return `the highest ticked indicator is at level ${result.level}: ${drivers}`
+  if (!result.escalated) {
+    const lower = inputs.filter((input) => Number(input.dataset.level) < result.level).length
+    const also = lower ? ` (also ticked: ${lower} indicator(s) at lower levels)` : ''
+    return `the highest ticked indicator is at level ${result.level}: ${drivers}${also}`
+  }
   const domains = new Set(result.drivers.map((i) => inputs[i].dataset.domain)).size
   return `of cumulative escalation: ${result.drivers.length} ticked indicators at level ` +
     `${rule.from} or above span ${domains} domains. This catalogue's rule raises ` +
