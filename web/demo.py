@@ -12,8 +12,12 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from thresholds import CatalogueRegistry, load_registry
+from thresholds.decide import decision_payload
 from workflow.errors import FrontDoorError
 from workflow.ports import ChildDetails, UnitOfWork
 from workflow.roles import Role
@@ -109,10 +113,32 @@ def _walk(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, steps: 
             return
         body = payload(at) | ({"rag": rng.choice(("red", "amber", "green")), "reason": "demo"}
                               if trigger == "rate" else {})
+        if trigger == "decide":
+            body = _stamped(rules, body, at)
         try:
             version = fire(uow_factory(), rules, cid, trigger, actor, body, version, at)["version"]
         except FrontDoorError:
             return  # a guard stopped the walk: leave the contact where it is, as in life
+
+
+_LEVEL_FOR = {"no_further_action": 1, "advice_signposting": 1, "early_help": 2,
+              "targeted_early_help": 3, "referral_to_social_care": 4, "strategy_discussion": 4}
+
+
+@cache
+def _registry(config_dir: Path) -> CatalogueRegistry:
+    return load_registry(config_dir / "levels_of_need")
+
+
+def _stamped(rules: Rules, body: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """A demo decision made as a worker would: one indicator of the level ticked, checked
+    against the catalogue in force and stamped with its id and version."""
+    registry = _registry(rules.config_dir)
+    catalogue = registry.active_on(rules.calendar.local_date(at))
+    level = _LEVEL_FOR[str(body["outcome"])]
+    ticked = [next(i.id for i in catalogue.indicators if i.level == level)]
+    return decision_payload(registry, rules.calendar.local_date(at),
+                            body | {"level": level, "indicators": ticked})
 
 
 def _child(first: str, last: str, details: random.Random, received: datetime) -> ChildDetails:
