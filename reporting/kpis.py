@@ -19,6 +19,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from reporting.strategy import overall as strategy_overall
+from workflow.calendar import WorkingCalendar
 from workflow.config_errors import ConfigError, read_toml
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 
@@ -166,3 +167,22 @@ def series(session: Session, kpi: KpiDefinition, months: list[date]) -> list[Mon
         numerator, denominator = counter(session, start, end)
         figures.append(MonthFigure(month, numerator, denominator))
     return figures
+
+
+#: Age bands of the open-assessment backlog, in working days since the referral.
+BACKLOG_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("0–10 working days", 0, 10), ("11–20", 11, 20), ("21–30", 21, 30),
+    ("31–45", 31, 45), ("Over 45 (past the Working Together limit)", 46, None))
+
+
+def assessment_backlog(session: Session, calendar: WorkingCalendar, now: datetime
+                       ) -> list[tuple[str, int]]:
+    """Open assessments by age band today. Reads running assessment clocks only (the live
+    caseload, through the running-clock index); ages are working days from the referral,
+    start day is day 0, the same reading as the 45-working-day rule."""
+    today = calendar.local_date(now)
+    started = session.scalars(select(ClockRow.started_at).where(
+        ClockRow.rule == "assessment", ClockRow.stopped_at.is_(None))).all()
+    ages = [calendar.working_days_between(calendar.local_date(s), today) for s in started]
+    return [(label, sum(1 for a in ages if a >= low and (high is None or a <= high)))
+            for label, low, high in BACKLOG_BANDS]

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from reporting.consistency import by_team, consistency
 from reporting.dashboard import DIMENSIONS, Scope, clock_list, historic_breaches, summary
-from reporting.kpis import last_months, load_kpis, month_bounds, series
+from reporting.kpis import assessment_backlog, last_months, load_kpis, month_bounds, series
 from reporting.strategy import KPI_AGENCIES, monthly
 from reporting.svg import trend_chart
 from web.access import allow, write_session
@@ -87,8 +87,11 @@ def kpis() -> str:
         figures = series(g.db, kpi, months)
         chart = trend_chart(kpi.title, labels, [f.percent for f in figures], kpi.target)
         cards.append({"kpi": kpi, "figures": figures, "chart": Markup(chart)})  # noqa: S704
+    backlog = assessment_backlog(g.db, current_app.extensions["rules"].calendar,
+                                 datetime.now(UTC))
     return render_template("oversight/kpis.html", title="KPIs", cards=cards, errors={},
-                           strategy=strategy_by_agency(g.db, months))  # issue 6
+                           strategy=strategy_by_agency(g.db, months),  # issue 6
+                           backlog=backlog)
 
 
 def _month_arg() -> date:
