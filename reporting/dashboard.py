@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from workflow.persistence.tables import ChildRow, ClockRow, ContactRow
+from workflow.persistence.tables_mash import InfoRequestRow
 
 DIMENSIONS = {"rule": ClockRow.rule, "team": ContactRow.team, "worker": ContactRow.worker,
               "rag": ContactRow.rag}
@@ -82,3 +83,35 @@ def historic_breaches(session: Session, since: datetime, until: datetime, scope:
                    ClockRow.result.in_(("late", "not_met")))
             .order_by(ClockRow.stopped_at.desc()).limit(limit))
     return [dict(r._mapping) for r in session.execute(_scoped(stmt, replace(scope))).all()]
+
+
+def _open_requests(now: datetime, horizon: timedelta) -> Any:
+    return and_(InfoRequestRow.status == "open", InfoRequestRow.due_at < now + horizon)
+
+
+def request_summary(session: Session, now: datetime, horizon: timedelta
+                    ) -> list[dict[str, Any]]:
+    """Information requests to partner agencies, breached and at risk, per agency: the
+    agency clocks are rows of their own (a contact may wait on several agencies)."""
+    breached = func.sum(case((InfoRequestRow.due_at < now, 1), else_=0))
+    at_risk = func.sum(case((InfoRequestRow.due_at >= now, 1), else_=0))
+    stmt = (select(InfoRequestRow.agency.label("key"), breached.label("breached"),
+                   at_risk.label("at_risk"))
+            .where(_open_requests(now, horizon)).group_by(InfoRequestRow.agency)
+            .order_by(breached.desc()))
+    return [{"key": r.key, "breached": int(r.breached or 0), "at_risk": int(r.at_risk or 0)}
+            for r in session.execute(stmt).all()]
+
+
+def request_list(session: Session, now: datetime, horizon: timedelta, agency: str | None,
+                 state: str, limit: int = 500) -> list[dict[str, Any]]:
+    """The requests behind an agency's number, soonest due first."""
+    when = InfoRequestRow.due_at < now if state == "breached" else InfoRequestRow.due_at >= now
+    stmt = (select(InfoRequestRow.contact_id, InfoRequestRow.agency, InfoRequestRow.rag,
+                   InfoRequestRow.requested_at, InfoRequestRow.due_at,
+                   InfoRequestRow.chase_count)
+            .where(_open_requests(now, horizon), when)
+            .order_by(InfoRequestRow.due_at).limit(limit))
+    if agency:
+        stmt = stmt.where(InfoRequestRow.agency == agency)
+    return [dict(r._mapping) for r in session.execute(stmt).all()]

@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from reporting.consistency import by_team, consistency
-from reporting.dashboard import DIMENSIONS, Scope, clock_list, historic_breaches, summary
+from reporting.dashboard import (
+    DIMENSIONS,
+    Scope,
+    clock_list,
+    historic_breaches,
+    request_list,
+    request_summary,
+    summary,
+)
 from reporting.kpis import assessment_backlog, last_months, load_kpis, month_bounds, series
 from reporting.strategy import KPI_AGENCIES, monthly
 from reporting.svg import trend_chart
@@ -48,11 +56,14 @@ def dashboard() -> str:
     now = datetime.now(UTC)
     scope = _scope()
     tables = {by: summary(g.db, now, policy.at_risk_horizon, scope, by) for by in DIMENSIONS}
+    requests = request_summary(g.db, now, policy.at_risk_horizon) \
+        if current_user.role in SEE_ALL else []
     month_start = now.astimezone(LONDON).replace(day=1, hour=0, minute=0, second=0,
                                                  microsecond=0)
     history = historic_breaches(g.db, month_start - timedelta(days=62), now, scope, limit=50)
     return render_template("oversight/dashboard.html", title="Timescales dashboard",
                            tables=tables, scope=scope, history=history, when=when,
+                           requests=requests,
                            horizon=policy.at_risk_horizon, errors={})
 
 
@@ -74,6 +85,21 @@ def strategy_by_agency(session: Session, months: list[date]) -> dict[str, Any]:
     figures = [f for f in monthly(session, months) if f.discussions][::-1]
     return {"figures": figures, "agencies": KPI_AGENCIES,
             "names": {a: a.capitalize() for a in KPI_AGENCIES}}
+
+
+@bp.get("/oversight/requests")
+@allow(*SEE_ALL)
+def requests_behind() -> str:
+    """The information requests behind an agency's number on the dashboard."""
+    state = request.args.get("state", "breached")
+    if state not in ("breached", "at_risk"):
+        abort(400, "state must be breached or at_risk")
+    policy = load_policy(current_app.config["CONFIG_DIR"])
+    agency = request.args.get("agency") or None
+    rows = request_list(g.db, datetime.now(UTC), policy.at_risk_horizon, agency, state)
+    return render_template("oversight/requests.html", title="Agency requests " +
+                           state.replace("_", " "), rows=rows, state=state, agency=agency,
+                           when=when, errors={})
 
 
 @bp.get("/oversight/kpis")
