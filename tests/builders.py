@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -292,3 +292,9 @@ def clock(contact: Contact, rule: str) -> Any:
     found = [c for c in contact.open_clocks if c.rule == rule]
     assert len(found) == 1, f"expected one open '{rule}' clock, found {len(found)}"
     return found[0]
+
+
+def end_of_london_day(day: date) -> datetime:
+    """The last instant of a Europe/London day, in UTC: when a working-day clock falls due."""
+    return datetime(day.year, day.month, day.day, 23, 59, 59, 999999,
+                    tzinfo=ZoneInfo("Europe/London")).astimezone(UTC)

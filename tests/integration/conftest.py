@@ -20,9 +20,12 @@ from sqlalchemy import Engine, Executable, MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from workflow.mash_config import MashConfig, load_mash_config
 from workflow.persistence.db import make_engine
+from workflow.persistence.mash_repository import SqlMashUnitOfWork
 from workflow.persistence.tables import Base
 from workflow.persistence.uow import SqlUnitOfWork
+from workflow.rules import DEFAULT_CONFIG
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -136,3 +139,16 @@ def fetch(engine: Engine) -> Callable[[Executable], list[Any]]:
             return list(session.scalars(statement))
 
     return fetch
+
+
+@pytest.fixture(scope="module")
+def mash() -> MashConfig:
+    """The shipped MASH configuration (agencies, request deadlines)."""
+    return load_mash_config(DEFAULT_CONFIG)
+
+
+@pytest.fixture
+def mash_uow(engine: Engine) -> Callable[[], SqlMashUnitOfWork]:
+    """A new MASH unit of work per call, on the same tables as ``uow_factory``."""
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    return lambda: SqlMashUnitOfWork(sessions)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from reporting.chronology import CSV_HEADER, chronology, to_csv
 from reporting.mash import agency_performance, inbox, recent_months
@@ -24,26 +23,14 @@ from tests.integration.test_mash_services import (
     gathering,
     version,
 )
-from workflow.mash_config import MashConfig, load_mash_config
+from workflow.mash_config import MashConfig
 from workflow.meetings import add_to_agenda, record_decision
-from workflow.persistence.mash_repository import SqlMashUnitOfWork
 from workflow.persistence.uow import SqlUnitOfWork
 from workflow.requests import RequestForm, answer_request
-from workflow.rules import DEFAULT_CONFIG, Rules
+from workflow.rules import Rules
 from workflow.stages import Stage
 
 UowFactory = Callable[[], SqlUnitOfWork]
-
-
-@pytest.fixture(scope="module")
-def mash() -> MashConfig:
-    return load_mash_config(DEFAULT_CONFIG)
-
-
-@pytest.fixture
-def mash_uow(engine: Engine) -> MashUow:
-    sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    return lambda: SqlMashUnitOfWork(sessions)
 
 
 def test_an_inbox_holds_only_its_agencys_requests_with_overdue_computed_when_read(

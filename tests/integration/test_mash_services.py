@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from tests.builders import (
     FRONT_DOOR_WORKER,
@@ -67,17 +67,6 @@ ASK_POLICE = RequestForm("police", "Any call-outs to the address?", "public_task
 ASK_HEALTH = RequestForm("health", "Registered with a GP?", "consent_given", "Team manager")
 
 MashUow = Callable[[], SqlMashUnitOfWork]
-
-
-@pytest.fixture(scope="module")
-def mash() -> MashConfig:
-    return load_mash_config(DEFAULT_CONFIG)
-
-
-@pytest.fixture
-def mash_uow(engine: Engine) -> MashUow:
-    sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    return lambda: SqlMashUnitOfWork(sessions)
 
 
 def counts(engine: Engine) -> dict[str, int]:

@@ -18,6 +18,7 @@ from tests.builders import (
     OnEngine,
     clock,
     contact_at,
+    end_of_london_day,
     open_rules,
     payload,
     received_contact,
@@ -31,10 +32,6 @@ from workflow.stages import STAGES, Stage
 
 LONDON = ZoneInfo("Europe/London")
 
-
-def _end_of_london_day(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 23, 59, 59, 999999,
-                    tzinfo=LONDON).astimezone(UTC)
 
 
 def _fire(engine: Engine, contact: Contact, trigger: str, who: Actor, at: datetime,
@@ -68,7 +65,7 @@ def test_a_contact_must_be_decided_by_the_end_of_the_next_working_day(
 
     assert open_rules(contact) == {"contact_decision"}
     assert decision.started_at == received
-    assert decision.due_at == _end_of_london_day(due_day)
+    assert decision.due_at == end_of_london_day(due_day)
     assert decision.rule_version == "contact_decision@2023-12-15"
 
 
@@ -193,9 +190,9 @@ def test_a_referral_starts_the_assessment_clock_and_the_dfe_clock_one_working_da
     assessment, dfe = clock(contact, "assessment"), clock(contact, "assessment_dfe")
 
     assert assessment.started_at == dfe.started_at == referred
-    assert assessment.due_at == _end_of_london_day(date(2026, 5, 29))
-    assert dfe.due_at == _end_of_london_day(date(2026, 5, 28))
-    assert clock(contact, "child_seen_s17").due_at == _end_of_london_day(date(2026, 3, 30))
+    assert assessment.due_at == end_of_london_day(date(2026, 5, 29))
+    assert dfe.due_at == end_of_london_day(date(2026, 5, 28))
+    assert clock(contact, "child_seen_s17").due_at == end_of_london_day(date(2026, 3, 30))
 
 
 def test_authorising_the_assessment_stops_both_assessment_clocks(
@@ -254,7 +251,7 @@ def test_the_icpc_is_due_15_working_days_after_the_strategy_discussion_across_ea
     assert contact.stage == Stage.SECTION_47
     assert icpc.started_at == held
     # Good Friday 3 Apr and Easter Monday 6 Apr skipped; clocks went forward 29 Mar.
-    assert icpc.due_at == _end_of_london_day(date(2026, 4, 15))
+    assert icpc.due_at == end_of_london_day(date(2026, 4, 15))
     assert icpc.due_at == datetime(2026, 4, 15, 22, 59, 59, 999999, tzinfo=UTC)
 
 
@@ -267,7 +264,7 @@ def test_a_strategy_discussion_recorded_by_date_alone_still_starts_the_icpc_cloc
 
     _fire(workflow_engine, contact, "start_section_47", SOCIAL_WORKER, later)
 
-    assert clock(contact, "icpc").due_at == _end_of_london_day(date(2026, 4, 15))
+    assert clock(contact, "icpc").due_at == end_of_london_day(date(2026, 4, 15))
 
 
 def test_the_icpc_clock_runs_from_the_discussion_that_started_the_enquiry(
@@ -282,7 +279,7 @@ def test_the_icpc_clock_runs_from_the_discussion_that_started_the_enquiry(
 
     _fire(workflow_engine, contact, "start_section_47", SOCIAL_WORKER, second)
 
-    assert clock(contact, "icpc").due_at == _end_of_london_day(date(2026, 4, 17))
+    assert clock(contact, "icpc").due_at == end_of_london_day(date(2026, 4, 17))
 
 
 def test_holding_the_strategy_discussion_in_time_meets_its_24_hour_clock(
@@ -307,6 +304,6 @@ def test_holding_the_icpc_stops_its_clock_and_a_plan_starts_core_group_and_revie
     assert (icpc.result, icpc.stop_event) == (ClockResult.MET, "icpc_held")
     assert {"core_group", "first_review_conference"} <= open_rules(contact)
     # Wed 4 Mar 2026 + 3 calendar months.
-    assert clock(contact, "first_review_conference").due_at == _end_of_london_day(
+    assert clock(contact, "first_review_conference").due_at == end_of_london_day(
         date(2026, 6, 4))
-    assert clock(contact, "core_group").due_at == _end_of_london_day(date(2026, 3, 18))
+    assert clock(contact, "core_group").due_at == end_of_london_day(date(2026, 3, 18))

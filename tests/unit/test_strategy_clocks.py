@@ -18,6 +18,7 @@ from tests.builders import (
     SOCIAL_WORKER,
     OnEngine,
     clock,
+    end_of_london_day,
     payload,
     received_contact,
     walk_to,
@@ -31,10 +32,6 @@ from workflow.stages import Stage
 
 LONDON = ZoneInfo("Europe/London")
 
-
-def _end_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 23, 59, 59, 999999,
-                    tzinfo=LONDON).astimezone(UTC)
 
 
 def _fire(engine: Engine, contact: Contact, trigger: str, at: datetime,
@@ -78,7 +75,7 @@ def test_the_icpc_target_is_15_working_days_after_the_initiating_discussion(
 
     icpc = clock(contact, "icpc")
     assert icpc.started_at == held
-    assert icpc.due_at == _end_of(due)
+    assert icpc.due_at == end_of_london_day(due)
     assert contact.facts["s47_started_at"] == held.isoformat()
 
 
@@ -101,7 +98,7 @@ def test_counted_from_the_initiating_discussion_a_reconvened_one_leaves_the_targ
     again = datetime(2027, 1, 6, 10, 0, tzinfo=UTC)
     _fire(workflow_engine, contact, "hold_strategy_discussion", again, held_at=again)
 
-    assert clock(contact, "icpc").due_at == _end_of(date(2027, 1, 19))
+    assert clock(contact, "icpc").due_at == end_of_london_day(date(2027, 1, 19))
 
 
 def test_counted_from_the_last_discussion_a_reconvened_one_moves_the_target(
@@ -120,7 +117,7 @@ def test_counted_from_the_last_discussion_a_reconvened_one_moves_the_target(
     assert (first.result, first.stop_event) == (ClockResult.SUPERSEDED, "icpc_reanchored")
     icpc = clock(contact, "icpc")
     assert icpc.started_at == again
-    assert icpc.due_at == _end_of(date(2027, 1, 27))  # 7, 8, 11-15, 18-22, 25, 26, 27 Jan
+    assert icpc.due_at == end_of_london_day(date(2027, 1, 27))  # 7, 8, 11-15, 18-22, 25, 26, 27 Jan
     assert contact.facts["s47_started_at"] == held.isoformat()  # the census's start
 
 
@@ -162,8 +159,8 @@ def test_a_plan_starts_at_its_conference_and_its_first_review_is_due_3_months_la
 
     review = clock(contact, "first_review_conference")
     assert review.started_at == conference  # the plan starts on its conference date
-    assert review.due_at == _end_of(review_due)
-    assert clock(contact, "core_group").due_at == _end_of(core_group_due)
+    assert review.due_at == end_of_london_day(review_due)
+    assert clock(contact, "core_group").due_at == end_of_london_day(core_group_due)
 
 
 def test_continuing_under_section_17_is_due_to_see_the_child_in_5_working_days(
@@ -175,7 +172,7 @@ def test_continuing_under_section_17_is_due_to_see_the_child_in_5_working_days(
     _fire(workflow_engine, contact, "continue_under_s17", held)
 
     # 22, 26, 27, 28, 29 May (Mon 25 is the spring bank holiday).
-    assert clock(contact, "child_seen_s17").due_at == _end_of(date(2026, 5, 29))
+    assert clock(contact, "child_seen_s17").due_at == end_of_london_day(date(2026, 5, 29))
 
 
 def test_a_section_47_enquiry_is_due_to_see_the_child_within_24_hours_of_its_start(
@@ -204,8 +201,8 @@ def test_an_enquiry_on_a_child_in_need_plan_opens_a_new_assessment_of_45_working
 
     _fire(workflow_engine, contact, "start_section_47", started)
 
-    assert clock(contact, "assessment").due_at == _end_of(date(2026, 5, 29))
-    assert clock(contact, "assessment_dfe").due_at == _end_of(date(2026, 5, 28))
+    assert clock(contact, "assessment").due_at == end_of_london_day(date(2026, 5, 29))
+    assert clock(contact, "assessment_dfe").due_at == end_of_london_day(date(2026, 5, 28))
     assert clock(contact, "icpc").started_at == started
     assert contact.facts["assessment_status"] == "open"
     assert "assessment_author" not in contact.facts  # the new one has no author yet
