@@ -21,7 +21,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from workflow.contact import reference_for
-from workflow.mash_config import AgencyBook
+from workflow.mash.config import AgencyBook
 from workflow.persistence.tables import ContactRow, EventRow
 from workflow.persistence.tables_mash import InfoRequestRow
 from workflow.services import REFERRAL_SOURCES

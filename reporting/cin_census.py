@@ -40,7 +40,7 @@ from reporting.cin_episodes import (
     within,
 )
 from reporting.cin_rules import Context, Problem, check_child, derived_upn_unknown
-from workflow.calendar import WorkingCalendar
+from workflow.clocks.calendar import WorkingCalendar
 from workflow.config_errors import ConfigError, read_toml
 from workflow.persistence.tables import ContactRow, EventRow
 

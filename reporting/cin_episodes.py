@@ -38,8 +38,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.casework.factors import normalised
 from workflow.contact import reference_for
-from workflow.factors import normalised
 from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
 
 LONDON = ZoneInfo("Europe/London")

@@ -30,7 +30,7 @@ from reporting.cin_codes import (
     SOURCE_LABELS,
 )
 from reporting.cin_episodes import Child, Episode
-from workflow.calendar import WorkingCalendar
+from workflow.clocks.calendar import WorkingCalendar
 
 ICPC_WORKING_DAYS = 15  # Working Together: ICPC within 15 working days of the s47 start
 

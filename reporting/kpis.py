@@ -19,7 +19,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from reporting.strategy import overall as strategy_overall
-from workflow.calendar import WorkingCalendar
+from workflow.clocks.calendar import WorkingCalendar
 from workflow.config_errors import ConfigError, read_toml
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from workflow.calendar import WorkingCalendar
+from workflow.clocks.calendar import WorkingCalendar
 from workflow.contact import reference_for
 from workflow.persistence.tables import ChildRow, ContactRow
 from workflow.persistence.tables_mash import (

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from workflow.casework_config import CONTRIBUTED
+from workflow.casework.config import CONTRIBUTED
 from workflow.persistence.tables_strategy import StrategyDiscussionRow, StrategyParticipationRow
 
 #: The improvement plan's agencies (config/kpis.toml 'strategy_contributions').

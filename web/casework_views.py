@@ -19,10 +19,10 @@ from reporting.assessments import assessments_for_contact, visits
 from reporting.cin_codes import CLOSURE_REASONS
 from reporting.strategy import discussions_for_contact
 from web.views import when
-from workflow.casework_config import STATUSES, CaseworkConfig
-from workflow.casework_guards import STRATEGY_OUTCOMES
+from workflow.casework.config import STATUSES, CaseworkConfig
+from workflow.casework.factors import FACTORS
+from workflow.casework.guards import STRATEGY_OUTCOMES
 from workflow.contact import reference_for
-from workflow.factors import FACTORS
 from workflow.persistence.tables import ClockRow, ContactRow
 
 #: Triggers the assessment page offers (with the forms of the contact page).

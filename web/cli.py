@@ -226,7 +226,7 @@ def diagram(output: Path | None, current: str | None) -> None:
 def sweep_command(obj: Context, deliver: bool) -> None:
     """Record newly breached clocks and queue notifications (idempotent; run from cron)."""
     from web.notify import deliver_pending, sink_from_config
-    from workflow.escalation import load_policy
+    from workflow.oversight.escalation import load_policy
     from workflow.persistence.sweep import sweep
 
     now = datetime.now(UTC)

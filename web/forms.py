@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
-from workflow.casework_config import STATUSES
-from workflow.casework_guards import STRATEGY_OUTCOMES
-from workflow.factors import FACTORS
+from workflow.casework.config import STATUSES
+from workflow.casework.factors import FACTORS
+from workflow.casework.guards import STRATEGY_OUTCOMES
 from workflow.guards import CATEGORIES_OF_ABUSE
 from workflow.services import REFERRAL_SOURCES
 

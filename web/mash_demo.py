@@ -20,17 +20,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from workflow.errors import FrontDoorError
-from workflow.mash_config import MashConfig, load_mash_config
-from workflow.meetings import (
+from workflow.mash.config import MashConfig, load_mash_config
+from workflow.mash.meetings import (
     JointDecision,
     add_attendee,
     add_to_agenda,
     open_meeting,
     record_decision,
 )
+from workflow.mash.requests import RequestForm, answer_request, request_information
 from workflow.persistence.mash_repository import SqlMashUnitOfWork
 from workflow.persistence.tables import ContactRow
-from workflow.requests import RequestForm, answer_request, request_information
 from workflow.roles import Role
 from workflow.rules import Rules
 from workflow.services import Actor

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from web.mash_views import mash_config
-from workflow.intake import KnownChildCheck
-from workflow.matching import Candidate, match
+from workflow.intake.known_child import KnownChildCheck
+from workflow.intake.matching import Candidate, match
 from workflow.persistence.mash_repository import SqlChildHistory
 from workflow.ports import ChildDetails
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from reporting.mash import meetings_for_contact, requests_for_contact
 from web.views import when
 from workflow.guards import LAWFUL_BASES, MASH_OUTCOMES
-from workflow.mash_config import MashConfig
+from workflow.mash.config import MashConfig
 
 #: Engine triggers the MASH panel and pages drive with their own forms: never offered as
 #: generic actions on the contact page (they need a request row or a meeting with them).

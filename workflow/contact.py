@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from workflow.clocks import Clock, ClockResult
+from workflow.clocks.clock import Clock, ClockResult
 from workflow.errors import NaiveDatetime
 from workflow.roles import Role
 from workflow.stages import STAGES, Stage

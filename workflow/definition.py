@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections import deque
 
+from workflow.clocks.timescales import TimescaleBook
 from workflow.guards import GUARDS, SELECTORS
 from workflow.spec import TABLE
 from workflow.stages import STAGES, Stage
-from workflow.timescales import TimescaleBook
 
 
 def _reachable() -> set[Stage]:

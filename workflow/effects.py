@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from workflow.clocks import ClockResult
+from workflow.casework.factors import normalised
+from workflow.clocks.clock import ClockResult
 from workflow.contact import Contact, _plain
-from workflow.factors import normalised
 from workflow.stages import Stage
 
 Effect = Callable[[Contact, Mapping[str, Any], str, datetime], None]

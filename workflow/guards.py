@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from workflow.casework_config import CaseworkConfig
-from workflow.casework_guards import CASEWORK_GUARDS, referral_day
+from workflow.casework.config import CaseworkConfig
+from workflow.casework.guards import CASEWORK_GUARDS, referral_day
 from workflow.roles import Role
 
 CIN_CLOSURE_CODES = {f"RC{n}": None for n in range(1, 10)}

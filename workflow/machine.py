@@ -24,9 +24,10 @@ from typing import Any
 
 from transitions import Machine
 
-from workflow.calendar import WorkingCalendar
-from workflow.casework_config import CaseworkConfig
-from workflow.clocks import Clock, ClockResult
+from workflow.casework.config import CaseworkConfig
+from workflow.clocks.calendar import WorkingCalendar
+from workflow.clocks.clock import Clock, ClockResult
+from workflow.clocks.timescales import TimescaleBook
 from workflow.contact import Contact, Event, require_aware
 from workflow.effects import EFFECTS
 from workflow.errors import GuardFailed, InvalidTransition, NotPermitted
@@ -34,7 +35,6 @@ from workflow.guards import GUARDS, SELECTOR_HELP, SELECTORS, GuardContext
 from workflow.roles import Role
 from workflow.spec import TABLE, Transition, rows_for, triggers
 from workflow.stages import STAGES, Stage
-from workflow.timescales import TimescaleBook
 
 _TIME_FIELDS = ("held_at", "visited_at")
 #: The clock event of a discussion reconvened during a s47 enquiry, counted "from the last".

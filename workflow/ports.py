@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from workflow.casework_ports import Casework
+from workflow.casework.ports import Casework
 from workflow.contact import Contact
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from workflow.calendar import WorkingCalendar
-from workflow.casework_config import load_casework_config
+from workflow.casework.config import load_casework_config
+from workflow.clocks.calendar import WorkingCalendar
+from workflow.clocks.timescales import TimescaleBook, load_timescales
 from workflow.config_errors import ConfigError
 from workflow.definition import validate_spec
 from workflow.machine import Engine
-from workflow.timescales import TimescaleBook, load_timescales
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config"
 

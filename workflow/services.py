@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from workflow.casework import Fired, record
+from workflow.casework.recorders import Fired, record
 from workflow.contact import Contact, require_aware
 from workflow.errors import InvalidInput, NotFound, StaleVersion
 from workflow.ports import ChildDetails, UnitOfWork
@@ -69,7 +69,8 @@ def _check_new(intake: NewContact, now: datetime) -> None:
 # -- MASH (issue 5): known-child checks at intake ---------------------------------------
 class IntakeCheck(Protocol):
     """Asked about each child's new contact inside record_contact's transaction
-    (``workflow.intake.KnownChildCheck``): flag it before it is stored, route it after."""
+    (``workflow.intake.known_child.KnownChildCheck``): flag it before it is stored,
+    route it after."""
 
     def before_storing(self, uow: UnitOfWork, contact: Contact) -> None: ...
     def after_storing(self, uow: UnitOfWork, contact: Contact, actor: Actor,

@@ -23,10 +23,10 @@ from tests.integration.test_mash_services import (
     gathering,
     version,
 )
-from workflow.mash_config import MashConfig
-from workflow.meetings import add_to_agenda, record_decision
+from workflow.mash.config import MashConfig
+from workflow.mash.meetings import add_to_agenda, record_decision
+from workflow.mash.requests import RequestForm, answer_request
 from workflow.persistence.uow import SqlUnitOfWork
-from workflow.requests import RequestForm, answer_request
 from workflow.rules import Rules
 from workflow.stages import Stage
 

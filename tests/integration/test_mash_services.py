@@ -32,21 +32,16 @@ from workflow.errors import (
     InvalidTransition,
     NotPermitted,
 )
-from workflow.intake import KnownChildCheck
-from workflow.mash_config import MashConfig, load_mash_config
-from workflow.meetings import (
+from workflow.intake.known_child import KnownChildCheck
+from workflow.mash.config import MashConfig, load_mash_config
+from workflow.mash.meetings import (
     JointDecision,
     add_attendee,
     add_to_agenda,
     open_meeting,
     record_decision,
 )
-from workflow.persistence.mash_repository import SqlMashUnitOfWork
-from workflow.persistence.schema import metadata
-from workflow.persistence.tables import ContactRow, EventRow
-from workflow.persistence.tables_mash import InfoRequestRow
-from workflow.persistence.uow import SqlUnitOfWork
-from workflow.requests import (
+from workflow.mash.requests import (
     RequestForm,
     answer_request,
     chase_request,
@@ -54,6 +49,11 @@ from workflow.requests import (
     request_information,
     withdraw_request,
 )
+from workflow.persistence.mash_repository import SqlMashUnitOfWork
+from workflow.persistence.schema import metadata
+from workflow.persistence.tables import ContactRow, EventRow
+from workflow.persistence.tables_mash import InfoRequestRow
+from workflow.persistence.uow import SqlUnitOfWork
 from workflow.roles import Role
 from workflow.rules import DEFAULT_CONFIG, Rules
 from workflow.services import Actor, NewContact, record_contact
@@ -317,7 +317,7 @@ def test_the_repository_finds_a_misspelt_child_with_a_swapped_birthday(
         mash_uow: MashUow, rules: Rules) -> None:
     from datetime import date
 
-    from workflow.matching import match
+    from workflow.intake.matching import match
     from workflow.ports import ChildDetails
 
     known = child("Jayden", "Mockford")

@@ -17,7 +17,7 @@ import pytest
 from reporting.kpis import KpiDefinition, series
 from reporting.strategy import monthly
 from tests.builders import record_one
-from workflow.casework_ports import NewDiscussion, Participation
+from workflow.casework.ports import NewDiscussion, Participation
 from workflow.persistence.uow import SqlUnitOfWork
 from workflow.rules import Rules
 

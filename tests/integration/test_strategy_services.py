@@ -147,7 +147,7 @@ def test_a_reconvened_discussion_counted_from_the_last_keeps_the_census_start(
     enquiry, from the initiating discussion, target 15 working days after it."""
     from dataclasses import replace
 
-    from workflow.casework_config import CaseworkConfig
+    from workflow.casework.config import CaseworkConfig
     from workflow.machine import Engine
 
     last = replace(rules, engine=Engine(rules.timescales, rules.calendar,
@@ -186,7 +186,7 @@ def test_stepping_up_records_a_new_contact_at_the_front_door_linked_to_early_hel
 def test_the_childs_chronology_carries_the_early_help_history_into_the_stepped_up_contact(
         uow_factory: UowFactory, rules: Rules, fetch: Fetch) -> None:
     from reporting.chronology import chronology
-    from workflow.mash_config import load_agencies
+    from workflow.mash.config import load_agencies
 
     driver = _at(uow_factory, rules, Stage.EARLY_HELP)
     stepped = driver.now + timedelta(days=20)
@@ -207,7 +207,7 @@ def test_the_childs_chronology_carries_the_early_help_history_into_the_stepped_u
 def test_the_chronology_names_each_agencys_part_in_a_strategy_discussion(
         uow_factory: UowFactory, rules: Rules, fetch: Fetch) -> None:
     from reporting.chronology import chronology
-    from workflow.mash_config import load_agencies
+    from workflow.mash.config import load_agencies
 
     driver = _at(uow_factory, rules, Stage.STRATEGY_DISCUSSION)
     _step(driver, "hold_strategy_discussion", SOCIAL_WORKER, driver.now,

@@ -17,9 +17,9 @@ from tests.builders import (
     payload,
     snapshot,
 )
+from workflow.casework.factors import FACTORS, RETIRED, factor_problem, normalised
 from workflow.contact import Contact
 from workflow.errors import FrontDoorError, GuardFailed, NotPermitted
-from workflow.factors import FACTORS, RETIRED, factor_problem, normalised
 from workflow.machine import Engine
 from workflow.services import Actor
 from workflow.stages import Stage

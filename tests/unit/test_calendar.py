@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from workflow.calendar import NaiveDatetimeError, ServiceHours, WorkingCalendar
+from workflow.clocks.calendar import NaiveDatetimeError, ServiceHours, WorkingCalendar
 from workflow.config_errors import ConfigError
 
 D = date

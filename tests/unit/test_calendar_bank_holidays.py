@@ -11,7 +11,7 @@ from datetime import date
 import holidays
 import pytest
 
-from workflow.calendar import WorkingCalendar
+from workflow.clocks.calendar import WorkingCalendar
 
 D = date
 

@@ -24,7 +24,7 @@ from tests.builders import (
     received_contact,
     walk_to,
 )
-from workflow.clocks import Clock, ClockResult
+from workflow.clocks.clock import Clock, ClockResult
 from workflow.contact import Contact
 from workflow.machine import Engine
 from workflow.services import Actor

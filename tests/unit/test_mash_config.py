@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from workflow.clocks.timescales import Unit
 from workflow.config_errors import ConfigError
-from workflow.mash_config import (
+from workflow.mash.config import (
     MashSettings,
     load_agencies,
     load_deadlines,
@@ -17,7 +18,6 @@ from workflow.mash_config import (
     load_mash_settings,
 )
 from workflow.rules import DEFAULT_CONFIG
-from workflow.timescales import Unit
 
 GOOD = '''
 [[agency]]

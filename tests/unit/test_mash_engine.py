@@ -24,10 +24,10 @@ from tests.builders import (
 )
 from workflow.contact import Contact
 from workflow.errors import FrontDoorError, GuardFailed, InvalidTransition, NotPermitted
-from workflow.intake import KnownChildCheck
+from workflow.intake.known_child import KnownChildCheck
 from workflow.machine import Engine
-from workflow.mash_config import MashSettings
-from workflow.mash_ports import PastContact
+from workflow.mash.config import MashSettings
+from workflow.mash.ports import PastContact
 from workflow.rules import Rules
 from workflow.services import Actor
 from workflow.stages import Stage

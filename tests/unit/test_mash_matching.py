@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflow.matching import (
+from workflow.intake.matching import (
     IDENTIFIER_SCORE,
     KnownChild,
     dob_match,

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.builders import FRONT_DOOR_WORKER, clock, received_contact
-from workflow.clocks import ClockResult
+from workflow.clocks.clock import ClockResult
 from workflow.contact import Contact
 from workflow.machine import Engine
-from workflow.mash_config import MashConfig, load_mash_config
+from workflow.mash.config import MashConfig, load_mash_config
 from workflow.rules import DEFAULT_CONFIG, Rules
 
 LONDON = ZoneInfo("Europe/London")

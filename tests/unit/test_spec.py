@@ -11,12 +11,12 @@ import dataclasses
 import pytest
 
 from workflow import definition
+from workflow.clocks.timescales import TimescaleBook
 from workflow.definition import mermaid, validate_spec
 from workflow.roles import Role
 from workflow.rules import Rules
 from workflow.spec import TABLE, Transition
 from workflow.stages import STAGES, Stage
-from workflow.timescales import TimescaleBook
 
 
 def _problems_with(monkeypatch: pytest.MonkeyPatch, book: TimescaleBook, *,

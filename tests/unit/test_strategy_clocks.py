@@ -23,8 +23,8 @@ from tests.builders import (
     received_contact,
     walk_to,
 )
-from workflow.casework_config import CaseworkConfig
-from workflow.clocks import Clock, ClockResult
+from workflow.casework.config import CaseworkConfig
+from workflow.clocks.clock import Clock, ClockResult
 from workflow.contact import Contact
 from workflow.machine import Engine
 from workflow.rules import Rules

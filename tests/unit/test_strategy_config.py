@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow.casework_config import LA_SOCIAL_WORKER, CaseworkConfig, load_casework_config
+from workflow.casework.config import LA_SOCIAL_WORKER, CaseworkConfig, load_casework_config
 from workflow.config_errors import ConfigError
 from workflow.rules import DEFAULT_CONFIG
 

@@ -21,7 +21,7 @@ from tests.builders import (
     payload,
     snapshot,
 )
-from workflow.casework_config import CaseworkConfig, GridAgency
+from workflow.casework.config import CaseworkConfig, GridAgency
 from workflow.contact import Contact
 from workflow.errors import FrontDoorError, GuardFailed, NotPermitted
 from workflow.machine import Engine

@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from freezegun import freeze_time
 
-from workflow.calendar import NaiveDatetimeError, WorkingCalendar
-from workflow.config_errors import ConfigError
-from workflow.timescales import (
+from workflow.clocks.calendar import NaiveDatetimeError, WorkingCalendar
+from workflow.clocks.timescales import (
     Convention,
     TimescaleBook,
     TimescaleRule,
@@ -21,6 +20,7 @@ from workflow.timescales import (
     UnknownRule,
     load_timescales,
 )
+from workflow.config_errors import ConfigError
 
 D = date
 LONDON = ZoneInfo("Europe/London")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from workflow.calendar import NaiveDatetimeError, ServiceHours, WorkingCalendar
+from workflow.clocks.calendar import NaiveDatetimeError, ServiceHours, WorkingCalendar
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.web.conftest import Browser, Contacts, all_counts, person_actor, text_of
+from workflow.mash.requests import RequestForm, request_information
 from workflow.persistence.tables import AccessLogRow, ContactRow
 from workflow.persistence.tables_mash import InfoRequestRow
-from workflow.requests import RequestForm, request_information
 from workflow.stages import Stage
 
 POLICE_QUESTION = "Any call-outs to the address? (synthetic)"

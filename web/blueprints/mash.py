@@ -1,7 +1,7 @@
 """MASH pages: information requests, the partner agency inbox, a child's chronology and
 agency performance. The daily meeting has its own module (``mash_meetings``).
 
-Handlers translate a request into one service call (``workflow.requests``) and map its
+Handlers translate a request into one service call (``workflow.mash.requests``) and map its
 refusal to a message where the person typed (Cosmic Python's entrypoint habit). A partner
 practitioner is granted the inbox and nothing else: every other URL is refused with 403
 and logged by the deny-by-default hook (``web.access``).
@@ -36,11 +36,8 @@ from web.forms import flat_errors
 from web.mash_views import AnswerIn, ReasonIn, RequestIn, mash_config, mash_uow
 from web.views import when
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput, StaleVersion
-from workflow.mash_config import load_mash_config
-from workflow.persistence.mash_repository import SqlMashUnitOfWork
-from workflow.persistence.tables import AccessLogRow, ChildRow
-from workflow.persistence.tables_mash import InfoRequestRow
-from workflow.requests import (
+from workflow.mash.config import load_mash_config
+from workflow.mash.requests import (
     RequestForm,
     answer_request,
     chase_request,
@@ -48,6 +45,9 @@ from workflow.requests import (
     request_information,
     withdraw_request,
 )
+from workflow.persistence.mash_repository import SqlMashUnitOfWork
+from workflow.persistence.tables import AccessLogRow, ChildRow
+from workflow.persistence.tables_mash import InfoRequestRow
 from workflow.roles import Role
 from workflow.services import Actor
 

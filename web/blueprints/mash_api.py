@@ -21,10 +21,10 @@ from reporting.mash import agency_performance, inbox, recent_months
 from web.access import allow
 from web.mash_views import AnswerIn, RequestIn, mash_config, mash_uow
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput
-from workflow.matching import match
+from workflow.intake.matching import match
+from workflow.mash.requests import RequestForm, answer_request, request_information
 from workflow.persistence.mash_repository import SqlChildHistory
 from workflow.ports import ChildDetails
-from workflow.requests import RequestForm, answer_request, request_information
 from workflow.roles import Role
 from workflow.services import Actor
 

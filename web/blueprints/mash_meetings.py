@@ -1,7 +1,7 @@
 """The daily MASH meeting pages: list by date, open, attendees, agenda, joint decisions.
 
 A chair runs the meeting; every front-door role may read it. Each decision is recorded
-through ``workflow.meetings.record_decision``, which refuses a contact that is not on the
+through ``workflow.mash.meetings.record_decision``, which refuses a contact that is not on the
 meeting's agenda and writes nothing; a refusal re-shows the meeting with what was typed.
 """
 
@@ -21,7 +21,7 @@ from web.access import allow
 from web.forms import flat_errors
 from web.mash_views import OUTCOME_TEXT, mash_config, mash_uow
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput
-from workflow.meetings import (
+from workflow.mash.meetings import (
     JointDecision,
     add_attendee,
     add_to_agenda,

@@ -30,7 +30,7 @@ from reporting.strategy import KPI_AGENCIES, monthly
 from reporting.svg import trend_chart
 from web.access import allow, write_session
 from web.views import LONDON, when
-from workflow.escalation import load_policy
+from workflow.oversight.escalation import load_policy
 from workflow.persistence.tables_oversight import NotificationRow
 from workflow.roles import Role
 

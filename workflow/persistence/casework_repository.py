@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from workflow.casework_ports import NewDiscussion
+from workflow.casework.ports import NewDiscussion
 from workflow.persistence.tables_strategy import (
     AssessmentRow,
     StrategyDiscussionRow,

@@ -15,8 +15,8 @@ from sqlalchemy import Update, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from workflow.errors import InvalidTransition, NotFound
-from workflow.mash_ports import InfoRequest, Meeting, NewRequest, OpenCase, PastContact
-from workflow.matching import KnownChild, swapped
+from workflow.intake.matching import KnownChild, swapped
+from workflow.mash.ports import InfoRequest, Meeting, NewRequest, OpenCase, PastContact
 from workflow.persistence.tables import ChildRow, ContactRow
 from workflow.persistence.tables_mash import (
     AgendaItemRow,
@@ -137,7 +137,7 @@ class SqlChildHistory:
     def candidates(self, child: ChildDetails, limit: int = 200) -> list[KnownChild]:
         """Children worth scoring: same identifier, same or swapped birthday, or surname start.
 
-        SQL narrows (indexed columns); ``workflow.matching`` ranks. The surname prefix is
+        SQL narrows (indexed columns); ``workflow.intake.matching`` ranks. The surname prefix is
         only used without a date of birth, where nothing else narrows the search.
         """
         rows = self.session.scalars(select(ChildRow).where(or_(*_narrowing(child)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from workflow.clocks import Clock, ClockResult
+from workflow.clocks.clock import Clock, ClockResult
 from workflow.contact import Contact, Event
 from workflow.errors import NotFound, StaleVersion
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import String, and_, cast, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from workflow.escalation import EscalationPolicy
+from workflow.oversight.escalation import EscalationPolicy
 from workflow.persistence.tables import ClockRow, ContactRow, UserRow
 from workflow.persistence.tables_oversight import ClockBreachRow, NotificationRow
 from workflow.roles import Role

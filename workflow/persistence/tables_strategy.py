@@ -5,7 +5,7 @@ promise ("health, police and education contribute to more than 95% of strategy
 discussions") is counted per agency per month, and managers work from a queue of
 assessments awaiting authorisation. Both are indexed queries over these rows, never a
 scan of event payloads. The rows are written by the service layer in the same
-transaction as the event they come from (``workflow.casework``), and each carries that
+transaction as the event they come from (``workflow.casework.recorders``), and each carries that
 event's sequence number, so the two can always be matched up.
 """
 

@@ -23,7 +23,7 @@ The rules it applies:
 Build it from configuration at start-up (nothing is built at import time)::
 
     from pathlib import Path
-    from workflow.calendar import WorkingCalendar
+    from workflow.clocks.calendar import WorkingCalendar
 
     calendar = WorkingCalendar.from_config(Path("config"))
     calendar.add_working_days(date(2026, 4, 2), 45)   # -> date(2026, 6, 10)
@@ -173,7 +173,7 @@ class WorkingCalendar:
         """The n-th working day AFTER day (day itself never counts; it need not be working).
 
         Why "after": "within N working days of X" counts the day of X as day 0 (DOMAIN.md
-        section 3); the DfE day-1 convention is built on this in ``workflow.timescales``.
+        section 3); the DfE day-1 convention is built on this in ``workflow.clocks.timescales``.
         """
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")

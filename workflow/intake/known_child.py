@@ -24,8 +24,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from workflow.contact import Contact, reference_for
-from workflow.mash_config import MashSettings
-from workflow.mash_ports import OpenCase, PastContact
+from workflow.mash.config import MashSettings
+from workflow.mash.ports import OpenCase, PastContact
 from workflow.ports import UnitOfWork
 from workflow.rules import Rules
 from workflow.services import Actor

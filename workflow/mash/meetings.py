@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 
 from workflow.contact import reference_for, require_aware
 from workflow.errors import GuardFailed, InvalidInput, NotPermitted
-from workflow.mash_config import MashConfig
-from workflow.mash_ports import MashUnitOfWork, Meeting
-from workflow.requests import retrying
+from workflow.mash.config import MashConfig
+from workflow.mash.ports import MashUnitOfWork, Meeting
+from workflow.mash.requests import retrying
 from workflow.roles import Role
 from workflow.rules import Rules
 from workflow.services import Actor, summary

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from workflow.matching import KnownChild
+from workflow.intake.matching import KnownChild
 from workflow.ports import ChildDetails, UnitOfWork
 
 

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
-from workflow.calendar import NaiveDatetimeError, WorkingCalendar
+from workflow.clocks.calendar import NaiveDatetimeError, WorkingCalendar
 from workflow.config_errors import ConfigError, read_toml
 
 __all__ = [

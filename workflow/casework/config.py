@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow.config_errors import ConfigError, read_toml
-from workflow.mash_config import load_agencies
+from workflow.mash.config import load_agencies
 
 LA_SOCIAL_WORKER = "la_social_worker"
 #: Participation in a strategy discussion, as the issue and the KPI count it.

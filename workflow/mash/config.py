@@ -23,8 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from workflow.clocks.timescales import TimescaleBook, TimescaleRule, load_timescales
 from workflow.config_errors import ConfigError, read_toml
-from workflow.timescales import TimescaleBook, TimescaleRule, load_timescales
 
 __all__ = ["Agency", "AgencyBook", "MashConfig", "MashSettings", "load_agencies",
            "load_mash_config", "load_mash_settings"]

@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from workflow.casework_config import CONTRIBUTED, STATUSES
-from workflow.factors import factor_problem
+from workflow.casework.config import CONTRIBUTED, STATUSES
+from workflow.casework.factors import factor_problem
 
 if TYPE_CHECKING:
     from workflow.guards import GuardContext

@@ -21,8 +21,8 @@ from typing import Any, TypeVar
 
 from workflow.contact import Contact, require_aware
 from workflow.errors import InvalidTransition, NotPermitted, StaleVersion
-from workflow.mash_config import MashConfig
-from workflow.mash_ports import InfoRequest, MashUnitOfWork, NewRequest
+from workflow.mash.config import MashConfig
+from workflow.mash.ports import InfoRequest, MashUnitOfWork, NewRequest
 from workflow.rules import Rules
 from workflow.services import Actor, summary
 from workflow.stages import Stage

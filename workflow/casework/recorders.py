@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from workflow.casework_config import STATUSES, CaseworkConfig
-from workflow.casework_ports import NewDiscussion, Participation
+from workflow.casework.config import STATUSES, CaseworkConfig
+from workflow.casework.factors import normalised
+from workflow.casework.ports import NewDiscussion, Participation
 from workflow.contact import Contact, Event
-from workflow.factors import normalised
 from workflow.ports import UnitOfWork
 from workflow.roles import Role
 from workflow.rules import Rules

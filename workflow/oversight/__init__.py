@@ -1,0 +1,1 @@
+"""Oversight: allocation, escalation of breached timescales, and who hears about them."""
