@@ -42,7 +42,7 @@ from workflow.persistence.db import make_engine
 from workflow.persistence.schema import metadata
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 from workflow.persistence.uow import SqlUnitOfWork
-from workflow.ports import ChildDetails
+from workflow.intake.records import ChildDetails
 from workflow.roles import Role
 from workflow.rules import Rules, load_rules
 from workflow.services import Actor, NewContact, fire, record_contact

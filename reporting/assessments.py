@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.contact import reference_for
-from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
-from workflow.persistence.tables_strategy import AssessmentRow
+from workflow.persistence.tables import ChildRow, ClockRow, ContactRow
+from workflow.persistence.tables_strategy import AssessmentRow, VisitRow
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def assessments_for_contact(session: Session, contact_id: int) -> list[Assessmen
 
 @dataclass(frozen=True)
 class Visit:
-    at: str  # as recorded (ISO text from the event)
+    at: datetime
     child_seen: bool
     seen_alone: bool | None
     by: str
@@ -80,9 +80,6 @@ class Visit:
 
 def visits(session: Session, contact_id: int) -> list[Visit]:
     """The visits recorded on the contact, in the order they were recorded."""
-    events = session.scalars(select(EventRow).where(
-        EventRow.contact_id == contact_id, EventRow.trigger == "record_visit")
-        .order_by(EventRow.seq))
-    return [Visit(str(e.payload.get("visited_at") or e.at.isoformat()),
-                  e.payload.get("child_seen") is True, e.payload.get("seen_alone"), e.actor)
-            for e in events]
+    rows = session.scalars(select(VisitRow).where(VisitRow.contact_id == contact_id)
+                           .order_by(VisitRow.id))
+    return [Visit(v.visited_at, v.child_seen, v.seen_alone, v.by) for v in rows]

@@ -2,16 +2,17 @@
 
 Why from the event table: every change to every contact is already an append-only event
 with who, when and why (the engine's audit trail), including each agency's answer and
-each meeting's discussion; the chronology reads that, plus the requests table for what an
-event cannot say by itself — which requests are overdue right now. So the chronology can
-never disagree with the contact pages it summarises.
+each meeting's discussion; each action says how its events read (its ``narrate``, else its
+label and the stage change). The requests table adds what an event cannot say by itself —
+which requests are overdue right now. So the chronology can never disagree with the
+contact pages it summarises.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,17 +21,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from reporting.cells import safe_cell
 from workflow.contact import reference_for
+from workflow.engine.action import Told
+from workflow.engine.registry import actions
 from workflow.mash.config import AgencyBook
 from workflow.persistence.tables import ContactRow, EventRow
 from workflow.persistence.tables_mash import InfoRequestRow
-from workflow.services import REFERRAL_SOURCES
-from workflow.spec import TABLE
 from workflow.stages import stage_title
 
 LONDON = ZoneInfo("Europe/London")
-_LABELS = {row.trigger: row.label for row in TABLE}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -50,85 +50,62 @@ def chronology(session: Session, child_id: int, agencies: AgencyBook, now: datet
     """Everything about one child, oldest first (ties kept in each contact's event order)."""
     contacts = {c.id: c for c in session.scalars(
         select(ContactRow).where(ContactRow.child_id == child_id))}
-    contacts |= _linked(session, contacts)  # casework (issue 6): step up / step down
+    contacts |= _linked(session, contacts)  # step up and step down carry the history across
     events = session.scalars(select(EventRow).where(EventRow.contact_id.in_(list(contacts)))
                              .order_by(EventRow.at, EventRow.contact_id, EventRow.seq)).all()
-    entries = [_event_entry(e, contacts[e.contact_id], agencies) for e in events]
+    requests = _request_agencies(session, list(contacts))
+    stepped = _stepped_up_to(contacts)
+    entries = [_event_entry(e, _Told(e, contacts[e.contact_id], agencies, requests, stepped))
+               for e in events]
     entries += _overdue_entries(session, child_id, agencies, now)
     return sorted(entries, key=lambda e: e.at)
 
 
-def _event_entry(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Entry:
-    describe = _DESCRIBERS.get(event.trigger, _generic)
-    kind, title, detail = describe(event, contact, agencies)
+class _Told:
+    """What an action's narrator may ask about the event it tells."""
+
+    def __init__(self, event: EventRow, contact: ContactRow, agencies: AgencyBook,
+                 requests: Mapping[int, str], stepped: Mapping[int, int]) -> None:
+        self.event, self.contact, self.agencies = event, contact, agencies
+        self.requests, self.stepped = requests, stepped
+
+    @property
+    def reason(self) -> str:
+        return self.event.reason
+
+    def agency(self, agency_id: str) -> str:
+        return self.agencies.name(agency_id)
+
+    def request_agency(self, request_id: int) -> str:
+        return self.agencies.name(self.requests.get(request_id, ""))
+
+    def contact_detail(self, name: str) -> str:
+        return str(getattr(self.contact, name, "") or "")
+
+    def linked_contact(self) -> int | None:
+        return self.stepped.get(self.contact.id)
+
+
+def _event_entry(event: EventRow, told: _Told) -> Entry:
+    action = actions().get(event.trigger)
+    if action is not None and action.narrate is not None:
+        said = action.narrate(event.payload or {}, told)
+    else:
+        said = _generic(event, action.label if action else event.trigger,
+                        action.chronology_kind if action else "Step")
     # A contact is placed at its receipt (maybe typed in later); everything else when done.
-    at = contact.received_at if event.trigger == "receive" else event.at
-    return Entry(at, reference_for(contact.id), kind, title, detail,
+    at = told.contact.received_at if event.from_stage is None else event.at
+    return Entry(at, reference_for(told.contact.id), said.kind, said.title, said.detail,
                  f"{event.actor} ({event.role.replace('_', ' ')})")
 
 
-Described = tuple[str, str, str]
-
-
-def _received(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Described:
-    source = REFERRAL_SOURCES.get(contact.source, contact.source)
-    referrer = f" ({contact.referrer})" if contact.referrer else ""
-    return ("Contact", f"Contact received from {contact.source}: {source}",
-            f"By {contact.channel.replace('_', ' ')}{referrer}. Concerns: {contact.concerns}")
-
-
-def _rated(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Described:
-    rag = str(event.payload.get("rag", "")).capitalize()
-    return "RAG rating", f"Rated {rag}", event.reason
-
-
-def _requested(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Described:
-    p = event.payload
-    who = agencies.name(str(p.get("agency", "")))
-    return ("Request", f"Information requested from {who}",
-            f"{p.get('question', '')} (lawful basis: {p.get('lawful_basis', '')}; authorised "
-            f"by {p.get('authorised_by', '')}; due {_local(p.get('due_at'))})")
-
-
-def _answered(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Described:
-    p = event.payload
-    late = " (after the due time)" if p.get("answered_late") else ""
-    return ("Agency response", f"{agencies.name(str(p.get('agency', '')))} answered{late}",
-            str(p.get("answer", "")))
-
-
-def _request_step(verb: str) -> Callable[[EventRow, ContactRow, AgencyBook], Described]:
-    def describe(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Described:
-        who = agencies.name(str(event.payload.get("agency", "")))
-        return "Request", f"Request to {who} {verb}", event.reason
-
-    return describe
-
-
-def _discussed(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Described:
-    p = event.payload
-    views = "; ".join(f"{agencies.name(a)}: {v}" for a, v in (p.get("views") or {}).items())
-    outcome = str(p.get("outcome", "")).replace("_", " ")
-    return ("MASH meeting", f"MASH meeting of {p.get('meeting_date')}: recommended {outcome}",
-            f"{event.reason} Views: {views}")
-
-
-def _decided(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Described:
-    p = event.payload
-    outcome = str(p.get("outcome", "")).replace("_", " ")
-    return ("Decision", f"Threshold decision: level {p.get('level', '–')}, {outcome}",
-            event.reason)
-
-
-def _generic(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Described:
-    title = _LABELS.get(event.trigger, event.trigger)
+def _generic(event: EventRow, label: str, kind: str) -> Told:
+    title = label
     if event.from_stage and event.from_stage != event.to_stage:
         title += f": {stage_title(event.from_stage)} → {stage_title(event.to_stage)}"
-    kind = "Decision" if event.trigger in ("sign_off", "pass_to_allocated_worker") else "Step"
-    return kind, title, event.reason
+    return Told(kind, title, event.reason)
 
 
-# -- casework (issue 6): linked contacts, strategy discussions, step up ---------------------
 def _linked(session: Session, contacts: Mapping[int, ContactRow]) -> dict[int, ContactRow]:
     """Contacts linked to these by a step up (an early-help episode and the new contact it
     became), so the history carries across even if the child was recorded twice."""
@@ -139,38 +116,15 @@ def _linked(session: Session, contacts: Mapping[int, ContactRow]) -> dict[int, C
     return {c.id: c for c in rows if c.id not in contacts}
 
 
-def _strategy(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Described:
-    p = event.payload
-    reasons, stated = p.get("participation_reasons") or {}, p.get("participation") or {}
-    order = ("la_social_worker", *agencies.ids())  # JSONB does not keep the keys' order
-    grid = "; ".join(
-        f"{_agency(agencies, a)}: {str(stated[a]).replace('_', ' ')}"
-        + (f" ({reasons[a]})" if reasons.get(a) else "")
-        for a in sorted(stated, key=lambda a: order.index(a) if a in order else len(order)))
-    outcome = str(p.get("outcome", "")).replace("_", " ")
-    return ("Strategy discussion",
-            f"Strategy discussion chaired by {p.get('chair', '–')}: {outcome}",
-            f"{event.reason} Agencies: {grid}")
+def _stepped_up_to(contacts: Mapping[int, ContactRow]) -> dict[int, int]:
+    """For each early-help contact, the front-door contact its step up created."""
+    return {c.linked_contact_id: c.id for c in contacts.values() if c.linked_contact_id}
 
 
-def _agency(agencies: AgencyBook, agency_id: str) -> str:
-    return "Local authority social worker" if agency_id == "la_social_worker" \
-        else agencies.name(agency_id)
-
-
-def _stepped_up(event: EventRow, contact: ContactRow, agencies: AgencyBook) -> Described:
-    new = (contact.facts or {}).get("stepped_up_to")
-    where = f" as {reference_for(int(new))}" if new else ""
-    return "Decision", f"Stepped up from early help to the front door{where}", event.reason
-
-
-_DESCRIBERS: Mapping[str, Callable[[EventRow, ContactRow, AgencyBook], Described]] = {
-    "receive": _received, "rate": _rated, "request_information": _requested,
-    "answer_request": _answered, "chase_request": _request_step("chased"),
-    "withdraw_request": _request_step("withdrawn"),
-    "record_mash_discussion": _discussed, "decide": _decided,
-    "hold_strategy_discussion": _strategy, "step_up": _stepped_up,
-}
+def _request_agencies(session: Session, contact_ids: list[int]) -> dict[int, str]:
+    rows = session.execute(select(InfoRequestRow.id, InfoRequestRow.agency).where(
+        InfoRequestRow.contact_id.in_(contact_ids))).all()
+    return {r.id: r.agency for r in rows}
 
 
 def _overdue_entries(session: Session, child_id: int, agencies: AgencyBook, now: datetime
@@ -194,17 +148,12 @@ def _local(value: Any) -> str:
 CSV_HEADER = ("Date and time (UK)", "Contact", "Kind", "What happened", "Detail", "By")
 
 
-def _cell(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a cell never starts with =, +, -, @."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def to_csv(entries: list[Entry]) -> str:
     """The chronology as CSV, dates in UK time (dd/mm/yyyy hh:mm), one row per entry."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for e in entries:
-        writer.writerow([_local(e.at), e.contact, e.kind, _cell(e.title), _cell(e.detail),
-                         _cell(e.by)])
+        writer.writerow([_local(e.at), e.contact, e.kind, safe_cell(e.title), safe_cell(e.detail),
+                         safe_cell(e.by)])
     return out.getvalue()

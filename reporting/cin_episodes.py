@@ -1,26 +1,26 @@
 """The read model both statutory returns share: referral episodes as the DfE counts them.
 
 Why one place: Annex A and the CIN census describe the same assessments, section 47
-enquiries and plans. Deriving them once, from the clocks the dashboard reads and the
-append-only events, keeps the returns and the dashboard from ever disagreeing. Everything
-is "as at" a cutoff instant, so a return for a past period ignores what happened later.
+enquiries and plans. Deriving them once, from the records the workflow keeps, keeps the
+returns and the dashboard from ever disagreeing. Everything is "as at" a cutoff instant,
+so a return for a past period ignores what happened later.
 
 Where each field comes from (one contact with a referral date = one episode):
 
-* referral date: ``contact.referral_at`` (stamped when the assessment clock starts);
-* assessment: each ``assessment`` clock: start = its start (the referral), authorisation =
-  its ``assessment_completed`` stop; factors and outcome from that ``complete_assessment``;
-* section 47: each ``icpc`` clock: start = the initiating strategy discussion, target = its
-  due date, ICPC = its ``icpc_held`` stop, ``icpc_not_required`` stop = not required (a
-  clock superseded by a reconvened discussion belongs to the enquiry after it);
-* child protection plans: ``hold_icpc`` events with a plan (start = the conference's
-  ``held_at``), reviews and end from ``hold_review_conference`` events;
+* referral date: ``contact.referral_at`` (stamped when the referral is accepted);
+* assessment: each ``assessment`` row: start, authorisation, outcome and factors as
+  recorded; the child seen when a visit with the child seen falls inside it;
+* section 47: each ``section_47`` row: start = the initiating strategy discussion, target
+  = the due date of the conference clock that discussion started, ICPC = the conference's
+  date, or recorded as not required;
+* child protection plans: ``child_protection_plan`` rows (start = the conference's date),
+  reviews from the review conferences held on them;
 * CIN plans: the spans the contact spends in the ``cin_plan`` stage;
-* closure: the first move into ``closed`` or ``early_help``; RC8/RC9 from the assessment
-  outcome, otherwise the ``closure_reason`` recorded when closing;
-* referral NFA: a referral whose recorded decision is "no further action", or one closed
-  with no further action after its strategy discussion (it then has no assessment);
-* factors: from the authorisation, else the author's last submission.
+* closure: the first move into ``closed`` or ``early_help``, with the contact's recorded
+  CIN reason for closure;
+* referral NFA: recorded when the referral closed with no further action after its
+  strategy discussion (it then has no assessment);
+* primary need: chosen with the threshold decision in force.
 
 All dates are Europe/London dates. Queries select by indexed columns (``referral_at``,
 ``contact_id``) and load only the contacts asked for, in chunks.
@@ -38,14 +38,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.casework.factors import normalised
 from workflow.contact import reference_for
 from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
+from workflow.persistence.tables_decision import ThresholdDecisionRow
+from workflow.persistence.tables_strategy import (
+    AssessmentRow,
+    ChildProtectionPlanRow,
+    PlanMeetingRow,
+    Section47Row,
+    VisitRow,
+)
 
 LONDON = ZoneInfo("Europe/London")
 CHILD_ID_PREFIX = "FDC"  # LAchildID: distinct from contact references (FD0000123)
 CLOSING_STAGES = ("closed", "early_help")
-CLOSURE_BY_OUTCOME = {"no_further_action": "RC8", "early_help": "RC9"}
 _CHUNK = 500
 
 
@@ -157,126 +163,74 @@ def within(episode: Episode, since: date) -> Episode:
         cp_plans=plans, cin_plans=tuple(c for c in episode.cin_plans if _kept(c.end, since)))
 
 
-# -- reading dates out of events -----------------------------------------------------------
-
-def payload_day(value: Any) -> date | None:
-    """A payload date or date-time (ISO text) as a London date; None if not one."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if len(value) == 10 or moment.tzinfo is None:
-        return moment.date()
-    return local_day(moment)
-
-
-def event_day(event: EventRow) -> date:
-    """When the recorded thing happened: the meeting or visit date given, else the event."""
-    for name in ("held_at", "visited_at"):
-        day = payload_day(event.payload.get(name))
-        if day is not None:
-            return day
-    return local_day(event.at)
-
-
-def _stopped(clock: ClockRow, cutoff: datetime) -> bool:
-    return clock.stopped_at is not None and clock.stopped_at < cutoff
-
-
 # -- building an episode ---------------------------------------------------------------------
 
-def _assessment(clock: ClockRow, events: Sequence[EventRow], cutoff: datetime) -> Assessment:
-    stopped = _stopped(clock, cutoff) and clock.stopped_at is not None
-    done = stopped and clock.stop_event == "assessment_completed"
-    completion = next((e for e in events if e.trigger == "complete_assessment"
-                       and e.at == clock.stopped_at), None) if done else None
-    payload = completion.payload if completion else {}
-    until = clock.stopped_at if stopped and clock.stopped_at else cutoff
-    seen = any(e.trigger == "record_visit" and e.payload.get("child_seen") is True
-               and clock.started_at <= e.at <= until for e in events)
-    return Assessment(
-        start=local_day(clock.started_at),
-        authorised=local_day(clock.stopped_at) if done and clock.stopped_at else None,
-        ended=local_day(clock.stopped_at) if stopped and clock.stopped_at else None,
-        child_seen=seen,
-        outcome=payload.get("assessment_outcome"),
-        during_cp_plan=completion is not None and completion.from_stage == "cp_plan",
-        factors=tuple(str(f) for f in payload.get("factors")
-                      or _submitted_factors(events, clock.started_at, until)))
+def _before(moment: datetime | None, cutoff: datetime) -> date | None:
+    """The London day of a moment before the cutoff (None after it, or when not given)."""
+    return local_day(moment) if moment is not None and moment < cutoff else None
 
 
-def _submitted_factors(events: Sequence[EventRow], start: datetime,
-                       until: datetime) -> list[str]:
-    """The factors of the last submission for authorisation inside the assessment (the
-    manager may restate them when authorising; then those win)."""
-    submitted = [e for e in events if e.trigger == "submit_assessment"
-                 and start <= e.at <= until]
-    # Checked against the census rules when submitted, so putting them in order loses nothing.
-    return normalised(submitted[-1].payload.get("factors") or ()) if submitted else []
+@dataclass
+class Records:
+    """One contact's rows, as the episode is built from them."""
+
+    assessments: list[AssessmentRow] = field(default_factory=list)
+    enquiries: list[Section47Row] = field(default_factory=list)
+    icpc_clocks: list[ClockRow] = field(default_factory=list)
+    plans: list[ChildProtectionPlanRow] = field(default_factory=list)
+    reviews: list[PlanMeetingRow] = field(default_factory=list)
+    visits: list[VisitRow] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
+    primary_need: str | None = None
+    nfa_decision: bool = False
 
 
-def _section47(clock: ClockRow, conference: EventRow | None, cutoff: datetime,
-               first: ClockRow | None = None) -> Section47:
-    ended = local_day(clock.stopped_at) if _stopped(clock, cutoff) and clock.stopped_at else None
-    held = ended is not None and clock.stop_event == "icpc_held"
-    plan = conference.payload.get("plan") if conference is not None and held else None
-    initiating = first or clock
-    return Section47(
-        start=local_day(initiating.started_at), target=local_day(initiating.due_at),
-        icpc=ended if held else None,
-        not_required=ended is not None and clock.stop_event == "icpc_not_required",
-        ended=ended, plan_made=None if plan is None else plan is True)
+def _assessment(row: AssessmentRow, records: Records, cutoff: datetime) -> Assessment:
+    authorised = _before(row.authorised_at, cutoff)
+    until = row.authorised_at if authorised and row.authorised_at else cutoff
+    seen = any(v.child_seen and row.started_at <= v.visited_at <= until
+               for v in records.visits)
+    on_plan = authorised is not None and any(
+        p.started_at <= until and (p.ended_at is None or until <= p.ended_at)
+        for p in records.plans)
+    return Assessment(start=local_day(row.started_at), authorised=authorised, ended=authorised,
+                      child_seen=seen, outcome=row.outcome if authorised else None,
+                      during_cp_plan=on_plan, factors=tuple(row.factors or ()))
 
 
-def _section47s(clocks: Sequence[ClockRow], events: Sequence[EventRow],
-                cutoff: datetime) -> tuple[Section47, ...]:
-    """Each enquiry paired, in order, with the conference (or no-conference) event after it."""
-    conferences = [e for e in events if e.trigger in ("hold_icpc", "icpc_not_required")]
-    enquiries = _enquiries(clocks, cutoff)
-    return tuple(_section47(c, conferences[i] if i < len(conferences) else None, cutoff,
-                            first)
-                 for i, (first, c) in enumerate(enquiries))
+def _target(row: Section47Row, records: Records) -> date:
+    """The conference target: the due date of the clock the initiating discussion started."""
+    started = [c for c in records.icpc_clocks if c.started_at >= row.started_at]
+    return local_day(started[0].due_at if started else row.started_at)
 
 
-def _enquiries(clocks: Sequence[ClockRow], cutoff: datetime) -> list[tuple[ClockRow, ClockRow]]:
-    """(first clock, last clock) per enquiry. A council counting the ICPC from the last
-    strategy discussion replaces the clock when one is reconvened (stopped "superseded");
-    the census still dates the enquiry from the initiating discussion, the first clock."""
-    enquiries: list[tuple[ClockRow, ClockRow]] = []
-    first: ClockRow | None = None
-    for clock in clocks:
-        first = first or clock
-        if clock.result == "superseded" and _stopped(clock, cutoff):
-            continue
-        enquiries.append((first, clock))
-        first = None
-    return enquiries
+def _section47(row: Section47Row, records: Records, cutoff: datetime) -> Section47:
+    ended = _before(row.closed_at, cutoff)
+    held = ended is not None and row.conference_at is not None
+    return Section47(start=local_day(row.started_at), target=_target(row, records),
+                     icpc=local_day(row.conference_at) if held and row.conference_at else None,
+                     not_required=ended is not None and row.conference_at is None,
+                     ended=local_day(row.conference_at) if held and row.conference_at
+                     else ended, plan_made=row.plan_made if held else None)
 
 
-def _cp_plans(events: Sequence[EventRow]) -> tuple[ProtectionPlan, ...]:
-    plans: list[ProtectionPlan] = []
-    for e in events:
-        if e.trigger == "hold_icpc" and e.payload.get("plan") is True:
-            category = e.payload.get("category")
-            plans.append(ProtectionPlan(event_day(e), category, category))
-        elif e.trigger == "hold_review_conference" and plans and plans[-1].end is None:
-            plan = plans[-1]
-            plan.reviews.append(event_day(e))
-            plan.latest_category = e.payload.get("category") or plan.latest_category
-            if e.payload.get("plan_continues") is False:
-                plan.end = event_day(e)
-    return tuple(plans)
+def _cp_plan(row: ChildProtectionPlanRow, records: Records, cutoff: datetime
+             ) -> ProtectionPlan:
+    end = _before(row.ended_at, cutoff)
+    reviews = [local_day(m.held_at) for m in records.reviews
+               if m.kind == "review_conference" and m.held_at < cutoff
+               and row.started_at <= m.held_at and (row.ended_at is None
+                                                    or m.held_at <= row.ended_at)]
+    return ProtectionPlan(local_day(row.started_at), row.category, row.category, reviews, end)
 
 
 def _cin_plans(events: Sequence[EventRow]) -> tuple[CinPlan, ...]:
     plans: list[CinPlan] = []
     for e in events:
         if e.to_stage == "cin_plan" and e.from_stage != "cin_plan":
-            plans.append(CinPlan(event_day(e)))
+            plans.append(CinPlan(local_day(e.at)))
         elif e.from_stage == "cin_plan" and e.to_stage != "cin_plan" and plans:
-            plans[-1].end = event_day(e)
+            plans[-1].end = local_day(e.at)
     return tuple(plans)
 
 
@@ -285,42 +239,22 @@ def _closing_event(events: Sequence[EventRow]) -> EventRow | None:
                  and e.from_stage is not None and e.from_stage not in CLOSING_STAGES), None)
 
 
-def _closure_reason(closing: EventRow, row: ContactRow) -> str | None:
-    payload = closing.payload
-    reason = payload.get("closure_reason") or CLOSURE_BY_OUTCOME.get(
-        str(payload.get("assessment_outcome")))
-    return reason or (row.facts or {}).get("closure_reason")
-
-
-def _primary_need(events: Sequence[EventRow]) -> str | None:
-    needs = [e.payload["primary_need"] for e in events if e.payload.get("primary_need")]
-    return str(needs[-1]) if needs else None
-
-
-def _is_nfa(row: ContactRow) -> bool:
-    """NFA at the decision, or after a strategy discussion (no assessment carried out)."""
-    facts = row.facts or {}
-    return (facts.get("decision") or {}).get("outcome") == "no_further_action" or bool(
-        facts.get("referral_nfa"))
-
-
-def build_episode(row: ContactRow, clocks: Sequence[ClockRow], events: Sequence[EventRow],
-                  cutoff: datetime) -> Episode:
+def build_episode(row: ContactRow, records: Records, cutoff: datetime) -> Episode:
     """One contact's referral episode as at ``cutoff`` (rows already limited to it)."""
     assert row.referral_at is not None
-    closing = _closing_event(events)
+    closing = _closing_event(records.events)
     return Episode(
         contact_id=row.id, child_id=row.child_id, referral=local_day(row.referral_at),
-        source=row.source, primary_need=_primary_need(events), nfa=_is_nfa(row),
-        closure=event_day(closing) if closing else None,
-        closure_reason=_closure_reason(closing, row) if closing else None,
-        # A referral closed NFA after its strategy discussion had its assessment clock
-        # running, but no assessment was carried out (census: NFA referrals have none).
-        assessments=() if (row.facts or {}).get("referral_nfa") else tuple(
-            _assessment(c, events, cutoff) for c in clocks if c.rule == "assessment"),
-        section47s=_section47s([c for c in clocks if c.rule == "icpc"], events, cutoff),
-        cp_plans=_cp_plans(events), cin_plans=_cin_plans(events), team=row.team,
-        worker=row.worker)
+        source=row.source, primary_need=records.primary_need,
+        nfa=bool(row.referral_nfa) or records.nfa_decision,
+        closure=local_day(closing.at) if closing else None,
+        closure_reason=row.closure_reason if closing else None,
+        # A referral closed NFA after its strategy discussion: no assessment was carried out.
+        assessments=() if row.referral_nfa else tuple(
+            _assessment(a, records, cutoff) for a in records.assessments),
+        section47s=tuple(_section47(s, records, cutoff) for s in records.enquiries),
+        cp_plans=tuple(_cp_plan(p, records, cutoff) for p in records.plans),
+        cin_plans=_cin_plans(records.events), team=row.team, worker=row.worker)
 
 
 # -- loading ---------------------------------------------------------------------------------
@@ -338,6 +272,35 @@ def _by_contact(rows: Iterable[Any]) -> dict[int, list[Any]]:
     return grouped
 
 
+def _records(session: Session, chunk: list[int], cutoff: datetime) -> dict[int, Records]:
+    """Every row the episodes of these contacts are built from, one query per table."""
+    found: dict[int, Records] = defaultdict(Records)
+
+    def rows(table: Any, moment: Any, *where: Any) -> Iterable[Any]:
+        return session.scalars(select(table).where(table.contact_id.in_(chunk), moment < cutoff,
+                                                   *where).order_by(moment, table.id))
+
+    for a in rows(AssessmentRow, AssessmentRow.started_at, AssessmentRow.status != "closed"):
+        found[a.contact_id].assessments.append(a)
+    for s47 in rows(Section47Row, Section47Row.started_at):
+        found[s47.contact_id].enquiries.append(s47)
+    for clock in rows(ClockRow, ClockRow.started_at, ClockRow.rule == "icpc"):
+        found[clock.contact_id].icpc_clocks.append(clock)
+    for plan in rows(ChildProtectionPlanRow, ChildProtectionPlanRow.started_at):
+        found[plan.contact_id].plans.append(plan)
+    for meeting in rows(PlanMeetingRow, PlanMeetingRow.held_at):
+        found[meeting.contact_id].reviews.append(meeting)
+    for visit in rows(VisitRow, VisitRow.visited_at):
+        found[visit.contact_id].visits.append(visit)
+    for event in rows(EventRow, EventRow.at):
+        found[event.contact_id].events.append(event)
+    for d in rows(ThresholdDecisionRow, ThresholdDecisionRow.decided_at,
+                  ThresholdDecisionRow.status == "in_force"):
+        found[d.contact_id].primary_need = d.primary_need or found[d.contact_id].primary_need
+        found[d.contact_id].nfa_decision = d.outcome == "no_further_action"
+    return found
+
+
 def load_episodes(session: Session, contact_ids: Iterable[int],
                   cutoff: datetime) -> list[Episode]:
     """The episodes of these contacts as at ``cutoff`` (contacts without a referral skipped)."""
@@ -345,12 +308,8 @@ def load_episodes(session: Session, contact_ids: Iterable[int],
     for chunk in _chunks(contact_ids):
         rows = session.scalars(select(ContactRow).where(
             ContactRow.id.in_(chunk), ContactRow.referral_at < cutoff)).all()
-        clocks = _by_contact(session.scalars(select(ClockRow).where(
-            ClockRow.contact_id.in_(chunk), ClockRow.rule.in_(("assessment", "icpc")),
-            ClockRow.started_at < cutoff).order_by(ClockRow.started_at, ClockRow.id)))
-        events = _by_contact(session.scalars(select(EventRow).where(
-            EventRow.contact_id.in_(chunk), EventRow.at < cutoff).order_by(EventRow.seq)))
-        episodes += [build_episode(r, clocks[r.id], events[r.id], cutoff) for r in rows]
+        records = _records(session, chunk, cutoff)
+        episodes += [build_episode(r, records[r.id], cutoff) for r in rows]
     return sorted(episodes, key=lambda e: (e.referral, e.contact_id))
 
 
@@ -369,11 +328,12 @@ def plan_starts(session: Session, child_ids: Iterable[int],
     """Every child protection plan start in our records per child, before ``cutoff``."""
     starts: dict[int, list[date]] = defaultdict(list)
     for chunk in _chunks(child_ids):
-        rows = session.execute(select(ContactRow.child_id, EventRow).join(
-            EventRow, EventRow.contact_id == ContactRow.id).where(
-            ContactRow.child_id.in_(chunk), EventRow.trigger == "hold_icpc",
-            EventRow.at < cutoff)).all()
-        for child_id, event in rows:
-            if child_id is not None and event.payload.get("plan") is True:
-                starts[child_id].append(event_day(event))
+        rows = session.execute(select(ContactRow.child_id, ChildProtectionPlanRow.started_at)
+                               .join(ChildProtectionPlanRow,
+                                     ChildProtectionPlanRow.contact_id == ContactRow.id)
+                               .where(ContactRow.child_id.in_(chunk),
+                                      ChildProtectionPlanRow.started_at < cutoff)).all()
+        for child_id, started in rows:
+            if child_id is not None:
+                starts[child_id].append(local_day(started))
     return starts

@@ -2,14 +2,14 @@
 
 Per worker (and their team) for a month: decisions made, the share whose chosen level
 matched the catalogue's recommendation, overrides (a level below the recommendation) and
-who signed them off, and the outcomes chosen at each level. Read from the decision events,
-which carry the catalogue id and version each decision was made under.
+who signed them off, and the outcomes chosen at each level. Read from the decisions
+(table ``threshold_decision``), each stamped with the catalogue id and version it was made
+under and what became of it.
 
-An override counts in the month it was *decided*, and its sign-off is found by following
-the contact's history after it, whenever that happened: a manager who signs off on the
-2nd of the next month still signed off this month's override. Each override ends in one
-of three ways — signed off (by whom), returned to the worker, or still awaiting — so the
-table can show what happened to every one.
+An override counts in the month it was *decided*, with whatever later happened to it: a
+manager who signs off on the 2nd of the next month still signed off this month's
+override. Each override ends in one of three ways — signed off (by whom), returned to the
+worker, or still awaiting — so the table can show what happened to every one.
 """
 
 from __future__ import annotations
@@ -22,10 +22,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.persistence.tables import EventRow, UserRow
-
-#: What may follow an override decision on the same contact (workflow/spec.py).
-FOLLOW_UPS = ("sign_off", "return_decision")
+from workflow.persistence.tables import UserRow
+from workflow.persistence.tables_decision import ThresholdDecisionRow
 
 
 @dataclass
@@ -56,59 +54,38 @@ class WorkerConsistency:
             self.outcomes_by_level[level].update(outcomes)
 
 
-def _decision_events(session: Session, start: datetime, end: datetime) -> list[Any]:
+def _decisions(session: Session, start: datetime, end: datetime) -> list[Any]:
+    d = ThresholdDecisionRow
     return list(session.execute(
-        select(EventRow.contact_id, EventRow.seq, EventRow.actor, EventRow.payload,
-               UserRow.team)
-        .join(UserRow, UserRow.username == EventRow.actor, isouter=True)
-        .where(EventRow.trigger == "decide", EventRow.at >= start, EventRow.at < end)
-        .order_by(EventRow.at, EventRow.contact_id, EventRow.seq)).all())
+        select(d.decided_by, d.level, d.outcome, d.is_override, d.matches_recommendation,
+               d.status, d.signed_off_by, UserRow.team)
+        .join(UserRow, UserRow.username == d.decided_by, isouter=True)
+        .where(d.decided_at >= start, d.decided_at < end)
+        .order_by(d.decided_at, d.contact_id, d.id)).all())
 
 
-def _follow_ups(session: Session, start: datetime, end: datetime) -> dict[int, list[Any]]:
-    """Sign-offs and returns on the contacts decided in the period, from its start on."""
-    decided = (select(EventRow.contact_id)
-               .where(EventRow.trigger == "decide", EventRow.at >= start, EventRow.at < end))
-    rows = session.execute(
-        select(EventRow.contact_id, EventRow.seq, EventRow.trigger, EventRow.actor)
-        .where(EventRow.trigger.in_(FOLLOW_UPS), EventRow.at >= start,
-               EventRow.contact_id.in_(decided))
-        .order_by(EventRow.contact_id, EventRow.seq)).all()
-    by_contact: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        by_contact[row.contact_id].append(row)
-    return by_contact
-
-
-def _add_decision(row: WorkerConsistency, payload: dict[str, Any]) -> None:
+def _add_decision(row: WorkerConsistency, decision: Any) -> None:
     row.decisions += 1
-    row.matching += bool(payload.get("matches_recommendation"))
-    row.overrides += bool(payload.get("is_override"))
-    level = payload.get("level")
-    if isinstance(level, int):
-        row.outcomes_by_level[level][str(payload.get("outcome"))] += 1
-
-
-def _add_follow_up(row: WorkerConsistency, event: Any, later: list[Any]) -> None:
-    """Record how an override ended: the first sign-off or return after it, if any."""
-    after = next((f for f in later if f.seq > event.seq), None)
-    if after is None:
-        row.awaiting_signoff += 1
-    elif after.trigger == "sign_off":
-        row.signed_off_by[after.actor] += 1
-    else:
+    row.matching += bool(decision.matches_recommendation)
+    row.outcomes_by_level[int(decision.level)][str(decision.outcome)] += 1
+    if not decision.is_override:
+        return
+    row.overrides += 1
+    if decision.status == "returned":
         row.returned += 1
+    elif decision.signed_off_by:
+        row.signed_off_by[decision.signed_off_by] += 1
+    else:
+        row.awaiting_signoff += 1
 
 
 def consistency(session: Session, start: datetime, end: datetime) -> list[WorkerConsistency]:
     """Per-worker figures for decisions recorded in [start, end), worst match first."""
     workers: dict[str, WorkerConsistency] = {}
-    follow_ups = _follow_ups(session, start, end)
-    for event in _decision_events(session, start, end):
-        row = workers.setdefault(event.actor, WorkerConsistency(event.actor, event.team or "–"))
-        _add_decision(row, event.payload)
-        if event.payload.get("is_override"):
-            _add_follow_up(row, event, follow_ups.get(event.contact_id, []))
+    for decision in _decisions(session, start, end):
+        row = workers.setdefault(decision.decided_by,
+                                 WorkerConsistency(decision.decided_by, decision.team or "–"))
+        _add_decision(row, decision)
     return sorted(workers.values(), key=lambda w: (w.matching_percent or 0, w.worker))
 
 

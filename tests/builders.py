@@ -16,11 +16,13 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from workflow.contact import Contact
-from workflow.machine import Engine
-from workflow.ports import ChildDetails, UnitOfWork
-from workflow.roles import Role
+from workflow.engine.engine import Engine
+from workflow.intake.commands import NewContact, RecordContact
+from workflow.intake.records import ChildDetails
+from workflow.ports import UnitOfWork
+from workflow.roles import Actor, Role
 from workflow.rules import Rules
-from workflow.services import Actor, NewContact, fire, record_contact
+from workflow.services import Act, handle
 from workflow.stages import Stage
 
 LONDON = ZoneInfo("Europe/London")
@@ -50,7 +52,7 @@ def received_contact(engine: Engine, received_at: datetime, source: str = "6",
                      now: datetime | None = None) -> Contact:
     """A new in-memory contact from the police (source 6), received and its clocks started."""
     contact = Contact(received_at=received_at, source=source)
-    engine.receive(contact, FRONT_DOOR_WORKER.username, FRONT_DOOR_WORKER.role,
+    engine.receive(contact, FRONT_DOOR_WORKER, {"source": source, "channel": "phone"},
                    now or received_at)
     return contact
 
@@ -70,6 +72,8 @@ def intake(received_at: datetime, *children: ChildDetails, source: str = "6") ->
 # -- payloads --------------------------------------------------------------------------
 
 REASON = "Synthetic reason recorded for the test"
+#: An indicator at level 3 in every shipped catalogue version (2022 and 2024).
+LEVEL_3_INDICATOR = "L3-CD-HEALTH-01"
 _PARTICIPATION = {"la_social_worker": "attended", "police": "attended", "health": "attended",
                   "education": "written"}
 _DISCUSSION = {"held_at": "@", "chair": "team.manager", "participation": _PARTICIPATION,
@@ -94,10 +98,13 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
                        "consent": "given"},
         "no_further_action": {"outcome": "no_further_action", "level": 1,
                               "rationale": REASON},
-        "override": {"outcome": "no_further_action", "level": 1, "recommended_level": 3,
-                     "is_override": True, "rationale": REASON, "override_reason": REASON},
+        # A level-3 indicator ticked makes level 3 the recommendation: a lower level is an
+        # override the catalogue policy detects (nobody can say so in the payload).
+        "override": {"outcome": "no_further_action", "level": 1,
+                     "indicators": [LEVEL_3_INDICATOR], "rationale": REASON,
+                     "override_reason": REASON},
         "override_to_early_help": {"outcome": "early_help", "level": 2,
-                                   "recommended_level": 3, "is_override": True,
+                                   "indicators": [LEVEL_3_INDICATOR], "consent": "given",
                                    "rationale": REASON, "override_reason": REASON},
     },
     "sign_off": {"plain": {}},
@@ -175,13 +182,13 @@ class OnEngine:
     now: datetime
 
     def fire(self, trigger: str, who: Actor, data: Mapping[str, Any]) -> Stage:
-        self.engine.fire(self.contact, trigger, who.username, who.role, data, self.now)
+        self.engine.fire(self.contact, trigger, who, data, self.now)
         return self.contact.stage
 
 
 @dataclass
 class OnService:
-    """Fires through ``workflow.services.fire``, one unit of work per call."""
+    """Fires through ``workflow.services.handle``, one unit of work per call."""
 
     uow_factory: Callable[[], UnitOfWork]
     rules: Rules
@@ -191,8 +198,8 @@ class OnService:
     results: list[dict[str, Any]] = field(default_factory=list)
 
     def fire(self, trigger: str, who: Actor, data: Mapping[str, Any]) -> Stage:
-        result = fire(self.uow_factory(), self.rules, self.contact_id, trigger, who, data,
-                      self.version, self.now)
+        result = handle(self.uow_factory(), self.rules,
+                        Act(trigger, self.contact_id, who, self.now, data, self.version))
         self.version = result["version"]
         self.results.append(result)
         return Stage(result["stage"])
@@ -201,7 +208,8 @@ class OnService:
 def record_one(uow_factory: Callable[[], UnitOfWork], rules: Rules, received_at: datetime,
                now: datetime) -> OnService:
     """Record a one-child contact through the service layer and return a driver for it."""
-    [made] = record_contact(uow_factory(), rules, intake(received_at), FRONT_DOOR_WORKER, now)
+    [made] = handle(uow_factory(), rules, RecordContact(intake(received_at), FRONT_DOOR_WORKER,
+                                                        now))
     return OnService(uow_factory, rules, made["id"], made["version"], now)
 
 
@@ -272,8 +280,8 @@ def snapshot(contact: Contact) -> dict[str, Any]:
     return {
         "stage": contact.stage, "version": contact.version, "event_seq": contact.event_seq,
         "rag": contact.rag, "team": contact.team, "worker": contact.worker,
-        "pending_decision": copy.deepcopy(contact.pending_decision),
-        "facts": copy.deepcopy(contact.facts),
+        "referral_at": contact.referral_at, "closure_reason": contact.closure_reason,
+        "records": dict(contact._cache), "changed_records": dict(contact.changed_records),
         "open_clocks": [(c.rule, c.rule_version, c.started_at, c.due_at, c.stopped_at)
                         for c in contact.open_clocks],
         "new_events": list(contact.new_events),
@@ -298,3 +306,20 @@ def end_of_london_day(day: date) -> datetime:
     """The last instant of a Europe/London day, in UTC: when a working-day clock falls due."""
     return datetime(day.year, day.month, day.day, 23, 59, 59, 999999,
                     tzinfo=ZoneInfo("Europe/London")).astimezone(UTC)
+
+
+# -- one-line service calls for tests (each is one command through ``handle``) ----------
+
+def fire(uow: UnitOfWork, rules: Rules, contact_id: int, trigger: str, who: Actor,
+         data: Mapping[str, Any], read_version: int, now: datetime) -> dict[str, Any]:
+    """``handle(uow, rules, Act(...))`` with the arguments in the order tests read them."""
+    result: dict[str, Any] = handle(uow, rules, Act(trigger, contact_id, who, now, data,
+                                                    read_version))
+    return result
+
+
+def record_contact(uow: UnitOfWork, rules: Rules, new: NewContact, who: Actor,
+                   now: datetime) -> list[dict[str, Any]]:
+    """``handle(uow, rules, RecordContact(...))``."""
+    made: list[dict[str, Any]] = handle(uow, rules, RecordContact(new, who, now))
+    return made

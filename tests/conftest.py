@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 import freezegun
 import pytest
 
-from workflow.machine import Engine
-from workflow.rules import Rules, load_rules
+from thresholds.policy import catalogue_policy
+from workflow.engine.engine import Engine
+from workflow.rules import DEFAULT_CONFIG, Rules, load_rules
 
 freezegun.configure(extend_ignore_list=["_pytest.timing"])
 
@@ -24,8 +25,9 @@ NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="session")
 def rules() -> Rules:
-    """The real rules from ``config/``: calendar, timescales and the engine built on them."""
-    return load_rules()
+    """The real rules from ``config/``: calendar, timescales, the levels of need and the
+    engine built on them."""
+    return load_rules(DEFAULT_CONFIG, catalogue_policy(DEFAULT_CONFIG))
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,8 @@ from typing import Any
 from thresholds import CatalogueRegistry, load_registry
 from thresholds.decide import decision_payload
 from workflow.errors import FrontDoorError
-from workflow.ports import ChildDetails, UnitOfWork
+from workflow.intake.records import ChildDetails
+from workflow.ports import UnitOfWork
 from workflow.roles import Role
 from workflow.rules import Rules
 from workflow.services import Actor, NewContact, fire, record_contact

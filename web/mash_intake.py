@@ -23,7 +23,7 @@ from web.mash_views import mash_config
 from workflow.intake.known_child import KnownChildCheck
 from workflow.intake.matching import Candidate, match
 from workflow.persistence.mash_repository import SqlChildHistory
-from workflow.ports import ChildDetails
+from workflow.intake.records import ChildDetails
 
 NEW = "new"
 IDENTIFIERS = ("nhs_number", "upn")

@@ -1,7 +1,9 @@
 """What the service layer needs from persistence, as protocols (Cosmic Python's ports).
 
-``workflow`` never imports SQLAlchemy: the SQL adapters in ``workflow.persistence``
-satisfy these protocols and are plugged in at start-up; tests may plug in fakes.
+``workflow`` never imports SQLAlchemy: the SQL adapters in ``workflow.persistence`` satisfy
+these protocols and are plugged in at start-up; tests may plug in fakes. One unit of work
+is one transaction over every repository, so an action's event, its records and anything
+it changes elsewhere (a meeting's agenda, a stepped-up contact) commit together.
 """
 
 from __future__ import annotations
@@ -10,21 +12,43 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from workflow.casework.ports import Casework
 from workflow.contact import Contact
+from workflow.intake.matching import KnownChild
+from workflow.intake.records import ChildDetails
 
 
 @dataclass(frozen=True)
-class ChildDetails:
-    """What the front door records about a child at intake (synthetic in demos and tests)."""
+class OpenCase:
+    """A child's contact that is an open case (assessment, s47, plan ...)."""
 
-    first_name: str
-    last_name: str
-    date_of_birth: date | None = None
-    gender: str = "0"
-    nhs_number: str | None = None
-    upn: str | None = None
-    disability: bool | None = None  # None = not recorded (the CIN census needs it)
+    contact_id: int
+    stage: str
+    team: str | None
+    worker: str | None
+
+
+@dataclass(frozen=True)
+class PastContact:
+    """An earlier contact about the same child (repeat-contact and re-referral checks)."""
+
+    contact_id: int
+    received_at: datetime
+    referral_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A daily MASH meeting and who attended it, for which agency."""
+
+    id: int
+    held_on: date
+    chair: str
+    attendees: tuple[tuple[str, str], ...] = ()  # (agency, name)
+
+    @property
+    def agencies(self) -> tuple[str, ...]:
+        """The agencies that attended, each once, in name order."""
+        return tuple(sorted({agency for agency, _name in self.attendees}))
 
 
 class Contacts(Protocol):
@@ -32,11 +56,28 @@ class Contacts(Protocol):
     def add(self, contact: Contact, **details: Any) -> int: ...
     def save(self, contact: Contact, read_version: int) -> None: ...
     def set_intake(self, contact: Contact, intake: str) -> None: ...
+    def owner_of(self, record: str, record_id: int) -> int | None: ...
 
 
 class Children(Protocol):
     def add(self, child: ChildDetails, now: datetime) -> int: ...
     def exists(self, child_id: int) -> bool: ...
+
+
+class ChildHistory(Protocol):
+    def candidates(self, child: ChildDetails, limit: int) -> list[KnownChild]: ...
+    def open_case(self, child_id: int) -> OpenCase | None: ...
+    def contacts_since(self, child_id: int, since: datetime,
+                       until: datetime) -> list[PastContact]: ...
+
+
+class Meetings(Protocol):
+    def on_date(self, day: date) -> Meeting | None: ...
+    def get(self, meeting_id: int) -> Meeting: ...
+    def open(self, day: date, chair: str, at: datetime) -> int: ...
+    def add_attendee(self, meeting_id: int, agency: str, name: str, position: str) -> None: ...
+    def agenda_item(self, meeting_id: int, contact_id: int) -> int | None: ...
+    def add_to_agenda(self, meeting_id: int, contact_id: int, by: str, at: datetime) -> int: ...
 
 
 class UnitOfWork(Protocol):
@@ -47,7 +88,9 @@ class UnitOfWork(Protocol):
     @property
     def children(self) -> Children: ...
     @property
-    def casework(self) -> Casework: ...
+    def history(self) -> ChildHistory: ...
+    @property
+    def meetings(self) -> Meetings: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

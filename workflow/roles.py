@@ -6,6 +6,7 @@ fire it, and a route that does not name a role may not be used by it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -38,3 +39,14 @@ _LABELS = {
 FRONT_DOOR = frozenset({Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER})
 CASEWORK = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_CHAIR})
 MANAGERS = frozenset({Role.TEAM_MANAGER})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: username and role, and for a partner the agency they answer for (the
+    web layer resolves these from sign-in; a partner's agency bounds what they may see)."""
+
+    username: str
+    role: Role
+    agency: str | None = None
+    team: str | None = None

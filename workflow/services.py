@@ -1,145 +1,116 @@
-"""The service layer: the only way to change a contact. One function per use case.
+"""The service layer: ``handle(uow, rules, command)`` is the only way anything changes.
 
-Each function opens one unit of work, loads with the version the caller read, asks the
-engine to fire, hands the recorded changes to the repository and commits. Any refusal
-raises before the commit, so the database is unchanged. Each returns plain data.
+Every entrypoint — pages, the JSON API, the CLI, the demo, information requests, meetings,
+intake — builds a command and hands it here. An ``Act`` fires one action on one contact:
+one unit of work loads the contact (checking the version the caller read), the engine
+fires the action with every rule of the process inside it, the action's after-work runs,
+the repository writes the event, the clocks and the changed records, and the transaction
+commits. Any refusal raises before the commit, so the database is unchanged. Commands that
+change something other than one contact (recording a new contact, running a meeting) are
+handled by their area's ``commands`` module, registered with ``handles``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, TypeVar
 
-from workflow.casework.recorders import Fired, record
 from workflow.contact import Contact, require_aware
+from workflow.engine.payload import Payload, load
+from workflow.engine.registry import command_handlers, handles
 from workflow.errors import InvalidInput, NotFound, StaleVersion
-from workflow.ports import ChildDetails, UnitOfWork
-from workflow.roles import Role
+from workflow.ports import UnitOfWork
+from workflow.roles import Actor
 from workflow.rules import Rules
 
-REFERRAL_SOURCES = {
-    "1A": "Family member/relative/carer", "1B": "Acquaintance", "1C": "Self",
-    "1D": "Other individual", "2A": "Schools", "2B": "Education services", "3A": "GP",
-    "3B": "Health visitor", "3C": "School nurse", "3D": "Other primary health services",
-    "3E": "A&E", "3F": "Other health services", "4": "Housing", "5A": "LA services – social care",
-    "5B": "LA services – other internal", "5C": "LA services – another LA",
-    "5D": "LA services – early help", "6": "Police", "7": "Other legal agency", "8": "Other",
-    "9": "Anonymous", "10": "Unknown",
-}
-CHANNELS = ("phone", "email", "online_form", "in_person", "letter", "police_notification")
+T = TypeVar("T")
+#: How often a change nobody typed against a page (a partner's answer, a meeting's
+#: decision) is tried again when someone else changed the contact in between.
+RETRIES = 3
 
 
 @dataclass(frozen=True)
-class Actor:
-    """Who is acting: their username and role (the web layer resolves these from sign-in)."""
+class Act:
+    """Fire one action on one contact.
 
-    username: str
-    role: Role
+    ``read_version`` is the version the person's page showed; None for a change nobody
+    read first (it is tried against the current version, again if that moves on).
+    ``contact_id`` is None when the action finds its contact from a record it names (a
+    partner answers a request by its id).
+    """
 
-
-@dataclass(frozen=True)
-class NewContact:
-    """One intake: the worry, its source, and one or more children (siblings together)."""
-
-    received_at: datetime
-    source: str
-    children: Sequence[ChildDetails | int]
-    channel: str = "phone"
-    referrer: str = ""
-    concerns: str = ""
-    consent: str = "not_recorded"
+    action: str
+    contact_id: int | None
+    actor: Actor
+    now: datetime
+    data: Mapping[str, Any] | Payload = field(default_factory=dict)
+    read_version: int | None = None
 
 
-def _check_new(intake: NewContact, now: datetime) -> None:
-    errors: dict[str, str] = {}
-    if intake.source not in REFERRAL_SOURCES:
-        errors["source"] = "choose a referral source from the CIN census code list"
-    if intake.channel not in CHANNELS:
-        errors["channel"] = f"choose one of: {', '.join(CHANNELS)}"
-    if not intake.children:
-        errors["children"] = "add at least one child"
-    if intake.received_at > now:
-        errors["received_at"] = "the contact cannot be received in the future"
-    if errors:
-        raise InvalidInput(errors)
+def handle(uow: UnitOfWork, rules: Rules, command: Any) -> Any:
+    """Carry out one command; refusals raise a ``FrontDoorError`` and change nothing."""
+    require_aware(command.now, "now")
+    try:
+        handler = command_handlers()[type(command)]
+    except KeyError:
+        raise TypeError(f"no handler for {type(command).__name__}") from None
+    return handler(uow, rules, command)
 
 
-# -- MASH (issue 5): known-child checks at intake ---------------------------------------
-class IntakeCheck(Protocol):
-    """Asked about each child's new contact inside record_contact's transaction
-    (``workflow.intake.known_child.KnownChildCheck``): flag it before it is stored,
-    route it after."""
+@handles(Act)
+def _act(uow: UnitOfWork, rules: Rules, command: Act) -> dict[str, Any]:
+    action = rules.engine.action(command.action)
+    payload = load(action.payload, command.data)
 
-    def before_storing(self, uow: UnitOfWork, contact: Contact) -> None: ...
-    def after_storing(self, uow: UnitOfWork, contact: Contact, actor: Actor,
-                      now: datetime) -> None: ...
-# -- end of MASH block ------------------------------------------------------------------
+    def attempt() -> dict[str, Any]:
+        with uow:
+            contact = uow.contacts.get(_contact_id(uow, command, action.locate, payload))
+            if command.read_version is not None and contact.version != command.read_version:
+                raise StaleVersion(contact.id or 0, command.read_version, contact.version)
+            read = contact.version
+            fired = rules.engine.fire(contact, action, command.actor, payload, command.now)
+            if action.after is not None:
+                action.after(fired, uow, rules)
+            uow.contacts.save(contact, read)
+            uow.commit()
+            return summary(contact)
 
-
-def record_contact(uow: UnitOfWork, rules: Rules, intake: NewContact, actor: Actor,
-                   now: datetime, check: IntakeCheck | None = None) -> list[dict[str, Any]]:
-    """Record a contact: one per child, siblings sharing an intake, clocks started."""
-    require_aware(intake.received_at, "received_at")
-    require_aware(now, "now")
-    _check_new(intake, now)
-    with uow:
-        created = [_add_one(uow, rules, intake, child, actor, now, check)
-                   for child in intake.children]
-        _link_siblings(uow, created)
-        uow.commit()
-    return [summary(c) for c in created]
+    return attempt() if command.read_version is not None else retrying(attempt)
 
 
-def _add_one(uow: UnitOfWork, rules: Rules, intake: NewContact, child: ChildDetails | int,
-             actor: Actor, now: datetime, check: IntakeCheck | None = None) -> Contact:
-    if isinstance(child, int):
-        if not uow.children.exists(child):
-            raise NotFound(f"There is no child {child}.")
-        child_id = child
-    else:
-        child_id = uow.children.add(child, now)
-    contact = Contact(received_at=intake.received_at, source=intake.source, child_id=child_id)
-    rules.engine.receive(contact, actor.username, actor.role, now)
-    if check:
-        check.before_storing(uow, contact)
-    uow.contacts.add(contact, channel=intake.channel, referrer=intake.referrer,
-                     concerns=intake.concerns, consent=intake.consent)
-    if check:
-        check.after_storing(uow, contact, actor, now)
-    return contact
+def _contact_id(uow: UnitOfWork, command: Act, locate: str, payload: Payload) -> int:
+    if command.contact_id is not None:
+        return command.contact_id
+    record_id = getattr(payload, locate, None) if locate else None
+    if not isinstance(record_id, int):
+        raise InvalidInput({locate or "contact_id": "say which record this is about"})
+    found = uow.contacts.owner_of(locate, record_id)
+    if found is None:
+        raise NotFound(f"There is no {locate.removesuffix('_id').replace('_', ' ')} "
+                       f"{record_id}.")
+    return found
 
 
-def _link_siblings(uow: UnitOfWork, created: list[Contact]) -> None:
-    """Siblings recorded together share the first contact's reference as their intake."""
-    if len(created) > 1:
-        intake = created[0].reference
-        for contact in created:
-            uow.contacts.set_intake(contact, intake)
-
-
-def fire(uow: UnitOfWork, rules: Rules, contact_id: int, trigger: str, actor: Actor,
-         payload: Mapping[str, Any], read_version: int, now: datetime) -> dict[str, Any]:
-    """Fire one trigger on one contact in one transaction; refusals change nothing."""
-    with uow:
-        contact = uow.contacts.get(contact_id)
-        if contact.version != read_version:
-            raise StaleVersion(contact_id, read_version, contact.version)
-        event = rules.engine.fire(contact, trigger, actor.username, actor.role, payload, now)
-        # Casework rows (issue 6): discussions, assessments, the stepped-up contact.
-        record(Fired(uow, rules, contact, event, payload, actor.username, actor.role, now))
-        uow.contacts.save(contact, read_version)
-        uow.commit()
-    return summary(contact)
+def retrying(work: Callable[[], T]) -> T:
+    """Run a change that reads the contact's current version itself again if someone
+    changed the contact in between: nobody typed against an old page, so there is nothing
+    for a person to reconcile."""
+    for _attempt in range(RETRIES - 1):
+        try:
+            return work()
+        except StaleVersion:
+            continue
+    return work()
 
 
 def summary(contact: Contact) -> dict[str, Any]:
     """Plain data about a contact after a change (what callers show or return as JSON)."""
     return {
         "id": contact.id, "reference": contact.reference, "stage": contact.stage.value,
-        "version": contact.version, "rag": contact.rag, "team": contact.team,
-        "worker": contact.worker,
+        "version": contact.version, "rag": contact.rag.value if contact.rag else None,
+        "team": contact.team, "worker": contact.worker,
         "open_clocks": [{"rule": c.rule, "due_at": c.due_at.isoformat()}
                         for c in contact.open_clocks],
     }

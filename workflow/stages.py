@@ -77,6 +77,16 @@ STAGES: dict[Stage, StageSpec] = {
 }
 
 
+#: Where a contact can be once its threshold decision is made.
+AFTER_DECISION = (Stage.STRATEGY_DISCUSSION, Stage.SECTION_47, Stage.ASSESSMENT, Stage.CP_PLAN,
+                  Stage.CIN_PLAN, Stage.EARLY_HELP, Stage.PASSED_TO_ALLOCATED_WORKER,
+                  Stage.CLOSED)
+#: Where an assessment is being carried out (s17, the s47 enquiry, or on a plan).
+ASSESSING = (Stage.ASSESSMENT, Stage.SECTION_47, Stage.CP_PLAN)
+#: Every stage a journey does not end in.
+OPEN_STAGES = tuple(s for s, spec in STAGES.items() if not spec.final)
+
+
 def stage_title(stage: str) -> str:
     """Title for display; unknown text is shown as it is rather than hidden."""
     try:

@@ -119,7 +119,7 @@ class LiveApp:
         return self.base_url + path
 
     def actor(self, who: str) -> Any:
-        from workflow.services import Actor
+        from workflow.roles import Actor
 
         return Actor(self.people[who].username, self.people[who].role)
 
@@ -129,8 +129,9 @@ class LiveApp:
 
         ``screening`` moves it on to screening; ``rag`` then rates it, with a reason.
         """
-        from workflow.ports import ChildDetails
-        from workflow.services import NewContact, fire, record_contact
+        from tests.builders import fire, record_contact
+        from workflow.intake.commands import NewContact
+        from workflow.intake.records import ChildDetails
 
         rules, uow = self.app.extensions["rules"], self.app.extensions["uow"]
         worker = self.actor("worker")
@@ -148,8 +149,8 @@ class LiveApp:
         return int(made["id"])
 
     def allocate(self, contact_id: int, team: str, worker: str) -> None:
+        from tests.builders import fire
         from workflow.persistence.tables import ContactRow
-        from workflow.services import fire
 
         rules, uow = self.app.extensions["rules"], self.app.extensions["uow"]
         with self.app.extensions["sessions"]() as db:

@@ -29,8 +29,7 @@ ACUTE = {"L4-PC-SAFETY-01": "Parenting capacity", "L4-CD-HEALTH-01": "Child's de
 
 def _at_decision(live_app: Any, first: str) -> int:
     """A contact walked by the worker to the threshold decision, through the services."""
-    from tests.builders import path_to, payload
-    from workflow.services import fire
+    from tests.builders import fire, path_to, payload
     from workflow.stages import Stage
 
     contact_id = live_app.record(first, "Levels", hours_ago=2)

@@ -19,10 +19,10 @@ import pytest
 from sqlalchemy import Engine, Executable, MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from workflow.persistence.mash_repository import SqlMashUnitOfWork
 
 from workflow.mash.config import MashConfig, load_mash_config
 from workflow.persistence.db import make_engine
-from workflow.persistence.mash_repository import SqlMashUnitOfWork
 from workflow.persistence.tables import Base
 from workflow.persistence.uow import SqlUnitOfWork
 from workflow.rules import DEFAULT_CONFIG

@@ -32,11 +32,14 @@ from tests.builders import (
     TEAM_MANAGER,
     OnService,
     payload,
+    record_contact,
     walk_to,
 )
-from workflow.ports import ChildDetails, UnitOfWork
+from workflow.intake.commands import NewContact
+from workflow.intake.records import ChildDetails
+from workflow.ports import UnitOfWork
+from workflow.roles import Actor
 from workflow.rules import Rules
-from workflow.services import Actor, NewContact, record_contact
 from workflow.stages import Stage
 
 UowFactory = Callable[[], UnitOfWork]

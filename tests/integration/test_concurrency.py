@@ -22,6 +22,7 @@ from tests.builders import (
     FRONT_DOOR_WORKER,
     MASH_CHAIR,
     OnService,
+    fire,
     payload,
     record_one,
     walk_to,
@@ -30,8 +31,8 @@ from workflow.contact import Contact
 from workflow.errors import StaleVersion
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 from workflow.persistence.uow import SqlUnitOfWork
+from workflow.roles import Actor
 from workflow.rules import Rules
-from workflow.services import Actor, fire
 from workflow.stages import Stage
 
 Fetch = Callable[[Any], list[Any]]

@@ -16,15 +16,16 @@ from tests.builders import (
     FRONT_DOOR_WORKER,
     SOCIAL_WORKER,
     child,
+    fire,
     intake,
     payload,
+    record_contact,
     record_one,
     walk_to,
 )
 from workflow.errors import GuardFailed, InvalidInput, NaiveDatetime, NotFound, StaleVersion
 from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
 from workflow.rules import Rules
-from workflow.services import fire, record_contact
 from workflow.stages import STAGES, Stage
 
 Fetch = Callable[[Any], list[Any]]

@@ -17,11 +17,17 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
-from tests.builders import FRONT_DOOR_WORKER, SOCIAL_WORKER, intake, record_one, walk_to
+from tests.builders import (
+    FRONT_DOOR_WORKER,
+    SOCIAL_WORKER,
+    intake,
+    record_contact,
+    record_one,
+    walk_to,
+)
 from workflow.errors import NaiveDatetime
 from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
 from workflow.rules import Rules
-from workflow.services import record_contact
 from workflow.stages import Stage
 
 Fetch = Callable[[Any], list[Any]]

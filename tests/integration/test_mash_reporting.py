@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from workflow.mash.meetings import add_to_agenda, record_decision
+from workflow.mash.requests import RequestForm, answer_request
 
 from reporting.chronology import CSV_HEADER, chronology, to_csv
 from reporting.mash import agency_performance, inbox, recent_months
@@ -24,8 +26,6 @@ from tests.integration.test_mash_services import (
     version,
 )
 from workflow.mash.config import MashConfig
-from workflow.mash.meetings import add_to_agenda, record_decision
-from workflow.mash.requests import RequestForm, answer_request
 from workflow.persistence.uow import SqlUnitOfWork
 from workflow.rules import Rules
 from workflow.stages import Stage

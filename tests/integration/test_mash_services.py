@@ -12,28 +12,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
-
-from tests.builders import (
-    FRONT_DOOR_WORKER,
-    MASH_CHAIR,
-    SOCIAL_WORKER,
-    TEAM_MANAGER,
-    OnService,
-    child,
-    intake,
-    payload,
-    record_one,
-    walk_to,
-)
-from workflow.errors import (
-    FrontDoorError,
-    GuardFailed,
-    InvalidInput,
-    InvalidTransition,
-    NotPermitted,
-)
-from workflow.intake.known_child import KnownChildCheck
-from workflow.mash.config import MashConfig, load_mash_config
 from workflow.mash.meetings import (
     JointDecision,
     add_attendee,
@@ -50,13 +28,36 @@ from workflow.mash.requests import (
     withdraw_request,
 )
 from workflow.persistence.mash_repository import SqlMashUnitOfWork
+
+from tests.builders import (
+    FRONT_DOOR_WORKER,
+    MASH_CHAIR,
+    SOCIAL_WORKER,
+    TEAM_MANAGER,
+    OnService,
+    child,
+    intake,
+    payload,
+    record_contact,
+    record_one,
+    walk_to,
+)
+from workflow.errors import (
+    FrontDoorError,
+    GuardFailed,
+    InvalidInput,
+    InvalidTransition,
+    NotPermitted,
+)
+from workflow.intake.commands import NewContact
+from workflow.intake.known_child import KnownChildCheck
+from workflow.mash.config import MashConfig, load_mash_config
 from workflow.persistence.schema import metadata
 from workflow.persistence.tables import ContactRow, EventRow
 from workflow.persistence.tables_mash import InfoRequestRow
 from workflow.persistence.uow import SqlUnitOfWork
-from workflow.roles import Role
+from workflow.roles import Actor, Role
 from workflow.rules import DEFAULT_CONFIG, Rules
-from workflow.services import Actor, NewContact, record_contact
 from workflow.stages import Stage
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)  # Wednesday, GMT
@@ -318,7 +319,7 @@ def test_the_repository_finds_a_misspelt_child_with_a_swapped_birthday(
     from datetime import date
 
     from workflow.intake.matching import match
-    from workflow.ports import ChildDetails
+    from workflow.intake.records import ChildDetails
 
     known = child("Jayden", "Mockford")
     known = ChildDetails(known.first_name, known.last_name, date(2015, 4, 3))

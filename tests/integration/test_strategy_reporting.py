@@ -13,11 +13,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
+from workflow.casework.ports import NewDiscussion, Participation
 
 from reporting.kpis import KpiDefinition, series
 from reporting.strategy import monthly
 from tests.builders import record_one
-from workflow.casework.ports import NewDiscussion, Participation
 from workflow.persistence.uow import SqlUnitOfWork
 from workflow.rules import Rules
 

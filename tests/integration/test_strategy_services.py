@@ -147,8 +147,9 @@ def test_a_reconvened_discussion_counted_from_the_last_keeps_the_census_start(
     enquiry, from the initiating discussion, target 15 working days after it."""
     from dataclasses import replace
 
+    from workflow.engine.engine import Engine
+
     from workflow.casework.config import CaseworkConfig
-    from workflow.machine import Engine
 
     last = replace(rules, engine=Engine(rules.timescales, rules.calendar,
                                         CaseworkConfig(icpc_anchor="last")))

@@ -48,9 +48,8 @@ from web.app import create_app
 from web.users import upsert_user
 from workflow.errors import GuardFailed, InvalidTransition, NotPermitted
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
-from workflow.roles import Role
+from workflow.roles import Actor, Role
 from workflow.rules import Rules
-from workflow.services import Actor
 from workflow.stages import Stage
 
 Fetch = Callable[[Any], list[Any]]

@@ -32,7 +32,7 @@ from reporting.annex_a import (
 )
 from reporting.cin_codes import REFERRAL_SOURCES
 from reporting.cin_episodes import Child, payload_day
-from workflow.services import REFERRAL_SOURCES as ENGINE_SOURCES
+from workflow.intake.codes import REFERRAL_SOURCES as ENGINE_SOURCES
 
 CHILD = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)"]
 

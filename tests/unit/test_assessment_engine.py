@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from workflow.engine.engine import Engine
 
 from reporting.cin_codes import ASSESSMENT_FACTORS
 from tests.builders import (
@@ -20,14 +21,13 @@ from tests.builders import (
 from workflow.casework.factors import FACTORS, RETIRED, factor_problem, normalised
 from workflow.contact import Contact
 from workflow.errors import FrontDoorError, GuardFailed, NotPermitted
-from workflow.machine import Engine
-from workflow.services import Actor
+from workflow.roles import Actor
 from workflow.stages import Stage
 
 
 def _fire(engine: Engine, contact: Contact, trigger: str, who: Actor, now: datetime,
           variant: str | None = None, **overrides: object) -> None:
-    engine.fire(contact, trigger, who.username, who.role,
+    engine.fire(contact, trigger, who,
                 payload(trigger, now, variant, **overrides), now)
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from workflow.engine.engine import Engine
 
 from tests.builders import (
     FRONT_DOOR_WORKER,
@@ -26,8 +27,7 @@ from tests.builders import (
 )
 from workflow.clocks.clock import Clock, ClockResult
 from workflow.contact import Contact
-from workflow.machine import Engine
-from workflow.services import Actor
+from workflow.roles import Actor
 from workflow.stages import STAGES, Stage
 
 LONDON = ZoneInfo("Europe/London")
@@ -36,7 +36,7 @@ LONDON = ZoneInfo("Europe/London")
 
 def _fire(engine: Engine, contact: Contact, trigger: str, who: Actor, at: datetime,
           variant: str | None = None, **overrides: object) -> None:
-    engine.fire(contact, trigger, who.username, who.role,
+    engine.fire(contact, trigger, who,
                 payload(trigger, at, variant, **overrides), at)
 
 

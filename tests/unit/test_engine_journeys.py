@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from workflow.engine.engine import Engine
+from workflow.engine.registry import actions
 
 from tests.builders import (
     FRONT_DOOR_WORKER,
@@ -25,9 +27,7 @@ from tests.builders import (
     walk_to,
 )
 from workflow.contact import Contact
-from workflow.machine import Engine
 from workflow.roles import Role
-from workflow.spec import rows_for
 from workflow.stages import STAGES, Stage
 
 
@@ -58,8 +58,7 @@ def test_the_outcome_chosen_at_the_threshold_decision_decides_where_the_contact_
         workflow_engine: Engine, now: datetime, variant: str, stage: Stage) -> None:
     contact = contact_at(workflow_engine, Stage.THRESHOLD_DECISION, now)
 
-    event = workflow_engine.fire(contact, "decide", FRONT_DOOR_WORKER.username,
-                                 FRONT_DOOR_WORKER.role, payload("decide", now, variant), now)
+    event = workflow_engine.fire(contact, "decide", FRONT_DOOR_WORKER, payload("decide", now, variant), now)
 
     assert contact.stage == stage
     assert (event.from_stage, event.to_stage) == (Stage.THRESHOLD_DECISION, stage)
@@ -85,7 +84,7 @@ def test_an_override_waits_for_sign_off_and_then_becomes_the_decision(
     assert "decision" not in contact.facts
     assert contact.pending_decision is not None
 
-    workflow_engine.fire(contact, "sign_off", TEAM_MANAGER.username, TEAM_MANAGER.role, {},
+    workflow_engine.fire(contact, "sign_off", TEAM_MANAGER, {},
                          now)
 
     assert contact.stage == Stage.CLOSED
@@ -97,11 +96,10 @@ def test_an_override_waits_for_sign_off_and_then_becomes_the_decision(
 def test_an_early_help_override_signed_off_steps_the_contact_down(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.THRESHOLD_DECISION, now)
-    workflow_engine.fire(contact, "decide", FRONT_DOOR_WORKER.username, FRONT_DOOR_WORKER.role,
+    workflow_engine.fire(contact, "decide", FRONT_DOOR_WORKER,
                          payload("decide", now, "override_to_early_help"), now)
 
-    workflow_engine.fire(contact, "sign_off", OTHER_TEAM_MANAGER.username,
-                         OTHER_TEAM_MANAGER.role, {}, now)
+    workflow_engine.fire(contact, "sign_off", OTHER_TEAM_MANAGER, {}, now)
 
     assert contact.stage == Stage.EARLY_HELP
 
@@ -110,7 +108,7 @@ def test_a_returned_override_goes_back_to_the_worker_with_nothing_pending(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.AWAITING_SIGNOFF, now)
 
-    workflow_engine.fire(contact, "return_decision", TEAM_MANAGER.username, TEAM_MANAGER.role,
+    workflow_engine.fire(contact, "return_decision", TEAM_MANAGER,
                          payload("return_decision", now), now)
 
     assert contact.stage == Stage.THRESHOLD_DECISION
@@ -126,11 +124,9 @@ def test_an_authorised_assessment_leads_to_a_plan_early_help_or_closure_with_its
         workflow_engine: Engine, now: datetime, variant: str, stage: Stage,
         closure: str | None) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
-    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role, payload("submit_assessment", now), now)
+    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER, payload("submit_assessment", now), now)
 
-    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER.username,
-                         TEAM_MANAGER.role, payload("complete_assessment", now, variant), now)
+    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER, payload("complete_assessment", now, variant), now)
 
     assert contact.stage == stage
     assert contact.facts.get("closure_reason") == closure
@@ -141,7 +137,7 @@ def test_a_conference_without_a_plan_returns_to_the_assessment_and_ends_the_enqu
     contact = contact_at(workflow_engine, Stage.SECTION_47, now)
     assert contact.facts["s47_open"] is True
 
-    workflow_engine.fire(contact, "hold_icpc", SOCIAL_WORKER.username, SOCIAL_WORKER.role,
+    workflow_engine.fire(contact, "hold_icpc", SOCIAL_WORKER,
                          payload("hold_icpc", now, "no_plan"), now)
 
     assert contact.stage == Stage.ASSESSMENT
@@ -153,8 +149,7 @@ def test_a_review_conference_ending_the_plan_moves_to_a_child_in_need_plan(
     contact = contact_at(workflow_engine, Stage.CP_PLAN, now)
     later = now + timedelta(days=80)
 
-    workflow_engine.fire(contact, "hold_review_conference", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role, payload("hold_review_conference", later, "ends"),
+    workflow_engine.fire(contact, "hold_review_conference", SOCIAL_WORKER, payload("hold_review_conference", later, "ends"),
                          later)
 
     assert contact.stage == Stage.CIN_PLAN
@@ -165,7 +160,7 @@ def test_an_in_stage_action_is_recorded_as_an_event_without_moving_the_contact(
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
     seq = contact.event_seq
 
-    event = workflow_engine.fire(contact, "allocate", TEAM_MANAGER.username, TEAM_MANAGER.role,
+    event = workflow_engine.fire(contact, "allocate", TEAM_MANAGER,
                                  payload("allocate", now), now)
 
     assert contact.stage == Stage.ASSESSMENT
@@ -184,7 +179,7 @@ def test_the_shared_machine_keeps_no_contact_after_a_thousand_triggers(
 
     for n in range(1000):
         contact = contacts[n % 10]
-        workflow_engine.fire(contact, "rate", MASH_CHAIR.username, MASH_CHAIR.role,
+        workflow_engine.fire(contact, "rate", MASH_CHAIR,
                              payload("rate", now, ("red", "amber", "green")[n % 3]), now)
 
     assert len(workflow_engine.machine.models) == 0
@@ -197,9 +192,8 @@ def test_a_contact_joining_the_shared_machine_keeps_its_stored_stage(
     deep = contact_at(workflow_engine, Stage.CP_PLAN, now)
     fresh = received_contact(workflow_engine, now)
 
-    workflow_engine.fire(fresh, "start_screening", FRONT_DOOR_WORKER.username,
-                         FRONT_DOOR_WORKER.role, {}, now)
-    workflow_engine.fire(deep, "hold_core_group", SOCIAL_WORKER.username, SOCIAL_WORKER.role,
+    workflow_engine.fire(fresh, "start_screening", FRONT_DOOR_WORKER, {}, now)
+    workflow_engine.fire(deep, "hold_core_group", SOCIAL_WORKER,
                          payload("hold_core_group", now), now)
 
     assert (deep.stage, fresh.stage) == (Stage.CP_PLAN, Stage.SCREENING)
@@ -250,6 +244,6 @@ def test_partners_are_offered_nothing_that_moves_a_contact_and_administrators_no
 
     offered = workflow_engine.permitted_triggers(contact, Role.PARTNER)
 
-    assert all(row.internal for t in offered for row in rows_for(t, stage)
+    assert all(row.internal for t in offered for row in actions()[t].rows if stage in row.sources
                if Role.PARTNER in row.roles)
     assert workflow_engine.permitted_triggers(contact, Role.ADMINISTRATOR) == []

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from workflow.engine.engine import Engine
 
 from tests.builders import (
     ADMINISTRATOR,
@@ -33,8 +34,7 @@ from workflow.errors import (
     NaiveDatetime,
     NotPermitted,
 )
-from workflow.machine import Engine
-from workflow.services import Actor
+from workflow.roles import Actor
 from workflow.stages import Stage
 
 
@@ -44,7 +44,7 @@ def _refused(engine: Engine, contact: Contact, trigger: str, who: Actor,
     """Fire, expect ``error``, and check the contact is exactly as it was."""
     before = snapshot(contact)
     with pytest.raises(error) as refusal:
-        engine.fire(contact, trigger, who.username, who.role, data, now)
+        engine.fire(contact, trigger, who, data, now)
     assert snapshot(contact) == before
     return refusal.value
 
@@ -157,8 +157,7 @@ def test_decision_to_strategy_discussion_without_reasonable_cause_is_refused_and
 def test_starting_section_47_without_reasonable_cause_is_refused_and_changes_nothing(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.STRATEGY_DISCUSSION, now)
-    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role, payload("hold_strategy_discussion", now), now)
+    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER, payload("hold_strategy_discussion", now), now)
 
     refusal = _refused(workflow_engine, contact, "start_section_47", SOCIAL_WORKER,
                        {"reasonable_cause": ""}, now, GuardFailed)
@@ -228,25 +227,23 @@ def test_early_help_without_the_familys_agreement_is_refused(
 def test_an_override_cannot_be_signed_off_by_the_manager_who_made_it(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.THRESHOLD_DECISION, now)
-    workflow_engine.fire(contact, "decide", TEAM_MANAGER.username, TEAM_MANAGER.role,
+    workflow_engine.fire(contact, "decide", TEAM_MANAGER,
                          payload("decide", now, "override"), now)
 
     refusal = _refused(workflow_engine, contact, "sign_off", TEAM_MANAGER, {}, now,
                        GuardFailed)
 
     assert refusal.guard == "signer_is_not_decider"
-    workflow_engine.fire(contact, "sign_off", OTHER_TEAM_MANAGER.username,
-                         OTHER_TEAM_MANAGER.role, {}, now)
+    workflow_engine.fire(contact, "sign_off", OTHER_TEAM_MANAGER, {}, now)
     assert contact.stage == Stage.CLOSED
 
 
 def test_an_assessment_cannot_be_authorised_by_its_own_author(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
-    workflow_engine.fire(contact, "allocate", TEAM_MANAGER.username, TEAM_MANAGER.role,
+    workflow_engine.fire(contact, "allocate", TEAM_MANAGER,
                          {"worker": TEAM_MANAGER.username}, now)
-    workflow_engine.fire(contact, "submit_assessment", TEAM_MANAGER.username,
-                         TEAM_MANAGER.role, payload("submit_assessment", now), now)
+    workflow_engine.fire(contact, "submit_assessment", TEAM_MANAGER, payload("submit_assessment", now), now)
 
     refusal = _refused(workflow_engine, contact, "complete_assessment", TEAM_MANAGER,
                        payload("complete_assessment", now), now, GuardFailed)
@@ -257,16 +254,14 @@ def test_an_assessment_cannot_be_authorised_by_its_own_author(
 def test_an_assessment_past_45_working_days_needs_the_reason_it_is_late(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
-    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role, payload("submit_assessment", now), now)
+    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER, payload("submit_assessment", now), now)
     late = now + timedelta(days=70)
 
     refusal = _refused(workflow_engine, contact, "complete_assessment", TEAM_MANAGER,
                        payload("complete_assessment", late), late, GuardFailed)
 
     assert (refusal.guard, refusal.field) == ("lateness_reason_if_late", "lateness_reason")
-    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER.username,
-                         TEAM_MANAGER.role,
+    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER,
                          payload("complete_assessment", late, lateness_reason="Family moved"),
                          late)
     assert contact.stage == Stage.CIN_PLAN
@@ -319,8 +314,7 @@ def test_a_meeting_time_without_a_timezone_is_refused_and_changes_nothing(
 def test_an_initiating_discussion_time_without_a_timezone_is_refused_and_changes_nothing(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.STRATEGY_DISCUSSION, now)
-    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role, payload("hold_strategy_discussion", now), now)
+    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER, payload("hold_strategy_discussion", now), now)
     data = payload("start_section_47", now, initiating_discussion_at=now.replace(tzinfo=None))
 
     _refused(workflow_engine, contact, "start_section_47", SOCIAL_WORKER, data, now,
@@ -341,8 +335,7 @@ def test_a_discussion_held_just_after_midnight_in_summer_is_not_refused_as_in_th
     now = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)
     held = datetime(2026, 7, 2, 0, 15, tzinfo=ZoneInfo("Europe/London"))
 
-    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role,
+    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER,
                          payload("hold_strategy_discussion", now, held_at=held), now)
 
     assert contact.facts["strategy_discussions"] == 1

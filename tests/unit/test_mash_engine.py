@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from workflow.engine.engine import Engine
+from workflow.mash.ports import PastContact
 
 from tests.builders import (
     FRONT_DOOR_WORKER,
@@ -25,11 +27,9 @@ from tests.builders import (
 from workflow.contact import Contact
 from workflow.errors import FrontDoorError, GuardFailed, InvalidTransition, NotPermitted
 from workflow.intake.known_child import KnownChildCheck
-from workflow.machine import Engine
 from workflow.mash.config import MashSettings
-from workflow.mash.ports import PastContact
+from workflow.roles import Actor
 from workflow.rules import Rules
-from workflow.services import Actor
 from workflow.stages import Stage
 
 AGENCIES = ("police", "health", "education")
@@ -43,7 +43,7 @@ def _ask(**overrides: Any) -> dict[str, Any]:
 
 def _fire(engine: Engine, contact: Contact, trigger: str, who: Actor,
           data: dict[str, Any], now: datetime) -> None:
-    engine.fire(contact, trigger, who.username, who.role, data, now)
+    engine.fire(contact, trigger, who, data, now)
 
 
 def _refused(engine: Engine, contact: Contact, trigger: str, who: Actor,

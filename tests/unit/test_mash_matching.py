@@ -16,7 +16,7 @@ from workflow.intake.matching import (
     normalise,
     swapped,
 )
-from workflow.ports import ChildDetails
+from workflow.intake.records import ChildDetails
 
 JAYDEN = KnownChild(1, "Jayden", "Mockford", date(2015, 4, 3), "9434765919", "A123456789012")
 ZOE = KnownChild(2, "Zoë", "O'Neil-Smith", date(2019, 11, 20))

@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from workflow.engine.engine import Engine
 
 from tests.builders import FRONT_DOOR_WORKER, clock, received_contact
 from workflow.clocks.clock import ClockResult
 from workflow.contact import Contact
-from workflow.machine import Engine
 from workflow.mash.config import MashConfig, load_mash_config
 from workflow.rules import DEFAULT_CONFIG, Rules
 
@@ -38,14 +38,13 @@ def mash() -> MashConfig:
 
 def _rate(engine: Engine, contact: Contact, rag: str, at: datetime,
           reason: str = "Synthetic reason") -> None:
-    engine.fire(contact, "rate", FRONT_DOOR_WORKER.username, FRONT_DOOR_WORKER.role,
+    engine.fire(contact, "rate", FRONT_DOOR_WORKER,
                 {"rag": rag, "reason": reason}, at)
 
 
 def _screened(engine: Engine, received: datetime) -> Contact:
     contact = received_contact(engine, received)
-    engine.fire(contact, "start_screening", FRONT_DOOR_WORKER.username,
-                FRONT_DOOR_WORKER.role, {}, received)
+    engine.fire(contact, "start_screening", FRONT_DOOR_WORKER, {}, received)
     return contact
 
 

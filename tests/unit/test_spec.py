@@ -9,13 +9,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from workflow.definition import mermaid, validate_spec
+from workflow.spec import TABLE, Transition
 
 from workflow import definition
 from workflow.clocks.timescales import TimescaleBook
-from workflow.definition import mermaid, validate_spec
 from workflow.roles import Role
 from workflow.rules import Rules
-from workflow.spec import TABLE, Transition
 from workflow.stages import STAGES, Stage
 
 

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from workflow.engine.registry import actions
 
 from tests.builders import (
     ACTORS,
@@ -36,25 +37,26 @@ from tests.builders import (
     ROUTE,
     VARIANTS,
     child,
+    fire,
     path_to,
     payload,
+    record_contact,
     snapshot,
 )
 from workflow.contact import Contact
 from workflow.errors import FrontDoorError, StaleVersion
+from workflow.intake.commands import NewContact
 from workflow.persistence.db import make_engine
 from workflow.persistence.tables import Base, ClockRow, ContactRow, EventRow
 from workflow.persistence.uow import SqlUnitOfWork
-from workflow.roles import Role
+from workflow.roles import Actor, Role
 from workflow.rules import Rules, load_rules
-from workflow.services import Actor, NewContact, fire, record_contact
-from workflow.spec import rows_for, triggers
 from workflow.stages import STAGES, Stage
 
 LONDON = ZoneInfo("Europe/London")
 RECEIVED = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday; runs on across Easter and BST
 PEOPLE = [*ACTORS.values(), OTHER_TEAM_MANAGER]
-TRIGGERS = [*triggers(), "no_such_action"]
+TRIGGERS = [*list(actions()), "no_such_action"]
 TIME_FIELDS = ("held_at", "visited_at")
 
 _RULES: list[Rules] = []
@@ -78,7 +80,7 @@ class InMemory:
         rules.engine.receive(self.contact, "fd.worker", Role.FRONT_DOOR_WORKER, RECEIVED)
 
     def fire(self, trigger: str, who: Actor, data: dict[str, Any], now: datetime) -> None:
-        self.rules.engine.fire(self.contact, trigger, who.username, who.role, data, now)
+        self.rules.engine.fire(self.contact, trigger, who, data, now)
 
     def permitted(self, role: Role) -> list[str]:
         return self.rules.engine.permitted_triggers(self.contact, role)
@@ -224,7 +226,7 @@ class ContactJourney(RuleBasedStateMachine):
     @rule(who=st.sampled_from(PEOPLE), hours=st.integers(0, 72), data=st.data())
     def anyone_tries_anything(self, who: Actor, hours: int, data: st.DataObject) -> None:
         self.now += timedelta(hours=hours)
-        here = [t for t in triggers() if rows_for(t, Stage(self.world.stage()))]
+        here = [t for t in list(actions()) if [r for r in actions()[t].rows if Stage(self.world.stage()) in r.sources]]
         near = here and data.draw(st.booleans(), label="something done at this stage?")
         trigger = data.draw(st.sampled_from(here if near else TRIGGERS), label="trigger")
         self._try(trigger, who, _a_payload(data, trigger, self.now))

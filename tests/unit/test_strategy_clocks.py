@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from workflow.engine.engine import Engine
 
 from tests.builders import (
     SOCIAL_WORKER,
@@ -26,7 +27,6 @@ from tests.builders import (
 from workflow.casework.config import CaseworkConfig
 from workflow.clocks.clock import Clock, ClockResult
 from workflow.contact import Contact
-from workflow.machine import Engine
 from workflow.rules import Rules
 from workflow.stages import Stage
 
@@ -36,7 +36,7 @@ LONDON = ZoneInfo("Europe/London")
 
 def _fire(engine: Engine, contact: Contact, trigger: str, at: datetime,
           variant: str | None = None, **overrides: object) -> None:
-    engine.fire(contact, trigger, SOCIAL_WORKER.username, SOCIAL_WORKER.role,
+    engine.fire(contact, trigger, SOCIAL_WORKER,
                 payload(trigger, at, variant, **overrides), at)
 
 

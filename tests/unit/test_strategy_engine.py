@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from workflow.engine.engine import Engine
 
 from tests.builders import (
     FRONT_DOOR_WORKER,
@@ -24,9 +25,8 @@ from tests.builders import (
 from workflow.casework.config import CaseworkConfig, GridAgency
 from workflow.contact import Contact
 from workflow.errors import FrontDoorError, GuardFailed, NotPermitted
-from workflow.machine import Engine
+from workflow.roles import Actor
 from workflow.rules import Rules
-from workflow.services import Actor
 from workflow.stages import Stage
 
 GRID = {"la_social_worker": "attended", "police": "attended", "health": "written",
@@ -35,7 +35,7 @@ GRID = {"la_social_worker": "attended", "police": "attended", "health": "written
 
 def _hold(engine: Engine, contact: Contact, now: datetime, variant: str | None = None,
           who: Actor = SOCIAL_WORKER, **overrides: object) -> None:
-    engine.fire(contact, "hold_strategy_discussion", who.username, who.role,
+    engine.fire(contact, "hold_strategy_discussion", who,
                 payload("hold_strategy_discussion", now, variant, **overrides), now)
 
 
@@ -43,7 +43,7 @@ def _refusal(engine: Engine, contact: Contact, trigger: str, who: Actor,
              data: dict[str, object], now: datetime) -> FrontDoorError:
     before = snapshot(contact)
     with pytest.raises(FrontDoorError) as caught:
-        engine.fire(contact, trigger, who.username, who.role, data, now)
+        engine.fire(contact, trigger, who, data, now)
     assert snapshot(contact) == before, "a refusal must change nothing"
     return caught.value
 
@@ -195,8 +195,7 @@ def test_continuing_under_section_17_starts_the_child_seen_clock(
         workflow_engine: Engine, discussing: Contact, now: datetime) -> None:
     _hold(workflow_engine, discussing, now, "s17")
 
-    workflow_engine.fire(discussing, "continue_under_s17", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role, payload("continue_under_s17", now), now)
+    workflow_engine.fire(discussing, "continue_under_s17", SOCIAL_WORKER, payload("continue_under_s17", now), now)
 
     assert discussing.stage == Stage.ASSESSMENT
     assert {"assessment", "assessment_dfe", "child_seen_s17"} <= open_rules(discussing)
@@ -207,8 +206,7 @@ def test_no_further_action_after_the_discussion_closes_the_referral_as_nfa(
         workflow_engine: Engine, discussing: Contact, now: datetime) -> None:
     _hold(workflow_engine, discussing, now, "no_further_action")
 
-    workflow_engine.fire(discussing, "strategy_no_further_action", TEAM_MANAGER.username,
-                         TEAM_MANAGER.role, payload("strategy_no_further_action", now), now)
+    workflow_engine.fire(discussing, "strategy_no_further_action", TEAM_MANAGER, payload("strategy_no_further_action", now), now)
 
     assert discussing.stage == Stage.CLOSED
     assert discussing.facts["referral_nfa"] is True
@@ -225,8 +223,7 @@ def test_only_a_manager_or_the_mash_chair_closes_a_strategy_referral_with_nfa(
                        payload("strategy_no_further_action", now), now)
 
     assert isinstance(refusal, NotPermitted)
-    workflow_engine.fire(discussing, "strategy_no_further_action", MASH_CHAIR.username,
-                         MASH_CHAIR.role, payload("strategy_no_further_action", now), now)
+    workflow_engine.fire(discussing, "strategy_no_further_action", MASH_CHAIR, payload("strategy_no_further_action", now), now)
 
 
 def test_nfa_must_follow_a_discussion_that_decided_it(
@@ -246,8 +243,7 @@ def test_a_later_discussion_replaces_the_outcome_waiting_to_be_carried_out(
     _hold(workflow_engine, discussing, now - timedelta(minutes=30), "s17")
     _hold(workflow_engine, discussing, now)
 
-    workflow_engine.fire(discussing, "start_section_47", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role, payload("start_section_47", now), now)
+    workflow_engine.fire(discussing, "start_section_47", SOCIAL_WORKER, payload("start_section_47", now), now)
 
     assert discussing.stage == Stage.SECTION_47
     assert discussing.facts["strategy_discussions"] == 2
@@ -260,8 +256,7 @@ def test_a_discussion_during_an_assessment_can_start_section_47_through_it(
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
     _hold(workflow_engine, contact, now)
 
-    workflow_engine.fire(contact, "start_section_47", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role, payload("start_section_47", now), now)
+    workflow_engine.fire(contact, "start_section_47", SOCIAL_WORKER, payload("start_section_47", now), now)
 
     assert contact.stage == Stage.SECTION_47
     assert {"assessment", "icpc", "child_seen_s47"} <= open_rules(contact)

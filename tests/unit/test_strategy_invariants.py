@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from workflow.engine.engine import Engine
 
 from tests.builders import (
     FRONT_DOOR_WORKER,
@@ -26,9 +27,7 @@ from tests.builders import (
 )
 from workflow.contact import Contact
 from workflow.errors import FrontDoorError, GuardFailed, InvalidTransition
-from workflow.machine import Engine
-from workflow.roles import Role
-from workflow.services import Actor
+from workflow.roles import Actor, Role
 from workflow.stages import Stage
 
 RECEIVED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday
@@ -42,7 +41,7 @@ def _refused(engine: Engine, contact: Contact, trigger: str, who: Actor,
              data: dict[str, object], now: datetime) -> FrontDoorError:
     before = snapshot(contact)
     with pytest.raises(FrontDoorError) as caught:
-        engine.fire(contact, trigger, who.username, who.role, data, now)
+        engine.fire(contact, trigger, who, data, now)
     assert snapshot(contact) == before
     return caught.value
 
@@ -82,11 +81,9 @@ def test_a_conference_cannot_be_dated_before_the_discussion_that_started_the_enq
     walk_to(OnEngine(workflow_engine, contact, RECEIVED + timedelta(hours=1)),
             Stage.STRATEGY_DISCUSSION)
     held = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
-    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role,
+    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER,
                          payload("hold_strategy_discussion", held, held_at=held), held)
-    workflow_engine.fire(contact, "start_section_47", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role, payload("start_section_47", held), held)
+    workflow_engine.fire(contact, "start_section_47", SOCIAL_WORKER, payload("start_section_47", held), held)
 
     refusal = _refused(workflow_engine, contact, "hold_icpc", SOCIAL_WORKER,
                        payload("hold_icpc", held, "plan", held_at=held - timedelta(days=1)),
@@ -107,7 +104,7 @@ def nfa(request: pytest.FixtureRequest, workflow_engine: Engine, now: datetime) 
     for trigger, who, variant in (("hold_strategy_discussion", SOCIAL_WORKER,
                                    "no_further_action"),
                                   ("strategy_no_further_action", TEAM_MANAGER, None)):
-        workflow_engine.fire(contact, trigger, who.username, who.role,
+        workflow_engine.fire(contact, trigger, who,
                              payload(trigger, now, variant), now)
     return contact
 
@@ -133,10 +130,8 @@ def test_after_closure_only_feedback_to_the_referrer_can_be_recorded(
 def test_no_casework_after_an_assessment_closes_the_case(
         workflow_engine: Engine, now: datetime, variant: str) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
-    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role, payload("submit_assessment", now), now)
-    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER.username,
-                         TEAM_MANAGER.role, payload("complete_assessment", now, variant), now)
+    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER, payload("submit_assessment", now), now)
+    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER, payload("complete_assessment", now, variant), now)
 
     offered = {t for role in Role for t in workflow_engine.permitted_triggers(contact, role)}
 
@@ -149,7 +144,7 @@ def test_an_enquiry_started_during_an_assessment_is_carried_out_through_it(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
     for trigger in ("hold_strategy_discussion", "start_section_47"):
-        workflow_engine.fire(contact, trigger, SOCIAL_WORKER.username, SOCIAL_WORKER.role,
+        workflow_engine.fire(contact, trigger, SOCIAL_WORKER,
                              payload(trigger, now), now)
 
     assessments = [c for c in contact.open_clocks if c.rule == "assessment"]
@@ -161,8 +156,7 @@ def test_an_enquiry_started_during_an_assessment_is_carried_out_through_it(
 def test_no_second_enquiry_starts_while_one_is_open(workflow_engine: Engine,
                                                     now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.SECTION_47, now)
-    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role, payload("hold_strategy_discussion", now), now)
+    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER, payload("hold_strategy_discussion", now), now)
 
     refusal = _refused(workflow_engine, contact, "start_section_47", SOCIAL_WORKER,
                        payload("start_section_47", now), now)
@@ -173,8 +167,7 @@ def test_no_second_enquiry_starts_while_one_is_open(workflow_engine: Engine,
 def test_after_an_enquiry_a_new_one_needs_a_new_discussion(workflow_engine: Engine,
                                                            now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.SECTION_47, now)
-    workflow_engine.fire(contact, "icpc_not_required", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role, payload("icpc_not_required", now), now)
+    workflow_engine.fire(contact, "icpc_not_required", SOCIAL_WORKER, payload("icpc_not_required", now), now)
 
     refusal = _refused(workflow_engine, contact, "start_section_47", SOCIAL_WORKER,
                        payload("start_section_47", now), now)
@@ -186,8 +179,7 @@ def test_after_an_enquiry_a_new_one_needs_a_new_discussion(workflow_engine: Engi
 def test_an_assessment_is_submitted_once_until_a_manager_returns_it(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
-    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER.username,
-                         SOCIAL_WORKER.role, payload("submit_assessment", now), now)
+    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER, payload("submit_assessment", now), now)
 
     refusal = _refused(workflow_engine, contact, "submit_assessment", SOCIAL_WORKER,
                        payload("submit_assessment", now), now)
@@ -202,7 +194,7 @@ def test_a_plan_recorded_days_later_starts_on_the_date_of_its_conference(
     contact = contact_at(workflow_engine, Stage.SECTION_47, now)
     conference = now + timedelta(days=5)
 
-    workflow_engine.fire(contact, "hold_icpc", SOCIAL_WORKER.username, SOCIAL_WORKER.role,
+    workflow_engine.fire(contact, "hold_icpc", SOCIAL_WORKER,
                          payload("hold_icpc", conference, "plan"), conference + timedelta(days=3))
 
     started = {c.rule: c.started_at for c in contact.open_clocks}

@@ -35,14 +35,14 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
-from tests.builders import OnService, payload, walk_to
+from tests.builders import OnService, fire, payload, record_contact, walk_to
 from web.app import create_app
 from web.users import upsert_user
+from workflow.intake.commands import NewContact
+from workflow.intake.records import ChildDetails
 from workflow.persistence.db import make_engine
 from workflow.persistence.schema import metadata
-from workflow.ports import ChildDetails
-from workflow.roles import Role
-from workflow.services import Actor, NewContact, fire, record_contact
+from workflow.roles import Actor, Role
 from workflow.stages import Stage
 
 SECRET_KEY = "tests-only-secret-key-not-for-production"

@@ -18,9 +18,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from workflow.mash.requests import RequestForm, request_information
 
 from tests.web.conftest import Browser, Contacts, all_counts, person_actor, text_of
-from workflow.mash.requests import RequestForm, request_information
 from workflow.persistence.tables import AccessLogRow, ContactRow
 from workflow.persistence.tables_mash import InfoRequestRow
 from workflow.stages import Stage

@@ -16,12 +16,12 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from workflow.spec import TABLE
 
 from tests.web.conftest import PEOPLE, Browser, Contacts, all_counts, text_of
 from web.views import when
 from workflow.persistence.tables import AccessLogRow, ClockRow, ContactRow, EventRow
 from workflow.roles import Role
-from workflow.spec import TABLE
 from workflow.stages import STAGES, Stage
 
 # -- reading pages -------------------------------------------------------------------------

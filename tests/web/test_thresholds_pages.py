@@ -20,10 +20,10 @@ from typing import Any
 
 from flask import Flask
 
+from tests.builders import fire
 from tests.web.conftest import Browser, Contacts, person_actor, text_of
 from thresholds.decide import decision_payload
 from web.views import LONDON
-from workflow.services import fire
 from workflow.stages import Stage
 
 ACUTE = ["L4-PC-SAFETY-01", "L4-CD-HEALTH-01"]

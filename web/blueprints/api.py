@@ -27,7 +27,7 @@ from web.mash_views import mash_uow
 from web.views import LONDON
 from workflow.contact import Contact
 from workflow.errors import FrontDoorError, InvalidInput
-from workflow.ports import ChildDetails
+from workflow.intake.records import ChildDetails
 from workflow.roles import Role
 from workflow.services import Actor, NewContact, fire, record_contact
 from workflow.spec import triggers

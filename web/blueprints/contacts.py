@@ -32,7 +32,7 @@ from web.mash_intake import IDENTIFIERS, identifiers, intake_check, known_child_
 from web.mash_views import PANEL_TRIGGERS, contact_panel, mash_uow
 from web.views import LONDON, clock_view, diagram_stages, event_view, when
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput, StaleVersion
-from workflow.ports import ChildDetails
+from workflow.intake.records import ChildDetails
 from workflow.roles import Role
 from workflow.services import CHANNELS, REFERRAL_SOURCES, Actor, NewContact, fire, record_contact
 from workflow.spec import TABLE

@@ -24,7 +24,7 @@ from workflow.errors import FrontDoorError, GuardFailed, InvalidInput
 from workflow.intake.matching import match
 from workflow.mash.requests import RequestForm, answer_request, request_information
 from workflow.persistence.mash_repository import SqlChildHistory
-from workflow.ports import ChildDetails
+from workflow.intake.records import ChildDetails
 from workflow.roles import Role
 from workflow.services import Actor
 

@@ -1,25 +1,23 @@
-"""Guards of casework after the front door: strategy discussions, section 47, assessments,
-step down. ``workflow.guards`` adds them to its table (``CASEWORK_GUARDS``).
+"""Rules shared by the casework actions: strategy discussions and their agency grid, the
+section 47 enquiry, assessments, and the hand-over of a step down.
 
 Each returns ``None`` when met, or the field and a sentence that says what to record.
-Who must take part in a strategy discussion is configuration (``ctx.config``, from
-``[strategy]`` in settings.toml), never a list written here.
+Who must take part in a strategy discussion is configuration (``ctx.config.casework``,
+from ``[strategy]`` in settings.toml), never a list written here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 from workflow.casework.config import CONTRIBUTED, STATUSES
 from workflow.casework.factors import factor_problem
-
-if TYPE_CHECKING:
-    from workflow.guards import GuardContext
-
-Failure = tuple[str, str] | None
-Guard = Callable[["GuardContext"], Failure]
+from workflow.casework.records import AssessmentStatus
+from workflow.decision.guards import HARINGEY
+from workflow.engine.action import Ctx, Failure, Guard
+from workflow.engine.rules import local_day, referral_day, text
+from workflow.stages import Stage
 
 #: A strategy discussion's outcome (Working Together: s47 initiated, or not).
 STRATEGY_OUTCOMES = {"section_47": "Section 47 enquiry initiated",
@@ -28,70 +26,64 @@ STRATEGY_OUTCOMES = {"section_47": "Section 47 enquiry initiated",
 NOT_CONTRIBUTED = ("invited_no_contribution", "not_invited")
 
 
-def _text(ctx: GuardContext, field: str) -> str:
-    value = ctx.payload.get(field)
-    return value.strip() if isinstance(value, str) else ""
+def _grid(ctx: Ctx[Any]) -> Mapping[str, str]:
+    value: Mapping[str, str] = ctx.payload.participation
+    return value
 
 
-def _mapping(ctx: GuardContext, field: str) -> Mapping[str, Any]:
-    value = ctx.payload.get(field)
-    return value if isinstance(value, Mapping) else {}
+def _own_reason(ctx: Ctx[Any], agency: str) -> str:
+    return str(ctx.payload.participation_reasons.get(agency) or "").strip()
 
 
-def _own_reason(ctx: GuardContext, agency: str) -> str:
-    return str(_mapping(ctx, "participation_reasons").get(agency) or "").strip()
-
-
-def _names(ctx: GuardContext, agencies: list[str]) -> str:
-    names = [ctx.config.name(a) for a in agencies]
-    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return text[0].upper() + text[1:] if text else text
+def _names(ctx: Ctx[Any], agencies: list[str]) -> str:
+    names = [ctx.config.casework.name(a) for a in agencies]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return joined[0].upper() + joined[1:] if joined else joined
 
 
 # -- strategy discussions ----------------------------------------------------------------
-def participation_recorded(ctx: GuardContext) -> Failure:
+def _participation_recorded(ctx: Ctx[Any]) -> Failure:
     """Every stated agency is on the grid with a known status; required and expected
     agencies are always stated (the KPI counts a blank as no contribution)."""
-    grid = _mapping(ctx, "participation")
-    unknown = [a for a in grid if a not in ctx.config.ids()]
+    grid, config = _grid(ctx), ctx.config.casework
+    unknown = [a for a in grid if a not in config.ids()]
     if unknown:
         return "participation", f"'{unknown[0]}' is not an agency of the strategy grid"
     wrong = [a for a, s in grid.items() if s not in STATUSES]
     if wrong:
-        return "participation", (f"say how {ctx.config.name(wrong[0])} took part: "
+        return "participation", (f"say how {config.name(wrong[0])} took part: "
                                  f"{', '.join(STATUSES)}")
-    blank = [a for a in ctx.config.must_record() if a not in grid]
+    blank = [a for a in config.must_record() if a not in grid]
     if blank:
         return "participation", f"record whether {_names(ctx, blank)} took part"
     return None
 
 
-def required_agencies_or_reason(ctx: GuardContext) -> Failure:
+def _required_or_reason(ctx: Ctx[Any]) -> Failure:
     """Working Together: the required agencies take part; if one did not, say why."""
-    grid = _mapping(ctx, "participation")
-    missing = [a for a in ctx.config.required
+    grid = _grid(ctx)
+    missing = [a for a in ctx.config.casework.required
                if grid.get(a) not in CONTRIBUTED and not _own_reason(ctx, a)]
-    if missing and not _text(ctx, "absence_reason"):
+    if missing and not text(ctx, "absence_reason"):
         return "absence_reason", f"{_names(ctx, missing)} did not contribute: record why"
     return None
 
 
-def participation_reasons_given(ctx: GuardContext) -> Failure:
+def _reasons_given(ctx: Ctx[Any]) -> Failure:
     """An agency invited that did not contribute, or not invited at all, needs its reason
     (for a required agency the discussion's absence reason also says why)."""
-    grid = _mapping(ctx, "participation")
-    covered = ctx.config.required if _text(ctx, "absence_reason") else ()
-    for agency, status in grid.items():
+    covered = ctx.config.casework.required if text(ctx, "absence_reason") else ()
+    for agency, status in _grid(ctx).items():
         if status in NOT_CONTRIBUTED and not _own_reason(ctx, agency) and agency not in covered:
             what = "was not invited" if status == "not_invited" else "did not contribute"
             return f"participation_reason_{agency}", f"{_names(ctx, [agency])} {what}: record why"
     return None
 
 
-def strategy_outcome_given(ctx: GuardContext) -> Failure:
+def _outcome_given(ctx: Ctx[Any]) -> Failure:
     """The discussion's outcome; one held during an enquiry can only continue it."""
-    outcome = ctx.payload.get("outcome")
-    if ctx.contact.stage == "section_47" and outcome != "section_47":
+    outcome = ctx.payload.outcome
+    if ctx.contact.stage is Stage.SECTION_47 and outcome != "section_47":
         return "outcome", "a discussion during a section 47 enquiry continues the enquiry"
     if outcome not in STRATEGY_OUTCOMES:
         return "outcome", ("choose the outcome: section 47 enquiry initiated, continue under "
@@ -99,127 +91,181 @@ def strategy_outcome_given(ctx: GuardContext) -> Failure:
     return None
 
 
-def reasonable_cause_if_section_47(ctx: GuardContext) -> Failure:
+def _cause_if_section_47(ctx: Ctx[Any]) -> Failure:
     """R (AB & CD) v Haringey [2013]: no section 47 without a recorded reasonable cause."""
-    starts = ctx.payload.get("outcome") == "section_47" and ctx.contact.stage != "section_47"
-    if starts and not _text(ctx, "reasonable_cause"):
-        return "reasonable_cause", ("record the reasonable cause to suspect significant harm "
-                                    "(a section 47 decision without a recorded basis is "
-                                    "unlawful: R (AB & CD) v Haringey [2013])")
+    starts = ctx.payload.outcome == "section_47" and ctx.contact.stage is not Stage.SECTION_47
+    if starts and not text(ctx, "reasonable_cause"):
+        return "reasonable_cause", HARINGEY
     return None
 
 
-def strategy_discussion_recorded(ctx: GuardContext) -> Failure:
-    if ctx.contact.facts.get("pending_strategy"):
+PARTICIPATION_RECORDED: Guard[Any] = Guard("participation_recorded", _participation_recorded,
+                                           ("participation",))
+REQUIRED_OR_REASON: Guard[Any] = Guard("police_and_health_or_reason", _required_or_reason,
+                                       ("participation", "absence_reason"))
+REASONS_GIVEN: Guard[Any] = Guard("participation_reasons_given", _reasons_given,
+                                  ("participation", "participation_reasons"))
+OUTCOME_GIVEN: Guard[Any] = Guard("strategy_outcome_given", _outcome_given, ("outcome",))
+CAUSE_IF_SECTION_47: Guard[Any] = Guard("reasonable_cause_if_section_47", _cause_if_section_47,
+                                        ("reasonable_cause",))
+
+
+def _discussion_recorded(ctx: Ctx[Any]) -> Failure:
+    discussion = ctx.contact.discussion
+    if discussion is not None and discussion.pending_outcome:
         return None
     return "strategy_discussion", "record the strategy discussion first"
 
 
-def discussion_decided(outcome: str) -> Guard:
+DISCUSSION_RECORDED: Guard[Any] = Guard("strategy_discussion_recorded", _discussion_recorded)
+
+
+def discussion_decided(outcome: str) -> Guard[Any]:
     """The action follows what the latest strategy discussion decided."""
 
-    def guard(ctx: GuardContext) -> Failure:
-        decided = (ctx.contact.facts.get("pending_strategy") or {}).get("outcome")
+    def check(ctx: Ctx[Any]) -> Failure:
+        discussion = ctx.contact.discussion
+        decided = discussion.pending_outcome if discussion else None
         if decided in (None, outcome):
-            return None  # none pending: strategy_discussion_recorded explains it
+            return None  # none pending: DISCUSSION_RECORDED explains it
         said = STRATEGY_OUTCOMES.get(str(decided), str(decided)).lower()
         return "strategy_discussion", (f"the strategy discussion decided '{said}': record a "
                                        f"new discussion if that has changed")
 
-    return guard
+    return Guard(f"discussion_decided_{outcome}", check)
 
 
-# -- dates -------------------------------------------------------------------------------
-def _day(ctx: GuardContext, value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.astimezone(ctx.now.tzinfo).date()
-    return value if isinstance(value, date) else None
+# -- section 47 ------------------------------------------------------------------------
+def _no_open_enquiry(ctx: Ctx[Any]) -> Failure:
+    enquiry = ctx.contact.enquiry
+    if enquiry is None or not enquiry.is_open:
+        return None
+    return "section_47", "this child already has an open section 47 enquiry"
 
 
-def _fact_day(ctx: GuardContext, name: str) -> date | None:
-    stamped = ctx.contact.facts.get(name)
-    return _day(ctx, datetime.fromisoformat(str(stamped))) if stamped else None
+NO_OPEN_SECTION_47: Guard[Any] = Guard("no_open_section_47", _no_open_enquiry)
 
 
-def referral_day(ctx: GuardContext) -> date | None:
-    """The referral date once there is one (DfE: nothing happens before it)."""
-    return _fact_day(ctx, "referral_at")
-
-
-def conference_not_before_enquiry(ctx: GuardContext) -> Failure:
+def _not_before_enquiry(ctx: Ctx[Any]) -> Failure:
     """An initial conference follows the discussion that started the enquiry."""
-    held, started = _day(ctx, ctx.payload.get("held_at")), _fact_day(ctx, "s47_started_at")
+    enquiry = ctx.contact.enquiry
+    held = local_day(ctx, ctx.payload.held_at)
+    started = local_day(ctx, enquiry.started_at) if enquiry else None
     if held and started and held < started:
         return "held_at", (f"the conference cannot be before the section 47 enquiry started "
-                           f"({started})")
+                           f"({started:%d/%m/%Y})")
     return None
 
 
-def handover_date_given(ctx: GuardContext) -> Failure:
-    """The hand-over to early help: a real date, not before the referral (it may be
-    planned ahead, but not more than a year)."""
-    day = _day(ctx, ctx.payload.get("handover_on"))
-    if day is None:
-        return "handover_on", "give the date the case is handed over to early help"
-    floor = referral_day(ctx) or _day(ctx, ctx.contact.received_at)
-    if floor and day < floor:
-        return "handover_on", f"the hand-over date cannot be before the referral ({floor})"
-    if (day - ctx.now.date()).days > 366:
-        return "handover_on", "the hand-over date is more than a year away"
-    return None
+def _on_a_weekday(ctx: Ctx[Any]) -> Failure:
+    """DfE CIN census rule 8875: an initial child protection conference is not held on a
+    Saturday or Sunday, so a weekend date is a mistake in the record."""
+    held = local_day(ctx, ctx.payload.held_at)
+    if held is None or held.weekday() < 5:
+        return None
+    return "held_at", (f"{held:%A %d %B %Y} is a {held:%A}: an initial child protection "
+                       "conference is not held at a weekend (DfE census rule 8875); check "
+                       "the date")
+
+
+CONFERENCE_NOT_BEFORE_ENQUIRY: Guard[Any] = Guard("conference_not_before_enquiry",
+                                                  _not_before_enquiry, ("held_at",))
+CONFERENCE_ON_A_WEEKDAY: Guard[Any] = Guard("conference_on_a_weekday", _on_a_weekday,
+                                            ("held_at",))
 
 
 # -- assessments -------------------------------------------------------------------------
-def _status(ctx: GuardContext) -> str:
-    return str(ctx.contact.facts.get("assessment_status") or "open")
+def _status(ctx: Ctx[Any]) -> AssessmentStatus:
+    assessment = ctx.contact.assessment
+    return assessment.status if assessment else AssessmentStatus.OPEN
 
 
-def assessment_submitted(ctx: GuardContext) -> Failure:
-    if _status(ctx) == "submitted":
+def _submitted(ctx: Ctx[Any]) -> Failure:
+    if _status(ctx) is AssessmentStatus.SUBMITTED:
         return None
     return "assessment", ("the assessment has not been submitted for authorisation: its "
                           "author submits it first")
 
 
-def assessment_not_submitted(ctx: GuardContext) -> Failure:
-    if _status(ctx) != "submitted":
+def _not_submitted(ctx: Ctx[Any]) -> Failure:
+    if _status(ctx) is not AssessmentStatus.SUBMITTED:
         return None
     return "assessment", "the assessment is already waiting for a manager's authorisation"
 
 
-def factors_valid(ctx: GuardContext) -> Failure:
+def _assessment_open(ctx: Ctx[Any]) -> Failure:
+    if any(c.rule == "assessment" for c in ctx.contact.open_clocks):
+        return None
+    return "assessment", "there is no open assessment on this contact"
+
+
+def _factors_valid(ctx: Ctx[Any]) -> Failure:
     """CIN census factor rules: 21 only alone, no duplicates, retired codes refused."""
-    value = ctx.payload.get("factors")
-    codes = value if isinstance(value, list | tuple) else ()
-    problem = factor_problem(codes)
+    problem = factor_problem(ctx.payload.factors)
     return None if problem is None else ("factors", problem)
 
 
-def factors_valid_if_given(ctx: GuardContext) -> Failure:
-    return factors_valid(ctx) if ctx.payload.get("factors") else None
+def _factors_valid_if_given(ctx: Ctx[Any]) -> Failure:
+    return _factors_valid(ctx) if ctx.payload.factors else None
 
 
-def _needs(field: str, message: str) -> Guard:
-    return lambda ctx: None if _text(ctx, field) else (field, message)
+def _authoriser_is_not_author(ctx: Ctx[Any]) -> Failure:
+    assessment = ctx.contact.assessment
+    author = (assessment.author if assessment else None) or ctx.contact.worker
+    if author == ctx.actor.username:
+        return "actor", "an assessment must be authorised by a manager other than its author"
+    return None
 
 
-CASEWORK_GUARDS: dict[str, Guard] = {
-    "chair_given": _needs("chair", "record who chaired the strategy discussion"),
-    "participation_recorded": participation_recorded,
-    "police_and_health_or_reason": required_agencies_or_reason,
-    "participation_reasons_given": participation_reasons_given,
-    "strategy_outcome_given": strategy_outcome_given,
-    "reasonable_cause_if_section_47": reasonable_cause_if_section_47,
-    "strategy_discussion_recorded": strategy_discussion_recorded,
-    "discussion_decided_section_47": discussion_decided("section_47"),
-    "discussion_decided_s17": discussion_decided("continue_s17"),
-    "discussion_decided_nfa": discussion_decided("no_further_action"),
-    "conference_not_before_enquiry": conference_not_before_enquiry,
-    "handover_date_given": handover_date_given,
-    "early_help_team_given": _needs("early_help_team",
-                                    "name the early help team receiving the family"),
-    "assessment_submitted": assessment_submitted,
-    "assessment_not_submitted": assessment_not_submitted,
-    "factors_valid": factors_valid,
-    "factors_valid_if_given": factors_valid_if_given,
-}
+def _lateness_reason_if_late(ctx: Ctx[Any]) -> Failure:
+    """Working Together: an assessment past 45 working days must say why."""
+    late = any(c.rule == "assessment" and c.due_at < ctx.now for c in ctx.contact.open_clocks)
+    if late and not text(ctx, "lateness_reason"):
+        return "lateness_reason", "the assessment is past 45 working days: record the reason"
+    return None
+
+
+ASSESSMENT_SUBMITTED: Guard[Any] = Guard("assessment_submitted", _submitted)
+ASSESSMENT_NOT_SUBMITTED: Guard[Any] = Guard("assessment_not_submitted", _not_submitted)
+ASSESSMENT_OPEN: Guard[Any] = Guard("assessment_open", _assessment_open)
+FACTORS_VALID: Guard[Any] = Guard("factors_valid", _factors_valid, ("factors",))
+FACTORS_VALID_IF_GIVEN: Guard[Any] = Guard("factors_valid_if_given", _factors_valid_if_given,
+                                           ("factors",))
+AUTHORISER_IS_NOT_AUTHOR: Guard[Any] = Guard("authoriser_is_not_author",
+                                             _authoriser_is_not_author)
+LATENESS_REASON_IF_LATE: Guard[Any] = Guard("lateness_reason_if_late", _lateness_reason_if_late,
+                                            ("lateness_reason",))
+AUTHORISE = (ASSESSMENT_SUBMITTED, AUTHORISER_IS_NOT_AUTHOR, LATENESS_REASON_IF_LATE,
+             FACTORS_VALID_IF_GIVEN)
+
+
+# -- step down ------------------------------------------------------------------------
+def _handover_date(ctx: Ctx[Any]) -> Failure:
+    """The hand-over to early help: a real date, not before the referral (it may be
+    planned ahead, but not more than a year)."""
+    day = ctx.payload.handover_on
+    if day is None:
+        return "handover_on", "give the date the case is handed over to early help"
+    floor = referral_day(ctx) or local_day(ctx, ctx.contact.received_at)
+    if floor and day < floor:
+        return "handover_on", f"the hand-over date cannot be before the referral ({floor:%d/%m/%Y})"
+    if (day - ctx.config.calendar.local_date(ctx.now)).days > 366:
+        return "handover_on", "the hand-over date is more than a year away"
+    return None
+
+
+def _consent(ctx: Ctx[Any]) -> Failure:
+    if ctx.payload.consent == "given":
+        return None
+    return "consent", "record the family's agreement to early help"
+
+
+def _team(ctx: Ctx[Any]) -> Failure:
+    if text(ctx, "early_help_team"):
+        return None
+    return "early_help_team", "name the early help team receiving the family"
+
+
+STEP_DOWN = (Guard("consent_recorded", _consent, ("consent",)),
+             Guard("early_help_team_given", _team, ("early_help_team",)),
+             Guard("handover_date_given", _handover_date, ("handover_on",)))

@@ -18,7 +18,12 @@ class ClockResult(StrEnum):
 
     MET = "met"  # stopped by one of its stop events on or before the due instant
     LATE = "late"  # stopped by one of its stop events after the due instant
-    NOT_MET = "not_met"  # the contact left the clock's stages before its stop event
+    #: The contact moved on without the thing the clock times, and that thing was needed
+    #: by the step that moved it (an assessment authorised with the child never seen).
+    NOT_MET = "not_met"
+    #: The contact moved on to where the clock does not apply, without needing what it
+    #: times (decided straight from screening: no MASH checks were needed). Never a breach.
+    NOT_APPLICABLE = "not_applicable"
     SUPERSEDED = "superseded"  # replaced by a new clock for the same purpose (a re-rating)
 
 

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from workflow.ports import ChildDetails
+from workflow.intake.records import ChildDetails
 
 #: Groups of first names used for one another in England. Data, kept short and common;
 #: a council may extend it. Every name in a group matches every other.

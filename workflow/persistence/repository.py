@@ -2,7 +2,8 @@
 
 Saving is one conditional UPDATE (``WHERE version = :read_version``): if another session
 won the race the row count is 0 and ``StaleVersion`` is raised before anything else is
-written, so the unit of work rolls back to an unchanged database.
+written, so the unit of work rolls back to an unchanged database. The contact's records
+are read lazily (``SqlCaseRecords``) and its changed records written with the event.
 """
 
 from __future__ import annotations
@@ -11,12 +12,19 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from workflow.clocks.clock import Clock, ClockResult
-from workflow.contact import Contact, Event
+from workflow.contact import Contact, Event, Rag
 from workflow.errors import NotFound, StaleVersion
+from workflow.intake.records import IntakeFlags
+from workflow.persistence.records import SqlCaseRecords, write
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
+from workflow.persistence.tables_mash import InfoRequestRow
 from workflow.stages import Stage
 
-_MUTABLE = ("rag", "team", "worker", "pending_decision", "facts", "event_seq")
+_MUTABLE = ("team", "worker", "event_seq", "referral_at", "closure_reason", "referral_nfa",
+            "open_case_reference")
+_FLAGS = ("open_case_contact_id", "re_referral_of", "repeat_contacts", "repeat_window_days")
+#: Records a caller may name to find their contact (a partner knows only the request).
+_OWNERS = {"request_id": InfoRequestRow}
 
 
 class ContactRepository:
@@ -24,25 +32,35 @@ class ContactRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.records = SqlCaseRecords(session)
 
     def get(self, contact_id: int) -> Contact:
-        """The contact with its open clocks, or ``NotFound``."""
+        """The contact with its open clocks (records come on demand), or ``NotFound``."""
         row = self.session.get(ContactRow, contact_id)
         if row is None:
             raise NotFound(f"There is no contact {contact_id}.")
         clocks = self.session.scalars(
             select(ClockRow).where(ClockRow.contact_id == contact_id,
                                    ClockRow.stopped_at.is_(None))).all()
-        return _to_contact(row, [_to_clock(c) for c in clocks])
+        return _to_contact(row, [_to_clock(c) for c in clocks], self.records)
+
+    def owner_of(self, record: str, record_id: int) -> int | None:
+        """The contact a named record belongs to (None when there is no such record)."""
+        table = _OWNERS.get(record)
+        if table is None:
+            return None
+        found = self.session.scalar(select(table.contact_id).where(table.id == record_id))
+        return None if found is None else int(found)
 
     def add(self, contact: Contact, **details: object) -> int:
-        """Insert a new contact (details: child_id, intake, concerns …) with its first changes."""
-        row = ContactRow(received_at=contact.received_at,
-                         source=contact.source, child_id=contact.child_id, stage=contact.stage,
-                         version=1, **_fields(contact), **details)
+        """Insert a new contact (details: channel, referrer, concerns …) with its changes."""
+        row = ContactRow(received_at=contact.received_at, source=contact.source,
+                         child_id=contact.child_id, stage=contact.stage, version=1,
+                         **_fields(contact), **_flags(contact), **details)
         self.session.add(row)
         self.session.flush()
         contact.id, contact.version = row.id, 1
+        contact.records = self.records
         self._write_changes(contact)
         return row.id
 
@@ -69,12 +87,11 @@ class ContactRepository:
 
     def _write_changes(self, contact: Contact) -> None:
         assert contact.id is not None
-        # One flush for all new event and clock rows (not one per clock, then an autoflush
-        # for the events): the same INSERTs in one unit-of-work pass; clocks learn their ids.
+        # One flush for all new event and clock rows: clocks learn their ids after it.
         self.session.add_all(_event_row(contact.id, e) for e in contact.new_events)
         started = [(clock, _clock_row(contact.id, clock)) for clock in contact.started_clocks]
         self.session.add_all(row for _, row in started)
-        self.session.flush()  # flush(objects) is deprecated in SQLAlchemy 2.1
+        self.session.flush()
         for clock, row in started:
             clock.id = row.id
         for clock in contact.stopped_clocks:
@@ -82,30 +99,30 @@ class ContactRepository:
                 stopped_at=clock.stopped_at, stop_event=clock.stop_event,
                 result=clock.result.value if clock.result else None, note=clock.note)
                 .execution_options(synchronize_session=False))  # no loaded row reads it again
-        self._stamp_referral(contact)
+        for key, record in list(contact.changed_records.items()):
+            contact.stored(key, write(self.session, contact.id, record,
+                                      child_id=contact.child_id))
         contact.clear_changes()
-
-    def _stamp_referral(self, contact: Contact) -> None:
-        """Referral date = when the first assessment clock started (census CINreferralDate);
-        a later assessment on the same episode (an enquiry on a plan) keeps it."""
-        started = next((c.started_at for c in contact.started_clocks if c.rule == "assessment"),
-                       None)
-        if started is not None:
-            self.session.execute(update(ContactRow).where(
-                ContactRow.id == contact.id, ContactRow.referral_at.is_(None))
-                .values(referral_at=started))
 
 
 def _fields(contact: Contact) -> dict[str, object]:
-    return {name: getattr(contact, name) for name in _MUTABLE}
+    return {name: getattr(contact, name) for name in _MUTABLE} | {
+        "rag": contact.rag.value if contact.rag else None}
 
 
-def _to_contact(row: ContactRow, clocks: list[Clock]) -> Contact:
+def _flags(contact: Contact) -> dict[str, object]:
+    return {name: getattr(contact.flags, name) for name in _FLAGS}
+
+
+def _to_contact(row: ContactRow, clocks: list[Clock], records: SqlCaseRecords) -> Contact:
+    flags = IntakeFlags(**{name: getattr(row, name) for name in _FLAGS})
     return Contact(received_at=row.received_at, source=row.source,
                    child_id=row.child_id, id=row.id, version=row.version,
-                   event_seq=row.event_seq, rag=row.rag, team=row.team, worker=row.worker,
-                   pending_decision=row.pending_decision, facts=dict(row.facts or {}),
-                   open_clocks=clocks, _stage=Stage(row.stage))
+                   event_seq=row.event_seq, rag=Rag(row.rag) if row.rag else None,
+                   team=row.team, worker=row.worker, referral_at=row.referral_at,
+                   closure_reason=row.closure_reason, referral_nfa=bool(row.referral_nfa),
+                   open_case_reference=row.open_case_reference, flags=flags,
+                   open_clocks=clocks, records=records, _stage=Stage(row.stage))
 
 
 def _to_clock(row: ClockRow) -> Clock:

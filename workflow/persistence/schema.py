@@ -11,7 +11,7 @@ import importlib
 from workflow.persistence.tables import Base
 
 _AREA_MODULES = ("workflow.persistence.tables_mash", "workflow.persistence.tables_oversight",
-                 "workflow.persistence.tables_strategy")
+                 "workflow.persistence.tables_strategy", "workflow.persistence.tables_decision")
 
 
 def metadata() -> object:

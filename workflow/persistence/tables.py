@@ -65,10 +65,17 @@ class ContactRow(Base):
     rag: Mapped[str | None] = mapped_column(String(5))
     team: Mapped[str | None] = mapped_column(String(40), index=True)
     worker: Mapped[str | None] = mapped_column(String(80), index=True)
-    pending_decision: Mapped[dict[str, Any] | None]
-    facts: Mapped[dict[str, Any]]
     referral_at: Mapped[datetime | None] = mapped_column(index=True)
-    linked_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    linked_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"), index=True)
+    # The census episode's own fields (CINclosureDate comes from the closing event).
+    closure_reason: Mapped[str | None] = mapped_column(String(4))
+    referral_nfa: Mapped[bool] = mapped_column(default=False)
+    open_case_reference: Mapped[str | None] = mapped_column(String(40))
+    # What the known-child check found at intake.
+    open_case_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    re_referral_of: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    repeat_contacts: Mapped[int | None]
+    repeat_window_days: Mapped[int | None]
 
 
 class EventRow(Base):

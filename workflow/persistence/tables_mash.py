@@ -97,6 +97,7 @@ class AgendaItemRow(Base):
     added_at: Mapped[datetime]
     views: Mapped[dict[str, Any] | None]
     outcome: Mapped[str | None] = mapped_column(String(40))
+    level: Mapped[int | None]
     rationale: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str | None] = mapped_column(String(80))
     decided_at: Mapped[datetime | None]

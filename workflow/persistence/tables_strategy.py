@@ -11,9 +11,9 @@ event's sequence number, so the two can always be matched up.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.persistence.tables import Base
@@ -39,6 +39,8 @@ class StrategyDiscussionRow(Base):
     reasonable_cause: Mapped[str] = mapped_column(Text, default="")
     absence_reason: Mapped[str] = mapped_column(Text, default="")
     initiating: Mapped[bool] = mapped_column(default=False)
+    #: True once the action its outcome calls for was taken (or nothing was left to take).
+    carried_out: Mapped[bool] = mapped_column(default=True)
     recorded_by: Mapped[str] = mapped_column(String(80))
     recorded_at: Mapped[datetime]
     __table_args__ = (UniqueConstraint("contact_id", "event_seq",
@@ -83,3 +85,73 @@ class AssessmentRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(30))
     lateness_reason: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (Index("ix_assessment_status", "status", "submitted_at"),)
+
+
+class Section47Row(Base):
+    """A section 47 enquiry: started by its initiating discussion (census
+    S47ActualStartDate), closed by the initial conference or by none being needed."""
+
+    __tablename__ = "section_47"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+    event_seq: Mapped[int]
+    discussion_id: Mapped[int | None] = mapped_column(ForeignKey("strategy_discussion.id"))
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    conference_at: Mapped[datetime | None]
+    plan_made: Mapped[bool | None]
+    category: Mapped[str | None] = mapped_column(String(3))
+    not_required_reason: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None]
+
+
+class VisitRow(Base):
+    """A visit to the child (the child seen, and seen alone where age allows)."""
+
+    __tablename__ = "visit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+    event_seq: Mapped[int]
+    visited_at: Mapped[datetime]
+    child_seen: Mapped[bool]
+    seen_alone: Mapped[bool | None]
+    by: Mapped[str] = mapped_column(String(80))
+
+
+class ChildProtectionPlanRow(Base):
+    """A child protection plan: from the initial conference's date to the review that ends it."""
+
+    __tablename__ = "child_protection_plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+    event_seq: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    category: Mapped[str] = mapped_column(String(3))
+    ended_at: Mapped[datetime | None]
+
+
+class PlanMeetingRow(Base):
+    """A core group or review conference held on a child protection plan."""
+
+    __tablename__ = "plan_meeting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+    event_seq: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    held_at: Mapped[datetime]
+    plan_continues: Mapped[bool | None]
+
+
+class StepDownRow(Base):
+    """A step down to early help: the family's agreement, the team, the hand-over date."""
+
+    __tablename__ = "step_down"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+    event_seq: Mapped[int]
+    consent: Mapped[str] = mapped_column(String(20))
+    team: Mapped[str] = mapped_column(String(120))
+    handover_on: Mapped[date] = mapped_column(Date)
+    by: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(index=True)
+    from_stage: Mapped[str] = mapped_column(String(40))

@@ -1,4 +1,8 @@
-"""The SQL unit of work: one session, one transaction, rolled back unless committed."""
+"""The SQL unit of work: one session, one transaction, rolled back unless committed.
+
+Every repository works on the same session, so an action's event, its records and
+anything it changes elsewhere (a meeting's agenda, a stepped-up contact) commit together.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.persistence.casework_repository import SqlCasework
+from workflow.intake.records import ChildDetails
+from workflow.persistence.meetings import SqlChildHistory, SqlMeetings
 from workflow.persistence.repository import ContactRepository
 from workflow.persistence.tables import ChildRow
-from workflow.ports import ChildDetails
 
 
 class ChildRepository:
@@ -25,7 +29,7 @@ class ChildRepository:
                        nhs_number=child.nhs_number, upn=child.upn,
                        disability=child.disability, created_at=now)
         self.session.add(row)
-        self.session.flush()  # flush(objects) is deprecated in SQLAlchemy 2.1
+        self.session.flush()
         return row.id
 
     def exists(self, child_id: int) -> bool:
@@ -38,7 +42,8 @@ class SqlUnitOfWork:
     session: Session
     contacts: ContactRepository
     children: ChildRepository
-    casework: SqlCasework
+    history: SqlChildHistory
+    meetings: SqlMeetings
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -47,7 +52,8 @@ class SqlUnitOfWork:
         self.session = self.session_factory()
         self.contacts = ContactRepository(self.session)
         self.children = ChildRepository(self.session)
-        self.casework = SqlCasework(self.session)
+        self.history = SqlChildHistory(self.session)
+        self.meetings = SqlMeetings(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -1,84 +1,26 @@
-"""SQL adapters for the MASH ports: requests, meetings, and a child's history.
-
-Every state change of a request is one conditional UPDATE (``WHERE status = 'open'``):
-if someone else answered or withdrew it first the row count is 0 and the change is
-refused, so two people can never both close the same request, on SQLite or PostgreSQL.
-"""
+"""SQL adapters for the daily meeting and for what is already known about a child."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Update, func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from workflow.errors import InvalidTransition, NotFound
+from workflow.errors import NotFound
 from workflow.intake.matching import KnownChild, swapped
-from workflow.mash.ports import InfoRequest, Meeting, NewRequest, OpenCase, PastContact
+from workflow.intake.records import ChildDetails
 from workflow.persistence.tables import ChildRow, ContactRow
 from workflow.persistence.tables_mash import (
     AgendaItemRow,
     AttendeeRow,
-    InfoRequestRow,
     MeetingRow,
 )
-from workflow.persistence.uow import SqlUnitOfWork
-from workflow.ports import ChildDetails
+from workflow.ports import Meeting, OpenCase, PastContact
 
 #: A child has an open case while one of their contacts is in one of these stages.
 OPEN_CASE_STAGES = ("assessment", "strategy_discussion", "section_47", "cp_plan", "cin_plan")
-
-
-class SqlRequests:
-    """Information requests in table ``info_request``."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, new: NewRequest) -> int:
-        row = InfoRequestRow(**vars(new), status="open", answer="", chase_count=0,
-                             closed_reason="")
-        self.session.add(row)
-        self.session.flush()
-        return row.id
-
-    def get(self, request_id: int) -> InfoRequest:
-        row = self.session.get(InfoRequestRow, request_id)
-        if row is None:
-            raise NotFound(f"There is no information request {request_id}.")
-        return InfoRequest(row.id, row.contact_id, row.agency, row.status, row.due_at,
-                           row.answered_at)
-
-    def open_ids(self, contact_id: int) -> list[int]:
-        return list(self.session.scalars(select(InfoRequestRow.id).where(
-            InfoRequestRow.contact_id == contact_id, InfoRequestRow.status == "open")
-            .order_by(InfoRequestRow.id)))
-
-    def count_open(self, contact_id: int) -> int:
-        return int(self.session.scalar(select(func.count()).select_from(InfoRequestRow).where(
-            InfoRequestRow.contact_id == contact_id, InfoRequestRow.status == "open")) or 0)
-
-    def answer(self, request_id: int, text: str, by: str, at: datetime) -> None:
-        self._while_open(request_id, update(InfoRequestRow).values(
-            status="answered", answer=text, answered_by=by, answered_at=at))
-
-    def chase(self, request_id: int, at: datetime) -> None:
-        self._while_open(request_id, update(InfoRequestRow).values(
-            chase_count=InfoRequestRow.chase_count + 1, last_chased_at=at))
-
-    def close(self, request_id: int, status: str, by: str, at: datetime, reason: str) -> None:
-        self._while_open(request_id, update(InfoRequestRow).values(
-            status=status, closed_by=by, closed_at=at, closed_reason=reason))
-
-    def _while_open(self, request_id: int, statement: Update) -> None:
-        result = self.session.execute(statement.where(
-            InfoRequestRow.id == request_id, InfoRequestRow.status == "open")
-            .execution_options(synchronize_session=False))
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise InvalidTransition(f"Information request {request_id} is no longer open: "
-                                    "someone answered, withdrew or closed it first.")
 
 
 class SqlMeetings:
@@ -120,12 +62,6 @@ class SqlMeetings:
         self.session.add(row)
         self.session.flush()
         return row.id
-
-    def record_decision(self, item_id: int, decision: Mapping[str, Any], by: str,
-                        at: datetime) -> None:
-        self.session.execute(update(AgendaItemRow).where(AgendaItemRow.id == item_id).values(
-            views=dict(decision["views"]), outcome=decision["outcome"],
-            rationale=decision["rationale"], decided_by=by, decided_at=at))
 
 
 class SqlChildHistory:
@@ -175,18 +111,3 @@ def _narrowing(child: ChildDetails) -> list[Any]:
         prefix = child.last_name.strip()[:2].lower()
         conditions.append(func.lower(ChildRow.last_name).startswith(prefix, autoescape=True))
     return conditions or [ChildRow.id.is_(None)]
-
-
-class SqlMashUnitOfWork(SqlUnitOfWork):
-    """The engine's unit of work with the MASH's repositories on the same session."""
-
-    requests: SqlRequests
-    meetings: SqlMeetings
-    history: SqlChildHistory
-
-    def __enter__(self) -> SqlMashUnitOfWork:
-        super().__enter__()
-        self.requests = SqlRequests(self.session)
-        self.meetings = SqlMeetings(self.session)
-        self.history = SqlChildHistory(self.session)
-        return self

@@ -1,0 +1,417 @@
+"""typed state: every value the contact's free-form facts held gets one home of its own
+
+Revision ID: 0007
+Revises: 0002, 0003, 0005
+Create Date: 2026-12-01 12:00:00
+
+Why: ``contact.facts`` was a second, untyped state machine beside the stage (about 27
+keys, the assessment status kept there and in its own table). Each value now has one
+home: the threshold decision (with its sign-off or return) in ``threshold_decision``;
+the section 47 enquiry, visits, child protection plans and their meetings, and step
+downs in tables of their own; the census episode's closure reason and NFA flag, the open
+case passed to, and the intake's known-child flags as columns of ``contact``. A strategy
+discussion says whether its outcome was carried out; an agenda item keeps the level the
+meeting recommended.
+
+The new rows are built from the append-only events (what was decided, when, by whom) and
+the old facts, so every past month keeps its figures; clocks the engine closed "not met"
+because the contact moved on without needing them become "not applicable" (the child
+seen during an assessment stays "not met": the assessment needed it). Self-contained (no
+app code). Downgrade rebuilds the facts the earlier code read from the new homes.
+"""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from alembic import op
+
+import workflow.persistence.types
+
+revision = "0007"
+down_revision = ("0002", "0003", "0005")
+branch_labels = None
+depends_on = None
+
+LONDON = ZoneInfo("Europe/London")
+UTC_DT = workflow.persistence.types.UTCDateTime(timezone=True)
+JSON = workflow.persistence.types.JSONDoc
+CHILD_SEEN = ("child_seen_s17", "child_seen_s47")
+
+contact = sa.table("contact", sa.column("id", sa.Integer), sa.column("facts", JSON),
+                   sa.column("pending_decision", JSON), sa.column("referral_at", UTC_DT),
+                   sa.column("closure_reason", sa.String), sa.column("referral_nfa", sa.Boolean),
+                   sa.column("open_case_reference", sa.String),
+                   sa.column("open_case_contact_id", sa.Integer),
+                   sa.column("re_referral_of", sa.Integer),
+                   sa.column("repeat_contacts", sa.Integer),
+                   sa.column("repeat_window_days", sa.Integer))
+events = sa.table("contact_event", sa.column("contact_id", sa.Integer),
+                  sa.column("seq", sa.Integer), sa.column("trigger", sa.String),
+                  sa.column("from_stage", sa.String), sa.column("to_stage", sa.String),
+                  sa.column("actor", sa.String), sa.column("at", UTC_DT),
+                  sa.column("reason", sa.Text), sa.column("payload", JSON))
+clock = sa.table("clock", sa.column("rule", sa.String), sa.column("result", sa.String))
+discussion = sa.table("strategy_discussion", sa.column("id", sa.Integer),
+                      sa.column("contact_id", sa.Integer), sa.column("held_at", UTC_DT),
+                      sa.column("carried_out", sa.Boolean), sa.column("initiating", sa.Boolean))
+
+
+def _new_tables() -> None:
+    op.create_table(
+        "threshold_decision",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("contact_id", sa.Integer(), sa.ForeignKey("contact.id"), nullable=False),
+        sa.Column("event_seq", sa.Integer(), nullable=False),
+        sa.Column("level", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.String(40), nullable=False),
+        sa.Column("rationale", sa.Text(), nullable=False),
+        sa.Column("indicators", JSON, nullable=False),
+        sa.Column("override_reason", sa.Text(), nullable=False),
+        sa.Column("reasonable_cause", sa.Text(), nullable=False),
+        sa.Column("primary_need", sa.String(2), nullable=True),
+        sa.Column("catalogue_id", sa.String(60), nullable=False),
+        sa.Column("catalogue_version", sa.Integer(), nullable=False),
+        sa.Column("recommended_level", sa.Integer(), nullable=False),
+        sa.Column("is_override", sa.Boolean(), nullable=False),
+        sa.Column("matches_recommendation", sa.Boolean(), nullable=False),
+        sa.Column("decided_by", sa.String(80), nullable=False),
+        sa.Column("decided_at", UTC_DT, nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("signed_off_by", sa.String(80), nullable=True),
+        sa.Column("signed_off_at", UTC_DT, nullable=True),
+        sa.Column("sign_off_comment", sa.Text(), nullable=False),
+        sa.Column("returned_by", sa.String(80), nullable=True),
+        sa.Column("returned_at", UTC_DT, nullable=True),
+        sa.Column("return_reason", sa.Text(), nullable=False))
+    op.create_index("ix_threshold_decision_contact_id", "threshold_decision", ["contact_id"])
+    op.create_index("ix_threshold_decision_decided_at", "threshold_decision", ["decided_at"])
+    op.create_table(
+        "section_47",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("contact_id", sa.Integer(), sa.ForeignKey("contact.id"), nullable=False),
+        sa.Column("event_seq", sa.Integer(), nullable=False),
+        sa.Column("discussion_id", sa.Integer(), sa.ForeignKey("strategy_discussion.id"),
+                  nullable=True),
+        sa.Column("started_at", UTC_DT, nullable=False),
+        sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("conference_at", UTC_DT, nullable=True),
+        sa.Column("plan_made", sa.Boolean(), nullable=True),
+        sa.Column("category", sa.String(3), nullable=True),
+        sa.Column("not_required_reason", sa.Text(), nullable=False),
+        sa.Column("closed_at", UTC_DT, nullable=True))
+    op.create_index("ix_section_47_contact_id", "section_47", ["contact_id"])
+    op.create_index("ix_section_47_started_at", "section_47", ["started_at"])
+    op.create_table(
+        "visit",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("contact_id", sa.Integer(), sa.ForeignKey("contact.id"), nullable=False),
+        sa.Column("event_seq", sa.Integer(), nullable=False),
+        sa.Column("visited_at", UTC_DT, nullable=False),
+        sa.Column("child_seen", sa.Boolean(), nullable=False),
+        sa.Column("seen_alone", sa.Boolean(), nullable=True),
+        sa.Column("by", sa.String(80), nullable=False))
+    op.create_index("ix_visit_contact_id", "visit", ["contact_id"])
+    op.create_table(
+        "child_protection_plan",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("contact_id", sa.Integer(), sa.ForeignKey("contact.id"), nullable=False),
+        sa.Column("event_seq", sa.Integer(), nullable=False),
+        sa.Column("started_at", UTC_DT, nullable=False),
+        sa.Column("category", sa.String(3), nullable=False),
+        sa.Column("ended_at", UTC_DT, nullable=True))
+    op.create_index("ix_child_protection_plan_contact_id", "child_protection_plan",
+                    ["contact_id"])
+    op.create_index("ix_child_protection_plan_started_at", "child_protection_plan",
+                    ["started_at"])
+    op.create_table(
+        "plan_meeting",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("contact_id", sa.Integer(), sa.ForeignKey("contact.id"), nullable=False),
+        sa.Column("event_seq", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("held_at", UTC_DT, nullable=False),
+        sa.Column("plan_continues", sa.Boolean(), nullable=True))
+    op.create_index("ix_plan_meeting_contact_id", "plan_meeting", ["contact_id"])
+    op.create_table(
+        "step_down",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("contact_id", sa.Integer(), sa.ForeignKey("contact.id"), nullable=False),
+        sa.Column("event_seq", sa.Integer(), nullable=False),
+        sa.Column("consent", sa.String(20), nullable=False),
+        sa.Column("team", sa.String(120), nullable=False),
+        sa.Column("handover_on", sa.Date(), nullable=False),
+        sa.Column("by", sa.String(80), nullable=False),
+        sa.Column("at", UTC_DT, nullable=False),
+        sa.Column("from_stage", sa.String(40), nullable=False))
+    op.create_index("ix_step_down_contact_id", "step_down", ["contact_id"])
+    op.create_index("ix_step_down_at", "step_down", ["at"])
+
+
+def _new_columns() -> None:
+    with op.batch_alter_table("contact") as batch:
+        batch.add_column(sa.Column("closure_reason", sa.String(4), nullable=True))
+        batch.add_column(sa.Column("referral_nfa", sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
+        batch.add_column(sa.Column("open_case_reference", sa.String(40), nullable=True))
+        batch.add_column(sa.Column("open_case_contact_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("re_referral_of", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("repeat_contacts", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("repeat_window_days", sa.Integer(), nullable=True))
+        batch.create_foreign_key("fk_contact_open_case", "contact", ["open_case_contact_id"],
+                                 ["id"])
+        batch.create_foreign_key("fk_contact_re_referral", "contact", ["re_referral_of"], ["id"])
+        batch.create_index("ix_contact_linked_contact_id", ["linked_contact_id"])
+    with op.batch_alter_table("strategy_discussion") as batch:
+        batch.add_column(sa.Column("carried_out", sa.Boolean(), nullable=False,
+                                   server_default=sa.true()))
+    with op.batch_alter_table("mash_agenda_item") as batch:
+        batch.add_column(sa.Column("level", sa.Integer(), nullable=True))
+
+
+# -- moving the values -------------------------------------------------------------------
+def _moment(value, fallback=None):
+    if not value:
+        return fallback
+    moment = datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        return datetime(moment.year, moment.month, moment.day, tzinfo=LONDON)
+    return moment
+
+
+def _reference_id(text):
+    digits = str(text or "").upper().removeprefix("FD")
+    return int(digits) if digits.isdigit() else None
+
+
+def _contact_columns(conn, row) -> None:
+    facts = row.facts or {}
+    found = (facts.get("open_case_found") or {}).get("contact_id")
+    repeat = facts.get("repeat_contacts") or {}
+    values = {
+        "closure_reason": facts.get("closure_reason"),
+        "referral_nfa": bool(facts.get("referral_nfa")),
+        "open_case_reference": facts.get("open_case"),
+        "open_case_contact_id": found,
+        "re_referral_of": _reference_id((facts.get("re_referral") or {}).get("previous")),
+        "repeat_contacts": repeat.get("count"), "repeat_window_days": repeat.get("window_days")}
+    conn.execute(contact.update().where(contact.c.id == row.id).values(**values))
+
+
+_DECISION_KEYS = ("level", "outcome", "rationale", "override_reason", "reasonable_cause",
+                  "primary_need")
+
+
+def _decision_row(event, signed, returned):
+    p = event.payload or {}
+    override = bool(p.get("is_override"))
+    status = "in_force" if not override or signed else (
+        "returned" if returned else "awaiting_signoff")
+    row = {k: p.get(k) for k in _DECISION_KEYS} | {
+        "contact_id": event.contact_id, "event_seq": event.seq,
+        "level": int(p.get("level") or 0), "outcome": str(p.get("outcome") or ""),
+        "rationale": str(p.get("rationale") or event.reason or ""),
+        "override_reason": str(p.get("override_reason") or ""),
+        "reasonable_cause": str(p.get("reasonable_cause") or ""),
+        "indicators": list(p.get("indicators") or []),
+        "catalogue_id": str(p.get("catalogue_id") or "not recorded"),
+        "catalogue_version": int(p.get("catalogue_version") or 0),
+        "recommended_level": int(p.get("recommended_level") or p.get("level") or 0),
+        "is_override": override,
+        "matches_recommendation": bool(p.get("matches_recommendation",
+                                             p.get("recommended_level") == p.get("level"))),
+        "decided_by": event.actor, "decided_at": event.at, "status": status,
+        "sign_off_comment": "", "return_reason": ""}
+    if signed:
+        row |= {"signed_off_by": signed.actor, "signed_off_at": signed.at}
+    if returned and not signed:
+        row |= {"returned_by": returned.actor, "returned_at": returned.at,
+                "return_reason": str((returned.payload or {}).get("reason") or returned.reason)}
+    return row
+
+
+def _decisions(conn, history) -> None:
+    table = sa.table("threshold_decision", *(sa.column(n) for n in (
+        "contact_id", "event_seq", "level", "outcome", "rationale", "indicators",
+        "override_reason", "reasonable_cause", "primary_need", "catalogue_id",
+        "catalogue_version", "recommended_level", "is_override", "matches_recommendation",
+        "decided_by", "decided_at", "status", "signed_off_by", "signed_off_at",
+        "sign_off_comment", "returned_by", "returned_at", "return_reason")))
+    rows = []
+    for i, event in enumerate(history):
+        if event.trigger != "decide":
+            continue
+        after = next((e for e in history[i + 1:] if e.trigger in ("sign_off",
+                                                                  "return_decision",
+                                                                  "decide")), None)
+        signed = after if after is not None and after.trigger == "sign_off" else None
+        returned = after if after is not None and after.trigger == "return_decision" else None
+        rows.append(_decision_row(event, signed, returned))
+    for row in rows:
+        conn.execute(table.insert().values(**row))
+
+
+def _enquiries(conn, history, facts) -> None:
+    table = sa.table("section_47", *(sa.column(n) for n in (
+        "contact_id", "event_seq", "discussion_id", "started_at", "status", "conference_at",
+        "plan_made", "category", "not_required_reason", "closed_at")))
+    open_row = None
+    for event in history:
+        p = event.payload or {}
+        if event.trigger == "start_section_47":
+            held = conn.execute(sa.select(discussion.c.id, discussion.c.held_at).where(
+                discussion.c.contact_id == event.contact_id, discussion.c.held_at <= event.at)
+                .order_by(discussion.c.id.desc()).limit(1)).first()
+            open_row = {"contact_id": event.contact_id, "event_seq": event.seq,
+                        "discussion_id": held.id if held else None,
+                        "started_at": _moment(facts.get("s47_started_at"),
+                                              held.held_at if held else event.at),
+                        "status": "open", "conference_at": None, "plan_made": None,
+                        "category": None, "not_required_reason": "", "closed_at": None}
+            conn.execute(table.insert().values(**open_row))
+        elif event.trigger in ("hold_icpc", "icpc_not_required") and open_row:
+            values = {"status": "closed", "closed_at": event.at}
+            if event.trigger == "hold_icpc":
+                values |= {"conference_at": _moment(p.get("held_at"), event.at),
+                           "plan_made": bool(p.get("plan")), "category": p.get("category")}
+            else:
+                values["not_required_reason"] = str(p.get("reason") or "")
+            conn.execute(table.update().where(table.c.contact_id == event.contact_id,
+                                              table.c.event_seq == open_row["event_seq"])
+                         .values(**values))
+            open_row = None
+
+
+def _visits_and_plans(conn, history) -> None:
+    visits = sa.table("visit", *(sa.column(n) for n in (
+        "contact_id", "event_seq", "visited_at", "child_seen", "seen_alone", "by")))
+    plans = sa.table("child_protection_plan", *(sa.column(n) for n in (
+        "contact_id", "event_seq", "started_at", "category", "ended_at")))
+    meetings = sa.table("plan_meeting", *(sa.column(n) for n in (
+        "contact_id", "event_seq", "kind", "held_at", "plan_continues")))
+    for event in history:
+        p, held = event.payload or {}, None
+        if event.trigger == "record_visit":
+            conn.execute(visits.insert().values(
+                contact_id=event.contact_id, event_seq=event.seq,
+                visited_at=_moment(p.get("visited_at"), event.at),
+                child_seen=p.get("child_seen") is True, seen_alone=p.get("seen_alone"),
+                by=event.actor))
+        elif event.trigger == "hold_icpc" and p.get("plan") is True:
+            conn.execute(plans.insert().values(
+                contact_id=event.contact_id, event_seq=event.seq,
+                started_at=_moment(p.get("held_at"), event.at),
+                category=str(p.get("category") or "NEG"), ended_at=None))
+        elif event.trigger in ("hold_core_group", "hold_review_conference"):
+            held = _moment(p.get("held_at"), event.at)
+            kind = "core_group" if event.trigger == "hold_core_group" else "review_conference"
+            conn.execute(meetings.insert().values(
+                contact_id=event.contact_id, event_seq=event.seq, kind=kind, held_at=held,
+                plan_continues=p.get("plan_continues")))
+            if p.get("plan_continues") is False:
+                conn.execute(plans.update().where(plans.c.contact_id == event.contact_id,
+                                                  plans.c.ended_at.is_(None))
+                             .values(ended_at=held))
+
+
+def _step_down(conn, row, history) -> None:
+    facts = row.facts or {}
+    step = facts.get("step_down")
+    if not step:
+        return
+    table = sa.table("step_down", *(sa.column(n) for n in (
+        "contact_id", "event_seq", "consent", "team", "handover_on", "by", "at", "from_stage")))
+    event = next((e for e in reversed(history)
+                  if e.trigger in ("step_down", "complete_assessment")), None)
+    at = _moment(step.get("at"), event.at if event else datetime.now(LONDON))
+    handover = step.get("handover_on")
+    conn.execute(table.insert().values(
+        contact_id=row.id, event_seq=event.seq if event else 0,
+        consent=str(step.get("consent") or "given"), team=str(step.get("early_help_team") or ""),
+        handover_on=date.fromisoformat(handover[:10]) if handover else at.date(),
+        by=str(step.get("by") or (event.actor if event else "")),
+        at=at, from_stage=event.from_stage if event else "cin_plan"))
+
+
+def _pending_discussion(conn, row) -> None:
+    if not (row.facts or {}).get("pending_strategy"):
+        return
+    latest = conn.execute(sa.select(discussion.c.id).where(
+        discussion.c.contact_id == row.id).order_by(discussion.c.id.desc()).limit(1)).scalar()
+    if latest is not None:
+        conn.execute(discussion.update().where(discussion.c.id == latest)
+                     .values(carried_out=False))
+
+
+def _move_values(conn) -> None:
+    for row in conn.execute(sa.select(contact.c.id, contact.c.facts)).all():
+        history = conn.execute(sa.select(events).where(events.c.contact_id == row.id)
+                               .order_by(events.c.seq)).all()
+        _contact_columns(conn, row)
+        _decisions(conn, history)
+        _enquiries(conn, history, row.facts or {})
+        _visits_and_plans(conn, history)
+        _step_down(conn, row, history)
+        _pending_discussion(conn, row)
+    conn.execute(clock.update().where(clock.c.result == "not_met",
+                                      clock.c.rule.not_in(CHILD_SEEN))
+                 .values(result="not_applicable"))
+
+
+def upgrade() -> None:
+    _new_tables()
+    _new_columns()
+    _move_values(op.get_bind())
+    with op.batch_alter_table("contact") as batch:
+        batch.drop_column("facts")
+        batch.drop_column("pending_decision")
+
+
+# -- back to the facts -----------------------------------------------------------------
+def _facts_of(conn, contact_id, row) -> dict:
+    facts = {}
+    for key in ("closure_reason", "open_case_reference"):
+        if getattr(row, key):
+            facts["closure_reason" if key == "closure_reason" else "open_case"] = getattr(row, key)
+    if row.referral_nfa:
+        facts["referral_nfa"] = True
+    if row.referral_at is not None:
+        facts["referral_at"] = row.referral_at.isoformat()
+    decided = conn.execute(sa.text(
+        "SELECT level, outcome, rationale, decided_by, status FROM threshold_decision "
+        "WHERE contact_id = :c AND status = 'in_force' ORDER BY id DESC LIMIT 1"),
+        {"c": contact_id}).first()
+    if decided is not None:
+        facts["decision"] = {"level": decided.level, "outcome": decided.outcome,
+                             "rationale": decided.rationale, "decided_by": decided.decided_by}
+    return facts
+
+
+def downgrade() -> None:
+    conn = op.get_bind()
+    with op.batch_alter_table("contact") as batch:
+        batch.add_column(sa.Column("facts", JSON, nullable=True))
+        batch.add_column(sa.Column("pending_decision", JSON, nullable=True))
+    rows = conn.execute(sa.select(contact.c.id, contact.c.closure_reason,
+                                  contact.c.open_case_reference, contact.c.referral_nfa,
+                                  contact.c.referral_at)).all()
+    for row in rows:
+        conn.execute(contact.update().where(contact.c.id == row.id)
+                     .values(facts=_facts_of(conn, row.id, row)))
+    conn.execute(clock.update().where(clock.c.result == "not_applicable")
+                 .values(result="not_met"))
+    with op.batch_alter_table("contact") as batch:
+        batch.alter_column("facts", existing_type=JSON, nullable=False)
+        batch.drop_constraint("fk_contact_open_case", type_="foreignkey")
+        batch.drop_constraint("fk_contact_re_referral", type_="foreignkey")
+        batch.drop_index("ix_contact_linked_contact_id")
+        for name in ("closure_reason", "referral_nfa", "open_case_reference",
+                     "open_case_contact_id", "re_referral_of", "repeat_contacts",
+                     "repeat_window_days"):
+            batch.drop_column(name)
+    with op.batch_alter_table("strategy_discussion") as batch:
+        batch.drop_column("carried_out")
+    with op.batch_alter_table("mash_agenda_item") as batch:
+        batch.drop_column("level")
+    for name in ("step_down", "plan_meeting", "child_protection_plan", "visit", "section_47",
+                 "threshold_decision"):
+        op.drop_table(name)

@@ -1,0 +1,1 @@
+"""Casework actions (one module each)."""

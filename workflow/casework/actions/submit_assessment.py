@@ -1,0 +1,43 @@
+"""The social worker submits the assessment for authorisation (its author is who submits:
+the authorising manager must be someone else)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from workflow.casework.factors import normalised
+from workflow.casework.guards import ASSESSMENT_NOT_SUBMITTED, ASSESSMENT_OPEN, FACTORS_VALID
+from workflow.casework.payloads import FACTOR_CHOICES
+from workflow.casework.records import Assessment, AssessmentStatus
+from workflow.engine.action import Action, Fired, row
+from workflow.engine.payload import Kind, Payload, ask
+from workflow.engine.rules import RATIONALE_GIVEN
+from workflow.roles import CASEWORK
+from workflow.stages import ASSESSING
+
+
+@dataclass(frozen=True)
+class Submission(Payload):
+    factors: tuple[str, ...] = ask("Assessment factors (CIN census)", Kind.CHECKBOXES,
+                                   FACTOR_CHOICES,
+                                   hint="Every factor identified, or 21 if there are none.")
+    rationale: str = ask("Summary of the assessment and its recommendation")
+
+
+def _submit(fired: Fired[Submission]) -> None:
+    contact, ctx = fired.contact, fired.ctx
+    current = contact.assessment
+    if current is None or not current.current:  # one recorded before assessments were kept
+        current = Assessment(kind="s17", started_at=contact.referral_at or ctx.now)
+    contact.put(replace(current, status=AssessmentStatus.SUBMITTED, author=ctx.actor.username,
+                        submitted_at=ctx.now, summary=fired.payload.rationale,
+                        factors=tuple(normalised(fired.payload.factors))))
+
+
+ACTION: Action[Submission] = Action(
+    name="submit_assessment", label="Submit the assessment for authorisation",
+    payload=Submission,
+    rows=(row(ASSESSING, None, CASEWORK, guards=(
+        ASSESSMENT_OPEN, ASSESSMENT_NOT_SUBMITTED, FACTORS_VALID, RATIONALE_GIVEN)),),
+    effect=_submit,
+)

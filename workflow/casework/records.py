@@ -1,0 +1,177 @@
+"""The records casework keeps beside a contact, each with one home in storage.
+
+A strategy discussion and its agency grid, the section 47 enquiry it may start, the single
+assessment (section 17, or the enquiry carried out through it), the visits to the child, a
+child protection plan and the conferences that review it, and a step down to early help.
+Each is a frozen value: an action replaces it with a changed copy (``contact.put``), and the
+repository writes what changed in the contact's own transaction. Nothing here is copied
+into another place: the contact page, the census and the KPIs all read these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Participation:
+    """One agency's part in a discussion: attended, written, invited_no_contribution or
+    not_invited, and why when it did not contribute."""
+
+    agency: str
+    status: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class StrategyDiscussion:
+    """A strategy discussion as recorded. ``carried_out`` turns true once the action its
+    outcome calls for (start s47, continue under s17, close) has been taken; one held
+    during an enquiry has nothing left to carry out."""
+
+    event_seq: int
+    held_at: datetime
+    chair: str
+    stage: str
+    outcome: str
+    rationale: str
+    reasonable_cause: str
+    absence_reason: str
+    recorded_by: str
+    recorded_at: datetime
+    participation: tuple[Participation, ...] = ()
+    initiating: bool = False
+    carried_out: bool = False
+    id: int | None = None
+
+    @property
+    def pending_outcome(self) -> str | None:
+        """The outcome still waiting for the action that carries it out."""
+        return None if self.carried_out else self.outcome
+
+    def carried(self, initiating: bool = False) -> StrategyDiscussion:
+        """The discussion once its outcome was acted on."""
+        return replace(self, carried_out=True, initiating=self.initiating or initiating)
+
+
+class EnquiryStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Section47:
+    """A section 47 enquiry. ``started_at`` is the initiating strategy discussion (census
+    S47ActualStartDate); the initial conference, or the decision that none is needed,
+    closes it."""
+
+    started_at: datetime
+    event_seq: int
+    discussion_id: int | None = None
+    status: EnquiryStatus = EnquiryStatus.OPEN
+    conference_at: datetime | None = None
+    plan_made: bool | None = None
+    category: str | None = None
+    not_required_reason: str = ""
+    closed_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is EnquiryStatus.OPEN
+
+    def concluded(self, at: datetime, conference_at: datetime | None, plan_made: bool | None,
+                  category: str | None, not_required_reason: str = "") -> Section47:
+        """The enquiry closed by its initial conference (or by none being needed)."""
+        return replace(self, status=EnquiryStatus.CLOSED, closed_at=at,
+                       conference_at=conference_at, plan_made=plan_made, category=category,
+                       not_required_reason=not_required_reason)
+
+
+class AssessmentStatus(StrEnum):
+    """open → submitted (by its author) → authorised (by another manager), or back to open
+    when returned; closed when the referral ended without one."""
+
+    OPEN = "open"
+    SUBMITTED = "submitted"
+    AUTHORISED = "authorised"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The single assessment of a referral (s17, or the s47 enquiry carried out through it)."""
+
+    kind: str  # s17 | s47
+    started_at: datetime
+    status: AssessmentStatus = AssessmentStatus.OPEN
+    author: str | None = None
+    submitted_at: datetime | None = None
+    summary: str = ""
+    factors: tuple[str, ...] = ()
+    returned_reason: str = ""
+    authorised_by: str | None = None
+    authorised_at: datetime | None = None
+    outcome: str | None = None
+    lateness_reason: str = ""
+    id: int | None = None
+
+    @property
+    def current(self) -> bool:
+        """Still being worked on (open or awaiting authorisation)."""
+        return self.status in (AssessmentStatus.OPEN, AssessmentStatus.SUBMITTED)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A visit to the child during an assessment or a plan."""
+
+    event_seq: int
+    visited_at: datetime
+    child_seen: bool
+    seen_alone: bool | None
+    by: str
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class ChildProtectionPlan:
+    """A child protection plan: it starts on the initial conference's date (census
+    CPPstartDate) and ends at the review conference that ends it."""
+
+    started_at: datetime
+    category: str
+    event_seq: int
+    ended_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+@dataclass(frozen=True)
+class PlanMeeting:
+    """A core group or review conference held on a child protection plan."""
+
+    kind: str  # core_group | review_conference
+    held_at: datetime
+    event_seq: int
+    plan_continues: bool | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class StepDown:
+    """A step down to early help: the family's agreement, the receiving team, the hand-over."""
+
+    event_seq: int
+    consent: str
+    team: str
+    handover_on: date
+    by: str
+    at: datetime
+    from_stage: str
+    id: int | None = None

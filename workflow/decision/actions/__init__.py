@@ -1,0 +1,1 @@
+"""Decision actions (one module each)."""

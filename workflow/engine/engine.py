@@ -1,0 +1,210 @@
+"""The engine: fire an action on a contact by its definition, and keep the contact's clocks.
+
+Firing is: find the action (unknown → refused), load its typed payload (bad input →
+refused per field), choose the row (wrong stage, role not granted, no row fits, a guard
+unmet — each its own error, every guard evaluated once), let the shared machine move the
+stage, record the event, apply the action's effect to the contact's records, then run the
+clock events the row emits and close the clocks the new stage does not list. Nothing here
+touches a database: the service layer loads the contact, calls ``fire`` and saves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from workflow.clocks.clock import Clock, ClockResult
+from workflow.contact import Contact, require_aware
+from workflow.engine.action import Action, Config, Ctx, Fired, Row
+from workflow.engine.machine import StageMachine
+from workflow.engine.payload import Payload, as_record, load
+from workflow.engine.registry import actions
+from workflow.errors import GuardFailed, InvalidTransition, NotPermitted
+from workflow.roles import Actor, Role
+from workflow.stages import STAGES, Stage
+
+#: The intake action: the row it fires starts every contact's history.
+RECEIVE = "receive"
+#: The clock event of a discussion reconvened during a s47 enquiry, counted "from the last".
+REANCHOR = "icpc_reanchored"
+#: Events that start the same clocks as another: a new assessment on an open case (a
+#: section 47 enquiry on a child in need plan) runs the assessment clocks a referral runs,
+#: without being a referral.
+CLOCKS_OF = {"assessment_opened": "referral_accepted"}
+_TIME_FIELDS = ("held_at", "visited_at")
+_REASON_FIELDS = ("lateness_reason", "reason", "rationale")
+
+
+class Engine:
+    """Fires actions on contacts and keeps their clocks, by the definitions and the rules."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.actions = actions()
+        self.machine = StageMachine(self.actions)
+
+    # -- what may happen -------------------------------------------------------------
+    def action(self, name: str) -> Action[Any]:
+        """The action called ``name``, or a refusal that says there is none."""
+        try:
+            return self.actions[name]
+        except KeyError:
+            raise InvalidTransition(f"There is no action called '{name}'.") from None
+
+    def permitted(self, contact: Contact, role: Role, offered_in: str | None = None
+                  ) -> list[Action[Any]]:
+        """The actions this role may fire from the contact's stage (the UI offers only
+        these), optionally only those one part of the UI offers."""
+        return [a for a in self.actions.values()
+                if (offered_in is None or a.offered_in == offered_in)
+                and any(contact.stage in r.sources and role in r.roles for r in a.rows)]
+
+    def choose_row(self, action: Action[Any], ctx: Ctx[Any]) -> tuple[int, Row[Any]]:
+        """The row that fires, or the specific refusal (deny by default)."""
+        stage = ctx.contact.stage
+        rows = [(i, r) for i, r in enumerate(action.rows) if stage in r.sources]
+        if not rows:
+            raise InvalidTransition(action.wrong_stage or _wrong_stage(action, stage))
+        rows = [(i, r) for i, r in rows if ctx.role in r.roles]
+        if not rows:
+            raise NotPermitted(f"A {ctx.role.label.lower()} may not "
+                               f"'{action.label.lower()}'.")
+        chosen = next(((i, r) for i, r in rows if all(w.test(ctx) for w in r.when)), None)
+        if chosen is None:
+            field, text = action.help
+            raise GuardFailed("selector", text or "Check what you entered.", field or None)
+        for guard in chosen[1].guards:
+            failure = guard.check(ctx)
+            if failure is not None:
+                raise guard.refuse(failure)
+        return chosen
+
+    # -- making it happen ------------------------------------------------------------
+    def fire(self, contact: Contact, name: str | Action[Any], actor: Actor,
+             data: Mapping[str, Any] | Payload, now: datetime) -> Fired[Any]:
+        """Fire an action: refuse with a specific error, or record it and its clocks."""
+        require_aware(now, "now")
+        action = name if isinstance(name, Action) else self.action(name)
+        ctx = Ctx(contact, load(action.payload, data), actor, now, self.config)
+        index, row = self.choose_row(action, ctx)
+        before = contact.stage
+        contact._enter(self.machine.move(before, action.name, index))
+        event = contact.record_event(action.name, contact.stage, actor.username, actor.role,
+                                     now, as_record(ctx.payload), before)
+        fired = Fired(ctx, event, row)
+        if action.effect is not None:
+            action.effect(fired)
+        for clock_event in row.emits:
+            self._apply_clock_event(contact, clock_event, ctx)
+        self._close_out_of_scope(contact, row, now)
+        return fired
+
+    def receive(self, contact: Contact, actor: Actor, data: Mapping[str, Any] | Payload,
+                now: datetime) -> Fired[Any]:
+        """Record a new contact's receipt: its first event and the clocks receipt starts.
+        The intake row is chosen like any other (an open case goes to its worker)."""
+        require_aware(now, "now")
+        action = self.action(RECEIVE)
+        ctx = Ctx(contact, load(action.payload, data), actor, now, self.config)
+        index, row = self._intake_row(action, ctx)
+        contact._enter(self.machine.move(None, action.name, index))
+        event = contact.record_event(action.name, contact.stage, actor.username, actor.role,
+                                     now, as_record(ctx.payload), None)
+        fired = Fired(ctx, event, row)
+        if action.effect is not None:
+            action.effect(fired)
+        for clock_event in row.emits:
+            at = contact.received_at if clock_event == "contact_received" else now
+            self._start_and_stop(contact, clock_event, at, ctx)
+        return fired
+
+    def _intake_row(self, action: Action[Any], ctx: Ctx[Any]) -> tuple[int, Row[Any]]:
+        if ctx.role not in action.roles:
+            raise NotPermitted(f"A {ctx.role.label.lower()} may not record a contact.")
+        for index, row in enumerate(action.rows):
+            if all(w.test(ctx) for w in row.when):
+                for guard in row.guards:
+                    failure = guard.check(ctx)
+                    if failure is not None:
+                        raise guard.refuse(failure)
+                return index, row
+        raise GuardFailed("selector", action.help[1] or "The contact could not be recorded.")
+
+    # -- clocks ----------------------------------------------------------------------
+    def _apply_clock_event(self, contact: Contact, name: str, ctx: Ctx[Any]) -> None:
+        if name == REANCHOR:
+            self._reanchor_icpc(contact, ctx)
+            return
+        self._start_and_stop(contact, name, _effective_at(ctx), ctx)
+
+    def _start_and_stop(self, contact: Contact, name: str, at: datetime, ctx: Ctx[Any]) -> None:
+        name = CLOCKS_OF.get(name, name)
+        on = self.config.calendar.local_date(ctx.now)
+        stopping = {r.name for r in self.config.timescales.stopped_by(name, on)}
+        note = _lateness_note(ctx.payload)
+        for clock in [c for c in contact.open_clocks if c.rule in stopping]:
+            contact.stop_clock(clock, at, name, note=note if at > clock.due_at else "")
+        self._start_clocks(contact, name, _anchor(contact, name, at))
+
+    def _reanchor_icpc(self, contact: Contact, ctx: Ctx[Any]) -> None:
+        """Counting from the last strategy discussion (settings [strategy] icpc_anchor =
+        "last"): one reconvened during the enquiry replaces the running ICPC clock with
+        one from its own date. The census still counts from the initiating one."""
+        running = [c for c in contact.open_clocks if c.rule == "icpc"]
+        for clock in running:
+            contact.stop_clock(clock, ctx.now, REANCHOR, ClockResult.SUPERSEDED)
+        discussion = contact.discussion
+        if running and discussion is not None:
+            self._start_clocks(contact, "s47_started", discussion.held_at)
+
+    def _start_clocks(self, contact: Contact, event: str, started: datetime) -> None:
+        on = self.config.calendar.local_date(started)
+        for rule in self.config.timescales.started_by(event, on):
+            due = rule.due(started, self.config.calendar)
+            contact.start_clock(Clock(rule.name, rule.version, started, due))
+
+    def _close_out_of_scope(self, contact: Contact, row: Row[Any], now: datetime) -> None:
+        """Clocks the new stage does not list stop: not met when the row concludes what
+        they time without it, otherwise not applicable (never a breach)."""
+        for clock in contact.clocks_out_of_scope():
+            result = (ClockResult.NOT_MET if clock.rule in row.leaves_unmet
+                      else ClockResult.NOT_APPLICABLE)
+            contact.stop_clock(clock, now, f"left_for_{contact.stage.value}", result)
+
+
+def _wrong_stage(action: Action[Any], stage: Stage) -> str:
+    allowed = sorted(STAGES[s].title.lower() for s in action.sources)
+    title = STAGES[stage].title.lower()
+    return (f"'{action.label}' cannot be done while the contact is at '{title}'; "
+            f"it can be done at: {', '.join(allowed)}.")
+
+
+def _lateness_note(payload: Payload) -> str:
+    """The reason recorded with a late action (Working Together: say why when exceeded)."""
+    for name in _REASON_FIELDS:
+        given = getattr(payload, name, None)
+        if isinstance(given, str) and given.strip():
+            return given.strip()[:500]
+    return ""
+
+
+def _effective_at(ctx: Ctx[Any]) -> datetime:
+    """When the recorded thing happened: a meeting or visit date given, or now."""
+    for name in _TIME_FIELDS:
+        given = getattr(ctx.payload, name, None)
+        if isinstance(given, datetime):
+            return require_aware(given, name)
+    return ctx.now
+
+
+def _anchor(contact: Contact, event: str, at: datetime) -> datetime:
+    """Where a clock starts. MASH clocks run from receipt, even after a re-rating; the ICPC
+    clock from the strategy discussion that initiated the section 47 enquiry (the
+    enquiry's start, recorded by the action that started it)."""
+    if event.startswith("rated_"):
+        return contact.received_at
+    enquiry = contact.enquiry
+    if event == "s47_started" and enquiry is not None and enquiry.is_open:
+        return enquiry.started_at
+    return at

@@ -1,0 +1,1 @@
+"""Intake's actions (one module each)."""

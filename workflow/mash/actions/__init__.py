@@ -1,0 +1,1 @@
+"""Mash actions (one module each)."""

@@ -1,0 +1,1 @@
+"""Oversight actions (one module each)."""

@@ -1,0 +1,1 @@
+"""Screening actions (one module each)."""
