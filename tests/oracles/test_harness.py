@@ -159,6 +159,19 @@ def test_required_cell_left_blank_is_reported_missing(
     assert report.missing == (CellNote("List 3", "Allocated Worker", "K2", None),)
 
 
+def test_optional_cells_left_blank_are_accepted_as_they_are(
+        annex_a_cleaner: AnnexCheck, tmp_path: Path) -> None:
+    # An enquiry still open: no conference yet, so no date and no outcome.
+    sheets = with_cell("List 5", "Date of Initial Child Protection Conference", None)
+    headings, row = sheets["List 5"]
+    outcome = headings.index("Did the Initial Child Protection Conference Result in a Child "
+                             "Protection Plan")
+    sheets["List 5"] = (headings, row[:outcome] + (None,) + row[outcome + 1:])
+    report = annex_a_cleaner(annex_a_workbook(tmp_path / "annex_a.xlsx", sheets))
+
+    assert report.clean
+
+
 def test_sheet_missing_a_template_heading_is_not_recognised(
         annex_a_cleaner: AnnexCheck, tmp_path: Path) -> None:
     headings, row = ANNEX_A["List 3"]

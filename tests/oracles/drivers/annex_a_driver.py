@@ -79,7 +79,8 @@ def _record_cell(event: Any, sheet: dict[str, Any], report: dict[str, Any]) -> N
         report["blanked"].append(entry)
     elif event.get("blank_error") == "1":
         report["missing"].append(entry)
-    elif event.get("category_config") and event.value != event.get("raw_value"):
+    elif (event.get("category_config") and event.get("raw_value") not in (None, "")
+          and event.value != event.get("raw_value")):
         report["recoded"].append({**entry, "became": _shown(event.value)})
 
 
