@@ -189,12 +189,14 @@ class IdList(_Field):
 
 def table(schema: type[Schema], **kwargs: Any) -> fields.Nested:
     """A nested TOML table (``[calendar.service_hours]``) read by its own schema."""
-    return fields.Nested(schema, error_messages={"required": MISSING}, **kwargs)
+    messages = {"required": MISSING, **kwargs.pop("error_messages", {})}
+    return fields.Nested(schema, error_messages=messages, **kwargs)
 
 
 def entries(schema: type[Schema], **kwargs: Any) -> fields.List:
     """An array of tables (``[[rule]]``), each read by ``schema``."""
-    messages: dict[str, Any] = {"required": MISSING, "invalid": "must be an array of tables"}
+    messages: dict[str, Any] = {"required": MISSING, "invalid": "must be an array of tables",
+                                **kwargs.pop("error_messages", {})}
     return fields.List(fields.Nested(schema), error_messages=messages, **kwargs)
 
 
@@ -310,7 +312,7 @@ def issues(schema: ConfigSchema, data: Any, messages: Mapping[Any, Any],
     for key in _in_order(schema, messages):
         value = messages[key]
         if key == SCHEMA:
-            yield from (Issue(schema, where, None, str(m), data) for m in value)
+            yield from (Issue(schema, where, None, _text(m), data) for m in value)
             continue
         field = schema.fields.get(key)
         if isinstance(value, Mapping) and isinstance(field, fields.Nested):
@@ -319,14 +321,15 @@ def issues(schema: ConfigSchema, data: Any, messages: Mapping[Any, Any],
             yield from _entry_issues(schema, field, raw.get(key), value, where, key)
         elif isinstance(value, Mapping):  # a field that reports per key (a table of citations)
             for sub, found in value.items():
-                yield from (Issue(schema, (*where, key), str(sub), str(m), raw[key]) for m in found)
+                yield from (Issue(schema, (*where, key), str(sub), _text(m), raw[key])
+                            for m in found)
         else:
-            yield from (Issue(schema, where, key, str(m), data) for m in value)
+            yield from (Issue(schema, where, key, _text(m), data) for m in value)
 
 
 def _entry_issues(schema: ConfigSchema, field: fields.List, data: Any, messages: Mapping[Any, Any],
                   where: tuple[str, ...], key: str) -> Iterator[Issue]:
-    yield from (Issue(schema, where, key, str(m), data) for m in messages.get(SCHEMA, ()))
+    yield from (Issue(schema, where, key, _text(m), data) for m in messages.get(SCHEMA, ()))
     inner = field.inner
     for index in sorted(i for i in messages if isinstance(i, int)):
         entry = data[index]
@@ -341,6 +344,11 @@ def _config(field: fields.Nested) -> ConfigSchema:
     if not isinstance(schema, ConfigSchema):
         raise TypeError(f"{type(schema).__name__} must be a ConfigSchema to name its errors")
     return schema
+
+
+def _text(message: Any) -> str:
+    # A str subclass is kept as it is: a caller's message may carry more (a catalogue's fix).
+    return message if isinstance(message, str) else str(message)
 
 
 def _in_order(schema: ConfigSchema, messages: Mapping[Any, Any]) -> list[Any]:
