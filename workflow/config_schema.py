@@ -224,6 +224,11 @@ class ConfigSchema(Schema):
         """True when the issue is a key this schema does not define."""
         return issue.key is not None and issue.message == self.error_messages["unknown"]
 
+    def is_missing(self, issue: Issue) -> bool:
+        """True when the issue is a required key left out."""
+        field = self.fields.get(issue.key or "")
+        return field is not None and issue.message == field.error_messages.get("required")
+
 
 class TableSchema(ConfigSchema):
     """A settings table: errors name the dotted key (``mash.repeat_contact_threshold``)."""
@@ -254,8 +259,8 @@ class EntrySchema(ConfigSchema):
 
     def describe(self, path: Path, issue: Issue, found: Sequence[Issue]) -> ConfigError:
         same = [i for i in found if i.schema is issue.schema and i.where == issue.where]
-        if issue.message == MISSING:
-            problem = f"missing {', '.join(str(i.key) for i in same if i.message == MISSING)}"
+        if self.is_missing(issue):
+            problem = f"missing {', '.join(str(i.key) for i in same if self.is_missing(i))}"
         elif self.is_unknown(issue):
             unknown = sorted(str(i.key) for i in same if self.is_unknown(i))
             problem = f"unknown key(s) {', '.join(unknown)}"
