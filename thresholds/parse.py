@@ -15,9 +15,9 @@ marshmallow's context while the file loads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, cast
+from typing import Any, cast
 
 from marshmallow import ValidationError, fields, post_load, validates, validates_schema
 from marshmallow.experimental.context import Context
@@ -34,9 +34,19 @@ from thresholds.model import (
     Indicator,
     Level,
 )
+from thresholds.problems import (
+    Entry,
+    Fixable,
+    Part,
+    Raw,
+    catalogue_error,
+    quoted,
+    repeats,
+    tables,
+    text,
+)
 from workflow.config_schema import (
     MISSING,
-    ConfigSchema,
     IdList,
     Issue,
     OneOf,
@@ -49,24 +59,7 @@ from workflow.config_schema import (
     table,
 )
 
-Raw = dict[str, Any]
 _HEADER_FIX = "start the file with a [catalogue] table: id, version, effective_from, title, source"
-
-
-def quoted(values: Iterable[object]) -> str:
-    """Choices as the TOML to write: ``"a" | "b"``."""
-    return " | ".join(f'"{v}"' for v in values) or "(none defined yet)"
-
-
-class Fixable(str):
-    """A problem found by a check across keys, with the fix to write beside it."""
-
-    fix: str
-
-    def __new__(cls, problem: str, fix: str) -> Fixable:
-        message = super().__new__(cls, problem)
-        message.fix = fix
-        return message
 
 
 # --- what the file defines, for the entries that refer to it ------------------------------
@@ -88,26 +81,18 @@ class _Refs:
     sources: Mapping[str, str]
 
 
-def _tables(value: Any) -> list[Raw]:
-    return value if isinstance(value, list) and all(isinstance(v, dict) for v in value) else []
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _read_refs(raw: Raw, file: str) -> _Refs:
     """What an entry may name, read leniently: a broken level or domain is reported on its
     own line and is simply not there for the entries that refer to it."""
-    levels = tuple(e["number"] for e in _tables(raw.get("levels"))
+    levels = tuple(e["number"] for e in tables(raw.get("levels"))
                    if isinstance(e.get("number"), int) and not isinstance(e["number"], bool))
     domains = {
-        _text(e.get("id")): _DomainRef(_text(e.get("name")), tuple(
-            _text(d.get("id")) for d in _tables(e.get("dimensions")) if _text(d.get("id"))))
-        for e in _tables(raw.get("domains")) if _text(e.get("id")) and _text(e.get("name"))
+        text(e.get("id")): _DomainRef(text(e.get("name")), tuple(
+            text(d.get("id")) for d in tables(e.get("dimensions")) if text(d.get("id"))))
+        for e in tables(raw.get("domains")) if text(e.get("id")) and text(e.get("name"))
     }
     table_ = raw.get("sources")
-    sources = ({k: _text(v) for k, v in table_.items() if _text(v)}
+    sources = ({k: text(v) for k, v in table_.items() if text(v)}
                if isinstance(table_, dict) else {})
     return _Refs(file, levels, domains, sources)
 
@@ -123,57 +108,7 @@ def _use_levels(refs: _Refs) -> str:
 # --- the schemas ------------------------------------------------------------------------------
 
 
-class _Part(ConfigSchema):
-    """A table of the catalogue; knows the fix for each problem found in it."""
-
-    #: Fixes by key; ``{where}`` becomes the table's name (``indicator 'L2-PC-SAFETY-01'``).
-    fixes: ClassVar[Mapping[str, str]] = {}
-    #: The fix when the table itself is the wrong shape.
-    whole_fix: ClassVar[str] = ""
-
-    def fix(self, issue: Issue) -> str:
-        """What to write to clear ``issue``."""
-        where = ".".join(issue.where)
-        if isinstance(issue.message, Fixable):
-            return issue.message.fix
-        if issue.key is None:
-            return self.whole_fix
-        if self.is_unknown(issue):
-            return f"remove it or correct the spelling; allowed here: {', '.join(self.fields)}"
-        if issue.key in self.fixes:
-            return self.fixes[issue.key].format(where=where)
-        field = self.fields.get(issue.key)
-        if isinstance(field, WholeNumber):
-            return f"set {issue.key} to a whole number >= 1"
-        if isinstance(field, fields.List):
-            return f"write each entry as [[{issue.key}]]"
-        return f'set {issue.key} = "..." in {where}'
-
-
-class _Entry(_Part):
-    """One entry of an array of tables, named ``level 2``, ``indicator 'X'`` or ``levels #2``."""
-
-    kind: ClassVar[str] = ""
-    ident_key: ClassVar[str] = "id"
-
-    def label(self, entry: Any, number: int) -> str:
-        ident = entry.get(self.ident_key) if isinstance(entry, Mapping) else None
-        if isinstance(ident, str) and ident.strip():
-            return f"{self.kind} {ident.strip()!r}"
-        if isinstance(ident, int) and not isinstance(ident, bool):
-            return f"{self.kind} {ident}"
-        return f"{self.kind}s #{number}"
-
-
-def _repeats(entries_: Any, kind: str) -> dict[int, str]:
-    """The second use of each id, with the fix: decisions store ids, so each means one thing."""
-    ids = [_text(entry.get("id")) for entry in _tables(entries_)]
-    return {index: Fixable(f"duplicate {kind} id",
-                           f"give each {kind} its own id (this one is used {ids.count(i)} times)")
-            for index, i in enumerate(ids) if i and i in ids[:index] and i not in ids[index + 1:]}
-
-
-class _HeaderSchema(_Part):
+class _HeaderSchema(Part):
     whole_fix = _HEADER_FIX
     fixes = {"id": 'set id = "worcs-default" in {where}',
              "effective_from": "write the date without quotes, e.g. effective_from = 2024-04-01",
@@ -185,7 +120,7 @@ class _HeaderSchema(_Part):
     source = Text(required=True)
 
 
-class _LevelSchema(_Entry):
+class _LevelSchema(Entry):
     kind, ident_key = "level", "number"
     fixes = {"pathway": f"use {quoted(PATHWAYS)}",
              "outcomes": f"list at least one outcome, from: {quoted(OUTCOMES)}"}
@@ -209,7 +144,7 @@ class _LevelSchema(_Entry):
         return Level(**data)
 
 
-class _DimensionSchema(_Entry):
+class _DimensionSchema(Entry):
     kind = "dimension"
     id = Text(required=True)
     name = Text(required=True)
@@ -219,7 +154,7 @@ class _DimensionSchema(_Entry):
         return Dimension(**data)
 
 
-class _DomainSchema(_Entry):
+class _DomainSchema(Entry):
     kind = "domain"
     fixes = {"dimensions": "add [[domains.dimensions]]"}
     id = Text(required=True)
@@ -229,17 +164,17 @@ class _DomainSchema(_Entry):
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _unique_dimensions(self, data: Raw, original: Any, **_: Any) -> None:
-        repeats = _repeats(original.get("dimensions") if isinstance(original, dict) else None,
-                           "dimension")
-        if repeats:
-            raise entry_errors("dimensions", repeats, key="id")
+        twice = repeats(original.get("dimensions") if isinstance(original, dict) else None,
+                        "dimension")
+        if twice:
+            raise entry_errors("dimensions", twice, key="id")
 
     @post_load
     def _domain(self, data: Raw, **_: Any) -> Domain:
         return Domain(data["id"], data["name"], tuple(data["dimensions"]))
 
 
-class _IndicatorSchema(_Entry):
+class _IndicatorSchema(Entry):
     kind = "indicator"
     id = Text(required=True)
     text = Text(required=True)
@@ -280,7 +215,7 @@ class _IndicatorSchema(_Entry):
         # What to write depends on what this file defines (and, for a dimension, on the
         # indicator's own domain), so the example lists the choices there are.
         refs, entry = _refs(), issue.table if isinstance(issue.table, Mapping) else {}
-        domain = refs.domains.get(_text(entry.get("domain")))
+        domain = refs.domains.get(text(entry.get("domain")))
         examples = {"domain": quoted(refs.domains), "source": quoted(refs.sources),
                     "dimension": quoted(domain.dimensions) if domain else '"..."'}
         if issue.key in examples and not isinstance(issue.message, Fixable):
@@ -293,7 +228,7 @@ class _IndicatorSchema(_Entry):
                          data["dimension"], _refs().sources[data["source"]])
 
 
-class _EscalationSchema(_Part):
+class _EscalationSchema(Part):
     whole_fix = "write [escalation] with from_level, to_level, domains, count"
     from_level = WholeNumber(required=True)
     to_level = WholeNumber(required=True)
@@ -333,13 +268,13 @@ class _Citations(fields.Field[dict[str, str]]):
             raise ValidationError("must be a table")
         fix = "name the published document the indicators paraphrase"
         empty = {key: [Fixable("must be non-empty text", fix)]
-                 for key, citation in value.items() if not _text(citation)}
+                 for key, citation in value.items() if not text(citation)}
         if empty:
             raise ValidationError(cast(dict[str, Any], empty))
-        return {key: _text(citation) for key, citation in value.items()}
+        return {key: text(citation) for key, citation in value.items()}
 
 
-class CatalogueSchema(_Part):
+class CatalogueSchema(Part):
     """A whole levels-of-need file, and the checks that span its tables."""
 
     fixes = {"catalogue": _HEADER_FIX,
@@ -354,9 +289,9 @@ class CatalogueSchema(_Part):
     indicators = entries(_IndicatorSchema, load_default=list)
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
-    def _across_tables(self, data: Raw, original: Raw, **_: Any) -> None:
+    def _acrosstables(self, data: Raw, original: Raw, **_: Any) -> None:
         found: dict[str, Any] = {}
-        levels = _tables(original.get("levels"))
+        levels = tables(original.get("levels"))
         numbers = [entry.get("number") for entry in levels]
         if not levels or numbers != list(range(1, len(levels) + 1)):
             shown = f"numbered {numbers}" if levels else "no [[levels]] tables"
@@ -370,8 +305,8 @@ class CatalogueSchema(_Part):
         ):
             if not original.get(key):
                 found[key] = [Fixable(f"no [[{key}]] tables", fix)]
-            elif repeats := _repeats(original.get(key), key.removesuffix("s")):
-                found.update(entry_errors(key, repeats, key="id").messages_dict)
+            elif twice := repeats(original.get(key), key.removesuffix("s")):
+                found.update(entry_errors(key, twice, key="id").messages_dict)
         if found:
             raise ValidationError(found)
 
@@ -397,10 +332,4 @@ def parse_catalogue(raw: Raw, file: str) -> tuple[Catalogue | None, list[Catalog
             return schema.load(raw), []
         except ValidationError as error:
             found = issues(schema, raw, error.messages_dict)
-            return None, [_catalogue_error(file, issue) for issue in found]
-
-
-def _catalogue_error(file: str, issue: Issue) -> CatalogueError:
-    part = cast(_Part, issue.schema)
-    key = ".".join((*issue.where, issue.key) if issue.key else issue.where)
-    return CatalogueError(file, key, issue.message, part.fix(issue))
+            return None, [catalogue_error(file, issue) for issue in found]

@@ -337,11 +337,12 @@ def _entry_issues(schema: ConfigSchema, field: fields.List, data: Any, messages:
     yield from (Issue(schema, where, key, _text(m), data) for m in messages.get(SCHEMA, ()))
     inner = field.inner
     for index in sorted(i for i in messages if isinstance(i, int)):
-        entry = data[index]
-        if isinstance(inner, fields.Nested):
-            entry_schema = _config(inner)
-            label = entry_schema.label(entry, index + 1)
-            yield from issues(entry_schema, entry, messages[index], (*where, label))
+        if not isinstance(inner, fields.Nested):  # a list of plain values: name the list
+            yield from (Issue(schema, where, key, _text(m), data) for m in messages[index])
+            continue
+        entry_schema, entry = _config(inner), data[index]
+        label = entry_schema.label(entry, index + 1)
+        yield from issues(entry_schema, entry, messages[index], (*where, label))
 
 
 def _config(field: fields.Nested) -> ConfigSchema:
