@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from reporting.strategy import overall as strategy_overall
 from workflow.clocks.calendar import WorkingCalendar
-from workflow.config_errors import ConfigError, read_toml
+from workflow.config_schema import Flag, Number, OneOf, Text, load_entries
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 
 LONDON = ZoneInfo("Europe/London")
@@ -53,19 +53,12 @@ class MonthFigure:
 
 def load_kpis(config_dir: Path) -> list[KpiDefinition]:
     """Read config/kpis.toml; unknown ids or a missing target stop start-up."""
-    path = config_dir / "kpis.toml"
-    found = []
-    for entry in read_toml(path).get("kpi", []):
-        kpi_id = entry.get("id")
-        if kpi_id not in COUNTERS:
-            raise ConfigError(path, str(kpi_id), f"unknown KPI; known: {', '.join(COUNTERS)}",
-                              kind="kpi")
-        if not isinstance(entry.get("target"), int | float) or not entry.get("counting"):
-            raise ConfigError(path, kpi_id, "needs a numeric target and a counting sentence",
-                              kind="kpi")
-        found.append(KpiDefinition(kpi_id, entry.get("title", kpi_id), float(entry["target"]),
-                                   entry["counting"], bool(entry.get("lower_is_better"))))
-    return found
+    entry = {"id": OneOf(tuple(COUNTERS), required=True), "title": Text(load_default=None),
+             "target": Number(0, 100, required=True), "counting": Text(required=True),
+             "lower_is_better": Flag(load_default=False)}
+    return [KpiDefinition(kpi["id"], kpi["title"] or kpi["id"], kpi["target"], kpi["counting"],
+                          kpi["lower_is_better"])
+            for kpi in load_entries(config_dir / "kpis.toml", "kpi", entry)]
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:

@@ -1,24 +1,22 @@
-"""Collect the problems in one catalogue file, with the typed readers that find them.
+"""What to write: the fix for each problem found in a levels-of-need catalogue.
 
-Why a collector: validation goes on past the first problem so that `frontdoor thresholds
-check` can list them all in one run, while loading still stops on the first. The
-readers here record *what to write* (the fix), not only what is wrong.
+Why a fix beside every problem: the catalogue is edited by hand, and the person editing it
+needs to be told what to write, not only what is wrong. The schemas in ``thresholds.parse``
+find the problems; every table's schema here (``Part``, ``Entry``) knows the fix for a
+problem in its own keys, and a check across tables attaches its own (``Fixable``).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, cast
+
+from marshmallow import fields
 
 from thresholds.errors import CatalogueError
+from workflow.config_schema import ConfigSchema, Issue, WholeNumber
 
 Raw = dict[str, Any]
-
-
-def key_path(where: str, key: str) -> str:
-    """``where.key``, or just ``key`` at the top of the file."""
-    return f"{where}.{key}" if where else key
 
 
 def quoted(values: Iterable[object]) -> str:
@@ -26,63 +24,80 @@ def quoted(values: Iterable[object]) -> str:
     return " | ".join(f'"{v}"' for v in values) or "(none defined yet)"
 
 
-class Problems:
-    """The problems found in one file so far, plus the typed readers that record them."""
+class Fixable(str):
+    """A problem found by a check across keys, with the fix to write beside it."""
 
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.errors: list[CatalogueError] = []
+    fix: str
 
-    def add(self, key: str, problem: str, fix: str) -> None:
-        """Record one problem; validation then carries on with the next key."""
-        self.errors.append(CatalogueError(self.file, key, problem, fix))
-
-    def text(self, table: Raw, key: str, where: str, example: str = '"..."') -> str:
-        """The non-blank string at ``table[key]``, or "" once the problem is recorded."""
-        value = table.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        problem = "missing" if value is None else f"must be non-empty text, got {value!r}"
-        self.add(key_path(where, key), problem, f"set {key} = {example} in {where}")
-        return ""
-
-    def integer(self, table: Raw, key: str, where: str, minimum: int = 1) -> int | None:
-        """The whole number (>= minimum) at ``table[key]``, or None once recorded."""
-        value = table.get(key)
-        if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
-            return value
-        problem = "missing" if value is None else f"must be a whole number, got {value!r}"
-        self.add(key_path(where, key), problem, f"set {key} to a whole number >= {minimum}")
-        return None
-
-    def known_keys(self, table: Raw, allowed: tuple[str, ...], where: str) -> None:
-        """Refuse keys the format does not define, so a typo cannot silently drop a rule."""
-        for key in sorted(set(table) - set(allowed)):
-            fix = f"remove it or correct the spelling; allowed here: {', '.join(allowed)}"
-            self.add(key_path(where, key), "unknown key", fix)
-
-    def entries(self, table: Raw, key: str, where: str = "") -> list[Raw]:
-        """The array of tables at ``table[key]`` (``[[key]]`` in TOML), or [] once recorded."""
-        value = table.get(key, [])
-        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
-            return value
-        fix = f"write each entry as [[{key}]]"
-        self.add(key_path(where, key), "must be an array of tables", fix)
-        return []
-
-    def duplicates(self, ids: Iterable[str], kind: str) -> None:
-        """Refuse an id used twice: decisions store ids, so each must mean one thing."""
-        for ident, times in Counter(ids).items():
-            if times > 1:
-                fix = f"give each {kind} its own id (this one is used {times} times)"
-                self.add(f"{kind} {ident!r}.id", f"duplicate {kind} id", fix)
+    def __new__(cls, problem: str, fix: str) -> Fixable:
+        message = super().__new__(cls, problem)
+        message.fix = fix
+        return message
 
 
-def where_label(kind: str, entry: Raw, index: int, ident_key: str = "id") -> str:
-    """How a message names an entry: by its id if usable, else ``<kind>s #<n>`` from 1."""
-    ident = entry.get(ident_key)
-    if isinstance(ident, str) and ident.strip():
-        return f"{kind} {ident.strip()!r}"
-    if isinstance(ident, int) and not isinstance(ident, bool):
-        return f"{kind} {ident}"
-    return f"{kind}s #{index}"
+def tables(value: Any) -> list[Raw]:
+    """The array of tables at ``value``, or [] when it is not one (reported on its own)."""
+    return value if isinstance(value, list) and all(isinstance(v, dict) for v in value) else []
+
+
+def text(value: Any) -> str:
+    """The stripped string, or "" for anything else."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+class Part(ConfigSchema):
+    """A table of the catalogue; knows the fix for each problem found in it."""
+
+    #: Fixes by key; ``{where}`` becomes the table's name (``indicator 'L2-PC-SAFETY-01'``).
+    fixes: ClassVar[Mapping[str, str]] = {}
+    #: The fix when the table itself is the wrong shape.
+    whole_fix: ClassVar[str] = ""
+
+    def fix(self, issue: Issue) -> str:
+        """What to write to clear ``issue``."""
+        where = ".".join(issue.where)
+        if isinstance(issue.message, Fixable):
+            return issue.message.fix
+        if issue.key is None:
+            return self.whole_fix
+        if self.is_unknown(issue):
+            return f"remove it or correct the spelling; allowed here: {', '.join(self.fields)}"
+        if issue.key in self.fixes:
+            return self.fixes[issue.key].format(where=where)
+        field = self.fields.get(issue.key)
+        if isinstance(field, WholeNumber):
+            return f"set {issue.key} to a whole number >= 1"
+        if isinstance(field, fields.List):
+            return f"write each entry as [[{issue.key}]]"
+        return f'set {issue.key} = "..." in {where}'
+
+
+class Entry(Part):
+    """One entry of an array of tables, named ``level 2``, ``indicator 'X'`` or ``levels #2``."""
+
+    kind: ClassVar[str] = ""
+    ident_key: ClassVar[str] = "id"
+
+    def label(self, entry: Any, number: int) -> str:
+        ident = entry.get(self.ident_key) if isinstance(entry, Mapping) else None
+        if isinstance(ident, str) and ident.strip():
+            return f"{self.kind} {ident.strip()!r}"
+        if isinstance(ident, int) and not isinstance(ident, bool):
+            return f"{self.kind} {ident}"
+        return f"{self.kind}s #{number}"
+
+
+def repeats(entries_: Any, kind: str) -> dict[int, str]:
+    """Index of the last use of each id used more than once, with the fix: decisions store
+    ids, so each must mean one thing."""
+    ids = [text(entry.get("id")) for entry in tables(entries_)]
+    return {index: Fixable(f"duplicate {kind} id",
+                           f"give each {kind} its own id (this one is used {ids.count(i)} times)")
+            for index, i in enumerate(ids) if i and i in ids[:index] and i not in ids[index + 1:]}
+
+
+def catalogue_error(file: str, issue: Issue) -> CatalogueError:
+    """The CatalogueError for one problem: the file, the key from the top, the fix."""
+    part = cast(Part, issue.schema)
+    key = ".".join((*issue.where, issue.key) if issue.key else issue.where)
+    return CatalogueError(file, key, issue.message, part.fix(issue))

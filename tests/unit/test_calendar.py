@@ -222,17 +222,27 @@ def test_missing_closures_file_means_no_closures(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("calendar_table", "message"),
     [
-        ('subdiv = "XYZ"', "settings.toml: setting 'subdiv': unknown GB subdivision 'XYZ'"),
-        ('timezone = "Mars/Olympus"', "setting 'timezone': unknown timezone 'Mars/Olympus'"),
-        ('colour = "red"', "table 'calendar': unknown key(s) colour"),
+        ('subdiv = "XYZ"',
+         "settings.toml: setting 'calendar.subdiv': unknown GB subdivision 'XYZ'"),
+        ('timezone = "Mars/Olympus"',
+         "setting 'calendar.timezone': unknown timezone 'Mars/Olympus'"),
+        ('colour = "red"', "setting 'calendar.colour': unknown setting"),
         ('service_hours.monday = { opens = "9am", closes = "17:00" }',
-         "setting 'service_hours.monday': time must be a \"HH:MM\" string (got '9am')"),
+         "setting 'calendar.service_hours.monday.opens': must be a \"HH:MM\" time like \"09:00\" "
+         "(got '9am')"),
+        ('service_hours.monday = { opens = "25:00", closes = "17:00" }',
+         "setting 'calendar.service_hours.monday.opens': is not a time of day (got '25:00')"),
+        ('service_hours.monday = { opens = "09:00" }',
+         "setting 'calendar.service_hours.monday.closes': missing"),
+        ('service_hours.monday = "09:00-17:00"',
+         "setting 'calendar.service_hours.monday': "
+         "must be { opens = \"HH:MM\", closes = \"HH:MM\" }"),
         ('service_hours.monday = { opens = "17:00", closes = "09:00" }',
-         "setting 'service_hours': monday opens at 17:00:00 but closes at 09:00:00"),
+         "setting 'calendar.service_hours': monday opens at 17:00:00 but closes at 09:00:00"),
         ('service_hours.funday = { opens = "09:00", closes = "17:00" }',
-         "setting 'service_hours.funday': not a day of the week"),
+         "setting 'calendar.service_hours.funday': not a day of the week"),
         ('service_hours.saturday = { opens = "09:00", closes = "12:00" }',
-         "setting 'service_hours': service hours must open on at least one weekday"),
+         "setting 'calendar.service_hours': service hours must open on at least one weekday"),
     ],
 )
 def test_bad_calendar_settings_raise_config_error(
@@ -259,7 +269,11 @@ def test_missing_settings_file_raises_config_error(tmp_path: Path) -> None:
          "closure '#1': date must be a TOML date"),
         ('[[closure]]\ndate = 2026-02-30\nname = "X"\nsource = "local"\n', "not valid TOML"),
         ('[[closure]]\ndate = 2026-12-29\nname = "X"\n',
-         "closure '#1': needs exactly: date, name, source"),
+         "closure '2026-12-29': missing source"),
+        ('[[closure]]\ndate = 2026-12-29\nname = "X"\nsource = "local"\nreason = "snow"\n',
+         "closure '2026-12-29': unknown key(s) reason"),
+        ('closure = "2026-12-29"\n',
+         "expected only [[closure]] and [[bank_holiday]] entries"),
         ('[[closure]]\ndate = 2026-12-29\nname = ""\nsource = "local"\n',
          "closure '2026-12-29': name must be a non-empty string"),
         ('[[closure]]\ndate = 2026-12-29\nname = "A"\nsource = "local"\n'

@@ -57,6 +57,7 @@ def test_a_council_may_count_the_icpc_from_the_last_discussion(tmp_path: Path) -
     ('[strategy]\nrequired = ["police", "fire_service"]\n', "unknown agency id(s) fire_service"),
     ("[strategy]\nexpected = \"education\"\n", "must be a list of agency ids"),
     ("[strategy]\nminimum = 3\n", "strategy.minimum"),
+    ('[strategy]\nla_name = ""\n', "setting 'strategy.la_name': must be a non-empty string"),
 ])
 def test_a_mistake_in_the_strategy_table_stops_start_up_naming_the_key(
         tmp_path: Path, table: str, words: str) -> None:
@@ -65,3 +66,11 @@ def test_a_mistake_in_the_strategy_table_stops_start_up_naming_the_key(
 
     assert words in str(caught.value)
     assert "settings.toml" in str(caught.value)
+
+
+def test_the_local_authority_row_takes_the_configured_name(tmp_path: Path) -> None:
+    table = '[strategy]\nla_name = "Our social worker"\n'
+    config = load_casework_config(_config_dir(tmp_path, table))
+
+    assert config.name(LA_SOCIAL_WORKER) == "Our social worker"
+    assert config.required == CaseworkConfig().required

@@ -366,12 +366,35 @@ def test_unknown_event_is_refused_when_the_vocabulary_is_given(tmp_path: Path) -
         load_timescales(path, known_events=EVENTS)
 
 
+def test_the_first_broken_rule_in_the_file_is_the_one_named(tmp_path: Path) -> None:
+    path = _write(tmp_path, _rule_text(name='"first"') + _rule_text(name='"second"', limit="0")
+                  + _rule_text(name='"third"', unit='"weeks"'))
+    with pytest.raises(ConfigError) as caught:
+        load_timescales(path)
+    assert str(caught.value).endswith(
+        "rule 'second': limit must be a positive whole number (got 0)")
+
+
+def test_every_key_missing_from_a_rule_is_named_at_once(tmp_path: Path) -> None:
+    path = _write(tmp_path, _rule_text(source=None, local=None))
+    with pytest.raises(ConfigError, match="rule 'assessment': missing source, local$"):
+        load_timescales(path)
+
+
+def test_a_rule_the_caller_requires_must_be_in_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, _rule_text())
+    assert load_timescales(path, required=["assessment"]).names() == ["assessment"]
+    with pytest.raises(ConfigError, match="timescales.toml: missing the rule.s. icpc$"):
+        load_timescales(path, required=["assessment", "icpc"])
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
         ("[[rule]]\nname = \n", "not valid TOML"),
         ('[[rules]]\nname = "x"\n', "expected only [[rule]] entries"),
         ('[[rule]]\nname = ""\n', "rule '#1': name must be a non-empty string"),
+        ("rule = [3]\n", "rule '#1': must be a table"),
     ],
 )
 def test_malformed_file_raises_config_error(tmp_path: Path, text: str, problem: str) -> None:

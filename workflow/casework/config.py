@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workflow.config_errors import ConfigError, read_toml
+from marshmallow import post_load
+
+from workflow.config_schema import IdList, OneOf, TableSchema, Text, load_table
 from workflow.mash.config import load_agencies
 
 LA_SOCIAL_WORKER = "la_social_worker"
@@ -33,7 +35,6 @@ STATUSES = {"attended": "Attended", "written": "Written contribution",
 CONTRIBUTED = ("attended", "written")
 ANCHORS = ("initiating", "last")
 _FALLBACK = (("police", "Police"), ("health", "Health"), ("education", "Education"))
-_KEYS = ("required", "expected", "icpc_anchor", "la_name")
 
 
 @dataclass(frozen=True)
@@ -74,47 +75,39 @@ def _default_grid(la_name: str) -> tuple[GridAgency, ...]:
 
 def load_casework_config(config_dir: Path) -> CaseworkConfig:
     """Read the grid and ``[strategy]``; defaults when the table is absent."""
-    path = config_dir / "settings.toml"
-    table = _strategy_table(path)
-    la_name = str(table.get("la_name") or "Local authority social worker")
-    grid = _grid(config_dir / "agencies.toml", la_name)
-    known = {a.id for a in grid}
-    lists = {key: _ids(path, key, table, known) for key in ("required", "expected")}
-    anchor = table.get("icpc_anchor", "initiating")
-    if anchor not in ANCHORS:
-        raise ConfigError(path, "strategy.icpc_anchor",
-                          f"must be one of {', '.join(ANCHORS)} (got {anchor!r})", kind="setting")
-    defaults = CaseworkConfig()
-    return CaseworkConfig(grid, lists["required"] or defaults.required,
-                          lists["expected"] if "expected" in table else defaults.expected,
-                          anchor)
+    return load_table(config_dir / "settings.toml",
+                      StrategySchema(_partners(config_dir / "agencies.toml")))
 
 
-def _strategy_table(path: Path) -> dict[str, Any]:
-    table = read_toml(path).get("strategy", {})
-    if not isinstance(table, dict):
-        raise ConfigError(path, "strategy", "must be a table", kind="setting")
-    for key in sorted(set(table) - set(_KEYS)):
-        raise ConfigError(path, f"strategy.{key}", "unknown setting", kind="setting")
-    return table
+class StrategySchema(TableSchema):
+    """[strategy]: who must take part, who is expected, where the ICPC clock starts."""
+
+    section = "strategy"
+    required = IdList("agency id", known=lambda schema: schema.known_ids())
+    expected = IdList("agency id", known=lambda schema: schema.known_ids())
+    icpc_anchor = OneOf(ANCHORS, load_default="initiating")
+    la_name = Text(load_default="Local authority social worker")
+
+    def __init__(self, partners: tuple[GridAgency, ...]) -> None:
+        super().__init__()
+        self.partners = partners
+
+    def known_ids(self) -> set[str]:
+        """The ids a list may name: the local authority's own row, then the partners."""
+        return {LA_SOCIAL_WORKER, *(a.id for a in self.partners)}
+
+    @post_load
+    def _config(self, data: dict[str, Any], **_: Any) -> CaseworkConfig:
+        # An empty required list falls back to Working Together's minimum; an empty
+        # expected list is a council's choice to expect nobody more.
+        defaults = CaseworkConfig()
+        return CaseworkConfig((GridAgency(LA_SOCIAL_WORKER, data["la_name"]), *self.partners),
+                              data.get("required") or defaults.required,
+                              data.get("expected", defaults.expected), data["icpc_anchor"])
 
 
-def _ids(path: Path, key: str, table: dict[str, Any], known: set[str]) -> tuple[str, ...]:
-    value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(path, f"strategy.{key}", "must be a list of agency ids",
-                          kind="setting")
-    unknown = [v for v in value if v not in known]
-    if unknown:
-        raise ConfigError(path, f"strategy.{key}", f"unknown agency id(s) {', '.join(unknown)}"
-                          f" (known: {', '.join(sorted(known))})", kind="setting")
-    return tuple(value)
-
-
-def _grid(agencies_file: Path, la_name: str) -> tuple[GridAgency, ...]:
-    """LA social worker, then the partner agencies of agencies.toml (or the fallback)."""
+def _partners(agencies_file: Path) -> tuple[GridAgency, ...]:
+    """The partner agencies of agencies.toml in file order, or the fallback without it."""
     if not agencies_file.exists():
-        return _default_grid(la_name)
-    book = load_agencies(agencies_file)
-    return (GridAgency(LA_SOCIAL_WORKER, la_name),
-            *(GridAgency(a.id, a.name) for a in book.all()))
+        return tuple(GridAgency(i, n) for i, n in _FALLBACK)
+    return tuple(GridAgency(a.id, a.name) for a in load_agencies(agencies_file).all())

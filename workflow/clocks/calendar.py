@@ -35,7 +35,6 @@ raises :class:`workflow.config_errors.ConfigError` naming the file, entry and pr
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -46,16 +45,26 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+from marshmallow import ValidationError, post_load, validates_schema
 
-from workflow.config_errors import ConfigError, read_toml
+from workflow.config_schema import (
+    ClockTime,
+    EntrySchema,
+    FileSchema,
+    TableSchema,
+    Text,
+    TomlDate,
+    entries,
+    entry_errors,
+    load_file,
+    load_table,
+    table,
+)
 
 __all__ = ["NaiveDatetimeError", "ServiceHours", "WorkingCalendar"]
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _EMPTY: Mapping[date, str] = MappingProxyType({})
-_HH_MM = re.compile(r"\d\d:\d\d")
-_CALENDAR_KEYS = {"subdiv", "timezone", "service_hours"}
-_ENTRY_KEYS = {"date", "name", "source"}
 
 
 class NaiveDatetimeError(ValueError):
@@ -145,9 +154,10 @@ class WorkingCalendar:
         Why: the region, timezone, hours and closures are a council's data, changed by
         editing files, never code. A missing ``closures.toml`` means "no closures".
         """
-        settings = _calendar_settings(config_dir / "settings.toml")
+        settings = load_table(config_dir / "settings.toml", CalendarSchema())
         closures_path = config_dir / "closures.toml"
-        closures, extra = _read_closures(closures_path) if closures_path.exists() else ({}, {})
+        closures, extra = (load_file(closures_path, ClosuresSchema()) if closures_path.exists()
+                           else ({}, {}))
         return cls(closures=closures, extra_bank_holidays=extra, **settings)
 
     # -- working days ----------------------------------------------------------------
@@ -293,103 +303,105 @@ class WorkingCalendar:
 # -- reading configuration -------------------------------------------------------------
 
 
-def _calendar_settings(path: Path) -> dict[str, Any]:
-    """Keyword arguments for WorkingCalendar from the [calendar] table of settings.toml."""
-    table = read_toml(path).get("calendar", {})
-    unknown = sorted(set(table) - _CALENDAR_KEYS)
-    if unknown:
-        raise ConfigError(path, "calendar", f"unknown key(s) {', '.join(unknown)}", kind="table")
-    hours = table.get("service_hours")
-    return {
-        "subdiv": _subdiv(path, table.get("subdiv", "ENG")),
-        "timezone": _timezone(path, table.get("timezone", "Europe/London")),
-        "service_hours": None if hours is None else _service_hours(path, hours),
-    }
-
-
-def _subdiv(path: Path, subdiv: Any) -> str:
+def _known_subdiv(subdiv: str) -> None:
     # England and Wales share one list; Scotland (SCT) and Northern Ireland (NIR) differ.
     if subdiv not in holidays.country_holidays("GB").subdivisions:
-        raise _setting_error(path, "subdiv", f"unknown GB subdivision {subdiv!r}")
-    return str(subdiv)
+        raise ValidationError(f"unknown GB subdivision {subdiv!r}")
 
 
-def _timezone(path: Path, name: Any) -> str:
+def _known_timezone(name: str) -> None:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise _setting_error(path, "timezone", f"unknown timezone {name!r}") from None
-    return str(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"unknown timezone {name!r}") from None
 
 
-def _setting_error(path: Path, key: str, problem: str) -> ConfigError:
-    return ConfigError(path, key, problem, kind="setting")
+class WindowSchema(TableSchema):
+    """One day's ``{ opens = "HH:MM", closes = "HH:MM" }``."""
+
+    error_messages = {"type": 'must be { opens = "HH:MM", closes = "HH:MM" }'}
+    opens = ClockTime(required=True)
+    closes = ClockTime(required=True)
+
+    @post_load
+    def _window(self, data: dict[str, time], **_: Any) -> tuple[time, time]:
+        return data["opens"], data["closes"]
 
 
-def _service_hours(path: Path, table: Mapping[str, Any]) -> ServiceHours:
-    windows = {}
-    for name, hours in table.items():
-        if name not in WEEKDAYS:
-            raise _setting_error(path, f"service_hours.{name}", "not a day of the week")
-        windows[WEEKDAYS.index(name)] = _window(path, f"service_hours.{name}", hours)
-    try:
-        return ServiceHours(windows)
-    except ValueError as error:
-        raise _setting_error(path, "service_hours", str(error)) from None
+class ServiceHoursSchema(TableSchema):
+    """[calendar.service_hours]: a window per open weekday; a day not listed is closed."""
+
+    error_messages = {"unknown": "not a day of the week"}
+    monday = table(WindowSchema)
+    tuesday = table(WindowSchema)
+    wednesday = table(WindowSchema)
+    thursday = table(WindowSchema)
+    friday = table(WindowSchema)
+    saturday = table(WindowSchema)
+    sunday = table(WindowSchema)
+
+    @post_load
+    def _hours(self, data: dict[str, tuple[time, time]], **_: Any) -> ServiceHours:
+        try:
+            return ServiceHours({WEEKDAYS.index(day): window for day, window in data.items()})
+        except ValueError as error:  # hours that close before they open, or only at weekends
+            raise ValidationError(str(error)) from None
 
 
-def _window(path: Path, key: str, hours: Any) -> tuple[time, time]:
-    if not isinstance(hours, dict) or set(hours) != {"opens", "closes"}:
-        raise _setting_error(path, key, 'must be { opens = "HH:MM", closes = "HH:MM" }')
-    try:
-        opens, closes = (_clock_time(hours[end]) for end in ("opens", "closes"))
-    except ValueError as error:
-        raise _setting_error(path, key, str(error)) from None
-    return opens, closes
+class CalendarSchema(TableSchema):
+    """[calendar] in settings.toml, as keyword arguments for WorkingCalendar."""
+
+    section = "calendar"
+    subdiv = Text(load_default="ENG", validate=_known_subdiv)
+    timezone = Text(load_default="Europe/London", validate=_known_timezone)
+    service_hours = table(ServiceHoursSchema, load_default=None)
 
 
-def _clock_time(text: Any) -> time:
-    if not isinstance(text, str) or not _HH_MM.fullmatch(text):
-        raise ValueError(f'time must be a "HH:MM" string (got {text!r})')
-    return time.fromisoformat(text)
+class _DatedSchema(EntrySchema):
+    """One [[closure]] or [[bank_holiday]]: a date, its name and where it was announced."""
+
+    date = TomlDate("2026-12-24", required=True)
+    name = Text(required=True)
+    source = Text(required=True)
+
+    def ident(self, entry: Mapping[str, Any]) -> str | None:
+        day = entry.get("date")
+        return None if isinstance(day, datetime) or not isinstance(day, date) else day.isoformat()
 
 
-def _read_closures(path: Path) -> tuple[dict[date, str], dict[date, str]]:
-    """(closures, extra bank holidays) from closures.toml; a date may appear only once."""
-    document = read_toml(path)
-    unknown = sorted(set(document) - {"closure", "bank_holiday"})
-    if unknown:
-        raise ConfigError(path, None, f"unknown table(s) {', '.join(unknown)}")
-    seen: dict[date, str] = {}
-    closures = _dated_entries(path, document.get("closure", []), "closure", seen)
-    extra = _dated_entries(path, document.get("bank_holiday", []), "bank_holiday", seen)
-    return closures, extra
+class ClosureSchema(_DatedSchema):
+    """A local council closure day."""
+
+    kind = "closure"
 
 
-def _dated_entries(path: Path, entries: Any, kind: str, seen: dict[date, str]) -> dict[date, str]:
-    if not isinstance(entries, list):
-        raise ConfigError(path, None, f"use [[{kind}]] for each entry", kind=kind)
-    found = {}
-    for number, entry in enumerate(entries, start=1):
-        day = _entry_date(path, kind, number, entry)
-        if day in seen:
-            problem = f"date already listed as a {seen[day]}"
-            raise ConfigError(path, day.isoformat(), problem, kind=kind)
-        seen[day] = kind
-        found[day] = entry["name"]
-    return found
+class BankHolidaySchema(_DatedSchema):
+    """A bank holiday proclaimed after the ``holidays`` package was released."""
+
+    kind = "bank_holiday"
 
 
-def _entry_date(path: Path, kind: str, number: int, entry: Any) -> date:
-    """The validated date of one [[closure]] or [[bank_holiday]] entry."""
-    if not isinstance(entry, dict) or set(entry) != _ENTRY_KEYS:
-        raise ConfigError(path, f"#{number}", "needs exactly: date, name, source", kind=kind)
-    day = entry["date"]
-    # tomllib gives a datetime (a date subclass) for 2026-12-24T00:00, so test it first.
-    if isinstance(day, datetime) or not isinstance(day, date):
-        problem = f"date must be a TOML date like 2026-12-24 (got {day!r})"
-        raise ConfigError(path, f"#{number}", problem, kind=kind)
-    for key in ("name", "source"):
-        if not isinstance(entry[key], str) or not entry[key].strip():
-            raise ConfigError(path, day.isoformat(), f"{key} must be a non-empty string", kind=kind)
-    return day
+class ClosuresSchema(FileSchema):
+    """closures.toml: (closures, extra bank holidays), each date listed only once."""
+
+    shape = "expected only [[closure]] and [[bank_holiday]] entries"
+    closure = entries(ClosureSchema, load_default=list)
+    bank_holiday = entries(BankHolidaySchema, load_default=list)
+
+    @validates_schema
+    def _each_date_once(self, data: dict[str, list[dict[str, Any]]], **_: Any) -> None:
+        seen: dict[date, str] = {}
+        for kind in ("closure", "bank_holiday"):
+            repeats = {}
+            for index, entry in enumerate(data[kind]):
+                if entry["date"] in seen:
+                    repeats[index] = f"date already listed as a {seen[entry['date']]}"
+                seen.setdefault(entry["date"], kind)
+            if repeats:
+                raise entry_errors(kind, repeats)
+
+    @post_load
+    def _by_date(self, data: dict[str, list[dict[str, Any]]], **_: Any
+                 ) -> tuple[dict[date, str], dict[date, str]]:
+        return tuple({e["date"]: e["name"] for e in data[kind]}  # type: ignore[return-value]
+                     for kind in ("closure", "bank_holiday"))

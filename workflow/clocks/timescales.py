@@ -17,17 +17,30 @@ the book answers "which clocks does this event start or stop on this date?".
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from marshmallow import ValidationError, post_load, validates_schema
 
 from workflow.clocks.calendar import NaiveDatetimeError, WorkingCalendar
-from workflow.config_errors import ConfigError, read_toml
+from workflow.config_schema import (
+    EntrySchema,
+    FileSchema,
+    Flag,
+    IdList,
+    OneOf,
+    Text,
+    TomlDate,
+    WholeNumber,
+    entries,
+    entry_errors,
+    load_file,
+)
 
 __all__ = [
     "Convention",
@@ -37,9 +50,6 @@ __all__ = [
     "UnknownRule",
     "load_timescales",
 ]
-
-
-_Choice = TypeVar("_Choice", bound=StrEnum)
 
 
 class Unit(StrEnum):
@@ -224,116 +234,80 @@ class TimescaleBook:
         ]
 
 
-def load_timescales(path: Path, known_events: Collection[str] | None = None) -> TimescaleBook:
+def load_timescales(
+    path: Path, known_events: Collection[str] | None = None, *, required: Collection[str] = ()
+) -> TimescaleBook:
     """Read and validate ``timescales.toml``; any mistake raises ConfigError.
 
     Why strict: a wrong limit or unit silently moves every due date. ``known_events``,
     when given, is the vocabulary the engine emits; a misspelt event is refused because
-    it would start or stop no clock at all.
+    it would start or stop no clock at all. ``required`` names rules the caller cannot do
+    without (a deadline per RAG rating).
     """
-    document = read_toml(path)
-    if set(document) != {"rule"} or not isinstance(document["rule"], list):
-        raise ConfigError(path, None, "expected only [[rule]] entries")
-    rules = [
-        _RuleReader(path, number, entry).read(known_events)
-        for number, entry in enumerate(document["rule"], start=1)
-    ]
-    versions: set[str] = set()
-    for rule in rules:
-        if rule.version in versions:
-            problem = f"two versions effective from {rule.effective_from.isoformat()}"
-            raise ConfigError(path, rule.name, problem, kind="rule")
-        versions.add(rule.version)
+    rules = load_file(path, TimescalesSchema(known_events, required))
     return TimescaleBook(rules)
 
 
-_KEYS = (
-    "name", "title", "limit", "unit", "convention", "starts_on", "stops_on", "source",
-    "effective_from", "local",
-)
+class RuleSchema(EntrySchema):
+    """One [[rule]] table: every key required, each checked, named by the rule's name."""
 
+    kind = "rule"
+    name = Text(required=True)
+    title = Text(required=True)
+    limit = WholeNumber(required=True)
+    unit = OneOf(Unit, required=True)
+    convention = OneOf(Convention, required=True)
+    starts_on = Text(required=True)
+    stops_on = IdList("event name", non_empty=True, required=True)
+    source = Text(required=True)
+    effective_from = TomlDate("2023-12-15", required=True)
+    local = Flag(required=True)
 
-class _RuleReader:
-    """Checks one [[rule]] table, raising ConfigError that names the file and the rule."""
+    def ident(self, entry: Mapping[str, Any]) -> str | None:
+        name = entry.get("name")
+        return name if isinstance(name, str) and name.strip() else None
 
-    def __init__(self, path: Path, number: int, entry: Any) -> None:
-        self.path, self.entry = path, entry
-        name = entry.get("name") if isinstance(entry, dict) else None
-        self.name = name if isinstance(name, str) and name.strip() else f"#{number}"
-
-    def read(self, known_events: Collection[str] | None) -> TimescaleRule:
-        self._check_keys()
-        rule = TimescaleRule(
-            name=self.name, title=self._text("title"), limit=self._limit(),
-            unit=self._choice(Unit, "unit"), convention=self._choice(Convention, "convention"),
-            starts_on=self._text("starts_on"), stops_on=self._events("stops_on"),
-            source=self._text("source"), effective_from=self._date("effective_from"),
-            local=self._flag("local"),
-        )
+    @validates_schema
+    def _convention_fits_unit(self, data: dict[str, Any], **_: Any) -> None:
         # The day-1 convention only changes working-day counting; elsewhere it would be
         # a misleading label shown to users.
-        day_1 = rule.convention is Convention.START_DAY_IS_DAY_1
-        if day_1 and rule.unit is not Unit.WORKING_DAYS:
-            raise self._error(f"{rule.unit} rules must use convention start_day_is_day_0")
-        unknown = sorted({rule.starts_on, *rule.stops_on} - set(known_events or ()))
-        if known_events is not None and unknown:
-            raise self._error(f"unknown clock event(s) {', '.join(unknown)}")
-        return rule
+        day_1 = data["convention"] is Convention.START_DAY_IS_DAY_1
+        if day_1 and data["unit"] is not Unit.WORKING_DAYS:
+            raise ValidationError(f"{data['unit']} rules must use convention start_day_is_day_0")
 
-    def _error(self, problem: str) -> ConfigError:
-        return ConfigError(self.path, self.name, problem, kind="rule")
+    @post_load
+    def _rule(self, data: dict[str, Any], **_: Any) -> TimescaleRule:
+        return TimescaleRule(**data)
 
-    def _check_keys(self) -> None:
-        if not isinstance(self.entry, dict):
-            raise self._error("must be a table")
-        if self.name.startswith("#"):
-            raise self._error("name must be a non-empty string")
-        missing = [key for key in _KEYS if key not in self.entry]
+
+class TimescalesSchema(FileSchema):
+    """The whole file: rules whose versions are distinct and whose events the engine emits."""
+
+    shape = "expected only [[rule]] entries"
+    rule = entries(RuleSchema, required=True)
+
+    def __init__(self, known_events: Collection[str] | None = None,
+                 required: Collection[str] = ()) -> None:
+        super().__init__()
+        self.known_events, self.required = known_events, required
+
+    @validates_schema
+    def _across_rules(self, data: dict[str, Any], **_: Any) -> None:
+        problems: dict[int, str] = {}
+        versions: set[str] = set()
+        for index, rule in enumerate(data["rule"]):
+            unknown = sorted({rule.starts_on, *rule.stops_on} - set(self.known_events or ()))
+            if rule.version in versions:
+                problems[index] = f"two versions effective from {rule.effective_from.isoformat()}"
+            elif self.known_events is not None and unknown:
+                problems[index] = f"unknown clock event(s) {', '.join(unknown)}"
+            versions.add(rule.version)
+        if problems:
+            raise entry_errors("rule", problems)
+        missing = [name for name in self.required if name not in {r.name for r in data["rule"]}]
         if missing:
-            raise self._error(f"missing {', '.join(missing)}")
-        unknown = sorted(set(self.entry) - set(_KEYS))
-        if unknown:
-            raise self._error(f"unknown key(s) {', '.join(unknown)}")
+            raise ValidationError(f"missing the rule(s) {', '.join(missing)}")
 
-    def _text(self, key: str) -> str:
-        value = self.entry[key]
-        if not isinstance(value, str) or not value.strip():
-            raise self._error(f"{key} must be a non-empty string (got {value!r})")
-        return value
-
-    def _limit(self) -> int:
-        value = self.entry["limit"]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise self._error(f"limit must be a positive whole number (got {value!r})")
-        return value
-
-    def _choice(self, choices: type[_Choice], key: str) -> _Choice:
-        try:
-            return choices(self.entry[key])
-        except ValueError:
-            allowed = ", ".join(choices)
-            raise self._error(f"{key} must be one of {allowed} (got {self.entry[key]!r})") from None
-
-    def _events(self, key: str) -> tuple[str, ...]:
-        value = self.entry[key]
-        if not isinstance(value, list) or not value:
-            raise self._error(f"{key} must be a non-empty list of event names (got {value!r})")
-        return tuple(self._text_item(key, item) for item in value)
-
-    def _text_item(self, key: str, item: Any) -> str:
-        if not isinstance(item, str) or not item.strip():
-            raise self._error(f"{key} must hold non-empty event names (got {item!r})")
-        return item
-
-    def _date(self, key: str) -> date:
-        value = self.entry[key]
-        # tomllib returns a datetime (a date subclass) for 2023-12-15T00:00, so test it first.
-        if isinstance(value, datetime) or not isinstance(value, date):
-            raise self._error(f"{key} must be a TOML date like 2023-12-15 (got {value!r})")
-        return value
-
-    def _flag(self, key: str) -> bool:
-        value = self.entry[key]
-        if not isinstance(value, bool):
-            raise self._error(f"{key} must be true or false (got {value!r})")
-        return value
+    @post_load
+    def _rules(self, data: dict[str, Any], **_: Any) -> list[TimescaleRule]:
+        return list(data["rule"])

@@ -18,20 +18,35 @@ by the app factory (through the MASH blueprint), by the CLI and by the tests.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from marshmallow import ValidationError, post_load, validates_schema
+from marshmallow.validate import Length, Regexp
+
 from workflow.clocks.timescales import TimescaleBook, TimescaleRule, load_timescales
-from workflow.config_errors import ConfigError, read_toml
+from workflow.config_schema import (
+    EntrySchema,
+    FileSchema,
+    Flag,
+    TableSchema,
+    Text,
+    WholeNumber,
+    entries,
+    entry_errors,
+    load_file,
+    load_table,
+)
 
 __all__ = ["Agency", "AgencyBook", "MashConfig", "MashSettings", "load_agencies",
            "load_mash_config", "load_mash_settings"]
 
 REQUIRED_AGENCIES = ("police", "health", "education")
-_AGENCY_KEYS = ("id", "name", "note", "local")
-_ID = re.compile(r"[a-z][a-z0-9_]{1,39}")
+# Anchored at both ends: marshmallow's Regexp matches from the start only.
+_ID = re.compile(r"[a-z][a-z0-9_]{1,39}\Z")
 RAGS = ("red", "amber", "green")
 
 
@@ -100,75 +115,71 @@ def load_mash_config(config_dir: Path) -> MashConfig:
 # -- agencies -------------------------------------------------------------------------
 def load_agencies(path: Path) -> AgencyBook:
     """Read ``agencies.toml``: known keys only, unique ids, police/health/education present."""
-    document = read_toml(path)
-    entries = document.get("agency")
-    if set(document) != {"agency"} or not isinstance(entries, list) or not entries:
-        raise ConfigError(path, None, "expected one or more [[agency]] entries and nothing else")
-    agencies: list[Agency] = []
-    for number, entry in enumerate(entries, start=1):
-        agency = _read_agency(path, number, entry)
-        if any(a.id == agency.id for a in agencies):
-            raise ConfigError(path, agency.id, "the id is used twice", kind="agency")
-        agencies.append(agency)
-    missing = [a for a in REQUIRED_AGENCIES if a not in {x.id for x in agencies}]
-    if missing:
-        raise ConfigError(path, None, f"missing the agencies {', '.join(missing)} "
-                          "(Working Together: police, health and education take part)")
-    return AgencyBook(agencies)
+    return load_file(path, AgenciesSchema())
 
 
-def _read_agency(path: Path, number: int, entry: Any) -> Agency:
-    if not isinstance(entry, dict):
-        raise ConfigError(path, f"#{number}", "must be a table", kind="agency")
-    key = str(entry.get("id") or f"#{number}")
-    problem = _agency_problem(entry)
-    if problem:
-        raise ConfigError(path, key, problem, kind="agency")
-    return Agency(entry["id"], entry["name"].strip(), entry["note"].strip(), entry["local"])
+class AgencySchema(EntrySchema):
+    """One [[agency]]: a short lower-case id, a display name, its citation, a LOCAL flag."""
+
+    kind = "agency"
+    id = Text(required=True, validate=Regexp(
+        _ID, error="must be 2-40 lower-case letters, digits or _ (got {input!r})"))
+    name = Text(required=True)
+    note = Text(required=True,
+                error_messages={"invalid": "must cite the guidance or say 'local: ...'"})
+    local = Flag(required=True)
+
+    def ident(self, entry: Mapping[str, Any]) -> str | None:
+        # Named by the id as written, even a wrong one, so the message points at the entry.
+        return str(entry["id"]) if entry.get("id") else None
+
+    @post_load
+    def _agency(self, data: dict[str, Any], **_: Any) -> Agency:
+        return Agency(**data)
 
 
-def _agency_problem(entry: dict[str, Any]) -> str | None:
-    missing = [k for k in _AGENCY_KEYS if k not in entry]
-    unknown = sorted(set(entry) - set(_AGENCY_KEYS))
-    checks = [
-        (bool(missing), f"missing {', '.join(missing)}"),
-        (bool(unknown), f"unknown key(s) {', '.join(unknown)}"),
-        (not isinstance(entry.get("id"), str) or not _ID.fullmatch(entry.get("id", "")),
-         f"id must be 2-40 lower-case letters, digits or _ (got {entry.get('id')!r})"),
-        (not _text(entry.get("name")), "name must be a non-empty string"),
-        (not _text(entry.get("note")), "note must cite the guidance or say 'local: ...'"),
-        (not isinstance(entry.get("local"), bool), "local must be true or false"),
-    ]
-    return next((message for failed, message in checks if failed), None)
+class AgenciesSchema(FileSchema):
+    """agencies.toml: one or more agencies, each id once, the statutory three present."""
 
+    shape = "expected one or more [[agency]] entries and nothing else"
+    agency = entries(AgencySchema, required=True, validate=Length(min=1))
 
-def _text(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())
+    @validates_schema
+    def _ids(self, data: dict[str, list[Agency]], **_: Any) -> None:
+        ids = [agency.id for agency in data["agency"]]
+        twice = {i: "the id is used twice" for i, agency_id in enumerate(ids)
+                 if agency_id in ids[:i]}
+        if twice:
+            raise entry_errors("agency", twice)
+        missing = [a for a in REQUIRED_AGENCIES if a not in ids]
+        if missing:
+            raise ValidationError(f"missing the agencies {', '.join(missing)} "
+                                  "(Working Together: police, health and education take part)")
+
+    @post_load
+    def _book(self, data: dict[str, list[Agency]], **_: Any) -> AgencyBook:
+        return AgencyBook(data["agency"])
 
 
 # -- deadlines ------------------------------------------------------------------------
 def load_deadlines(path: Path) -> TimescaleBook:
     """Read the request deadlines; one rule per RAG rating must exist."""
-    book = load_timescales(path)
-    missing = [f"agency_request_{rag}" for rag in RAGS
-               if f"agency_request_{rag}" not in book.names()]
-    if missing:
-        raise ConfigError(path, None, f"missing the rule(s) {', '.join(missing)}")
-    return book
+    return load_timescales(path, required=[f"agency_request_{rag}" for rag in RAGS])
 
 
 # -- settings -------------------------------------------------------------------------
 def load_mash_settings(path: Path) -> MashSettings:
     """[mash] from settings.toml (defaults when absent); unknown or bad keys refused."""
-    table = read_toml(path).get("mash", {})
-    if not isinstance(table, dict):
-        raise ConfigError(path, "mash", "must be a table", kind="setting")
-    known = set(MashSettings.__dataclass_fields__)
-    for key in sorted(set(table) - known):
-        raise ConfigError(path, f"mash.{key}", "unknown setting", kind="setting")
-    for key, value in table.items():
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 365:
-            raise ConfigError(path, f"mash.{key}",
-                              f"must be a whole number from 1 to 365 (got {value!r})",
-                              kind="setting")
-    return MashSettings(**table)
+    return load_table(path, MashSettingsSchema())
+
+
+class MashSettingsSchema(TableSchema):
+    """[mash]: the repeat-contact window (days) and how many contacts in it raise an alert."""
+
+    section = "mash"
+    repeat_contact_window_days = WholeNumber(1, 365)
+    repeat_contact_threshold = WholeNumber(1, 365)
+
+    @post_load
+    def _settings(self, data: dict[str, int], **_: Any) -> MashSettings:
+        return MashSettings(**data)

@@ -13,7 +13,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from workflow.config_errors import ConfigError, read_toml
+from marshmallow import post_load
+
+from workflow.config_schema import IdList, Number, TableSchema, load_table
 
 
 @dataclass(frozen=True)
@@ -27,25 +29,25 @@ class EscalationPolicy:
     front_door_team: str = "front-door"
 
 
-def _number(path: Path, table: dict[str, Any], key: str, low: float, high: float) -> float:
-    value = table.get(key)
-    if not isinstance(value, int | float) or not low <= value <= high:
-        raise ConfigError(path, f"oversight.{key}", f"must be a number from {low} to {high} "
-                          f"(got {value!r})", kind="setting")
-    return float(value)
-
-
 def load_policy(config_dir: Path) -> EscalationPolicy:
     """Read and check [oversight]; a bad value stops start-up naming the key."""
-    path = config_dir / "settings.toml"
-    table = read_toml(path).get("oversight", {})
-    managers = table.get("service_managers", [])
-    if not isinstance(managers, list) or not all(isinstance(m, str) for m in managers):
-        raise ConfigError(path, "oversight.service_managers", "must be a list of usernames",
-                          kind="setting")
-    return EscalationPolicy(
-        at_risk_horizon=timedelta(hours=_number(path, table, "at_risk_horizon_hours", 1, 720)),
-        warn_at_share=_number(path, table, "warn_at_share", 0.05, 0.99),
-        escalate_after=timedelta(hours=_number(path, table, "escalate_after_hours", 0, 720)),
-        service_managers=tuple(managers),
-    )
+    return load_table(config_dir / "settings.toml", OversightSchema())
+
+
+class OversightSchema(TableSchema):
+    """[oversight]: every number required, each inside a range a council could mean."""
+
+    section = "oversight"
+    at_risk_horizon_hours = Number(1, 720, required=True)
+    warn_at_share = Number(0.05, 0.99, required=True)
+    escalate_after_hours = Number(0, 720, required=True)
+    service_managers = IdList("username", load_default=())
+
+    @post_load
+    def _policy(self, data: dict[str, Any], **_: Any) -> EscalationPolicy:
+        return EscalationPolicy(
+            at_risk_horizon=timedelta(hours=data["at_risk_horizon_hours"]),
+            warn_at_share=data["warn_at_share"],
+            escalate_after=timedelta(hours=data["escalate_after_hours"]),
+            service_managers=data["service_managers"],
+        )
