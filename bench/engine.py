@@ -38,11 +38,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
+from workflow.intake.records import ChildDetails
 from workflow.persistence.db import make_engine
 from workflow.persistence.schema import metadata
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 from workflow.persistence.uow import SqlUnitOfWork
-from workflow.intake.records import ChildDetails
 from workflow.roles import Role
 from workflow.rules import Rules, load_rules
 from workflow.services import Actor, NewContact, fire, record_contact

@@ -26,6 +26,7 @@ class Waiting:
     """One submitted assessment awaiting authorisation."""
 
     contact_id: int
+    child_id: int | None
     child: str
     kind: str
     author: str
@@ -51,17 +52,17 @@ def awaiting_authorisation(session: Session, limit: int = 200) -> list[Waiting]:
     """Submitted assessments, soonest due first (then longest waiting)."""
     clock = _running_assessment_clock()
     rows = session.execute(
-        select(AssessmentRow, ChildRow.first_name, ChildRow.last_name, ContactRow.team,
-               clock.c.due_at)
+        select(AssessmentRow, ContactRow.child_id, ChildRow.first_name, ChildRow.last_name,
+               ContactRow.team, clock.c.due_at)
         .join(ContactRow, ContactRow.id == AssessmentRow.contact_id)
         .join(ChildRow, ChildRow.id == ContactRow.child_id, isouter=True)
         .join(clock, clock.c.contact_id == AssessmentRow.contact_id, isouter=True)
         .where(AssessmentRow.status == "submitted")
         .order_by(clock.c.due_at.is_(None), clock.c.due_at, AssessmentRow.submitted_at)
         .limit(limit)).all()
-    return [Waiting(a.contact_id, f"{first or ''} {last or ''}".strip(), a.kind,
+    return [Waiting(a.contact_id, child_id, f"{first or ''} {last or ''}".strip(), a.kind,
                     a.author or "", a.submitted_at, due, team, tuple(a.factors or ()))
-            for a, first, last, team, due in rows if a.submitted_at is not None]
+            for a, child_id, first, last, team, due in rows if a.submitted_at is not None]
 
 
 def assessments_for_contact(session: Session, contact_id: int) -> list[AssessmentRow]:

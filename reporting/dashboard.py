@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from workflow.persistence.tables import ChildRow, ClockRow, ContactRow
 from workflow.persistence.tables_mash import InfoRequestRow
+from workflow.persistence.tables_oversight import NotificationRow
 
 DIMENSIONS = {"rule": ClockRow.rule, "team": ContactRow.team, "worker": ContactRow.worker,
               "rag": ContactRow.rag}
@@ -66,7 +67,7 @@ def clock_list(session: Session, now: datetime, horizon: timedelta, scope: Scope
     when = ClockRow.due_at < now if state == "breached" else ClockRow.due_at >= now
     stmt = (select(ClockRow.contact_id, ClockRow.rule, ClockRow.started_at, ClockRow.due_at,
                    ContactRow.stage, ContactRow.team, ContactRow.worker, ContactRow.rag,
-                   ChildRow.first_name, ChildRow.last_name)
+                   ContactRow.child_id, ChildRow.first_name, ChildRow.last_name)
             .join(ContactRow, ContactRow.id == ClockRow.contact_id)
             .join(ChildRow, ChildRow.id == ContactRow.child_id, isouter=True)
             .where(_running(now, horizon), when).order_by(ClockRow.due_at).limit(limit))
@@ -115,3 +116,12 @@ def request_list(session: Session, now: datetime, horizon: timedelta, agency: st
     if agency:
         stmt = stmt.where(InfoRequestRow.agency == agency)
     return [dict(r._mapping) for r in session.execute(stmt).all()]
+
+
+def notifications_for(session: Session, username: str, limit: int = 200) -> list[dict[str, Any]]:
+    """One person's notifications, newest first."""
+    rows = session.scalars(select(NotificationRow).where(NotificationRow.recipient == username)
+                           .order_by(NotificationRow.id.desc()).limit(limit)).all()
+    return [{"id": r.id, "kind": r.kind, "contact_id": r.contact_id, "subject": r.subject,
+             "body": r.body, "created_at": r.created_at, "sent_at": r.sent_at,
+             "read_at": r.read_at} for r in rows]

@@ -42,7 +42,7 @@ def overdue(now: datetime) -> Any:
 
 
 # -- partner inbox --------------------------------------------------------------------
-_INBOX_COLUMNS = (R.id, R.question, R.requested_at, R.due_at, R.status, R.answer,
+_INBOX_COLUMNS = (R.id, R.child_id, R.question, R.requested_at, R.due_at, R.status, R.answer,
                   R.answered_at, R.answered_by, R.lawful_basis, R.authorised_by, R.rag,
                   ChildRow.first_name, ChildRow.last_name, ChildRow.date_of_birth)
 
@@ -63,7 +63,8 @@ def inbox(session: Session, agency: str, now: datetime, answered_days: int = 30,
 
 
 def _inbox_row(r: Any) -> dict[str, Any]:
-    return {"id": r.id, "question": r.question, "requested_at": r.requested_at,
+    return {"id": r.id, "child_id": r.child_id, "question": r.question,
+            "requested_at": r.requested_at,
             "due_at": r.due_at, "status": r.status, "overdue": bool(r.overdue),
             "answer": r.answer, "answered_at": r.answered_at, "answered_by": r.answered_by,
             "lawful_basis": r.lawful_basis, "authorised_by": r.authorised_by, "rag": r.rag,
@@ -71,22 +72,16 @@ def _inbox_row(r: Any) -> dict[str, Any]:
             "date_of_birth": r.date_of_birth}
 
 
-def inbox_child_ids(session: Session, agency: str) -> list[int]:
-    """The children an agency's inbox shows (for the access log: who saw whose name)."""
-    return [i for i in session.scalars(select(R.child_id).distinct().where(
-        R.agency == agency, R.child_id.is_not(None))) if i is not None]
+def child_exists(session: Session, child_id: int) -> dict[str, Any] | None:
+    """A child's name and date of birth (None when there is no such child)."""
+    row = session.get(ChildRow, child_id)
+    if row is None:
+        return None
+    return {"id": row.id, "first_name": row.first_name, "last_name": row.last_name,
+            "date_of_birth": row.date_of_birth}
 
 
 # -- a contact's requests and meetings -------------------------------------------------
-def requests_for_contact(session: Session, contact_id: int, now: datetime
-                         ) -> list[dict[str, Any]]:
-    """Every request of one contact, open first, with its overdue flag."""
-    rows = session.execute(select(R, overdue(now).label("overdue"))
-                           .where(R.contact_id == contact_id)
-                           .order_by(case((R.status == "open", 0), else_=1), R.due_at)).all()
-    return [{"row": row.InfoRequestRow, "overdue": bool(row.overdue)} for row in rows]
-
-
 def meetings_for_contact(session: Session, contact_id: int) -> list[dict[str, Any]]:
     """The meetings that had this contact on their agenda, most recent first."""
     rows = session.execute(
@@ -132,17 +127,20 @@ def meeting_detail(session: Session, meeting_id: int) -> dict[str, Any] | None:
     addable = session.execute(_contact_columns().where(
         ContactRow.stage.in_(DISCUSSABLE), ContactRow.id.not_in(on_agenda))
         .order_by(ContactRow.received_at).limit(200)).all()
-    return {"meeting": meeting, "attendees": list(attendees),
+    return {"meeting": {"id": meeting.id, "held_on": meeting.held_on, "chair": meeting.chair},
+            "attendees": [{"agency": a.agency, "name": a.name, "position": a.position}
+                          for a in attendees],
             "agenda": [dict(r._mapping) for r in items],
             "addable": [dict(r._mapping) for r in addable]}
 
 
 def _contact_columns(item: type[AgendaItemRow] | None = None) -> Any:
-    columns: list[Any] = [ContactRow.id.label("contact_id"), ContactRow.stage, ContactRow.rag,
-                          ContactRow.version, ChildRow.first_name, ChildRow.last_name]
+    columns: list[Any] = [ContactRow.id.label("contact_id"), ContactRow.child_id,
+                          ContactRow.stage, ContactRow.rag, ContactRow.version,
+                          ChildRow.first_name, ChildRow.last_name]
     if item is not None:
-        columns += [item.id.label("item_id"), item.views, item.outcome, item.rationale,
-                    item.decided_by]
+        columns += [item.id.label("item_id"), item.views, item.outcome, item.level,
+                    item.rationale, item.decided_by]
     return select(*columns).join(ChildRow, ChildRow.id == ContactRow.child_id, isouter=True)
 
 

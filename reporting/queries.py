@@ -6,7 +6,6 @@ a Python loop over every contact: these run on every page load and on a million 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,7 +13,8 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
+from workflow.contact import reference_for
+from workflow.persistence.tables import ChildRow, ClockRow, ContactRow
 from workflow.stages import Stage
 
 
@@ -27,6 +27,7 @@ class QueueFilter:
     worker: str | None = None
     team: str | None = None
     overdue_only: bool = False
+    unallocated_only: bool = False
     include_closed: bool = False
     limit: int = 200
     offset: int = 0
@@ -50,6 +51,7 @@ def _filtered(stmt: Select, f: QueueFilter) -> Select:
         (f.rag, lambda: ContactRow.rag == f.rag),
         (f.worker, lambda: ContactRow.worker == f.worker),
         (f.team, lambda: ContactRow.team == f.team),
+        (f.unallocated_only, lambda: ContactRow.worker.is_(None)),
         (not f.include_closed and not f.stage, lambda: ContactRow.stage.in_(OPEN_STAGES)),
     ]
     for wanted, condition in conditions:
@@ -61,8 +63,8 @@ def _filtered(stmt: Select, f: QueueFilter) -> Select:
 def work_queue(session: Session, f: QueueFilter, now: datetime) -> list[dict[str, Any]]:
     """Contacts soonest due first, with child name, RAG and whether anything is overdue."""
     due = _next_due()
-    stmt = (select(ContactRow.id, ContactRow.stage, ContactRow.rag, ContactRow.worker,
-                   ContactRow.team, ContactRow.received_at, ContactRow.version,
+    stmt: Any = (select(ContactRow.id, ContactRow.child_id, ContactRow.stage, ContactRow.rag,
+                   ContactRow.worker, ContactRow.team, ContactRow.received_at, ContactRow.version,
                    ChildRow.first_name, ChildRow.last_name, due.c.next_due)
             .join(ChildRow, ChildRow.id == ContactRow.child_id, isouter=True)
             .join(due, due.c.contact_id == ContactRow.id, isouter=True))
@@ -75,7 +77,8 @@ def work_queue(session: Session, f: QueueFilter, now: datetime) -> list[dict[str
 
 
 def _queue_row(r: Any, now: datetime) -> dict[str, Any]:
-    return {"id": r.id, "reference": f"FD{r.id:07d}", "stage": r.stage, "rag": r.rag,
+    return {"id": r.id, "reference": reference_for(r.id), "child_id": r.child_id,
+            "stage": r.stage, "rag": r.rag,
             "worker": r.worker, "team": r.team, "received_at": r.received_at,
             "version": r.version, "child": f"{r.first_name or ''} {r.last_name or ''}".strip(),
             "next_due": r.next_due, "overdue": bool(r.next_due and r.next_due < now)}
@@ -90,24 +93,6 @@ def stage_counts(session: Session, f: QueueFilter) -> dict[str, int]:
     return {stage: count for stage, count in session.execute(stmt).all()}
 
 
-def contact_detail(session: Session, contact_id: int) -> dict[str, Any] | None:
-    """Everything the contact page shows: the row, the child, every clock and every event."""
-    row = session.get(ContactRow, contact_id)
-    if row is None:
-        return None
-    child = session.get(ChildRow, row.child_id) if row.child_id else None
-    clocks = session.scalars(select(ClockRow).where(ClockRow.contact_id == contact_id)
-                             .order_by(ClockRow.started_at, ClockRow.id)).all()
-    events = session.scalars(select(EventRow).where(EventRow.contact_id == contact_id)
-                             .order_by(EventRow.seq)).all()
-    siblings: Sequence[int] = []
-    if row.intake:
-        siblings = session.scalars(select(ContactRow.id).where(
-            ContactRow.intake == row.intake, ContactRow.id != contact_id)).all()
-    return {"contact": row, "child": child, "clocks": list(clocks), "events": list(events),
-            "siblings": list(siblings)}
-
-
 def breached_clocks(session: Session, now: datetime, limit: int = 500) -> list[dict[str, Any]]:
     """Open clocks past their due instant, most overdue first."""
     stmt = (select(ClockRow.contact_id, ClockRow.rule, ClockRow.due_at, ContactRow.stage,
@@ -116,3 +101,9 @@ def breached_clocks(session: Session, now: datetime, limit: int = 500) -> list[d
             .where(ClockRow.stopped_at.is_(None), ClockRow.due_at < now)
             .order_by(ClockRow.due_at).limit(limit))
     return [dict(r._mapping) for r in session.execute(stmt).all()]
+
+
+def contacts_at_stage(session: Session, stage: str, limit: int = 500) -> list[int]:
+    """Contact ids at one stage, most recently received first."""
+    return list(session.scalars(select(ContactRow.id).where(ContactRow.stage == stage)
+                                .order_by(ContactRow.received_at.desc()).limit(limit)))

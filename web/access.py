@@ -14,9 +14,8 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
-from sqlalchemy.orm import Session
 
-from workflow.persistence.tables import AccessLogRow
+from workflow.accounts import Access, Accounts
 from workflow.roles import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,17 +79,21 @@ def enforce(app: Flask) -> None:
             abort(403)
 
 
+def accounts() -> Accounts:
+    """The accounts port the app was started with."""
+    found: Accounts = current_app.extensions["accounts"]
+    return found
+
+
 def log_access(child_id: int | None, contact_id: int | None, outcome: str = "viewed") -> None:
     """Write who looked at (or was refused) what; the route, never the personal data."""
     username = current_user.username if current_user.is_authenticated else "anonymous"
     route = str(request.url_rule or request.path)[:120]
-    with write_session() as session:
-        session.add(AccessLogRow(username=username, at=datetime.now(UTC), child_id=child_id,
-                                 contact_id=contact_id, route=route, outcome=outcome))
-        session.commit()
+    accounts().log_access(Access(username, datetime.now(UTC), child_id, contact_id, route,
+                                 outcome))
 
 
-def write_session() -> Session:
-    """A short writing session (SQLite: BEGIN IMMEDIATE), separate from the page's reads."""
-    factory: Callable[[], Session] = current_app.extensions["sessions"]
-    return factory()
+def log_children_shown(child_ids: list[int]) -> None:
+    """One access-log row per child a list or search showed (DOMAIN.md §6)."""
+    for child_id in dict.fromkeys(child_ids):
+        log_access(child_id, None)

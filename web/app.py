@@ -17,15 +17,16 @@ from typing import Any
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from sqlalchemy.orm import sessionmaker
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from thresholds import load_registry
+from thresholds.policy import CataloguePolicy
 from web import access, auth
 from web.navigation import nav_items
-from workflow.persistence.db import PROJECT_ROOT, database_url, make_engine
-from workflow.persistence.uow import SqlUnitOfWork
+from workflow.contact import reference_for
+from workflow.persistence.db import PROJECT_ROOT, database_url
+from workflow.persistence.store import open_store
 from workflow.rules import DEFAULT_CONFIG, load_rules
 
 CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
@@ -67,15 +68,14 @@ def _configure(app: Flask, config_dir: Path, overrides: dict[str, Any]) -> None:
 
 def _wire_database(app: Flask) -> None:
     url = app.config.get("DATABASE_URL") or database_url(app.config["CONFIG_DIR"])
-    engine = make_engine(url)
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    reads = sessionmaker(engine.execution_options(readonly=True), expire_on_commit=False)
-    app.extensions["sessions"] = sessions
-    app.extensions["uow"] = lambda: SqlUnitOfWork(sessions)
+    store = open_store(url)
+    app.extensions["store"] = store
+    app.extensions["uow"] = store.uow
+    app.extensions["accounts"] = store.accounts
 
     @app.before_request
     def _open_session() -> None:
-        g.db = reads()  # pages read here; every write goes through its own short session
+        g.db = store.read()  # pages read here; every change is a command with its own uow
 
     @app.teardown_request
     def _close_session(_exc: BaseException | None) -> None:
@@ -90,6 +90,7 @@ def _wire_templates(app: Flask) -> None:
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
     ])
     app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
+    app.jinja_env.globals["reference_for"] = reference_for
     app.context_processor(lambda: {"nav_items": nav_items()})
 
 
@@ -150,8 +151,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config_dir = Path(overrides.pop("CONFIG_DIR", DEFAULT_CONFIG))
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     _configure(app, config_dir, overrides)
-    app.extensions["rules"] = load_rules(config_dir)
-    app.extensions["catalogues"] = load_registry(config_dir / "levels_of_need")
+    catalogues = load_registry(config_dir / "levels_of_need")
+    app.extensions["catalogues"] = catalogues
+    app.extensions["rules"] = load_rules(config_dir, CataloguePolicy(catalogues))
     _wire_database(app)
     _wire_templates(app)
     _wire_security_headers(app)
@@ -165,17 +167,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web.blueprints import admin, api, contacts, home, oversight
+    """One blueprint per area of the process; the API builds its routes from the actions."""
+    from web import api, home
+    from web.admin import pages as admin
+    from web.casework import assessments
+    from web.contact import pages as contact
+    from web.intake import pages as intake
+    from web.mash import meetings
+    from web.mash import pages as mash
+    from web.oversight import pages as oversight
+    from web.returns import pages as returns
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(home.bp)
-    app.register_blueprint(contacts.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(oversight.bp)
-    from web.blueprints import returns  # statutory returns (issue 7): Annex A, CIN census
-    app.register_blueprint(returns.bp)
-    api.register(app)
-    from web.blueprints import mash  # the MASH (issue 5): its config, pages and inbox
-    mash.register(app)
-    from web.blueprints import assessments  # casework (issue 6): assessments, authorising
+    for blueprint in (auth.bp, home.bp, intake.bp, contact.bp, admin.bp, oversight.bp,
+                      returns.bp, mash.bp, meetings.bp):
+        app.register_blueprint(blueprint)
     assessments.register(app)
+    api.register(app)

@@ -17,15 +17,13 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session
 from flask_login import LoginManager, current_user
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from web.access import public, write_session
-from workflow.persistence.tables import LoginAttemptRow, SessionRow, UserRow
-from workflow.roles import Role
+from web.access import accounts, public
+from workflow.accounts import Account, SignInSession
+from workflow.roles import Actor, Role
 
 bp = Blueprint("auth", __name__)
 hasher = PasswordHasher()
@@ -53,6 +51,11 @@ class SignedInUser:
     def name(self) -> str:
         return self.display_name
 
+    @property
+    def actor(self) -> Actor:
+        """This person as the engine sees them."""
+        return Actor(self.username, self.role, self.agency, self.team)
+
 
 def hash_password(password: str) -> str:
     """argon2id hash for storage."""
@@ -72,34 +75,25 @@ def _load_from_session() -> SignedInUser | None:
     token = session.get("sid")
     if not isinstance(token, str):
         return None
-    db: Session = g.db
-    row = db.get(SessionRow, _token_id(token))
+    row = accounts().session(_token_id(token))
     now = datetime.now(UTC)
     if row is None or row.revoked_at is not None or _expired(row, now):
         session.clear()
         return None
-    user = db.get(UserRow, row.user_id)
+    user = accounts().account_by_id(row.user_id)
     if user is None or not user.active:
         return None
-    _touch(row, now)
-    return SignedInUser(user.id, user.username, user.display_name, Role(user.role), user.team,
+    if now - row.last_seen_at > timedelta(minutes=1):  # keeps most reads from writing
+        accounts().touch_session(row.id, now)
+    return SignedInUser(user.id, user.username, user.display_name, user.role, user.team,
                         user.agency, row.id)
 
 
-def _expired(row: SessionRow, now: datetime) -> bool:
+def _expired(row: SignInSession, now: datetime) -> bool:
     s = _settings()
     idle = now - row.last_seen_at > timedelta(minutes=s["idle_timeout_minutes"])
     absolute = now - row.created_at > timedelta(minutes=s["absolute_timeout_minutes"])
     return idle or absolute
-
-
-def _touch(row: SessionRow, now: datetime) -> None:
-    """Record activity at most once a minute (keeps most reads from becoming writes)."""
-    if now - row.last_seen_at > timedelta(minutes=1):
-        with write_session() as db:
-            db.execute(update(SessionRow).where(SessionRow.id == row.id)
-                       .values(last_seen_at=now))
-            db.commit()
 
 
 def init_login(app: Any) -> None:
@@ -113,15 +107,13 @@ def init_login(app: Any) -> None:
     manager.init_app(app)
 
 
-def _throttled(db: Session, username: str, now: datetime) -> bool:
+def _throttled(username: str, now: datetime) -> bool:
     s = _settings()
     since = now - timedelta(minutes=s["login_window_minutes"])
-    count = db.scalar(select(func.count()).select_from(LoginAttemptRow).where(
-        LoginAttemptRow.username == username, LoginAttemptRow.at > since))
-    return (count or 0) >= s["login_attempts"]
+    return accounts().failed_sign_ins(username, since) >= s["login_attempts"]
 
 
-def _verify(user: UserRow | None, password: str) -> bool:
+def _verify(user: Account | None, password: str) -> bool:
     if user is None or not user.active:
         hasher.hash(password)  # spend the same time, so usernames cannot be probed
         return False
@@ -131,11 +123,10 @@ def _verify(user: UserRow | None, password: str) -> bool:
         return False
 
 
-def start_session(db: Session, user: UserRow, now: datetime) -> str:
+def start_session(user: Account, now: datetime) -> str:
     """Create the server-side session and return the token for the cookie."""
     token = secrets.token_urlsafe(32)
-    db.add(SessionRow(id=_token_id(token), user_id=user.id, created_at=now, last_seen_at=now))
-    db.commit()
+    accounts().start_session(_token_id(token), user.id, now)
     return token
 
 
@@ -152,27 +143,24 @@ def sign_in_post() -> Response | tuple[str, int]:
     """Check the password, throttle guessing, start a server-side session."""
     username = (request.form.get("username") or "").strip().lower()[:80]
     password = request.form.get("password") or ""
-    with write_session() as db:
-        return _sign_in(db, username, password, datetime.now(UTC))
+    return _sign_in(username, password, datetime.now(UTC))
 
 
-def _sign_in(db: Session, username: str, password: str, now: datetime
-             ) -> Response | tuple[str, int]:
-    if _throttled(db, username, now):
+def _sign_in(username: str, password: str, now: datetime) -> Response | tuple[str, int]:
+    if _throttled(username, now):
         errors = {"username": "Too many failed attempts. Wait 15 minutes and try again."}
         return render_template("sign_in.html", title="Sign in", errors=errors,
                                username=username), 429
-    user = db.scalar(select(UserRow).where(UserRow.username == username))
+    user = accounts().account(username)
     if not _verify(user, password):
-        db.add(LoginAttemptRow(username=username, at=now))
-        db.commit()
+        accounts().record_failed_sign_in(username, now)
         errors = {"username": "Enter a correct username and password."}
         return render_template("sign_in.html", title="Sign in", errors=errors,
                                username=username), 401
     assert user is not None
-    db.execute(delete(LoginAttemptRow).where(LoginAttemptRow.username == username))
+    accounts().clear_failed_sign_ins(username)
     session.clear()
-    session["sid"] = start_session(db, user, now)
+    session["sid"] = start_session(user, now)
     return redirect("/")
 
 
@@ -181,10 +169,7 @@ def _sign_in(db: Session, username: str, password: str, now: datetime
 def sign_out() -> Response:
     """End the server-side session (CSRF-protected like every form)."""
     if current_user.is_authenticated:
-        with write_session() as db:
-            db.execute(update(SessionRow).where(SessionRow.id == current_user.session_id)
-                       .values(revoked_at=datetime.now(UTC)))
-            db.commit()
+        accounts().revoke_sessions(current_user.id, datetime.now(UTC), current_user.session_id)
     session.clear()
     flash("You have signed out.", "success")
     return redirect("/sign-in")

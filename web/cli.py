@@ -14,14 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.orm import Session, sessionmaker
 
-from reporting.queries import QueueFilter, breached_clocks, contact_detail, work_queue
+from reporting import ReadSession
+from reporting.contact_page import contact_page
+from reporting.queries import QueueFilter, breached_clocks, work_queue
+from thresholds.policy import catalogue_policy
 from web.cli_exports import export
 from workflow.config_errors import ConfigError
+from workflow.contact import reference_for
 from workflow.errors import FrontDoorError
-from workflow.persistence.db import PROJECT_ROOT, database_url, make_engine
-from workflow.persistence.uow import SqlUnitOfWork
+from workflow.persistence.db import database_url
+from workflow.persistence.store import Store, open_store
+from workflow.ports import UnitOfWork
 from workflow.rules import DEFAULT_CONFIG, Rules, load_rules
 
 
@@ -32,22 +36,26 @@ class Context:
         self.config_dir = config_dir
         self.url = url or database_url(config_dir)
         self._rules: Rules | None = None
-        self._sessions: sessionmaker[Session] | None = None
+        self._store: Store | None = None
 
     @property
     def rules(self) -> Rules:
         if self._rules is None:
-            self._rules = load_rules(self.config_dir)
+            self._rules = load_rules(self.config_dir, catalogue_policy(self.config_dir))
         return self._rules
 
     @property
-    def sessions(self) -> sessionmaker[Session]:
-        if self._sessions is None:
-            self._sessions = sessionmaker(make_engine(self.url), expire_on_commit=False)
-        return self._sessions
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.url)
+        return self._store
 
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions)
+    def sessions(self) -> ReadSession:
+        """A read-only session (exports and listings never take the write lock)."""
+        return self.store.read()
+
+    def uow(self) -> UnitOfWork:
+        return self.store.uow()
 
 
 def _fails_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -85,12 +93,7 @@ def db() -> None:
 @_fails_cleanly
 def db_upgrade(obj: Context) -> None:
     """Apply every Alembic migration (creates the database if needed)."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.attributes["url"] = obj.url
-    command.upgrade(config, "heads")
+    obj.store.upgrade()
     click.echo("Database is at the latest schema.")
 
 
@@ -102,21 +105,17 @@ def db_upgrade(obj: Context) -> None:
 @_fails_cleanly
 def demo(obj: Context, contacts: int, seed: int, if_empty: bool) -> None:
     """Load synthetic demo contacts walked through the real workflow."""
-    from sqlalchemy import func, select
-
     from web.demo import DemoSpec, load_demo
-    from workflow.persistence.tables import ContactRow
 
     now = datetime.now(UTC)
-    with obj.sessions() as session:
-        existing = session.scalar(select(func.count()).select_from(ContactRow)) or 0
+    existing = obj.store.contact_count()
     if if_empty and existing:
         click.echo(f"The database already has {existing} contacts; no demo data added.")
         return
     spec = DemoSpec(contacts=contacts, seed=seed)
     with click.progressbar(length=contacts, label="Synthetic contacts") as bar:
         done = 0
-        for made in load_demo(obj.uow, obj.rules, spec, now):
+        for made in load_demo(obj.uow, obj.rules, spec, now, obj.sessions):
             bar.update(made - done)
             done = made
     click.echo(f"Loaded {done} synthetic contacts (seed {seed}).")
@@ -153,17 +152,17 @@ def contacts_list(obj: Context, stage: str | None, overdue: bool, limit: int) ->
 def contacts_show(obj: Context, contact_id: int) -> None:
     """One contact's clocks and timeline."""
     with obj.sessions() as session:
-        detail = contact_detail(session, contact_id)
-    if detail is None:
-        raise FrontDoorError(f"There is no contact {contact_id}.")
-    row = detail["contact"]
-    click.echo(f"FD{row.id:07d}  stage={row.stage}  version={row.version}  rag={row.rag}")
+        page = contact_page(session, contact_id, datetime.now(UTC))
+    if page is None:
+        raise FrontDoorError(f"There is no contact {reference_for(contact_id)}.")
+    row = page.contact
+    click.echo(f"{row.reference}  stage={row.stage}  version={row.version}  rag={row.rag}")
     click.echo("Clocks:")
-    for c in detail["clocks"]:
+    for c in page.clocks:
         state = c.result or "running"
         click.echo(f"  {c.rule:<24} due {c.due_at:%Y-%m-%d %H:%M} UTC  {state}")
     click.echo("Timeline:")
-    for e in detail["events"]:
+    for e in page.events:
         click.echo(f"  {e.seq:>3} {e.at:%Y-%m-%d %H:%M} {e.trigger:<30} {e.from_stage or '-'}"
                    f" -> {e.to_stage}  by {e.actor} ({e.role}) {e.reason}")
 
@@ -177,8 +176,9 @@ def breaches(obj: Context) -> None:
     with obj.sessions() as session:
         rows = breached_clocks(session, now)
     for r in rows:
-        click.echo(f"FD{r['contact_id']:07d} {r['rule']:<24} due {r['due_at']:%Y-%m-%d %H:%M} "
-                   f"UTC  stage={r['stage']} team={r['team'] or '-'}")
+        click.echo(f"{reference_for(r['contact_id'])} {r['rule']:<24} "
+                   f"due {r['due_at']:%Y-%m-%d %H:%M} UTC  stage={r['stage']} "
+                   f"team={r['team'] or '-'}")
     click.echo(f"{len(rows)} breached clock(s).")
 
 
@@ -208,7 +208,7 @@ def timescale(obj: Context, rule: str, start: datetime) -> None:
 @click.option("--current", default=None, help="Stage to highlight.")
 def diagram(output: Path | None, current: str | None) -> None:
     """Write the workflow diagram (Mermaid) drawn from the transition table."""
-    from workflow.definition import mermaid
+    from workflow.engine.definition import mermaid
 
     text = mermaid(current)
     if output:
@@ -227,14 +227,11 @@ def sweep_command(obj: Context, deliver: bool) -> None:
     """Record newly breached clocks and queue notifications (idempotent; run from cron)."""
     from web.notify import deliver_pending, sink_from_config
     from workflow.oversight.escalation import load_policy
-    from workflow.persistence.sweep import sweep
 
     now = datetime.now(UTC)
-    policy = load_policy(obj.config_dir)
-    with obj.sessions() as session:
-        result = sweep(session, now, policy)
-        session.commit()
-        sent = deliver_pending(session, sink_from_config(obj.config_dir), now) if deliver else 0
+    result = obj.store.sweep(now, load_policy(obj.config_dir))
+    sink = sink_from_config(obj.config_dir)
+    sent = deliver_pending(obj.store.outbox, sink, now) if deliver else 0
     click.echo(f"Breaches recorded: {result.breaches}; warnings queued: {result.warnings}; "
                f"breach notices queued: {result.breach_notices}; escalations queued: "
                f"{result.escalations}; notifications sent: {sent}.")
@@ -252,8 +249,7 @@ def users_demo(obj: Context) -> None:
     """Create (or reset) one demo user per role and print their new passwords."""
     from web.users import load_demo_users
 
-    with obj.sessions() as session:
-        made = load_demo_users(session)
+    made = load_demo_users(obj.store.accounts)
     click.echo("Demo users (synthetic; passwords are new on every run):")
     for username, role, password in made:
         click.echo(f"  {username:<20} {role:<44} password: {password}")
@@ -265,16 +261,11 @@ def users_demo(obj: Context) -> None:
 @_fails_cleanly
 def users_revoke(obj: Context, username: str) -> None:
     """End every sign-in session of USERNAME at once."""
-    from sqlalchemy import select
-
-    from web.users import revoke_sessions
-    from workflow.persistence.tables import UserRow
-
-    with obj.sessions() as session:
-        user = session.scalar(select(UserRow).where(UserRow.username == username))
-        if user is None:
-            raise FrontDoorError(f"There is no user '{username}'.")
-        click.echo(f"Ended {revoke_sessions(session, user.id)} session(s) of {username}.")
+    user = obj.store.accounts.account(username)
+    if user is None:
+        raise FrontDoorError(f"There is no user '{username}'.")
+    ended = obj.store.accounts.revoke_sessions(user.id, datetime.now(UTC))
+    click.echo(f"Ended {ended} session(s) of {username}.")
 
 
 @main.group()
@@ -312,7 +303,7 @@ def thresholds_check(path: Path) -> None:
 @_fails_cleanly
 def check_spec(obj: Context) -> None:
     """Validate the process definition against the timescale rules."""
-    from workflow.definition import validate_spec
+    from workflow.engine.definition import validate_spec
 
     problems = validate_spec(obj.rules.timescales)
     for problem in problems:

@@ -16,18 +16,15 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-
 from workflow.config_errors import ConfigError, read_toml
-from workflow.persistence.db import PROJECT_ROOT
-from workflow.persistence.tables_oversight import NotificationRow
+from workflow.oversight.outbox import Note, Outbox
 
-Sink = Callable[[NotificationRow], None]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+Sink = Callable[[Note], None]
 
 
 def _file_sink(path: Path) -> Sink:
-    def send(note: NotificationRow) -> None:
+    def send(note: Note) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as handle:
             handle.write(f"{note.created_at.isoformat()}\tto={note.recipient}\t{note.subject}\n")
@@ -35,12 +32,12 @@ def _file_sink(path: Path) -> Sink:
     return send
 
 
-def _console_sink(note: NotificationRow) -> None:
+def _console_sink(note: Note) -> None:
     print(f"notification to={note.recipient}: {note.subject}", file=sys.stderr)
 
 
 def _smtp_sink(settings: dict[str, Any]) -> Sink:
-    def send(note: NotificationRow) -> None:
+    def send(note: Note) -> None:
         message = EmailMessage()
         message["From"] = settings["smtp_sender"]
         message["To"] = note.recipient
@@ -67,13 +64,10 @@ def sink_from_config(config_dir: Path) -> Sink:
                       kind="setting")
 
 
-def deliver_pending(session: Session, sink: Sink, now: datetime, limit: int = 500) -> int:
+def deliver_pending(outbox: Outbox, sink: Sink, now: datetime, limit: int = 500) -> int:
     """Send up to ``limit`` unsent notifications, marking each sent; returns how many."""
-    pending = session.scalars(select(NotificationRow).where(NotificationRow.sent_at.is_(None))
-                              .order_by(NotificationRow.id).limit(limit)).all()
+    pending = outbox.unsent(limit)
     for note in pending:
         sink(note)
-        session.execute(update(NotificationRow).where(NotificationRow.id == note.id)
-                        .values(sent_at=now))
-        session.commit()
+        outbox.mark_sent(note.id, now)
     return len(pending)

@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import UTC, datetime
-
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from web.auth import hash_password
-from workflow.persistence.tables import SessionRow, UserRow
+from workflow.accounts import Accounts
 from workflow.roles import Role
 
 DEMO_USERS: tuple[tuple[str, str, Role, str | None, str | None], ...] = (
@@ -29,40 +25,12 @@ DEMO_USERS: tuple[tuple[str, str, Role, str | None, str | None], ...] = (
 )
 
 
-def upsert_user(db: Session, username: str, display: str, role: Role, team: str | None,
-                agency: str | None, password: str) -> UserRow:
-    """Create or update a user (a partner must name an agency)."""
-    if role == Role.PARTNER and not agency:
-        raise ValueError("a partner agency practitioner must be bound to one agency")
-    user = db.scalar(select(UserRow).where(UserRow.username == username))
-    if user is None:
-        user = UserRow(username=username, display_name=display, password_hash="", role=role)
-        db.add(user)
-    user.display_name, user.role, user.team, user.agency = display, role.value, team, agency
-    user.password_hash = hash_password(password)
-    user.active = True
-    db.flush()
-    return user
-
-
-def load_demo_users(db: Session) -> list[tuple[str, str, str]]:
+def load_demo_users(accounts: Accounts) -> list[tuple[str, str, str]]:
     """(username, role label, password) for each demo user, passwords freshly set."""
     fixed = os.environ.get("FRONTDOOR_DEMO_PASSWORD")
     made = []
     for username, display, role, team, agency in DEMO_USERS:
         password = fixed or secrets.token_urlsafe(9)
-        upsert_user(db, username, display, role, team, agency, password)
+        accounts.save_account(username, display, role, team, agency, hash_password(password))
         made.append((username, role.label + (f" ({agency})" if agency else ""), password))
-    db.commit()
     return made
-
-
-def revoke_sessions(db: Session, user_id: int, session_id: str | None = None) -> int:
-    """End one session, or every session of a user; returns how many were ended."""
-    stmt = update(SessionRow).where(SessionRow.user_id == user_id,
-                                    SessionRow.revoked_at.is_(None))
-    if session_id:
-        stmt = stmt.where(SessionRow.id == session_id)
-    result = db.execute(stmt.values(revoked_at=datetime.now(UTC)))
-    db.commit()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from workflow.persistence.tables import ClockRow, EventRow
+from reporting.contact_page import ClockLine, EventLine
+from workflow.engine.registry import actions
 from workflow.rules import Rules
-from workflow.spec import TABLE
 from workflow.stages import STAGES, Stage, stage_title
 
 LONDON = ZoneInfo("Europe/London")
@@ -21,7 +21,15 @@ JOURNEY = [Stage.RECEIVED, Stage.SCREENING, Stage.INFORMATION_GATHERING,
            Stage.THRESHOLD_DECISION, Stage.AWAITING_SIGNOFF, Stage.STRATEGY_DISCUSSION,
            Stage.SECTION_47, Stage.ASSESSMENT, Stage.CP_PLAN, Stage.CIN_PLAN, Stage.EARLY_HELP,
            Stage.PASSED_TO_ALLOCATED_WORKER, Stage.CLOSED]
-TRIGGER_LABELS = {row.trigger: row.label for row in TABLE} | {"receive": "Contact received"}
+_RESULTS = {"met": "Met", "late": "Met late", "not_met": "Not met",
+            "not_applicable": "Not needed: the contact moved on",
+            "superseded": "Replaced by a new rating"}
+
+
+def action_label(name: str) -> str:
+    """An action's label, or the name as it is for one no longer defined."""
+    action = actions().get(name)
+    return action.label if action else name
 
 
 def when(value: datetime | None) -> str:
@@ -40,7 +48,7 @@ def _span(delta: timedelta) -> str:
     return f"{hours} h {minutes} min"
 
 
-def clock_view(clock: ClockRow, rules: Rules, now: datetime) -> dict[str, Any]:
+def clock_view(clock: ClockLine, rules: Rules, now: datetime) -> dict[str, Any]:
     """One clock as the contact page shows it."""
     rule = rules.timescales.rule(clock.rule, rules.calendar.local_date(clock.started_at))
     if clock.stopped_at is None:
@@ -49,8 +57,7 @@ def clock_view(clock: ClockRow, rules: Rules, now: datetime) -> dict[str, Any]:
                   else f"{_span(clock.due_at - now)} left")
     else:
         late = clock.result in ("late", "not_met")
-        status = {"met": "Met", "late": "Met late", "not_met": "Not met",
-                  "superseded": "Replaced by a new rating"}.get(clock.result or "", "Stopped")
+        status = _RESULTS.get(clock.result or "", "Stopped")
         status += f" ({when(clock.stopped_at)})"
     return {"rule": clock.rule, "title": rule.title, "started": when(clock.started_at),
             "due": when(clock.due_at), "status": status, "late": late,
@@ -58,10 +65,10 @@ def clock_view(clock: ClockRow, rules: Rules, now: datetime) -> dict[str, Any]:
             "local": rule.local, "version": clock.rule_version}
 
 
-def event_view(event: EventRow) -> dict[str, Any]:
+def event_view(event: EventLine) -> dict[str, Any]:
     """One timeline entry: what happened, who, when, why, and the fields recorded."""
     moved = event.from_stage != event.to_stage
-    title = TRIGGER_LABELS.get(event.trigger, event.trigger)
+    title = action_label(event.trigger)
     if moved and event.from_stage:
         title += f": {stage_title(event.from_stage)} → {stage_title(event.to_stage)}"
     details = {k.replace("_", " ").capitalize(): _show(v) for k, v in event.payload.items()

@@ -147,9 +147,8 @@ def test_a_reconvened_discussion_counted_from_the_last_keeps_the_census_start(
     enquiry, from the initiating discussion, target 15 working days after it."""
     from dataclasses import replace
 
-    from workflow.engine.engine import Engine
-
     from workflow.casework.config import CaseworkConfig
+    from workflow.engine.engine import Engine
 
     last = replace(rules, engine=Engine(rules.timescales, rules.calendar,
                                         CaseworkConfig(icpc_anchor="last")))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from workflow.engine.engine import Engine
 
 from reporting.cin_codes import ASSESSMENT_FACTORS
 from tests.builders import (
@@ -20,6 +19,7 @@ from tests.builders import (
 )
 from workflow.casework.factors import FACTORS, RETIRED, factor_problem, normalised
 from workflow.contact import Contact
+from workflow.engine.engine import Engine
 from workflow.errors import FrontDoorError, GuardFailed, NotPermitted
 from workflow.roles import Actor
 from workflow.stages import Stage

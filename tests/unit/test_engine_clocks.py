@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from workflow.engine.engine import Engine
 
 from tests.builders import (
     FRONT_DOOR_WORKER,
@@ -27,6 +26,7 @@ from tests.builders import (
 )
 from workflow.clocks.clock import Clock, ClockResult
 from workflow.contact import Contact
+from workflow.engine.engine import Engine
 from workflow.roles import Actor
 from workflow.stages import STAGES, Stage
 

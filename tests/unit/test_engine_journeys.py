@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from workflow.engine.engine import Engine
-from workflow.engine.registry import actions
 
 from tests.builders import (
     FRONT_DOOR_WORKER,
@@ -27,6 +25,8 @@ from tests.builders import (
     walk_to,
 )
 from workflow.contact import Contact
+from workflow.engine.engine import Engine
+from workflow.engine.registry import actions
 from workflow.roles import Role
 from workflow.stages import STAGES, Stage
 

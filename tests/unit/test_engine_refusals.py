@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from workflow.engine.engine import Engine
 
 from tests.builders import (
     ADMINISTRATOR,
@@ -27,6 +26,7 @@ from tests.builders import (
     snapshot,
 )
 from workflow.contact import Contact
+from workflow.engine.engine import Engine
 from workflow.errors import (
     FrontDoorError,
     GuardFailed,

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from workflow.engine.engine import Engine
 from workflow.mash.ports import PastContact
 
 from tests.builders import (
@@ -25,6 +24,7 @@ from tests.builders import (
     snapshot,
 )
 from workflow.contact import Contact
+from workflow.engine.engine import Engine
 from workflow.errors import FrontDoorError, GuardFailed, InvalidTransition, NotPermitted
 from workflow.intake.known_child import KnownChildCheck
 from workflow.mash.config import MashSettings

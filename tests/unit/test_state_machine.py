@@ -29,7 +29,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from workflow.engine.registry import actions
 
 from tests.builders import (
     ACTORS,
@@ -44,6 +43,7 @@ from tests.builders import (
     snapshot,
 )
 from workflow.contact import Contact
+from workflow.engine.registry import actions
 from workflow.errors import FrontDoorError, StaleVersion
 from workflow.intake.commands import NewContact
 from workflow.persistence.db import make_engine

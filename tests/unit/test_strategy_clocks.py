@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from workflow.engine.engine import Engine
 
 from tests.builders import (
     SOCIAL_WORKER,
@@ -27,6 +26,7 @@ from tests.builders import (
 from workflow.casework.config import CaseworkConfig
 from workflow.clocks.clock import Clock, ClockResult
 from workflow.contact import Contact
+from workflow.engine.engine import Engine
 from workflow.rules import Rules
 from workflow.stages import Stage
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from workflow.engine.engine import Engine
 
 from tests.builders import (
     FRONT_DOOR_WORKER,
@@ -24,6 +23,7 @@ from tests.builders import (
 )
 from workflow.casework.config import CaseworkConfig, GridAgency
 from workflow.contact import Contact
+from workflow.engine.engine import Engine
 from workflow.errors import FrontDoorError, GuardFailed, NotPermitted
 from workflow.roles import Actor
 from workflow.rules import Rules

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from workflow.engine.engine import Engine
 
 from tests.builders import (
     FRONT_DOOR_WORKER,
@@ -26,6 +25,7 @@ from tests.builders import (
     walk_to,
 )
 from workflow.contact import Contact
+from workflow.engine.engine import Engine
 from workflow.errors import FrontDoorError, GuardFailed, InvalidTransition
 from workflow.roles import Actor, Role
 from workflow.stages import Stage

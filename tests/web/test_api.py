@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from workflow.engine.registry import actions
 
 from tests.web.conftest import PEOPLE, Browser, Contacts, all_counts
+from workflow.engine.registry import actions
 from workflow.persistence.tables import AccessLogRow, ContactRow
 from workflow.roles import Role
 from workflow.stages import Stage

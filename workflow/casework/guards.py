@@ -232,7 +232,7 @@ FACTORS_VALID: Guard[Any] = Guard("factors_valid", _factors_valid, ("factors",))
 FACTORS_VALID_IF_GIVEN: Guard[Any] = Guard("factors_valid_if_given", _factors_valid_if_given,
                                            ("factors",))
 AUTHORISER_IS_NOT_AUTHOR: Guard[Any] = Guard("authoriser_is_not_author",
-                                             _authoriser_is_not_author)
+                                             _authoriser_is_not_author, before_input=True)
 LATENESS_REASON_IF_LATE: Guard[Any] = Guard("lateness_reason_if_late", _lateness_reason_if_late,
                                             ("lateness_reason",))
 AUTHORISE = (ASSESSMENT_SUBMITTED, AUTHORISER_IS_NOT_AUTHOR, LATENESS_REASON_IF_LATE,

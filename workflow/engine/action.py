@@ -100,6 +100,10 @@ class Guard(Generic[P]):
     check: Callable[[Ctx[P]], Failure]
     fields: tuple[str, ...] = ()
     refusal: type[FrontDoorError] = GuardFailed
+    #: A rule that holds or fails before anything is typed (who acts, what the record
+    #: holds): a page does not offer an action it would refuse whatever was typed (the
+    #: author of an override is not offered its sign-off; nothing to close, no "close").
+    before_input: bool = False
 
     def refuse(self, failure: tuple[str, str]) -> FrontDoorError:
         """The error for a failure, with its message as a sentence."""
@@ -192,8 +196,10 @@ class Action(Generic[P]):
     """Everything about one trigger.
 
     ``help`` is (field, text) told to a person whose input matched none of the rows;
-    ``offered_in`` says which part of the UI offers it (``"actions"``: the contact page's
-    list; ``"requests"``: the MASH requests panel; ``"meeting"``: the meeting page);
+    ``offered_in`` names the parts of the UI that offer it (``"contact"``: the contact
+    page's list of actions; ``"assessment"``: the assessment page; ``"requests"``: the
+    MASH requests panel; ``"meeting"``: the meeting page; ``"inbox"``: a partner's inbox;
+    ``"intake"``: recording a contact);
     ``preview`` is the label of a button that re-shows the form without recording (the
     decision's "Update recommendation"); ``wrong_stage`` replaces the standard refusal
     when the contact is no longer where the action applies (said to a partner, it must
@@ -208,7 +214,7 @@ class Action(Generic[P]):
     effect: Effect[P] | None = None
     after: After[P] | None = None
     help: tuple[str, str] = ("", "")
-    offered_in: str = "actions"
+    offered_in: tuple[str, ...] = ("contact",)
     preview: str = ""
     wrong_stage: str = ""
     locate: str = ""

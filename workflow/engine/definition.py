@@ -73,7 +73,7 @@ def _payload_problems(action: Action[Any]) -> list[str]:
     for spec in asks(payload):
         if not spec.label:
             problems.append(f"'{action.name}' payload field '{spec.name}' has no label")
-        if spec.kind in _CHOICE_KINDS and not spec.choices:
+        if spec.kind in _CHOICE_KINDS and not (spec.choices or spec.choices_from):
             problems.append(f"'{action.name}' payload field '{spec.name}' offers no choices")
     return problems
 

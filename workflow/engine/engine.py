@@ -52,13 +52,29 @@ class Engine:
         except KeyError:
             raise InvalidTransition(f"There is no action called '{name}'.") from None
 
-    def permitted(self, contact: Contact, role: Role, offered_in: str | None = None
+    def permitted(self, contact: Contact, role: Role, page: str | None = None
                   ) -> list[Action[Any]]:
         """The actions this role may fire from the contact's stage (the UI offers only
         these), optionally only those one part of the UI offers."""
         return [a for a in self.actions.values()
-                if (offered_in is None or a.offered_in == offered_in)
+                if (page is None or page in a.offered_in)
                 and any(contact.stage in r.sources and role in r.roles for r in a.rows)]
+
+    def offered(self, contact: Contact, actor: Actor, now: datetime, page: str | None = None
+                ) -> list[Action[Any]]:
+        """What a page offers this person now: the permitted actions, less those a rule
+        that does not depend on what is typed would refuse (deny by default)."""
+        return [a for a in self.permitted(contact, actor.role, page)
+                if any(self._open_to(a, r, contact, actor, now) for r in a.rows
+                       if contact.stage in r.sources and actor.role in r.roles)]
+
+    def _open_to(self, action: Action[Any], row: Row[Any], contact: Contact,
+                    actor: Actor, now: datetime) -> bool:
+        rules = [g for g in row.guards if g.before_input]
+        if not rules:
+            return True
+        ctx = Ctx(contact, action.payload(), actor, now, self.config)
+        return all(g.check(ctx) is None for g in rules)
 
     def choose_row(self, action: Action[Any], ctx: Ctx[Any]) -> tuple[int, Row[Any]]:
         """The row that fires, or the specific refusal (deny by default)."""

@@ -63,6 +63,9 @@ class Ask:
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
     max_length: int = 5000
+    #: Choices that are configuration, named here and listed by whoever renders the form
+    #: ("agencies": the partner agencies of config/agencies.toml); a guard checks them.
+    choices_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class Field:
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
     max_length: int = 5000
+    choices_from: str = ""
 
 
 _TEXT_KINDS = (Kind.TEXT, Kind.TEXTAREA)
@@ -83,10 +87,10 @@ _MAP_KINDS = (Kind.GRID, Kind.REASONS)
 
 
 def ask(label: str, kind: Kind = Kind.TEXTAREA, choices: tuple[tuple[str, str], ...] = (),
-        hint: str = "", max_length: int = 5000) -> Any:
+        hint: str = "", max_length: int = 5000, choices_from: str = "") -> Any:
     """A payload attribute: its default says "not given" ("" for text, () for lists,
     an empty mapping for grids, None otherwise)."""
-    meta = {"ask": Ask(label, kind, choices, hint, max_length)}
+    meta = {"ask": Ask(label, kind, choices, hint, max_length, choices_from)}
     if kind in _TEXT_KINDS:
         return dataclasses.field(default="", metadata=meta)
     if kind in _LIST_KINDS:
@@ -114,7 +118,7 @@ def asks(payload: type[Payload]) -> tuple[Field, ...]:
         meta = f.metadata.get("ask")
         if isinstance(meta, Ask):
             found.append(Field(f.name, meta.label, meta.kind, meta.choices, meta.hint,
-                               meta.max_length))
+                               meta.max_length, meta.choices_from))
     return tuple(found)
 
 
@@ -196,6 +200,8 @@ class NumberChoice(fields.Integer):
 
 
 def _choice(spec: Field) -> fields.Field:
+    if spec.choices_from:  # configuration: the action's guard names the choices
+        return Text(validate=validate.Length(max=spec.max_length), load_default=None)
     allowed = [value for value, _ in spec.choices]
     message = "Choose one of: " + ", ".join(allowed)
     return Text(validate=validate.OneOf(allowed, error=message), load_default=None,
@@ -242,8 +248,9 @@ def _marshmallow_field(spec: Field) -> fields.Field:
                            validate=validate.Length(max=200))
     if kind in _MAP_KINDS:
         return _mapping(spec)
-    return fields.Integer(strict=True, load_default=None, validate=validate.Range(
-        1, MAX_ID, error="Give the id of a stored record"))
+    message = "Give the id of a stored record"
+    return NumberChoice(strict=True, load_default=None, error_messages={"invalid": message},
+                        validate=validate.Range(1, MAX_ID, error=message))
 
 
 # -- the schema --------------------------------------------------------------------------
@@ -260,9 +267,15 @@ def schema_for(payload: type[Payload]) -> Schema:
     return _SCHEMAS[payload]
 
 
+def body_fields(payload: type[Payload]) -> dict[str, fields.Field]:
+    """Fresh marshmallow fields for a payload's keys (for a schema that documents an API
+    body beside other keys, such as the version the client read)."""
+    return {s.name: _marshmallow_field(s) for s in asks(payload)}
+
+
 def _build_schema(payload: type[Payload]) -> Schema:
     specs = asks(payload)
-    declared: dict[str, Any] = {s.name: _marshmallow_field(s) for s in specs}
+    declared: dict[str, Any] = body_fields(payload)
     blank_is_absent = {s.name for s in specs if s.kind not in _TEXT_KINDS}
     lists = {s.name for s in specs if s.kind in _LIST_KINDS}
 

@@ -70,6 +70,7 @@ ACTION: Action[Authorisation] = Action(
         row((Stage.CP_PLAN,), None, MANAGERS, guards=(ASSESSMENT_OPEN, *AUTHORISE),
             emits=("assessment_completed",)),
     ),
+    offered_in=("contact", "assessment"),
     effect=_authorise,
     help=("assessment_outcome", "choose cin_plan, early_help or no_further_action"),
 )

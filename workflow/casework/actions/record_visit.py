@@ -39,5 +39,6 @@ ACTION: Action[VisitDetails] = Action(
             guards=(_DATE,), emits=("child_seen",)),
         row(ASSESSING, None, CASEWORK, when=(payload_is("child_seen", False),), guards=(_DATE,)),
     ),
+    offered_in=("contact", "assessment"),
     effect=_record, help=("child_seen", "say whether the child was seen (yes or no)"),
 )

@@ -39,5 +39,6 @@ ACTION: Action[Submission] = Action(
     payload=Submission,
     rows=(row(ASSESSING, None, CASEWORK, guards=(
         ASSESSMENT_OPEN, ASSESSMENT_NOT_SUBMITTED, FACTORS_VALID, RATIONALE_GIVEN)),),
+    offered_in=("contact", "assessment"),
     effect=_submit,
 )

@@ -34,7 +34,7 @@ def _not_author(ctx: Ctx[Any]) -> Failure:
     return None
 
 
-NOT_AUTHOR: Guard[Any] = Guard("signer_is_not_decider", _not_author)
+NOT_AUTHOR: Guard[Any] = Guard("signer_is_not_decider", _not_author, before_input=True)
 
 
 def _sign_off(fired: Fired[SignOff]) -> None:

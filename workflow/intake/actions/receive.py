@@ -55,6 +55,6 @@ ACTION: Action[Receipt] = Action(
             emits=("contact_received", "decision_made")),
         row((), Stage.RECEIVED, FRONT_DOOR, emits=("contact_received",)),
     ),
-    effect=_passed, offered_in="intake", narrate=_told,
+    effect=_passed, offered_in=("intake",), narrate=_told,
     help=("source", "the contact could not be recorded"),
 )

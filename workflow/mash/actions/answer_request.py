@@ -39,7 +39,7 @@ def _told(p: Mapping[str, Any], n: Narration) -> Told:
 
 ACTION: Action[Answer] = Action(
     name="answer_request", label="Answer an information request", payload=Answer,
-    offered_in="requests", locate="request_id",
+    offered_in=("inbox",), locate="request_id",
     wrong_stage="This request can no longer be answered: the enquiry it belongs to has "
                 "finished. Nothing was saved.",
     rows=(row((Stage.INFORMATION_GATHERING,), None, {Role.PARTNER}, guards=(

@@ -25,8 +25,9 @@ def _close_all(fired: Fired[Reason]) -> None:
 
 ACTION: Action[Reason] = Action(
     name="close_outstanding_requests", label="Close the outstanding information requests",
-    payload=Reason, offered_in="requests",
+    payload=Reason, offered_in=("requests",),
     rows=(row((Stage.INFORMATION_GATHERING,), None, MANAGERS,
-              guards=(Guard("outstanding_requests", _some_open), REASON_GIVEN)),),
+              guards=(Guard("outstanding_requests", _some_open, before_input=True),
+                      REASON_GIVEN)),),
     effect=_close_all,
 )

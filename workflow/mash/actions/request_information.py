@@ -23,7 +23,7 @@ from workflow.stages import Stage
 
 @dataclass(frozen=True)
 class Question(Payload):
-    agency: str = ask("Agency", Kind.TEXT, max_length=40)
+    agency: str | None = ask("Agency", Kind.SELECT, max_length=40, choices_from="agencies")
     question: str = ask("Question for the agency")
     lawful_basis: str | None = ask("Lawful basis for sharing", Kind.SELECT,
                                    tuple(LAWFUL_BASES.items()))
@@ -44,7 +44,7 @@ def _send(fired: Fired[Question]) -> None:
     rag = str(fired.contact.rag)
     rule = ctx.config.mash.deadline_rule(rag, calendar.local_date(ctx.now))
     fired.contact.put(InfoRequest(
-        agency=p.agency, question=p.question, lawful_basis=str(p.lawful_basis),
+        agency=str(p.agency), question=p.question, lawful_basis=str(p.lawful_basis),
         lawful_basis_detail=p.lawful_basis_detail, authorised_by=p.authorised_by,
         requested_by=ctx.actor.username, requested_at=ctx.now,
         requested_month=calendar.local_date(ctx.now).strftime("%Y-%m"), rag=rag,
@@ -60,7 +60,7 @@ def _told(p: Mapping[str, Any], n: Narration) -> Told:
 
 ACTION: Action[Question] = Action(
     name="request_information", label="Ask a partner agency for information",
-    payload=Question, offered_in="requests",
+    payload=Question, offered_in=("requests",),
     rows=(row((Stage.INFORMATION_GATHERING,), None, FRONT_DOOR, guards=(
         RAG_SET, Guard("agency_known", _known_agency, ("agency",)),
         needs_text("question", "write the question for the agency"),

@@ -1,10 +1,9 @@
-"""The MASH in the JSON API: the agency inbox and answers for partners, information
-requests for the front door, known-child candidates, and agency performance.
+"""The MASH in the JSON API: the agency inbox and answers for partners, known-child
+candidates, and agency performance.
 
-Added to the API blueprint by ``web.blueprints.api._blueprint`` (one fresh blueprint per
-app), so the routes share its prefix (/api/v1), its OpenAPI document and its error
-format. Every view is classified with ``@allow``; a partner is granted only the inbox and
-answering, exactly as on the pages.
+Every view is classified with ``@allow``; a partner is granted only the inbox and
+answering, exactly as on the pages. An answer is the ``answer_request`` action, found by
+its request (``/requests/<id>/answer`` is kept as the short form integrators use).
 """
 
 from __future__ import annotations
@@ -17,16 +16,15 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
 
+from reporting.intake import known_child_candidates
 from reporting.mash import agency_performance, inbox, recent_months
-from web.access import allow
-from web.mash_views import AnswerIn, RequestIn, mash_config, mash_uow
-from workflow.errors import FrontDoorError, GuardFailed, InvalidInput
-from workflow.intake.matching import match
-from workflow.mash.requests import RequestForm, answer_request, request_information
-from workflow.persistence.mash_repository import SqlChildHistory
+from web.access import allow, log_children_shown
+from web.api.contacts import refuse
+from workflow.engine.payload import LocalDate
+from workflow.errors import FrontDoorError
 from workflow.intake.records import ChildDetails
 from workflow.roles import Role
-from workflow.services import Actor
+from workflow.services import Act, handle
 
 FRONT_DOOR = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER)
 OVERSIGHT = (Role.TEAM_MANAGER, Role.MASH_CHAIR)
@@ -51,31 +49,32 @@ class InboxOut(Schema):
     answered = fields.List(fields.Nested(InboxItemOut))
 
 
+class AnswerIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    answer = fields.String(load_default="", validate=validate.Length(max=10000))
+
+
 class MonthsArgs(Schema):
     months = fields.Integer(load_default=6, validate=validate.Range(1, 24))
 
 
-class MatchArgs(Schema):
+class MatchIn(Schema):
+    """Who to look for: sent in the body, so no name or date of birth is ever in a URL."""
+
+    class Meta:
+        unknown = RAISE
+
     first_name = fields.String(required=True, validate=validate.Length(1, 80))
     last_name = fields.String(required=True, validate=validate.Length(1, 80))
-    date_of_birth = fields.Date(load_default=None)
+    date_of_birth = LocalDate(load_default=None)
     nhs_number = fields.String(load_default=None, validate=validate.Length(max=10))
     upn = fields.String(load_default=None, validate=validate.Length(max=13))
 
 
-def _actor() -> Actor:
-    return Actor(current_user.username, current_user.role)
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _refuse(error: FrontDoorError) -> None:
-    errors = dict(error.errors) if isinstance(error, InvalidInput) else {}
-    if isinstance(error, GuardFailed) and error.field:
-        errors = {error.field: error.message}
-    abort(error.status, message=error.message, errors=errors)
 
 
 @allow(Role.PARTNER)
@@ -84,39 +83,33 @@ def agency_inbox() -> dict[str, Any]:
     agency = current_user.agency
     if not agency:
         abort(403, message="Your account is not bound to a partner agency.")
-    return {"agency": agency} | inbox(g.db, agency, _now())
+    rows = inbox(g.db, agency, _now())
+    log_children_shown([r["child_id"] for r in rows["open"] + rows["answered"]
+                        if r.get("child_id")])
+    return {"agency": agency} | rows
 
 
 @allow(Role.PARTNER)
 def answer(body: dict[str, Any], request_id: int) -> dict[str, Any]:
     """Answer a request addressed to my agency (403 for another agency's; nothing changes)."""
+    rules = current_app.extensions["rules"]
+    answering = rules.engine.action("answer_request")
     try:
-        answer_request(mash_uow(), current_app.extensions["rules"], mash_config(), request_id,
-                       body["answer"], _actor(), current_user.agency, _now())
+        handle(current_app.extensions["uow"](), rules,
+               Act(answering.name, None, current_user.actor, _now(),
+                   {"request_id": request_id, "answer": body["answer"]}))
     except FrontDoorError as error:
-        _refuse(error)
+        refuse(error)
     return {"id": request_id, "status": "answered"}
 
 
 @allow(*FRONT_DOOR)
-def create_request(body: dict[str, Any], contact_id: int) -> tuple[dict[str, Any], int]:
-    """Ask a partner agency a question about a contact in information gathering."""
-    form = RequestForm(body["agency"], body["question"], body["lawful_basis"],
-                       body["authorised_by"], body["lawful_basis_detail"])
-    try:
-        made = request_information(mash_uow(), current_app.extensions["rules"], mash_config(),
-                                   contact_id, form, _actor(), body["version"], _now())
-    except FrontDoorError as error:
-        _refuse(error)
-    return made, 201
-
-
-@allow(*FRONT_DOOR)
-def child_matches(args: dict[str, Any]) -> dict[str, Any]:
+def child_matches(body: dict[str, Any]) -> dict[str, Any]:
     """Known children who may be this child (link one with ``child_id`` when recording)."""
-    child = ChildDetails(args["first_name"], args["last_name"], args["date_of_birth"],
-                         nhs_number=args["nhs_number"], upn=args["upn"])
-    found = match(child, SqlChildHistory(g.db).candidates(child, 200))
+    child = ChildDetails(body["first_name"], body["last_name"], body["date_of_birth"],
+                         nhs_number=body["nhs_number"], upn=body["upn"])
+    found = known_child_candidates(g.db, child)
+    log_children_shown([c.child.id for c in found])
     return {"candidates": [{"child_id": c.child.id, "first_name": c.child.first_name,
                             "last_name": c.child.last_name,
                             "date_of_birth": _iso(c.child.date_of_birth), "score": c.score,
@@ -142,10 +135,8 @@ def add_routes(blp: Blueprint) -> None:
     blp.route("/inbox", methods=["GET"], endpoint="mash_inbox")(
         blp.response(200, InboxOut)(agency_inbox))
     blp.route("/requests/<int:request_id>/answer", methods=["POST"], endpoint="mash_answer")(
-        blp.arguments(AnswerIn(unknown=RAISE))(answer))
-    blp.route("/contacts/<int:contact_id>/requests", methods=["POST"],
-              endpoint="mash_create_request")(blp.arguments(RequestIn(unknown=RAISE))(create_request))
-    blp.route("/children/matches", methods=["GET"], endpoint="mash_child_matches")(
-        blp.arguments(MatchArgs, location="query")(child_matches))
+        blp.arguments(AnswerIn)(answer))
+    blp.route("/children/matches", methods=["POST"], endpoint="mash_child_matches")(
+        blp.arguments(MatchIn)(child_matches))
     blp.route("/mash/agencies", methods=["GET"], endpoint="mash_agencies")(
         blp.arguments(MonthsArgs, location="query")(performance))

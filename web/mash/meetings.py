@@ -1,8 +1,9 @@
 """The daily MASH meeting pages: list by date, open, attendees, agenda, joint decisions.
 
-A chair runs the meeting; every front-door role may read it. Each decision is recorded
-through ``workflow.mash.meetings.record_decision``, which refuses a contact that is not on the
-meeting's agenda and writes nothing; a refusal re-shows the meeting with what was typed.
+A chair runs the meeting; every front-door role may read it. Opening it, attendees and the
+agenda are the meeting's own commands; each joint decision is the contact action
+``record_mash_discussion``, which refuses a contact that is not on the meeting's agenda and
+writes nothing. A refusal re-shows the meeting with what was typed.
 """
 
 from __future__ import annotations
@@ -17,19 +18,15 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from werkzeug.wrappers import Response
 
 from reporting.mash import meeting_detail, meetings
-from web.access import allow
+from web.access import allow, log_children_shown
+from web.contact.panels import mash_config
 from web.forms import flat_errors
-from web.mash_views import OUTCOME_TEXT, mash_config, mash_uow
+from workflow.contact import reference_for
+from workflow.decision.outcomes import OUTCOMES
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput
-from workflow.mash.meetings import (
-    JointDecision,
-    add_attendee,
-    add_to_agenda,
-    open_meeting,
-    record_decision,
-)
+from workflow.mash.commands import AddAttendee, AddToAgenda, OpenMeeting
 from workflow.roles import Role
-from workflow.services import Actor
+from workflow.services import Act, handle
 
 bp = Blueprint("mash_meetings", __name__, url_prefix="/mash/meetings")
 LONDON = ZoneInfo("Europe/London")
@@ -64,15 +61,16 @@ class DecisionIn(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    contact_id = fields.Integer(required=True, strict=False)
-    outcome = fields.String(load_default="", validate=validate.Length(max=40))
-    rationale = fields.String(load_default="", validate=validate.Length(max=5000))
-    level = fields.Integer(load_default=None, allow_none=True, strict=False,
-                           validate=validate.Range(1, 4, error="Choose a level from 1 to 4"))
+    contact_id = fields.Integer(required=True, strict=False,
+                                validate=validate.Range(1, 2**31 - 1))
 
 
-def _actor() -> Actor:
-    return Actor(current_user.username, current_user.role)
+def _uow() -> Any:
+    return current_app.extensions["uow"]()
+
+
+def _rules() -> Any:
+    return current_app.extensions["rules"]
 
 
 def _now() -> datetime:
@@ -94,7 +92,7 @@ def open_day() -> Response | tuple[str, int]:
     """Open the meeting for a date (one per date)."""
     try:
         day = OpenIn().load(request.form)["held_on"]
-        meeting_id = open_meeting(mash_uow(), day, _actor(), _now())
+        meeting_id = handle(_uow(), _rules(), OpenMeeting(day, current_user.actor, _now()))
     except (ValidationError, FrontDoorError) as error:
         today = _now().astimezone(LONDON).date()
         return render_template("mash/meetings.html", title="MASH meetings",
@@ -119,9 +117,9 @@ def _page(meeting_id: int, status: int = 200, **extra: Any) -> tuple[str, int]:
     if detail is None:
         abort(404, f"There is no MASH meeting {meeting_id}.")
     context = {"errors": {}, "typed": {}, "failed_contact": None} | extra
-    held_on = detail["meeting"].held_on
+    held_on = detail["meeting"]["held_on"]
     return render_template("mash/meeting.html", title=f"MASH meeting {held_on:%d/%m/%Y}",
-                           agencies=mash_config().agencies, outcomes=OUTCOME_TEXT,
+                           agencies=mash_config().agencies, outcomes=OUTCOMES,
                            **detail, **context), status
 
 
@@ -129,7 +127,11 @@ def _page(meeting_id: int, status: int = 200, **extra: Any) -> tuple[str, int]:
 @allow(*READERS)
 def meeting(meeting_id: int) -> tuple[str, int]:
     """Attendees, the agenda with each contact's views and decision, and the forms."""
-    return _page(meeting_id)
+    page = _page(meeting_id)
+    detail = meeting_detail(g.db, meeting_id)
+    log_children_shown([i["child_id"] for i in (detail or {}).get("agenda", [])
+                        if i.get("child_id")])
+    return page
 
 
 def _after(meeting_id: int, message: str) -> Response:
@@ -143,8 +145,8 @@ def attendee(meeting_id: int) -> Response | tuple[str, int]:
     """Record who attends for which agency."""
     try:
         data = AttendeeIn().load(request.form)
-        add_attendee(mash_uow(), mash_config(), meeting_id, data["agency"], data["name"],
-                     data["position"], _actor())
+        handle(_uow(), _rules(), AddAttendee(meeting_id, data["agency"], data["name"],
+                                             data["position"], current_user.actor, _now()))
     except (ValidationError, FrontDoorError) as error:
         return _refused(meeting_id, error, "name")
     return _after(meeting_id, f"{data['name']} recorded for "
@@ -157,10 +159,11 @@ def agenda(meeting_id: int) -> Response | tuple[str, int]:
     """Put a contact on the agenda."""
     try:
         contact_id = AgendaIn().load(request.form)["contact_id"]
-        add_to_agenda(mash_uow(), meeting_id, contact_id, _actor(), _now())
+        handle(_uow(), _rules(), AddToAgenda(meeting_id, contact_id, current_user.actor,
+                                             _now()))
     except (ValidationError, FrontDoorError) as error:
         return _refused(meeting_id, error, "contact_id")
-    return _after(meeting_id, f"FD{contact_id:07d} is on the agenda.")
+    return _after(meeting_id, f"{reference_for(contact_id)} is on the agenda.")
 
 
 @bp.post("/<int:meeting_id>/decisions")
@@ -168,16 +171,18 @@ def agenda(meeting_id: int) -> Response | tuple[str, int]:
 def decision(meeting_id: int) -> Response | tuple[str, int]:
     """Record each agency's view and the joint decision for a contact on the agenda."""
     try:
-        data = DecisionIn().load({k: v for k, v in request.form.items()
-                                  if not (k == "level" and v == "")})  # "Not given"
-        views = {a: request.form.get(f"view-{a}", "")[:5000]
-                 for a in mash_config().agencies.ids()}
-        joint = JointDecision(data["outcome"], data["rationale"], views, data["level"])
-        record_decision(mash_uow(), current_app.extensions["rules"], meeting_id,
-                        data["contact_id"], joint, _actor(), _now())
+        contact_id = DecisionIn().load(request.form)["contact_id"]
+        views = {a: request.form.get(f"view-{a}", "")
+                 for a in mash_config().agencies.ids() if request.form.get(f"view-{a}")}
+        joint = {"meeting_id": meeting_id, "outcome": request.form.get("outcome", ""),
+                 "level": request.form.get("level", ""),
+                 "rationale": request.form.get("rationale", ""), "views": views}
+        deciding = _rules().engine.action("record_mash_discussion")
+        handle(_uow(), _rules(), Act(deciding.name, contact_id, current_user.actor, _now(),
+                                     joint))
     except (ValidationError, FrontDoorError) as error:
         return _refused(meeting_id, error, "outcome")
-    return _after(meeting_id, f"Joint decision recorded for FD{data['contact_id']:07d}.")
+    return _after(meeting_id, f"Joint decision recorded for {reference_for(contact_id)}.")
 
 
 def _refused(meeting_id: int, error: Exception, field: str) -> tuple[str, int]:

@@ -7,9 +7,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.access import allow, public
-from workflow.definition import mermaid
+from workflow.engine.definition import mermaid
+from workflow.engine.registry import actions
 from workflow.roles import Role
-from workflow.spec import TABLE
 from workflow.stages import STAGES
 
 bp = Blueprint("home", __name__)
@@ -36,5 +36,8 @@ def health() -> dict[str, str]:
        Role.ADMINISTRATOR)
 def workflow() -> str:
     """The whole process as a table and a Mermaid diagram, both drawn from the engine's table."""
-    return render_template("workflow.html", title="The workflow", table=TABLE, stages=STAGES,
+    table = [{"label": a.label, "sources": r.sources, "dest": r.dest, "roles": r.roles,
+              "when": [w.name for w in r.when], "guards": [g.name for g in r.guards]}
+             for a in actions().values() for r in a.rows]
+    return render_template("workflow.html", title="The workflow", table=table, stages=STAGES,
                            diagram=mermaid(), errors={})

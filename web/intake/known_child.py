@@ -15,14 +15,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
-from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from web.mash_views import mash_config
-from workflow.intake.known_child import KnownChildCheck
-from workflow.intake.matching import Candidate, match
-from workflow.persistence.mash_repository import SqlChildHistory
+from reporting import ReadSession
+from reporting.intake import known_child_candidates
+from workflow.intake.matching import Candidate
 from workflow.intake.records import ChildDetails
 
 NEW = "new"
@@ -54,14 +51,13 @@ def identifiers(kid: dict[str, str], index: int) -> tuple[dict[str, str | None],
     return {"nhs_number": nhs or None, "upn": upn or None}, errors
 
 
-def known_child_step(db: Session, form: MultiDict[str, str], details: list[ChildDetails]
-                     ) -> KnownChildStep:
+def known_child_step(db: ReadSession, form: MultiDict[str, str],
+                     details: list[ChildDetails]) -> KnownChildStep:
     """Resolve each child against the known ones, from the worker's choices so far."""
-    history = SqlChildHistory(db)
     chosen: list[ChildDetails | int] = []
     unresolved, errors = [], {}
     for index, child in enumerate(details):
-        found = match(child, history.candidates(child, 200))
+        found = known_child_candidates(db, child)
         choice = form.get(f"child-{index}-match") or ""
         if choice == NEW or not found:
             chosen.append(child)
@@ -85,8 +81,3 @@ def _choice_view(index: int, child: ChildDetails, found: list[Candidate]) -> dic
                             "name": f"{c.child.first_name} {c.child.last_name}",
                             "dob": c.child.date_of_birth, "reasons": ", ".join(c.reasons),
                             "by_identifier": c.by_identifier} for c in found]}
-
-
-def intake_check() -> KnownChildCheck:
-    """The open-case, re-referral and repeat-contact checks run when the contact is stored."""
-    return KnownChildCheck(current_app.extensions["rules"], mash_config().settings)

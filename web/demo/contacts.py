@@ -1,4 +1,4 @@
-"""Synthetic demo data: contacts walked through the real service layer.
+"""Synthetic demo data: contacts walked through the real command path (``handle``).
 
 Every record is invented (names from short made-up lists, no real identifiers). Each
 contact is received at a random time in the last few weeks and walked along one of the
@@ -16,14 +16,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from reporting import ReadSession
 from thresholds import CatalogueRegistry, load_registry
-from thresholds.decide import decision_payload
 from workflow.errors import FrontDoorError
+from workflow.intake.commands import NewContact, RecordContact
 from workflow.intake.records import ChildDetails
 from workflow.ports import UnitOfWork
-from workflow.roles import Role
+from workflow.roles import Actor, Role
 from workflow.rules import Rules
-from workflow.services import Actor, NewContact, fire, record_contact
+from workflow.services import Act, handle
 
 FIRST = ("Alex", "Sam", "Jordan", "Riley", "Casey", "Morgan", "Taylor", "Jamie", "Robin",
          "Charlie", "Frankie", "Harper", "Rowan", "Skye", "Quinn", "Ellis", "Avery", "Kit")
@@ -117,7 +118,8 @@ def _walk(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, steps: 
         if trigger == "decide":
             body = _stamped(rules, body, at)
         try:
-            version = fire(uow_factory(), rules, cid, trigger, actor, body, version, at)["version"]
+            version = handle(uow_factory(), rules,
+                             Act(trigger, cid, actor, at, body, version))["version"]
         except FrontDoorError:
             return  # a guard stopped the walk: leave the contact where it is, as in life
 
@@ -132,14 +134,12 @@ def _registry(config_dir: Path) -> CatalogueRegistry:
 
 
 def _stamped(rules: Rules, body: dict[str, Any], at: datetime) -> dict[str, Any]:
-    """A demo decision made as a worker would: one indicator of the level ticked, checked
-    against the catalogue in force and stamped with its id and version."""
-    registry = _registry(rules.config_dir)
-    catalogue = registry.active_on(rules.calendar.local_date(at))
+    """A demo decision made as a worker would: the level chosen and one indicator of it
+    ticked (the command path checks it against the catalogue in force and stamps it)."""
+    catalogue = _registry(rules.config_dir).active_on(rules.calendar.local_date(at))
     level = _LEVEL_FOR[str(body["outcome"])]
     ticked = [next(i.id for i in catalogue.indicators if i.level == level)]
-    return decision_payload(registry, rules.calendar.local_date(at),
-                            body | {"level": level, "indicators": ticked})
+    return body | {"level": level, "indicators": ticked}
 
 
 def _child(first: str, last: str, details: random.Random, received: datetime) -> ChildDetails:
@@ -154,7 +154,7 @@ def _child(first: str, last: str, details: random.Random, received: datetime) ->
 
 
 def load_demo(uow_factory: Callable[[], UnitOfWork], rules: Rules, spec: DemoSpec,
-              now: datetime) -> Iterator[int]:
+              now: datetime, reads: Callable[[], ReadSession] | None = None) -> Iterator[int]:
     """Create ``spec.contacts`` contacts; yields after each so callers can show progress."""
     rng = random.Random(spec.seed)  # noqa: S311 - synthetic data, not security
     # A second generator for the census details, so adding them left every seed's
@@ -166,14 +166,15 @@ def load_demo(uow_factory: Callable[[], UnitOfWork], rules: Rules, spec: DemoSpe
         kids = [_child(rng.choice(FIRST), rng.choice(LAST), details, received) for _ in range(
             1 if rng.random() < 0.85 else 2)]
         intake = NewContact(received, rng.choice(SOURCES), kids, concerns="Synthetic concern.")
-        for summary in record_contact(uow_factory(), rules, intake, WORKER, received):
+        for summary in handle(uow_factory(), rules, RecordContact(intake, WORKER, received)):
             _journey(uow_factory, rules, summary["id"], received, now, rng)
             made += 1
             yield made
-    # -- MASH (issue 5): requests to partners on the contacts above, and today's meeting --
-    from web.mash_demo import load_mash_demo
+    # Requests to partners on the contacts above, and today's meeting.
+    from web.demo.mash import load_mash_demo
 
-    load_mash_demo(uow_factory, rules, now, spec.seed)
+    if reads is not None:
+        load_mash_demo(uow_factory, reads, rules, now, spec.seed)
 
 
 def _with_need(steps: list[Step], need: str) -> list[Step]:
@@ -187,8 +188,8 @@ def _plus(payload: Callable[[datetime], dict[str, Any]],
     return lambda at: payload(at) | extra
 
 
-#: Casework (issue 6): some discussions miss an agency, with the reason, so the
-#: contribution KPI is not a flat 100% (chosen by contact id: the seeds are unchanged).
+#: Some discussions miss an agency, with the reason, so the contribution KPI is not a
+#: flat 100% (chosen by contact id: the seeds are unchanged).
 MISSED = {0: ("police", "invited_no_contribution", "Duty officer called to an emergency"),
           3: ("education", "not_invited", "Held in the school holidays")}
 

@@ -8,19 +8,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from reporting import ReadSession
 from reporting.consistency import by_team, consistency
 from reporting.dashboard import (
     DIMENSIONS,
     Scope,
     clock_list,
     historic_breaches,
+    notifications_for,
     request_list,
     request_summary,
     summary,
@@ -28,10 +28,9 @@ from reporting.dashboard import (
 from reporting.kpis import assessment_backlog, last_months, load_kpis, month_bounds, series
 from reporting.strategy import KPI_AGENCIES, monthly
 from reporting.svg import trend_chart
-from web.access import allow, write_session
+from web.access import allow, log_children_shown
 from web.views import LONDON, when
 from workflow.oversight.escalation import load_policy
-from workflow.persistence.tables_oversight import NotificationRow
 from workflow.roles import Role
 
 bp = Blueprint("oversight", __name__)
@@ -76,11 +75,12 @@ def clocks() -> str:
         abort(400, "state must be breached or at_risk")
     policy = load_policy(current_app.config["CONFIG_DIR"])
     rows = clock_list(g.db, datetime.now(UTC), policy.at_risk_horizon, _scope(), state)
+    log_children_shown([r["child_id"] for r in rows if r.get("child_id")])
     return render_template("oversight/clocks.html", title="Clocks " + state.replace("_", " "),
                            rows=rows, state=state, when=when, errors={})
 
 
-def strategy_by_agency(session: Session, months: list[date]) -> dict[str, Any]:
+def strategy_by_agency(session: ReadSession, months: list[date]) -> dict[str, Any]:
     """Strategy discussion contributions per agency, newest month first (issue 6)."""
     figures = [f for f in monthly(session, months) if f.discussions][::-1]
     return {"figures": figures, "agencies": KPI_AGENCIES,
@@ -116,7 +116,7 @@ def kpis() -> str:
     backlog = assessment_backlog(g.db, current_app.extensions["rules"].calendar,
                                  datetime.now(UTC))
     return render_template("oversight/kpis.html", title="KPIs", cards=cards, errors={},
-                           strategy=strategy_by_agency(g.db, months),  # issue 6
+                           strategy=strategy_by_agency(g.db, months),
                            backlog=backlog)
 
 
@@ -143,9 +143,7 @@ def threshold_consistency() -> str:
 @allow(*CASEWORKERS)
 def notifications() -> str:
     """The signed-in person's notifications, newest first."""
-    rows = g.db.scalars(select(NotificationRow).where(
-        NotificationRow.recipient == current_user.username)
-        .order_by(NotificationRow.id.desc()).limit(200)).all()
+    rows = notifications_for(g.db, current_user.username)
     return render_template("oversight/notifications.html", title="Notifications", rows=rows,
                            when=when, errors={})
 
@@ -154,11 +152,6 @@ def notifications() -> str:
 @allow(*CASEWORKERS)
 def mark_read() -> Response:
     """Mark all of one's notifications read."""
-    from flask import redirect
-
-    with write_session() as db:
-        db.execute(update(NotificationRow).where(
-            NotificationRow.recipient == current_user.username,
-            NotificationRow.read_at.is_(None)).values(read_at=datetime.now(UTC)))
-        db.commit()
+    current_app.extensions["store"].outbox.mark_all_read(current_user.username,
+                                                         datetime.now(UTC))
     return redirect("/notifications")

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, abort, flash, g, redirect, render_template
-from sqlalchemy import select
+from flask import Blueprint, abort, flash, redirect, render_template
 from werkzeug.wrappers import Response
 
-from web.access import allow, write_session
-from web.users import revoke_sessions
+from web.access import accounts, allow
 from web.views import when
-from workflow.persistence.tables import SessionRow, UserRow
+from workflow.accounts import SignInSession
 from workflow.roles import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -21,12 +19,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @allow(Role.ADMINISTRATOR)
 def users() -> str:
     """Every user, their role, team or agency, and their live sessions."""
-    people = g.db.scalars(select(UserRow).order_by(UserRow.username)).all()
+    people = accounts().accounts()
     since = datetime.now(UTC) - timedelta(days=1)
-    sessions = g.db.scalars(select(SessionRow).where(SessionRow.revoked_at.is_(None),
-                                                     SessionRow.last_seen_at > since)).all()
-    live: dict[int, list[SessionRow]] = {}
-    for s in sessions:
+    live: dict[int, list[SignInSession]] = {}
+    for s in accounts().live_sessions(since):
         live.setdefault(s.user_id, []).append(s)
     return render_template("admin_users.html", title="Users and sessions", people=people,
                            live=live, when=when, roles=Role, errors={})
@@ -36,9 +32,8 @@ def users() -> str:
 @allow(Role.ADMINISTRATOR)
 def revoke(user_id: int) -> Response:
     """End every session of one user at once (e.g. a lost laptop)."""
-    if g.db.get(UserRow, user_id) is None:
+    if accounts().account_by_id(user_id) is None:
         abort(404, "There is no such user.")
-    with write_session() as db:
-        ended = revoke_sessions(db, user_id)
+    ended = accounts().revoke_sessions(user_id, datetime.now(UTC))
     flash(f"Ended {ended} session(s).", "success")
     return redirect("/admin/users")

@@ -1,0 +1,22 @@
+"""The JSON API under /api/v1, with its OpenAPI document."""
+
+from flask import Flask
+from flask_smorest import Api, Blueprint
+
+from web.api import casework, contacts, mash, thresholds
+
+
+def _blueprint() -> Blueprint:
+    """A fresh blueprint per app (a Flask blueprint cannot gain routes once registered)."""
+    blp = Blueprint("api", __name__, url_prefix="/api/v1", description="Front Door contacts")
+    contacts.add_routes(blp)
+    mash.add_routes(blp)
+    casework.add_routes(blp)
+    return blp
+
+
+def register(app: Flask) -> None:
+    """Attach the API and its OpenAPI document to the app."""
+    api = Api(app)
+    api.register_blueprint(_blueprint())
+    api.register_blueprint(thresholds.blueprint())

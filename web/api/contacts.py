@@ -1,0 +1,236 @@
+"""The JSON API's contacts: the queue, recording a contact, one contact, and every action.
+
+Each action gets its route from its definition (``/contacts/<id>/actions/<name>``, or
+``/<record>s/<id>/actions/<name>`` for one a caller finds by a record it names, such as a
+partner's request), its body from its payload, and its rules from the one command path:
+the API refuses exactly what a page refuses, with the same messages, as 403/404/409/422.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app, g
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE, Schema, fields, validate
+
+from reporting.contact_page import contact_page, load_contact
+from reporting.queries import QueueFilter, work_queue
+from web.access import allow, log_access, log_children_shown
+from web.forms import NewContactSchema, api_body, camel
+from workflow.contact import reference_for
+from workflow.engine.action import Action
+from workflow.engine.payload import LocalDate, body_fields
+from workflow.engine.registry import actions
+from workflow.errors import FrontDoorError, GuardFailed, InvalidInput
+from workflow.intake.commands import NewContact, RecordContact
+from workflow.intake.records import ChildDetails
+from workflow.roles import Role
+from workflow.services import Act, handle
+from workflow.stages import Stage
+
+CASEWORKERS = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER)
+INTAKE = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER)
+#: Where each page's actions are fired from in the API (the others have routes of their own).
+_BY_CONTACT = ("contact", "assessment", "requests", "meeting")
+
+
+class QueueArgs(Schema):
+    stage = fields.String(validate=validate.OneOf([x.value for x in Stage]))
+    rag = fields.String(validate=validate.OneOf(["red", "amber", "green"]))
+    worker = fields.String(validate=validate.Length(max=80))
+    overdue = fields.Boolean(load_default=False)
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 10_000_000))
+
+
+class ChildIn(Schema):
+    """One child of a new contact: a known child's id, or the child's details."""
+
+    class Meta:
+        unknown = RAISE
+
+    child_id = fields.Integer(strict=True, validate=validate.Range(1, 2**31 - 1))
+    first_name = fields.String(validate=validate.Length(1, 80))
+    last_name = fields.String(validate=validate.Length(1, 80))
+    date_of_birth = LocalDate(load_default=None)
+    nhs_number = fields.String(load_default=None, validate=validate.Regexp(
+        r"^\d{10}$", error="an NHS number is 10 digits"))
+    upn = fields.String(load_default=None, validate=validate.Regexp(
+        r"^[A-Z]\d{11}[0-9A-Z]$", error="a UPN is a letter, 11 digits and a digit or letter"))
+
+
+class NewContactIn(NewContactSchema):
+    class Meta:
+        unknown = RAISE
+
+    children = fields.List(fields.Nested(ChildIn), required=True, validate=validate.Length(
+        min=1, max=6, error="Add between one and six children"))
+
+
+class ClockOut(Schema):
+    rule = fields.String()
+    rule_version = fields.String()
+    started_at = fields.DateTime()
+    due_at = fields.DateTime()
+    stopped_at = fields.DateTime(allow_none=True)
+    result = fields.String(allow_none=True)
+
+
+class EventOut(Schema):
+    seq = fields.Integer()
+    trigger = fields.String()
+    from_stage = fields.String(allow_none=True)
+    to_stage = fields.String()
+    actor = fields.String()
+    role = fields.String()
+    at = fields.DateTime()
+    reason = fields.String()
+    payload = fields.Dict()
+
+
+class ContactOut(Schema):
+    id = fields.Integer()
+    reference = fields.String()
+    stage = fields.String()
+    version = fields.Integer()
+    rag = fields.String(allow_none=True)
+    team = fields.String(allow_none=True)
+    worker = fields.String(allow_none=True)
+    received_at = fields.DateTime()
+    clocks = fields.List(fields.Nested(ClockOut))
+    events = fields.List(fields.Nested(EventOut))
+    permitted_actions = fields.List(fields.String())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _rules() -> Any:
+    return current_app.extensions["rules"]
+
+
+def refuse(error: FrontDoorError) -> None:
+    """A domain refusal as the API's error body (message, and the field where there is one)."""
+    errors: dict[str, str] = dict(error.errors) if isinstance(error, InvalidInput) else {}
+    if isinstance(error, GuardFailed) and error.field:
+        errors = {error.field: error.message}
+    abort(error.status, message=error.message, errors=errors)
+
+
+def _contact_out(contact_id: int) -> dict[str, Any]:
+    page = contact_page(g.db, contact_id, _now())
+    aggregate = load_contact(g.db, contact_id)
+    if page is None or aggregate is None:
+        abort(404, message=f"There is no contact {reference_for(contact_id)}.")
+        raise AssertionError  # abort raises; this tells the type checker
+    c = page.contact
+    log_access(c.child_id, c.id)
+    offered = _rules().engine.offered(aggregate, current_user.actor, _now())
+    return {"id": c.id, "reference": c.reference, "stage": c.stage, "version": c.version,
+            "rag": c.rag, "team": c.team, "worker": c.worker, "received_at": c.received_at,
+            "clocks": page.clocks, "events": page.events,
+            "permitted_actions": [a.name for a in offered
+                                  if any(p in a.offered_in for p in _BY_CONTACT)]}
+
+
+@allow(*CASEWORKERS)
+def list_contacts(args: dict[str, Any]) -> dict[str, Any]:
+    """The work queue: open contacts soonest due first."""
+    f = QueueFilter(stage=args.get("stage"), rag=args.get("rag"), worker=args.get("worker"),
+                    overdue_only=args["overdue"], limit=args["limit"], offset=args["offset"])
+    rows = work_queue(g.db, f, _now())
+    log_children_shown([r["child_id"] for r in rows if r.get("child_id")])
+    return {"contacts": [r | {"received_at": r["received_at"].isoformat(),
+                              "next_due": r["next_due"].isoformat() if r["next_due"] else None}
+                         for r in rows]}
+
+
+def _child(kid: dict[str, Any], index: int) -> ChildDetails | int:
+    if "child_id" in kid:
+        return int(kid["child_id"])
+    if not kid.get("first_name") or not kid.get("last_name"):
+        abort(422, message="Each child needs a first and last name, or a child_id.",
+              errors={f"children.{index}": "give first_name and last_name, or child_id"})
+    return ChildDetails(kid["first_name"], kid["last_name"], kid.get("date_of_birth"),
+                        nhs_number=kid.get("nhs_number"), upn=kid.get("upn"))
+
+
+@allow(*INTAKE)
+def create_contact(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Record a contact for one or more children (one contact each, siblings linked)."""
+    kids = [_child(kid, i) for i, kid in enumerate(body["children"])]
+    intake = NewContact(body["received_at"], body["source"], kids, body["channel"],
+                        body["referrer"], body["concerns"], body["consent"])
+    try:
+        made = handle(current_app.extensions["uow"](), _rules(),
+                      RecordContact(intake, current_user.actor, _now()))
+    except FrontDoorError as error:
+        refuse(error)
+    return {"contacts": made}, 201
+
+
+@allow(*CASEWORKERS)
+def get_contact(contact_id: int) -> dict[str, Any]:
+    """One contact: stage, version, every clock and event, and the actions you may take."""
+    return _contact_out(contact_id)
+
+
+def _fire(action: Action[Any], contact_id: int | None, body: dict[str, Any]) -> Any:
+    data = dict(body)
+    version = data.pop("version", None)
+    try:
+        result = handle(current_app.extensions["uow"](), _rules(),
+                        Act(action.name, contact_id, current_user.actor, _now(), data, version))
+    except FrontDoorError as error:
+        refuse(error)
+    g.db.rollback()  # end the read snapshot this request took before the write (SQLite WAL)
+    return result
+
+
+def _contact_route(blp: Blueprint, action: Action[Any]) -> None:
+    def fire(body: dict[str, Any], contact_id: int) -> dict[str, Any]:
+        _fire(action, contact_id, body)
+        return _contact_out(contact_id)
+
+    fire.__doc__ = f"{action.label} (send the version you read; 409 if it moved on)."
+    fire.__qualname__ = f"contact_action.{action.name}"  # each action its own access rule
+    view = blp.response(200, ContactOut)(allow(*action.roles)(fire))
+    view = blp.arguments(api_body(action))(view)
+    blp.route(f"/contacts/<int:contact_id>/actions/{action.name}", methods=["POST"],
+              endpoint=f"action_{action.name}")(view)
+
+
+def _record_route(blp: Blueprint, action: Action[Any]) -> None:
+    record = action.locate.removesuffix("_id")
+
+    def fire(body: dict[str, Any], record_id: int) -> dict[str, Any]:
+        result: dict[str, Any] = _fire(action, None, body | {action.locate: record_id})
+        return {"contact": {"reference": result["reference"], "stage": result["stage"]},
+                "done": action.label}
+
+    fire.__doc__ = f"{action.label} (the record's own id in the path)."
+    fire.__qualname__ = f"record_action.{action.name}"  # each action its own access rule
+    fields_ = {k: v for k, v in body_fields(action.payload).items() if k != action.locate}
+    view = allow(*action.roles)(fire)
+    view = blp.arguments(Schema.from_dict(fields_, name=f"{camel(action.name)}ByRecord"))(view)
+    blp.route(f"/{record}s/<int:record_id>/actions/{action.name}", methods=["POST"],
+              endpoint=f"action_{action.name}")(view)
+
+
+def add_routes(blp: Blueprint) -> None:
+    """The contact routes and one route per action, from the actions' definitions."""
+    blp.route("/contacts", methods=["GET"], endpoint="list_contacts")(
+        blp.arguments(QueueArgs, location="query")(list_contacts))
+    blp.route("/contacts", methods=["POST"], endpoint="create_contact")(
+        blp.arguments(NewContactIn)(create_contact))
+    blp.route("/contacts/<int:contact_id>", methods=["GET"], endpoint="get_contact")(
+        blp.response(200, ContactOut)(get_contact))
+    for action in actions().values():
+        if action.locate:
+            _record_route(blp, action)
+        elif any(p in action.offered_in for p in _BY_CONTACT):
+            _contact_route(blp, action)

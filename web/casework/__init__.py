@@ -1,0 +1,1 @@
+"""Casework pages: one contact's assessment and the managers' authorisation queue."""

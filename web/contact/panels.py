@@ -1,0 +1,153 @@
+"""The contact page's panels in people's words: casework (strategy discussions, the section
+47 enquiry, the assessment, step down, linked contacts) and the MASH (requests, meetings,
+the joint recommendation, the intake alerts), formatted from ``reporting.contact_page``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from reporting.cin_codes import CLOSURE_REASONS
+from reporting.contact_page import ContactPage
+from web.views import when
+from workflow.casework.config import STATUSES, CaseworkConfig
+from workflow.casework.factors import FACTORS
+from workflow.casework.guards import STRATEGY_OUTCOMES
+from workflow.contact import reference_for
+from workflow.decision.outcomes import OUTCOMES
+from workflow.mash.codes import LAWFUL_BASES
+from workflow.mash.config import MashConfig
+
+STATUS_TEXT = {"open": "Open", "answered": "Answered", "withdrawn": "Withdrawn"}
+KINDS = {"s47": "Section 47 (child protection)", "s17": "Section 17 (child in need)"}
+
+
+def casework_config() -> CaseworkConfig:
+    """The grid and the required agencies the engine was started with."""
+    config: CaseworkConfig = current_app.extensions["rules"].casework
+    return config
+
+
+def mash_config() -> MashConfig:
+    """The MASH configuration the engine was started with."""
+    config: MashConfig = current_app.extensions["rules"].mash
+    return config
+
+
+def grid_rows() -> list[dict[str, Any]]:
+    """The agency grid for the strategy discussion form: id, name, and what is asked."""
+    config = casework_config()
+    return [{"id": a.id, "name": a.name,
+             "need": "Required" if a.id in config.required
+             else "Expected" if a.id in config.expected else ""} for a in config.agencies]
+
+
+def _discussion(d: Any, config: CaseworkConfig) -> dict[str, Any]:
+    return {"held": when(d.held_at), "chair": d.chair, "initiating": d.initiating,
+            "outcome": STRATEGY_OUTCOMES.get(d.outcome, d.outcome), "rationale": d.rationale,
+            "reasonable_cause": d.reasonable_cause, "absence_reason": d.absence_reason,
+            "grid": [{"agency": config.name(a), "status": STATUSES.get(s, s), "reason": r,
+                      "contributed": s in ("attended", "written")} for a, s, r in d.grid]}
+
+
+def assessment_view(page: ContactPage) -> dict[str, Any] | None:
+    """The latest assessment as its card and its page show it."""
+    a = page.assessment
+    if a is None:
+        return None
+    outcome = (a.outcome or "").replace("_", " ")
+    return {"kind": KINDS.get(a.kind, a.kind), "status": a.status.value, "author": a.author,
+            "submitted": when(a.submitted_at), "summary": a.summary,
+            "factors": [(c, FACTORS.get(c, c)) for c in a.factors],
+            "authorised_by": a.authorised_by, "authorised": when(a.authorised_at),
+            "outcome": outcome, "started": when(a.started_at),
+            "returned_reason": a.returned_reason, "lateness_reason": a.lateness_reason}
+
+
+def _icpc(page: ContactPage) -> dict[str, Any] | None:
+    """The enquiry's conference target: the latest ICPC clock (a superseded one is history)."""
+    clocks = [c for c in page.clocks if c.rule == "icpc"]
+    if not clocks:
+        return None
+    clock = clocks[-1]
+    return {"target": when(clock.due_at), "target_day": clock.due_at,
+            "from": when(clock.started_at), "open": clock.stopped_at is None,
+            "result": clock.result, "held": when(clock.stopped_at)}
+
+
+def _closure(page: ContactPage) -> dict[str, str] | None:
+    """The CIN reason for closure once the case left social care (closed or early help)."""
+    code = page.contact.closure_reason
+    if not code or page.contact.stage not in ("closed", "early_help"):
+        return None
+    return {"code": code, "label": CLOSURE_REASONS.get(code, "")}
+
+
+def _link(contact_id: int | None) -> dict[str, Any] | None:
+    return None if contact_id is None else {"id": contact_id,
+                                            "reference": reference_for(contact_id)}
+
+
+def casework_panel(page: ContactPage) -> dict[str, Any]:
+    """Everything the casework panels show for one contact."""
+    config = casework_config()
+    step = page.step_down
+    return {
+        "discussions": [_discussion(d, config) for d in page.discussions],
+        "s47_started": when(page.enquiry.started_at) if page.enquiry else "–",
+        "icpc": _icpc(page), "assessment": assessment_view(page),
+        "visits": [{"at": when(v.at), "seen": v.child_seen, "alone": v.seen_alone, "by": v.by}
+                   for v in page.visits],
+        "step_down": None if step is None else {
+            "early_help_team": step.team, "handover_on": step.handover_on.strftime("%d/%m/%Y"),
+            "consent": step.consent, "by": step.by},
+        "links": {"from": _link(page.contact.linked_contact_id),
+                  "to": [_link(i) for i in page.stepped_up_to]},
+        "referral_nfa": page.contact.referral_nfa, "closure": _closure(page),
+    }
+
+
+def _request(request: Any, is_overdue: bool) -> dict[str, Any]:
+    return {"id": request.id, "agency": mash_config().agencies.name(request.agency),
+            "question": request.question,
+            "status": STATUS_TEXT.get(request.status.value, request.status.value),
+            "open": request.is_open, "overdue": is_overdue,
+            "requested": when(request.requested_at), "due": when(request.due_at),
+            "answered": when(request.answered_at), "answer": request.answer,
+            "answered_by": request.answered_by,
+            "lawful_basis": LAWFUL_BASES.get(request.lawful_basis, request.lawful_basis),
+            "authorised_by": request.authorised_by, "chases": request.chase_count,
+            "closed_reason": request.closed_reason}
+
+
+def _alerts(page: ContactPage) -> dict[str, Any]:
+    case, earlier, c = page.open_case, page.re_referral, page.contact
+    return {
+        "open_case": None if case is None else {
+            "contact_id": case.id, "reference": case.reference, "stage": case.stage,
+            "team": case.team, "worker": case.worker},
+        "re_referral": None if earlier is None else {
+            "previous": earlier.reference,
+            "referral_at": earlier.referral_at.strftime("%d/%m/%Y") if earlier.referral_at
+            else "–"},
+        "repeat": None if not c.repeat_contacts else {
+            "count": c.repeat_contacts, "window_days": c.repeat_window_days,
+            "previous": [reference_for(i) for i in page.repeats]},
+    }
+
+
+def mash_panel(page: ContactPage, offered: list[str], now: datetime) -> dict[str, Any]:
+    """Requests, meetings, intake alerts and the meeting's recommendation for one contact."""
+    requests = [_request(r, late) for r, late in page.requests]
+    rec = page.recommendation
+    return {
+        "requests": requests, "overdue": sum(r["overdue"] for r in requests),
+        "permitted": set(offered), "agencies": mash_config().agencies.all(),
+        "lawful_bases": LAWFUL_BASES, "meetings": page.meetings, "outcomes": OUTCOMES,
+        "recommendation": None if rec is None else {
+            "meeting_date": rec.meeting_date.strftime("%d/%m/%Y"), "outcome": rec.outcome,
+            "level": rec.level, "rationale": rec.rationale, "recorded_by": rec.decided_by},
+    } | _alerts(page)

@@ -1,0 +1,1 @@
+"""Pages for recording a contact: the intake form and its known-child step."""

@@ -1,0 +1,117 @@
+"""Recording a new contact: one contact per child, siblings together, the known-child step.
+
+The handler checks the form's own fields (every problem at once, GOV.UK pattern), runs the
+known-child step (the worker links a known child or confirms a new one), then sends one
+``RecordContact`` command; an open case found on the way goes straight to its worker.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request
+from flask_login import current_user
+from marshmallow import ValidationError
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from web.access import allow
+from web.forms import NewContactSchema, flat_errors
+from web.intake.known_child import IDENTIFIERS, identifiers, known_child_step
+from web.views import LONDON
+from workflow.errors import FrontDoorError, InvalidInput
+from workflow.intake.codes import CHANNELS, REFERRAL_SOURCES
+from workflow.intake.commands import NewContact, RecordContact
+from workflow.intake.records import ChildDetails
+from workflow.roles import Role
+from workflow.services import handle
+
+bp = Blueprint("intake", __name__)
+INTAKE = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER)
+MAX_CHILDREN = 4
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _children_from_form(form: MultiDict[str, str]) -> list[dict[str, str]]:
+    kids = []
+    for i in range(MAX_CHILDREN):
+        child = {k: (form.get(f"child-{i}-{k}") or "").strip()
+                 for k in ("first_name", "last_name", "date_of_birth", *IDENTIFIERS)}
+        if any(child.values()):
+            kids.append(child)
+    return kids
+
+
+def _child_details(kids: list[dict[str, str]]) -> tuple[list[ChildDetails], dict[str, str]]:
+    errors: dict[str, str] = {}
+    details = []
+    for i, kid in enumerate(kids):
+        if not kid.get("first_name") or not kid.get("last_name"):
+            errors[f"child-{i}-first_name"] = f"Enter child {i + 1}'s first and last name"
+            continue
+        dob = None
+        if kid.get("date_of_birth"):
+            try:
+                dob = datetime.strptime(kid["date_of_birth"], "%Y-%m-%d").date()
+            except ValueError:
+                errors[f"child-{i}-date_of_birth"] = (f"Enter child {i + 1}'s date of birth "
+                                                      "as a real date")
+                continue
+        ids, id_errors = identifiers(kid, i)
+        errors |= id_errors
+        details.append(ChildDetails(kid["first_name"][:80], kid["last_name"][:80], dob,
+                                    nhs_number=ids["nhs_number"], upn=ids["upn"]))
+    return details, errors
+
+
+def _page(values: dict[str, Any], errors: dict[str, str], status: int = 200,
+          matches: list[dict[str, Any]] | None = None) -> tuple[str, int]:
+    return render_template("contact_new.html", title="Record a new contact", values=values,
+                           errors=errors, sources=REFERRAL_SOURCES, channels=tuple(CHANNELS),
+                           slots=range(MAX_CHILDREN), matches=matches or []), status
+
+
+@bp.get("/contacts/new")
+@allow(*INTAKE)
+def new_contact() -> tuple[str, int]:
+    """The intake form (received time defaults to now, London time)."""
+    now_local = _now().astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
+    return _page({"received_at": now_local}, {})
+
+
+@bp.post("/contacts/new")
+@allow(*INTAKE)
+def new_contact_post() -> Response | tuple[str, int]:
+    """Record one contact per child; siblings share an intake."""
+    form = request.form
+    kids = _children_from_form(form)
+    data = {k: form.get(k) for k in ("received_at", "source", "channel", "referrer",
+                                     "concerns", "consent") if form.get(k)}
+    values = dict(form.items())
+    details, errors = _child_details(kids)
+    try:
+        loaded = NewContactSchema().load(data | {"children": kids})
+    except ValidationError as error:
+        errors = flat_errors(error) | errors  # every problem at once (GOV.UK pattern)
+    if errors:
+        return _page(values, errors, 422)
+    known = known_child_step(g.db, form, details)
+    if known.unresolved:
+        return _page(values, known.errors, 422 if known.errors else 200, known.unresolved)
+    intake = NewContact(loaded["received_at"], loaded["source"], known.children,
+                        loaded["channel"], loaded["referrer"], loaded["concerns"],
+                        loaded["consent"])
+    try:
+        made = handle(current_app.extensions["uow"](), current_app.extensions["rules"],
+                      RecordContact(intake, current_user.actor, _now()))
+    except InvalidInput as error:
+        return _page(values, error.errors, 422)
+    except FrontDoorError as error:
+        return _page(values, {"children": error.message}, error.status)
+    flash(f"Recorded {len(made)} contact(s): " + ", ".join(m["reference"] for m in made),
+          "success")
+    return redirect(f"/contacts/{made[0]['id']}")

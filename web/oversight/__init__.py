@@ -1,0 +1,1 @@
+"""Oversight pages: the breach dashboard, KPIs, threshold consistency and notifications."""

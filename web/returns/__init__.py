@@ -1,0 +1,1 @@
+"""Statutory returns pages: Ofsted Annex A and the DfE CIN census."""

@@ -1,0 +1,118 @@
+"""SQL adapter for the accounts port: users, sign-in sessions, failed sign-ins, access log.
+
+Each call is its own short transaction (SQLite: ``BEGIN IMMEDIATE`` for writes), separate
+from the page's read session, so recording a view or touching a session never holds up a
+page and a failure to log is never mistaken for a failure to read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from workflow.accounts import Access, Account, SignInSession
+from workflow.persistence.tables import AccessLogRow, LoginAttemptRow, SessionRow, UserRow
+from workflow.roles import Role
+
+
+def _account(row: UserRow) -> Account:
+    return Account(row.id, row.username, row.display_name, Role(row.role), row.team, row.agency,
+                   row.active, row.password_hash)
+
+
+def _session(row: SessionRow) -> SignInSession:
+    return SignInSession(row.id, row.user_id, row.created_at, row.last_seen_at, row.revoked_at)
+
+
+class SqlAccounts:
+    """The accounts port over the ``app_user``, ``user_session``, ``login_attempt`` and
+    ``access_log`` tables."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def account(self, username: str) -> Account | None:
+        with self.sessions() as db:
+            row = db.scalar(select(UserRow).where(UserRow.username == username))
+            return None if row is None else _account(row)
+
+    def account_by_id(self, user_id: int) -> Account | None:
+        with self.sessions() as db:
+            row = db.get(UserRow, user_id)
+            return None if row is None else _account(row)
+
+    def accounts(self) -> list[Account]:
+        with self.sessions() as db:
+            return [_account(r) for r in db.scalars(select(UserRow).order_by(UserRow.username))]
+
+    def save_account(self, username: str, display: str, role: Role, team: str | None,
+                     agency: str | None, password_hash: str) -> Account:
+        """Create or update a user (a partner must name an agency)."""
+        if role == Role.PARTNER and not agency:
+            raise ValueError("a partner agency practitioner must be bound to one agency")
+        with self.sessions() as db:
+            row = db.scalar(select(UserRow).where(UserRow.username == username))
+            if row is None:
+                row = UserRow(username=username, display_name=display, password_hash="",
+                              role=role.value)
+                db.add(row)
+            row.display_name, row.role, row.team, row.agency = display, role.value, team, agency
+            row.password_hash, row.active = password_hash, True
+            db.commit()
+            return _account(row)
+
+    def session(self, session_id: str) -> SignInSession | None:
+        with self.sessions() as db:
+            row = db.get(SessionRow, session_id)
+            return None if row is None else _session(row)
+
+    def live_sessions(self, since: datetime) -> list[SignInSession]:
+        with self.sessions() as db:
+            return [_session(r) for r in db.scalars(select(SessionRow).where(
+                SessionRow.revoked_at.is_(None), SessionRow.last_seen_at > since))]
+
+    def start_session(self, session_id: str, user_id: int, now: datetime) -> None:
+        with self.sessions() as db:
+            db.add(SessionRow(id=session_id, user_id=user_id, created_at=now, last_seen_at=now))
+            db.commit()
+
+    def touch_session(self, session_id: str, now: datetime) -> None:
+        with self.sessions() as db:
+            db.execute(update(SessionRow).where(SessionRow.id == session_id)
+                       .values(last_seen_at=now))
+            db.commit()
+
+    def revoke_sessions(self, user_id: int, now: datetime, session_id: str | None = None) -> int:
+        """End one session, or every live session of a user; returns how many were ended."""
+        stmt = update(SessionRow).where(SessionRow.user_id == user_id,
+                                        SessionRow.revoked_at.is_(None))
+        if session_id:
+            stmt = stmt.where(SessionRow.id == session_id)
+        with self.sessions() as db:
+            result = db.execute(stmt.values(revoked_at=now))
+            db.commit()
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def failed_sign_ins(self, username: str, since: datetime) -> int:
+        with self.sessions() as db:
+            return int(db.scalar(select(func.count()).select_from(LoginAttemptRow).where(
+                LoginAttemptRow.username == username, LoginAttemptRow.at > since)) or 0)
+
+    def record_failed_sign_in(self, username: str, at: datetime) -> None:
+        with self.sessions() as db:
+            db.add(LoginAttemptRow(username=username, at=at))
+            db.commit()
+
+    def clear_failed_sign_ins(self, username: str) -> None:
+        with self.sessions() as db:
+            db.execute(delete(LoginAttemptRow).where(LoginAttemptRow.username == username))
+            db.commit()
+
+    def log_access(self, access: Access) -> None:
+        with self.sessions() as db:
+            db.add(AccessLogRow(username=access.username, at=access.at,
+                                child_id=access.child_id, contact_id=access.contact_id,
+                                route=access.route[:120], outcome=access.outcome))
+            db.commit()

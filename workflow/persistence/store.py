@@ -1,0 +1,101 @@
+"""The database as the application starts it: the one composition point of persistence.
+
+The app factory and the CLI open a ``Store`` from a URL and take from it what they plug in:
+a unit of work per change, a read-only session per page (SQLite: a deferred ``BEGIN``, so
+a page or an export never holds the write lock), the accounts and the outbox, the schema
+upgrade and the breach sweep. Nothing else outside ``workflow/persistence`` builds an
+engine or a session, so the web layer never imports SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from workflow.oversight.escalation import EscalationPolicy
+from workflow.oversight.outbox import Note
+from workflow.persistence.accounts import SqlAccounts
+from workflow.persistence.db import PROJECT_ROOT, make_engine
+from workflow.persistence.sweep import SweepResult, sweep
+from workflow.persistence.tables import ContactRow
+from workflow.persistence.tables_oversight import NotificationRow
+from workflow.persistence.uow import SqlUnitOfWork
+
+
+class SqlOutbox:
+    """Queued notifications in table ``notification``."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def unsent(self, limit: int) -> list[Note]:
+        with self.sessions() as db:
+            rows = db.scalars(select(NotificationRow).where(NotificationRow.sent_at.is_(None))
+                              .order_by(NotificationRow.id).limit(limit)).all()
+            return [Note(r.id, r.kind, r.recipient, r.contact_id, r.subject, r.body,
+                         r.created_at) for r in rows]
+
+    def mark_sent(self, note_id: int, at: datetime) -> None:
+        with self.sessions() as db:
+            db.execute(update(NotificationRow).where(NotificationRow.id == note_id)
+                       .values(sent_at=at))
+            db.commit()
+
+    def mark_all_read(self, username: str, at: datetime) -> None:
+        """A person marks every one of their unread notifications read."""
+        with self.sessions() as db:
+            db.execute(update(NotificationRow).where(
+                NotificationRow.recipient == username, NotificationRow.read_at.is_(None))
+                .values(read_at=at))
+            db.commit()
+
+
+class Store:
+    """One database: its engine, its sessions and the adapters built on them."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.reads = sessionmaker(self.engine.execution_options(readonly=True),
+                                  expire_on_commit=False)
+        self.accounts = SqlAccounts(self.sessions)
+        self.outbox = SqlOutbox(self.sessions)
+
+    def uow(self) -> SqlUnitOfWork:
+        """A new unit of work (one transaction) for one command."""
+        return SqlUnitOfWork(self.sessions)
+
+    def read(self) -> Session:
+        """A read-only session for one page or export (the caller closes it)."""
+        return self.reads()
+
+    def upgrade(self) -> None:
+        """Apply every Alembic migration (creates the database if needed)."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config(str(PROJECT_ROOT / "alembic.ini"))
+        config.attributes["url"] = self.url
+        command.upgrade(config, "heads")
+
+    def contact_count(self) -> int:
+        with self.reads() as db:
+            return int(db.scalar(select(func.count()).select_from(ContactRow)) or 0)
+
+    def sweep(self, now: datetime, policy: EscalationPolicy) -> SweepResult:
+        """One idempotent breach sweep, committed."""
+        with self.sessions() as db:
+            result = sweep(db, now, policy)
+            db.commit()
+            return result
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str) -> Store:
+    """The store for a database URL."""
+    return Store(url)
