@@ -104,7 +104,7 @@ class CaseRecords(Protocol):
 #: Records kept one per slot (the latest of their kind on the contact).
 _SLOTS: dict[type, str] = {ThresholdDecision: "decision", StrategyDiscussion: "discussion",
                            Section47: "enquiry", Assessment: "assessment",
-                           ChildProtectionPlan: "plan", StepDown: "step_down"}
+                           ChildProtectionPlan: "plan", StepDown: "handover"}
 #: Records only ever added (history), never read back by the rules.
 _APPEND_ONLY = (Visit, PlanMeeting)
 
@@ -188,7 +188,7 @@ class Contact:
     @property
     def step_down(self) -> StepDown | None:
         """The latest step down to early help."""
-        return self._read("step_down", lambda r, i: r.step_down(i), None)
+        return self._read("handover", lambda r, i: r.step_down(i), None)
 
     @property
     def open_requests(self) -> tuple[InfoRequest, ...]:

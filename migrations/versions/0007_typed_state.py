@@ -14,7 +14,7 @@ discussion says whether its outcome was carried out; an agenda item keeps the le
 meeting recommended.
 
 The new rows are built from the append-only events (what was decided, when, by whom) and
-the old facts, so every past month keeps its figures; clocks the engine closed "not met"
+the old facts, so every past month keeps its figures; a stepped-up contact's channel is "stepped_up"; clocks the engine closed "not met"
 because the contact moved on without needing them become "not applicable" (the child
 seen during an assessment stays "not met": the assessment needed it). Self-contained (no
 app code). Downgrade rebuilds the facts the earlier code read from the new homes.
@@ -133,7 +133,7 @@ def _new_tables() -> None:
         sa.Column("plan_continues", sa.Boolean(), nullable=True))
     op.create_index("ix_plan_meeting_contact_id", "plan_meeting", ["contact_id"])
     op.create_table(
-        "step_down",
+        "early_help_handover",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("contact_id", sa.Integer(), sa.ForeignKey("contact.id"), nullable=False),
         sa.Column("event_seq", sa.Integer(), nullable=False),
@@ -143,8 +143,8 @@ def _new_tables() -> None:
         sa.Column("by", sa.String(80), nullable=False),
         sa.Column("at", UTC_DT, nullable=False),
         sa.Column("from_stage", sa.String(40), nullable=False))
-    op.create_index("ix_step_down_contact_id", "step_down", ["contact_id"])
-    op.create_index("ix_step_down_at", "step_down", ["at"])
+    op.create_index("ix_early_help_handover_contact_id", "early_help_handover", ["contact_id"])
+    op.create_index("ix_early_help_handover_at", "early_help_handover", ["at"])
 
 
 def _new_columns() -> None:
@@ -318,7 +318,7 @@ def _step_down(conn, row, history) -> None:
     step = facts.get("step_down")
     if not step:
         return
-    table = sa.table("step_down", *(sa.column(n) for n in (
+    table = sa.table("early_help_handover", *(sa.column(n) for n in (
         "contact_id", "event_seq", "consent", "team", "handover_on", "by", "at", "from_stage")))
     event = next((e for e in reversed(history)
                   if e.trigger in ("step_down", "complete_assessment")), None)
@@ -355,6 +355,9 @@ def _move_values(conn) -> None:
     conn.execute(clock.update().where(clock.c.result == "not_met",
                                       clock.c.rule.not_in(CHILD_SEEN))
                  .values(result="not_applicable"))
+    channel = sa.table("contact", sa.column("channel", sa.String))
+    conn.execute(channel.update().where(channel.c.channel == "step_up")
+                 .values(channel="stepped_up"))
 
 
 def upgrade() -> None:
@@ -412,6 +415,6 @@ def downgrade() -> None:
         batch.drop_column("carried_out")
     with op.batch_alter_table("mash_agenda_item") as batch:
         batch.drop_column("level")
-    for name in ("step_down", "plan_meeting", "child_protection_plan", "visit", "section_47",
+    for name in ("early_help_handover", "plan_meeting", "child_protection_plan", "visit", "section_47",
                  "threshold_decision"):
         op.drop_table(name)

@@ -101,7 +101,7 @@ def casework_panel(page: ContactPage) -> dict[str, Any]:
         "icpc": _icpc(page), "assessment": assessment_view(page),
         "visits": [{"at": when(v.at), "seen": v.child_seen, "alone": v.seen_alone, "by": v.by}
                    for v in page.visits],
-        "step_down": None if step is None else {
+        "handover": None if step is None else {
             "early_help_team": step.team, "handover_on": step.handover_on.strftime("%d/%m/%Y"),
             "consent": step.consent, "by": step.by},
         "links": {"from": _link(page.contact.linked_contact_id),

@@ -24,8 +24,6 @@ from workflow.errors import GuardFailed, InvalidTransition, NotPermitted
 from workflow.roles import Actor, Role
 from workflow.stages import STAGES, Stage
 
-#: The intake action: the row it fires starts every contact's history.
-RECEIVE = "receive"
 #: The clock event of a discussion reconvened during a s47 enquiry, counted "from the last".
 REANCHOR = "icpc_reanchored"
 #: Events that start the same clocks as another: a new assessment on an open case (a
@@ -43,6 +41,9 @@ class Engine:
         self.config = config
         self.actions = actions()
         self.machine = StageMachine(self.actions)
+        #: The action whose rows start a contact (they come from no stage).
+        self.intake = next(a for a in self.actions.values()
+                           if a.rows and all(not r.sources for r in a.rows))
 
     # -- what may happen -------------------------------------------------------------
     def action(self, name: str) -> Action[Any]:
@@ -121,7 +122,7 @@ class Engine:
         """Record a new contact's receipt: its first event and the clocks receipt starts.
         The intake row is chosen like any other (an open case goes to its worker)."""
         require_aware(now, "now")
-        action = self.action(RECEIVE)
+        action = self.intake
         ctx = Ctx(contact, load(action.payload, data), actor, now, self.config)
         index, row = self._intake_row(action, ctx)
         contact._enter(self.machine.move(None, action.name, index))

@@ -145,7 +145,7 @@ class PlanMeetingRow(Base):
 class StepDownRow(Base):
     """A step down to early help: the family's agreement, the team, the hand-over date."""
 
-    __tablename__ = "step_down"
+    __tablename__ = "early_help_handover"
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
     event_seq: Mapped[int]

@@ -20,7 +20,7 @@ from workflow.stages import Stage
 def _new_contact(fired: Fired[Reason], uow: UnitOfWork, rules: Rules) -> None:
     old, ctx = fired.contact, fired.ctx
     new = Contact(received_at=ctx.now, source=STEP_UP_SOURCE, child_id=old.child_id)
-    admit(uow, rules, new, ctx.actor, ctx.now, channel="step_up",
+    admit(uow, rules, new, ctx.actor, ctx.now, channel="stepped_up",
           referrer=f"Early help ({old.reference})", concerns=fired.payload.reason,
           linked_contact_id=old.id)
 
