@@ -93,7 +93,7 @@ def _clock_share(rules: tuple[str, ...], stop_events: tuple[str, ...]) -> Counte
 
 
 def _strategy_contributions(session: Session, start: datetime, end: datetime) -> tuple[int, int]:
-    """From the strategy discussion rows (issue 6), by the month each was held; the same
+    """From the strategy discussion rows, by the month each was held; the same
     query gives the per-agency breakdown (``reporting.strategy``)."""
     return strategy_overall(session, start, end)
 

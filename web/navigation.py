@@ -20,8 +20,8 @@ _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Consistency", "/oversight/consistency", frozenset({_C, _M})),
     ("Notifications", "/notifications", frozenset({_W, _C, _M, _S})),
     ("Returns", "/returns", frozenset({_M})),
-    ("Authorise assessments", "/assessments/authorise", frozenset({_M})),  # issue 6
-    # -- MASH (issue 5) --
+    ("Authorise assessments", "/assessments/authorise", frozenset({_M})),
+    # The MASH
     ("MASH meetings", "/mash/meetings", frozenset({_W, _C, _M})),
     ("Agency performance", "/mash/agencies", frozenset({_C, _M})),
     ("Agency inbox", "/inbox", frozenset({Role.PARTNER})),

@@ -4,7 +4,7 @@ A second flask-smorest blueprint under /api/v1/thresholds, registered beside the
 API by ``web.blueprints.api.register`` (one fresh blueprint per app), so both share the
 OpenAPI document and the error format. It only reads: the catalogue for any case-working
 role, because workers and partners' tools need the document in front of them at the
-moment of decision (issue 4); the consistency table for the managers who answer for it,
+moment of decision; the consistency table for the managers who answer for it,
 the same figures as /oversight/consistency.
 """
 

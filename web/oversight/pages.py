@@ -81,7 +81,7 @@ def clocks() -> str:
 
 
 def strategy_by_agency(session: ReadSession, months: list[date]) -> dict[str, Any]:
-    """Strategy discussion contributions per agency, newest month first (issue 6)."""
+    """Strategy discussion contributions per agency, newest month first."""
     figures = [f for f in monthly(session, months) if f.discussions][::-1]
     return {"figures": figures, "agencies": KPI_AGENCIES,
             "names": {a: a.capitalize() for a in KPI_AGENCIES}}

@@ -13,7 +13,7 @@
 
 import { initAll as initGovukFrontend } from './js/govuk-frontend.min.js'
 import { initAll as initMojFrontend } from './js/moj-frontend.min.js'
-// Levels of need: the recommendation follows the ticked indicators (issue 4).
+// Levels of need: the recommendation follows the ticked indicators.
 import './js/recommendation.mjs'
 
 initGovukFrontend()

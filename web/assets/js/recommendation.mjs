@@ -1,7 +1,7 @@
 // The levels-of-need recommendation, recomputed in the browser as indicators are ticked.
 //
 // Why: the worker should see the recommended level change as they tick, without a
-// round trip (issue 4). The server stays the authority: its "Update recommendation"
+// round trip. The server stays the authority: its "Update recommendation"
 // button still works without JavaScript, and every decision is checked again by
 // thresholds.decision when it is recorded. This file mirrors thresholds/recommend.py:
 //
