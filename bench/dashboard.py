@@ -35,7 +35,8 @@ from reporting.kpis import COUNTERS, month_bounds
 from reporting.queries import QueueFilter, work_queue
 from workflow.persistence.db import make_engine
 from workflow.persistence.schema import metadata
-from workflow.persistence.tables import ChildRow, ClockRow, ContactRow
+from workflow.persistence.tables import ClockRow, ContactRow
+from workflow.persistence.tables_people import PersonRow
 
 PER_DAY = 270
 LIVE_DAYS = 56
@@ -106,7 +107,7 @@ def load(engine: Engine, n: int) -> float:
 
 def _flush(session: Session, *batches: list[dict[str, Any]]) -> None:
     connection = session.connection()
-    for table, rows in zip((ChildRow, ContactRow, ClockRow), batches, strict=True):
+    for table, rows in zip((PersonRow, ContactRow, ClockRow), batches, strict=True):
         if rows:
             connection.execute(insert(table), rows)
             rows.clear()

@@ -38,7 +38,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.intake.records import ChildDetails
+from workflow.people.records import PersonDetails
 from workflow.persistence.db import make_engine
 from workflow.persistence.schema import metadata
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
@@ -172,7 +172,7 @@ def seed(factory: sessionmaker[Session], rules: Rules, count: int, received: dat
     slots = []
     for n in range(count):
         intake = NewContact(received_at=received, source="6", referrer="bench",
-                            children=[ChildDetails("Bench", f"{tag}{n:05d}")])
+                            children=[PersonDetails("Bench", f"{tag}{n:05d}")])
         [made] = record_contact(uow, rules, intake, ACTOR, _now())
         out = fire(uow, rules, made["id"], "start_screening", ACTOR, {}, made["version"], _now())
         slot = Slot(made["id"], out["version"])

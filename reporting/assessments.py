@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.contact import reference_for
-from workflow.persistence.tables import ChildRow, ClockRow, ContactRow
+from workflow.persistence.tables import ClockRow, ContactRow
+from workflow.persistence.tables_people import PersonRow
 from workflow.persistence.tables_strategy import AssessmentRow, VisitRow
 
 
@@ -52,10 +53,10 @@ def awaiting_authorisation(session: Session, limit: int = 200) -> list[Waiting]:
     """Submitted assessments, soonest due first (then longest waiting)."""
     clock = _running_assessment_clock()
     rows = session.execute(
-        select(AssessmentRow, ContactRow.child_id, ChildRow.first_name, ChildRow.last_name,
+        select(AssessmentRow, ContactRow.child_id, PersonRow.first_name, PersonRow.last_name,
                ContactRow.team, clock.c.due_at)
         .join(ContactRow, ContactRow.id == AssessmentRow.contact_id)
-        .join(ChildRow, ChildRow.id == ContactRow.child_id, isouter=True)
+        .join(PersonRow, PersonRow.id == ContactRow.child_id, isouter=True)
         .join(clock, clock.c.contact_id == AssessmentRow.contact_id, isouter=True)
         .where(AssessmentRow.status == "submitted")
         .order_by(clock.c.due_at.is_(None), clock.c.due_at, AssessmentRow.submitted_at)

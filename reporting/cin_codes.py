@@ -47,7 +47,7 @@ ASSESSMENT_FACTORS: tuple[str, ...] = (
     "9A", "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A", "18B", "18C", "19B", "19C",
     "20", "21", "22A", "23A", "24A",
 )
-#: CIN census GenderCurrent codes, as ChildRow stores them.
+#: CIN census GenderCurrent codes, as PersonRow stores them.
 GENDERS = {"1": "Male", "2": "Female", "0": "Not recorded", "9": "Indeterminate"}
 #: CIN census ethnicity codes in the DfE's order (Annex A letters a) to t) follow it).
 ETHNICITIES = ("WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",

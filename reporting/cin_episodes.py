@@ -39,8 +39,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.contact import reference_for
-from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
+from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 from workflow.persistence.tables_decision import ThresholdDecisionRow
+from workflow.persistence.tables_people import PersonDisabilityRow, PersonRow
 from workflow.persistence.tables_strategy import (
     AssessmentRow,
     ChildProtectionPlanRow,
@@ -65,16 +66,33 @@ def local_day(instant: datetime) -> date:
     return instant.astimezone(LONDON).date()
 
 
+#: The census's older <GenderCurrent> codes for each <Sex> (until the writer moves on).
+_GENDER_OF_SEX = {"M": "1", "F": "2", "U": "0"}
+
+
 @dataclass(frozen=True)
 class Child:
     """What the returns say about a child (identifiers and characteristics)."""
 
     id: int
     date_of_birth: date | None
-    gender: str
+    sex: str
     ethnicity: str
     upn: str | None
-    disability: bool | None
+    disabilities: tuple[str, ...] = ()
+    upn_unknown: str | None = None
+
+    @property
+    def gender(self) -> str:
+        """The older GenderCurrent code of the child's sex."""
+        return _GENDER_OF_SEX.get(self.sex, "0")
+
+    @property
+    def disability(self) -> bool | None:
+        """Whether a disability is recorded: None when nothing is, False for NONE."""
+        if not self.disabilities:
+            return None
+        return self.disabilities != ("NONE",)
 
     @property
     def la_child_id(self) -> str:
@@ -317,9 +335,14 @@ def load_children(session: Session, child_ids: Iterable[int]) -> dict[int, Child
     """The children with these ids."""
     found: dict[int, Child] = {}
     for chunk in _chunks(child_ids):
-        for r in session.scalars(select(ChildRow).where(ChildRow.id.in_(chunk))):
-            found[r.id] = Child(r.id, r.date_of_birth, r.gender, r.ethnicity, r.upn,
-                                r.disability)
+        codes: dict[int, list[str]] = defaultdict(list)
+        for person_id, code in session.execute(select(
+                PersonDisabilityRow.person_id, PersonDisabilityRow.code).where(
+                PersonDisabilityRow.person_id.in_(chunk)).order_by(PersonDisabilityRow.id)):
+            codes[person_id].append(code)
+        for r in session.scalars(select(PersonRow).where(PersonRow.id.in_(chunk))):
+            found[r.id] = Child(r.id, r.date_of_birth, r.sex, r.ethnicity, r.upn,
+                                tuple(codes[r.id]), r.upn_unknown)
     return found
 
 

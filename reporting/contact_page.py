@@ -26,9 +26,10 @@ from workflow.decision.records import DecisionStamp, DecisionStatus, ThresholdDe
 from workflow.errors import NotFound
 from workflow.mash.records import InfoRequest, RequestStatus
 from workflow.persistence.repository import ContactRepository
-from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
+from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 from workflow.persistence.tables_decision import ThresholdDecisionRow
 from workflow.persistence.tables_mash import AgendaItemRow, InfoRequestRow, MeetingRow
+from workflow.persistence.tables_people import PersonRow
 from workflow.persistence.tables_strategy import Section47Row, StepDownRow
 
 _CONTACT_FIELDS = ("id", "child_id", "intake", "received_at", "source", "channel", "referrer",
@@ -271,7 +272,7 @@ def contact_page(session: Session, contact_id: int, now: datetime) -> ContactPag
     row = session.get(ContactRow, contact_id)
     if row is None:
         return None
-    child = session.get(ChildRow, row.child_id) if row.child_id else None
+    child = session.get(PersonRow, row.child_id) if row.child_id else None
     clocks = session.scalars(select(ClockRow).where(ClockRow.contact_id == contact_id)
                              .order_by(ClockRow.started_at, ClockRow.id)).all()
     events = session.scalars(select(EventRow).where(EventRow.contact_id == contact_id)

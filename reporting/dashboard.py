@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from workflow.persistence.tables import ChildRow, ClockRow, ContactRow
+from workflow.persistence.tables import ClockRow, ContactRow
 from workflow.persistence.tables_mash import InfoRequestRow
 from workflow.persistence.tables_oversight import NotificationRow
+from workflow.persistence.tables_people import PersonRow
 
 DIMENSIONS = {"rule": ClockRow.rule, "team": ContactRow.team, "worker": ContactRow.worker,
               "rag": ContactRow.rag}
@@ -67,9 +68,9 @@ def clock_list(session: Session, now: datetime, horizon: timedelta, scope: Scope
     when = ClockRow.due_at < now if state == "breached" else ClockRow.due_at >= now
     stmt = (select(ClockRow.contact_id, ClockRow.rule, ClockRow.started_at, ClockRow.due_at,
                    ContactRow.stage, ContactRow.team, ContactRow.worker, ContactRow.rag,
-                   ContactRow.child_id, ChildRow.first_name, ChildRow.last_name)
+                   ContactRow.child_id, PersonRow.first_name, PersonRow.last_name)
             .join(ContactRow, ContactRow.id == ClockRow.contact_id)
-            .join(ChildRow, ChildRow.id == ContactRow.child_id, isouter=True)
+            .join(PersonRow, PersonRow.id == ContactRow.child_id, isouter=True)
             .where(_running(now, horizon), when).order_by(ClockRow.due_at).limit(limit))
     return [dict(r._mapping) for r in session.execute(_scoped(stmt, scope)).all()]
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from workflow.intake.matching import Candidate, match
-from workflow.intake.records import ChildDetails
+from workflow.people.records import PersonDetails
 from workflow.persistence.meetings import SqlChildHistory
 
 CANDIDATE_LIMIT = 200
 
 
-def known_child_candidates(session: Session, child: ChildDetails) -> list[Candidate]:
+def known_child_candidates(session: Session, child: PersonDetails) -> list[Candidate]:
     """Children who may be this one, best first (the worker links one or confirms new)."""
     return match(child, SqlChildHistory(session).candidates(child, CANDIDATE_LIMIT))

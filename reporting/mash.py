@@ -24,13 +24,14 @@ from sqlalchemy.orm import Session
 
 from workflow.clocks.calendar import WorkingCalendar
 from workflow.contact import reference_for
-from workflow.persistence.tables import ChildRow, ContactRow
+from workflow.persistence.tables import ContactRow
 from workflow.persistence.tables_mash import (
     AgendaItemRow,
     AttendeeRow,
     InfoRequestRow,
     MeetingRow,
 )
+from workflow.persistence.tables_people import PersonRow
 
 R = InfoRequestRow
 DISCUSSABLE = ("information_gathering", "threshold_decision")
@@ -44,14 +45,14 @@ def overdue(now: datetime) -> Any:
 # -- partner inbox --------------------------------------------------------------------
 _INBOX_COLUMNS = (R.id, R.child_id, R.question, R.requested_at, R.due_at, R.status, R.answer,
                   R.answered_at, R.answered_by, R.lawful_basis, R.authorised_by, R.rag,
-                  ChildRow.first_name, ChildRow.last_name, ChildRow.date_of_birth)
+                  PersonRow.first_name, PersonRow.last_name, PersonRow.date_of_birth)
 
 
 def inbox(session: Session, agency: str, now: datetime, answered_days: int = 30,
           limit: int = 200) -> dict[str, list[dict[str, Any]]]:
     """The requests addressed to one agency: open ones soonest due first, then recent answers."""
     base = (select(*_INBOX_COLUMNS, overdue(now).label("overdue"))
-            .join(ChildRow, ChildRow.id == R.child_id, isouter=True)
+            .join(PersonRow, PersonRow.id == R.child_id, isouter=True)
             .where(R.agency == agency))
     open_rows = session.execute(base.where(R.status == "open")
                                 .order_by(R.due_at, R.id).limit(limit)).all()
@@ -74,7 +75,7 @@ def _inbox_row(r: Any) -> dict[str, Any]:
 
 def child_exists(session: Session, child_id: int) -> dict[str, Any] | None:
     """A child's name and date of birth (None when there is no such child)."""
-    row = session.get(ChildRow, child_id)
+    row = session.get(PersonRow, child_id)
     if row is None:
         return None
     return {"id": row.id, "first_name": row.first_name, "last_name": row.last_name,
@@ -137,11 +138,11 @@ def meeting_detail(session: Session, meeting_id: int) -> dict[str, Any] | None:
 def _contact_columns(item: type[AgendaItemRow] | None = None) -> Any:
     columns: list[Any] = [ContactRow.id.label("contact_id"), ContactRow.child_id,
                           ContactRow.stage, ContactRow.rag, ContactRow.version,
-                          ChildRow.first_name, ChildRow.last_name]
+                          PersonRow.first_name, PersonRow.last_name]
     if item is not None:
         columns += [item.id.label("item_id"), item.views, item.outcome, item.level,
                     item.rationale, item.decided_by]
-    return select(*columns).join(ChildRow, ChildRow.id == ContactRow.child_id, isouter=True)
+    return select(*columns).join(PersonRow, PersonRow.id == ContactRow.child_id, isouter=True)
 
 
 # -- agency performance --------------------------------------------------------------

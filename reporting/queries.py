@@ -14,7 +14,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from workflow.contact import reference_for
-from workflow.persistence.tables import ChildRow, ClockRow, ContactRow
+from workflow.persistence.tables import ClockRow, ContactRow
+from workflow.persistence.tables_people import PersonRow
 from workflow.stages import Stage
 
 
@@ -65,8 +66,8 @@ def work_queue(session: Session, f: QueueFilter, now: datetime) -> list[dict[str
     due = _next_due()
     stmt: Any = (select(ContactRow.id, ContactRow.child_id, ContactRow.stage, ContactRow.rag,
                    ContactRow.worker, ContactRow.team, ContactRow.received_at, ContactRow.version,
-                   ChildRow.first_name, ChildRow.last_name, due.c.next_due)
-            .join(ChildRow, ChildRow.id == ContactRow.child_id, isouter=True)
+                   PersonRow.first_name, PersonRow.last_name, due.c.next_due)
+            .join(PersonRow, PersonRow.id == ContactRow.child_id, isouter=True)
             .join(due, due.c.contact_id == ContactRow.id, isouter=True))
     stmt = _filtered(stmt, f)
     if f.overdue_only:

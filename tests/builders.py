@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from workflow.contact import Contact
 from workflow.engine.engine import Engine
 from workflow.intake.commands import NewContact, RecordContact
-from workflow.intake.records import ChildDetails
+from workflow.people.records import PersonDetails
 from workflow.ports import UnitOfWork
 from workflow.roles import Actor, Role
 from workflow.rules import Rules
@@ -57,12 +57,12 @@ def received_contact(engine: Engine, received_at: datetime, source: str = "6",
     return contact
 
 
-def child(first: str = "Alex", last: str = "Example") -> ChildDetails:
+def child(first: str = "Alex", last: str = "Example") -> PersonDetails:
     """A synthetic child (never real data, DOMAIN.md §6)."""
-    return ChildDetails(first_name=first, last_name=last)
+    return PersonDetails(first_name=first, last_name=last)
 
 
-def intake(received_at: datetime, *children: ChildDetails, source: str = "6") -> NewContact:
+def intake(received_at: datetime, *children: PersonDetails, source: str = "6") -> NewContact:
     """One intake about one or more children (siblings are recorded together)."""
     return NewContact(received_at=received_at, source=source,
                       children=list(children) or [child()], referrer="PC Synthetic",

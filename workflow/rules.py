@@ -16,13 +16,14 @@ from pathlib import Path
 from workflow.casework.config import CaseworkConfig, load_casework_config
 from workflow.clocks.calendar import WorkingCalendar
 from workflow.clocks.timescales import TimescaleBook, load_timescales
-from workflow.config_errors import ConfigError
+from workflow.config_errors import ConfigError, read_toml
 from workflow.decision.records import DecisionStamp, ThresholdPolicy
 from workflow.engine.action import Config
 from workflow.engine.definition import validate_spec
 from workflow.engine.engine import Engine
 from workflow.errors import GuardFailed
 from workflow.mash.config import MashConfig, load_mash_config
+from workflow.people.rules import PeopleRules, load_people_rules
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config"
 
@@ -38,6 +39,7 @@ class Rules:
     mash: MashConfig
     thresholds: ThresholdPolicy
     engine: Engine
+    people: PeopleRules
 
 
 class NoCatalogue:
@@ -61,4 +63,11 @@ def load_rules(config_dir: Path = DEFAULT_CONFIG,
     mash = load_mash_config(config_dir)
     policy = thresholds or NoCatalogue()
     config = Config(calendar, book, casework, mash, policy)
-    return Rules(config_dir, calendar, book, casework, mash, policy, Engine(config))
+    people = load_people_rules(config_dir, _la_number(config_dir))
+    return Rules(config_dir, calendar, book, casework, mash, policy, Engine(config), people)
+
+
+def _la_number(config_dir: Path) -> str:
+    """The council's DfE LA number ([returns] la_number), for synthetic UPNs and returns."""
+    returns = read_toml(config_dir / "settings.toml").get("returns", {})
+    return str(returns.get("la_number", "")) if isinstance(returns, dict) else ""

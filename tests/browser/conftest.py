@@ -131,13 +131,13 @@ class LiveApp:
         """
         from tests.builders import fire, record_contact
         from workflow.intake.commands import NewContact
-        from workflow.intake.records import ChildDetails
+        from workflow.people.records import PersonDetails
 
         rules, uow = self.app.extensions["rules"], self.app.extensions["uow"]
         worker = self.actor("worker")
         now = datetime.now(UTC)
         intake = NewContact(now - timedelta(hours=hours_ago), source,
-                            [ChildDetails(first, last, None)], "phone", "Seeded referrer",
+                            [PersonDetails(first, last, None)], "phone", "Seeded referrer",
                             f"Seeded concerns about {first}.", "not_recorded")
         made = record_contact(uow(), rules, intake, worker, now)[0]
         if screening or rag:

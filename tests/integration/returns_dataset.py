@@ -36,7 +36,7 @@ from tests.builders import (
     walk_to,
 )
 from workflow.intake.commands import NewContact
-from workflow.intake.records import ChildDetails
+from workflow.people.records import PersonDetails
 from workflow.ports import UnitOfWork
 from workflow.roles import Actor
 from workflow.rules import Rules
@@ -50,11 +50,11 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-ALEX = ChildDetails("Alex", "Example", date(2015, 6, 15), "1", upn="A123456789012",
+ALEX = PersonDetails("Alex", "Example", date(2015, 6, 15), "1", upn="A123456789012",
                     disability=False)
-BEA = ChildDetails("Bea", "Sample", date(2021, 11, 30), "2", disability=False)
-CAL = ChildDetails("Cal", "Testwell", date(2019, 1, 1), "1", disability=False)
-DEE = ChildDetails("Dee", "Demo", date(2012, 3, 1), "2", upn="B123456789012")
+BEA = PersonDetails("Bea", "Sample", date(2021, 11, 30), "2", disability=False)
+CAL = PersonDetails("Cal", "Testwell", date(2019, 1, 1), "1", disability=False)
+DEE = PersonDetails("Dee", "Demo", date(2012, 3, 1), "2", upn="B123456789012")
 
 
 @dataclass
@@ -74,7 +74,7 @@ class Builder:
     def __init__(self, uow_factory: UowFactory, rules: Rules) -> None:
         self.uow_factory, self.rules = uow_factory, rules
 
-    def contact(self, details: ChildDetails | int, received: datetime,
+    def contact(self, details: PersonDetails | int, received: datetime,
                 source: str) -> OnService:
         new = NewContact(received, source, [details], referrer="PC Synthetic",
                          concerns="Synthetic concern for tests")
@@ -118,7 +118,7 @@ def _alex(b: Builder, made: Made) -> int:
     return second.contact_id
 
 
-def _section_47(b: Builder, details: ChildDetails, received: str, source: str,
+def _section_47(b: Builder, details: PersonDetails, received: str, source: str,
                 held: str) -> OnService:
     driver = b.contact(details, at(received), source)
     b.to_decision(driver, at(received))

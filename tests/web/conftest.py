@@ -39,7 +39,7 @@ from tests.builders import OnService, fire, payload, record_contact, walk_to
 from web.app import create_app
 from web.users import upsert_user
 from workflow.intake.commands import NewContact
-from workflow.intake.records import ChildDetails
+from workflow.people.records import PersonDetails
 from workflow.persistence.db import make_engine
 from workflow.persistence.schema import metadata
 from workflow.roles import Actor, Role
@@ -340,7 +340,7 @@ class Contacts:
                ) -> list[dict[str, Any]]:
         """One intake about these children (first, last), received ``ago`` before now."""
         now = datetime.now(UTC)
-        kids = [ChildDetails(first, last) for first, last in names or [("Alex", "Example")]]
+        kids = [PersonDetails(first, last) for first, last in names or [("Alex", "Example")]]
         intake = NewContact(now - ago, source, kids, referrer="PC Synthetic",
                             concerns=concerns)
         return record_contact(self.uow(), self.rules, intake, person_actor("worker"), now)

@@ -26,7 +26,7 @@ from workflow.engine.payload import LocalDate, body_fields
 from workflow.engine.registry import actions
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput
 from workflow.intake.commands import NewContact, RecordContact
-from workflow.intake.records import ChildDetails
+from workflow.people.records import PersonDetails
 from workflow.roles import Role
 from workflow.services import Act, handle
 from workflow.stages import Stage
@@ -149,14 +149,15 @@ def list_contacts(args: dict[str, Any]) -> dict[str, Any]:
                          for r in rows]}
 
 
-def _child(kid: dict[str, Any], index: int) -> ChildDetails | int:
+def _child(kid: dict[str, Any], index: int) -> PersonDetails | int:
     if "child_id" in kid:
         return int(kid["child_id"])
     if not kid.get("first_name") or not kid.get("last_name"):
         abort(422, message="Each child needs a first and last name, or a child_id.",
               errors={f"children.{index}": "give first_name and last_name, or child_id"})
-    return ChildDetails(kid["first_name"], kid["last_name"], kid.get("date_of_birth"),
-                        nhs_number=kid.get("nhs_number"), upn=kid.get("upn"))
+    return PersonDetails(kid["first_name"], kid["last_name"],
+                         date_of_birth=kid.get("date_of_birth"),
+                         nhs_number=kid.get("nhs_number"), upn=kid.get("upn"))
 
 
 @allow(*INTAKE)

@@ -22,7 +22,7 @@ from web.access import allow, log_children_shown
 from web.api.contacts import refuse
 from workflow.engine.payload import LocalDate
 from workflow.errors import FrontDoorError
-from workflow.intake.records import ChildDetails
+from workflow.people.records import PersonDetails
 from workflow.roles import Role
 from workflow.services import Act, handle
 
@@ -106,8 +106,9 @@ def answer(body: dict[str, Any], request_id: int) -> dict[str, Any]:
 @allow(*FRONT_DOOR)
 def child_matches(body: dict[str, Any]) -> dict[str, Any]:
     """Known children who may be this child (link one with ``child_id`` when recording)."""
-    child = ChildDetails(body["first_name"], body["last_name"], body["date_of_birth"],
-                         nhs_number=body["nhs_number"], upn=body["upn"])
+    child = PersonDetails(body["first_name"], body["last_name"],
+                          date_of_birth=body["date_of_birth"], nhs_number=body["nhs_number"],
+                          upn=body["upn"])
     found = known_child_candidates(g.db, child)
     log_children_shown([c.child.id for c in found])
     return {"candidates": [{"child_id": c.child.id, "first_name": c.child.first_name,

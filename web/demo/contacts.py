@@ -20,7 +20,9 @@ from reporting import ReadSession
 from thresholds import CatalogueRegistry, load_registry
 from workflow.errors import FrontDoorError
 from workflow.intake.commands import NewContact, RecordContact
-from workflow.intake.records import ChildDetails
+from workflow.people.nhs_number import synthetic_nhs_number
+from workflow.people.records import Address, PersonDetails
+from workflow.people.upn import with_check_letter
 from workflow.ports import UnitOfWork
 from workflow.roles import Actor, Role
 from workflow.rules import Rules
@@ -142,15 +144,31 @@ def _stamped(rules: Rules, body: dict[str, Any], at: datetime) -> dict[str, Any]
     return body | {"level": level, "indicators": ticked}
 
 
-def _child(first: str, last: str, details: random.Random, received: datetime) -> ChildDetails:
-    """What the CIN census needs about a child, invented: age 0-17, sex, no disability, and
-    a UPN from school age on. Synthetic UPNs use LA number 000, which no authority has, so
-    they can never be a real pupil's; under-fives have none (the census derives UN1)."""
+#: Synthetic characteristics, weighted roughly as an English county's children in need.
+ETHNICITIES = ("WBRI",) * 14 + ("WOTH", "MWBC", "MWBA", "MOTH", "AIND", "APKN", "BAFR",
+                                "BCRB", "CHNE", "OOTH", "WROM", "REFU", "NOBT")
+DISABILITIES = ("NONE",) * 12 + ("LD", "AUT", "COMM", "BEH", "MOB", "HEAR")
+OUTWARD = tuple(f"WR{n}" for n in range(1, 16))
+
+
+def _child(first: str, last: str, details: random.Random, received: datetime,
+           la_number: str) -> PersonDetails:
+    """What the returns need about a child, invented: age 0-17, sex, ethnicity, disability,
+    a valid synthetic UPN from school age on (the council's LA number, a random
+    establishment and serial, the check letter computed), a synthetic NHS number (the NHS's
+    999 test range, which can never be a real patient's) and an address."""
     born = received.date() - timedelta(days=details.randint(30, 17 * 365))
     school_age = (received.date() - born).days >= 5 * 365
-    upn = f"X000{details.randrange(10**9):09d}" if school_age else None
-    return ChildDetails(first, last, date_of_birth=born, gender=details.choice("12"),
-                        upn=upn, disability=False)
+    upn = with_check_letter(f"{la_number}{details.randrange(10**9):09d}") \
+        if school_age and la_number else None
+    address = Address(f"{details.randint(1, 180)} Example Street",
+                      f"{details.choice(OUTWARD)} {details.randint(1, 9)}"
+                      f"{details.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+                      f"{details.choice('ABDEFGHJLNPQRSTUWXYZ')}", town="Synthetown")
+    return PersonDetails(first, last, date_of_birth=born, sex=details.choice("MMFFU"[:4]),
+                         ethnicity=details.choice(ETHNICITIES),
+                         disabilities=(details.choice(DISABILITIES),),
+                         nhs_number=synthetic_nhs_number(details), upn=upn, address=address)
 
 
 def load_demo(uow_factory: Callable[[], UnitOfWork], rules: Rules, spec: DemoSpec,
@@ -163,7 +181,8 @@ def load_demo(uow_factory: Callable[[], UnitOfWork], rules: Rules, spec: DemoSpe
     made = 0
     while made < spec.contacts:
         received = _received(rng, now, spec.days_back)
-        kids = [_child(rng.choice(FIRST), rng.choice(LAST), details, received) for _ in range(
+        kids = [_child(rng.choice(FIRST), rng.choice(LAST), details, received,
+                       rules.people.la_number) for _ in range(
             1 if rng.random() < 0.85 else 2)]
         intake = NewContact(received, rng.choice(SOURCES), kids, concerns="Synthetic concern.")
         for summary in handle(uow_factory(), rules, RecordContact(intake, WORKER, received)):

@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 from reporting import ReadSession
 from reporting.intake import known_child_candidates
 from workflow.intake.matching import Candidate
-from workflow.intake.records import ChildDetails
+from workflow.people.records import PersonDetails
 
 NEW = "new"
 IDENTIFIERS = ("nhs_number", "upn")
@@ -32,7 +32,7 @@ _UPN = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
 class KnownChildStep:
     """The children to record (new details or a known child's id) and what is unresolved."""
 
-    children: list[ChildDetails | int]
+    children: list[PersonDetails | int]
     unresolved: list[dict[str, Any]]
     errors: dict[str, str]
 
@@ -52,9 +52,9 @@ def identifiers(kid: dict[str, str], index: int) -> tuple[dict[str, str | None],
 
 
 def known_child_step(db: ReadSession, form: MultiDict[str, str],
-                     details: list[ChildDetails]) -> KnownChildStep:
+                     details: list[PersonDetails]) -> KnownChildStep:
     """Resolve each child against the known ones, from the worker's choices so far."""
-    chosen: list[ChildDetails | int] = []
+    chosen: list[PersonDetails | int] = []
     unresolved, errors = [], {}
     for index, child in enumerate(details):
         found = known_child_candidates(db, child)
@@ -75,7 +75,7 @@ def _picked(choice: str, found: list[Candidate]) -> int | None:
     return int(choice) if choice.isdigit() and int(choice) in ids else None
 
 
-def _choice_view(index: int, child: ChildDetails, found: list[Candidate]) -> dict[str, Any]:
+def _choice_view(index: int, child: PersonDetails, found: list[Candidate]) -> dict[str, Any]:
     return {"index": index, "name": f"{child.first_name} {child.last_name}",
             "candidates": [{"id": c.child.id,
                             "name": f"{c.child.first_name} {c.child.last_name}",

@@ -23,7 +23,7 @@ from web.views import LONDON
 from workflow.errors import FrontDoorError, InvalidInput
 from workflow.intake.codes import CHANNELS, REFERRAL_SOURCES
 from workflow.intake.commands import NewContact, RecordContact
-from workflow.intake.records import ChildDetails
+from workflow.people.records import PersonDetails
 from workflow.roles import Role
 from workflow.services import handle
 
@@ -46,7 +46,7 @@ def _children_from_form(form: MultiDict[str, str]) -> list[dict[str, str]]:
     return kids
 
 
-def _child_details(kids: list[dict[str, str]]) -> tuple[list[ChildDetails], dict[str, str]]:
+def _child_details(kids: list[dict[str, str]]) -> tuple[list[PersonDetails], dict[str, str]]:
     errors: dict[str, str] = {}
     details = []
     for i, kid in enumerate(kids):
@@ -63,8 +63,9 @@ def _child_details(kids: list[dict[str, str]]) -> tuple[list[ChildDetails], dict
                 continue
         ids, id_errors = identifiers(kid, i)
         errors |= id_errors
-        details.append(ChildDetails(kid["first_name"][:80], kid["last_name"][:80], dob,
-                                    nhs_number=ids["nhs_number"], upn=ids["upn"]))
+        details.append(PersonDetails(kid["first_name"][:80], kid["last_name"][:80],
+                                     date_of_birth=dob, nhs_number=ids["nhs_number"],
+                                     upn=ids["upn"]))
     return details, errors
 
 

@@ -15,7 +15,8 @@ REFERRAL_SOURCES = {
 }
 CHANNELS = {"phone": "Phone", "email": "Email", "online_form": "Online form",
             "in_person": "In person", "letter": "Letter",
-            "police_notification": "Police notification", "stepped_up": "Stepped up from early help"}
+            "police_notification": "Police notification",
+            "stepped_up": "Stepped up from early help"}
 CONSENT = {"given": "Consent given", "refused": "Consent refused",
            "not_sought_risk": "Not sought: seeking it would put the child at risk",
            "not_recorded": "Not recorded"}

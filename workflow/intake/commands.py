@@ -18,7 +18,8 @@ from workflow.engine.registry import handles
 from workflow.errors import InvalidInput, NotFound
 from workflow.intake.admission import admit
 from workflow.intake.codes import CHANNELS, CONSENT, REFERRAL_SOURCES
-from workflow.intake.records import ChildDetails
+from workflow.people.records import PersonDetails
+from workflow.people.rules import details_problems, normalised
 from workflow.ports import UnitOfWork
 from workflow.roles import Actor
 from workflow.rules import Rules
@@ -33,7 +34,7 @@ class NewContact:
 
     received_at: datetime
     source: str
-    children: Sequence[ChildDetails | int]
+    children: Sequence[PersonDetails | int]
     channel: str = "phone"
     referrer: str = ""
     concerns: str = ""
@@ -72,27 +73,48 @@ def record_contact(uow: UnitOfWork, rules: Rules, command: RecordContact
     """Record a contact: one per child, siblings sharing an intake, clocks started."""
     intake, now = command.intake, command.now
     require_aware(intake.received_at, "received_at")
-    errors = _problems(intake, now)
+    errors = _problems(intake, now) | _children_problems(rules, intake, now)
     if errors:
         raise InvalidInput(errors)
+    on = rules.calendar.local_date(now)
+    children = [c if isinstance(c, int) else normalised(rules.people, c, on)
+                for c in intake.children]
     with uow:
         made = [_admit_child(uow, rules, intake, child, command.actor, now)
-                for child in intake.children]
-        if len(made) > 1:  # siblings share the first contact's reference as their intake
-            for contact in made:
-                uow.contacts.set_intake(contact, made[0].reference)
+                for child in children]
+        if len(made) > 1:
+            _siblings(uow, made, command.actor, now)
         uow.commit()
     return [summary(c) for c in made]
 
 
+def _children_problems(rules: Rules, intake: NewContact, now: datetime) -> dict[str, str]:
+    """Every child's details checked as the person record checks them (children.0.upn …)."""
+    on = rules.calendar.local_date(now)
+    return {f"children.{i}.{field}": text for i, child in enumerate(intake.children)
+            if not isinstance(child, int)
+            for field, text in details_problems(rules.people, child, on).items()}
+
+
+def _siblings(uow: UnitOfWork, made: list[Contact], actor: Actor, now: datetime) -> None:
+    """Siblings recorded together share the first contact's reference as their intake, and
+    are recorded as each other's siblings (so each child's family shows the others)."""
+    for contact in made:
+        uow.contacts.set_intake(contact, made[0].reference)
+    people = {c.child_id for c in made if c.child_id is not None}
+    for person in people:
+        for other in people - {person}:
+            uow.people.relate(person, other, "sibling", False, True, actor.username, now)
+
+
 def _admit_child(uow: UnitOfWork, rules: Rules, intake: NewContact,
-                 child: ChildDetails | int, actor: Actor, now: datetime) -> Contact:
+                 child: PersonDetails | int, actor: Actor, now: datetime) -> Contact:
     if isinstance(child, int):
-        if not uow.children.exists(child):
+        if not uow.people.exists(child):
             raise NotFound(f"There is no child {child}.")
         child_id = child
     else:
-        child_id = uow.children.add(child, now)
+        child_id = uow.people.add(child, now, actor.username)
     contact = Contact(received_at=intake.received_at, source=intake.source, child_id=child_id)
     admit(uow, rules, contact, actor, now, channel=intake.channel, referrer=intake.referrer,
           concerns=intake.concerns, consent=intake.consent)

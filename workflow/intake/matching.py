@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from workflow.intake.records import ChildDetails
+from workflow.people.records import PersonDetails
 
 #: Groups of first names used for one another in England. Data, kept short and common;
 #: a council may extend it. Every name in a group matches every other.
@@ -147,7 +147,7 @@ def _digits(value: str | None) -> str:
     return re.sub(r"\s", "", value or "").upper()
 
 
-def _identifier(query: ChildDetails, known: KnownChild) -> tuple[str | None, bool]:
+def _identifier(query: PersonDetails, known: KnownChild) -> tuple[str | None, bool]:
     """(which identifier matches, whether the NHS numbers contradict each other)."""
     nhs_q, nhs_k = _digits(query.nhs_number), _digits(known.nhs_number)
     if nhs_q and nhs_q == nhs_k:
@@ -164,7 +164,7 @@ _WORDS = {"same": "the same", "nickname": "a known nickname", "spelling": "a clo
           "swapped": "the same with day and month swapped", "missing": "not known on both"}
 
 
-def _by_details(query: ChildDetails, known: KnownChild) -> Candidate | None:
+def _by_details(query: PersonDetails, known: KnownChild) -> Candidate | None:
     first = name_match(query.first_name, known.first_name, first_name=True)
     last = name_match(query.last_name, known.last_name, first_name=False)
     dob = dob_match(query.date_of_birth, known.date_of_birth)
@@ -176,7 +176,7 @@ def _by_details(query: ChildDetails, known: KnownChild) -> Candidate | None:
     return Candidate(known, score, reasons)
 
 
-def score(query: ChildDetails, known: KnownChild) -> Candidate | None:
+def score(query: PersonDetails, known: KnownChild) -> Candidate | None:
     """One known child judged against the new one; None when they are not a match."""
     identifier, contradicts = _identifier(query, known)
     if identifier:
@@ -186,7 +186,7 @@ def score(query: ChildDetails, known: KnownChild) -> Candidate | None:
     return _by_details(query, known)
 
 
-def match(query: ChildDetails, known: Iterable[KnownChild], limit: int = 10) -> list[Candidate]:
+def match(query: PersonDetails, known: Iterable[KnownChild], limit: int = 10) -> list[Candidate]:
     """The known children who may be this child, most likely first (ties: oldest record)."""
     found = [c for c in (score(query, k) for k in known) if c is not None]
     found.sort(key=lambda c: (-c.score, c.child.id))

@@ -9,7 +9,6 @@ contact's first state, written with it, and shown on its page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 
 @dataclass(frozen=True)
@@ -20,16 +19,3 @@ class IntakeFlags:
     re_referral_of: int | None = None
     repeat_contacts: int | None = None
     repeat_window_days: int | None = None
-
-
-@dataclass(frozen=True)
-class ChildDetails:
-    """What the front door records about a child at intake (synthetic in demos and tests)."""
-
-    first_name: str
-    last_name: str
-    date_of_birth: date | None = None
-    gender: str = "0"
-    nhs_number: str | None = None
-    upn: str | None = None
-    disability: bool | None = None  # None = not recorded (the CIN census needs it)

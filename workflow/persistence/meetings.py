@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from workflow.errors import NotFound
 from workflow.intake.matching import KnownChild, swapped
-from workflow.intake.records import ChildDetails
-from workflow.persistence.tables import ChildRow, ContactRow
+from workflow.people.records import PersonDetails
+from workflow.persistence.tables import ContactRow
 from workflow.persistence.tables_mash import (
     AgendaItemRow,
     AttendeeRow,
     MeetingRow,
 )
+from workflow.persistence.tables_people import PersonRow
 from workflow.ports import Meeting, OpenCase, PastContact
 
 #: A child has an open case while one of their contacts is in one of these stages.
@@ -70,14 +71,14 @@ class SqlChildHistory:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def candidates(self, child: ChildDetails, limit: int = 200) -> list[KnownChild]:
+    def candidates(self, child: PersonDetails, limit: int = 200) -> list[KnownChild]:
         """Children worth scoring: same identifier, same or swapped birthday, or surname start.
 
         SQL narrows (indexed columns); ``workflow.intake.matching`` ranks. The surname prefix is
         only used without a date of birth, where nothing else narrows the search.
         """
-        rows = self.session.scalars(select(ChildRow).where(or_(*_narrowing(child)))
-                                    .order_by(ChildRow.id).limit(limit))
+        rows = self.session.scalars(select(PersonRow).where(or_(*_narrowing(child)))
+                                    .order_by(PersonRow.id).limit(limit))
         return [KnownChild(r.id, r.first_name, r.last_name, r.date_of_birth, r.nhs_number,
                            r.upn) for r in rows]
 
@@ -98,16 +99,16 @@ class SqlChildHistory:
         return [PastContact(r.id, r.received_at, r.referral_at) for r in rows]
 
 
-def _narrowing(child: ChildDetails) -> list[Any]:
+def _narrowing(child: PersonDetails) -> list[Any]:
     conditions: list[Any] = []
     if child.nhs_number:
-        conditions.append(ChildRow.nhs_number == child.nhs_number.replace(" ", ""))
+        conditions.append(PersonRow.nhs_number == child.nhs_number.replace(" ", ""))
     if child.upn:
-        conditions.append(ChildRow.upn == child.upn.replace(" ", "").upper())
+        conditions.append(PersonRow.upn == child.upn.replace(" ", "").upper())
     if child.date_of_birth:
         days = [d for d in (child.date_of_birth, swapped(child.date_of_birth)) if d]
-        conditions.append(ChildRow.date_of_birth.in_(days))
+        conditions.append(PersonRow.date_of_birth.in_(days))
     elif child.last_name.strip():
         prefix = child.last_name.strip()[:2].lower()
-        conditions.append(func.lower(ChildRow.last_name).startswith(prefix, autoescape=True))
-    return conditions or [ChildRow.id.is_(None)]
+        conditions.append(func.lower(PersonRow.last_name).startswith(prefix, autoescape=True))
+    return conditions or [PersonRow.id.is_(None)]

@@ -11,7 +11,8 @@ import importlib
 from workflow.persistence.tables import Base
 
 _AREA_MODULES = ("workflow.persistence.tables_mash", "workflow.persistence.tables_oversight",
-                 "workflow.persistence.tables_strategy", "workflow.persistence.tables_decision")
+                 "workflow.persistence.tables_strategy", "workflow.persistence.tables_decision",
+                 "workflow.persistence.tables_people")
 
 
 def metadata() -> object:

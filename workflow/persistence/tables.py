@@ -7,10 +7,10 @@ select contacts by received and referral dates.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from workflow.persistence.types import JSONDoc, UTCDateTime
@@ -22,36 +22,12 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONDoc}
 
 
-class TeamRow(Base):
-    __tablename__ = "team"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-
-
-class ChildRow(Base):
-    """A child known to the front door (synthetic in every demo and test)."""
-
-    __tablename__ = "child"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    first_name: Mapped[str] = mapped_column(String(80))
-    last_name: Mapped[str] = mapped_column(String(80))
-    date_of_birth: Mapped[date | None] = mapped_column(Date)
-    gender: Mapped[str] = mapped_column(String(1), default="0")
-    ethnicity: Mapped[str] = mapped_column(String(4), default="NOBT")
-    nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
-    upn: Mapped[str | None] = mapped_column(String(13))
-    disability: Mapped[bool | None]
-    created_at: Mapped[datetime]
-    __table_args__ = (Index("ix_child_name_dob", "last_name", "date_of_birth"),)
-
-
 class ContactRow(Base):
     """A contact; ``version`` is the optimistic lock, ``stage`` is written only by the engine."""
 
     __tablename__ = "contact"
     id: Mapped[int] = mapped_column(primary_key=True)
-    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), index=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     intake: Mapped[str | None] = mapped_column(String(24), index=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
     source: Mapped[str] = mapped_column(String(4))

@@ -23,11 +23,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.tables import Base, ChildRow
-
-#: Known-child checks search by date of birth (equal or day/month swapped) on its own;
-#: the child table's (last_name, date_of_birth) index cannot serve that.
-CHILD_DOB_INDEX = Index("ix_child_date_of_birth", ChildRow.date_of_birth)
+from workflow.persistence.tables import Base
 
 
 class InfoRequestRow(Base):
@@ -36,7 +32,7 @@ class InfoRequestRow(Base):
     __tablename__ = "info_request"
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
-    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), index=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     agency: Mapped[str] = mapped_column(String(40))
     question: Mapped[str] = mapped_column(Text)
     lawful_basis: Mapped[str] = mapped_column(String(40))

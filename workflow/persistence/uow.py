@@ -6,34 +6,11 @@ anything it changes elsewhere (a meeting's agenda, a stepped-up contact) commit 
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.intake.records import ChildDetails
 from workflow.persistence.meetings import SqlChildHistory, SqlMeetings
+from workflow.persistence.people import SqlPeople
 from workflow.persistence.repository import ContactRepository
-from workflow.persistence.tables import ChildRow
-
-
-class ChildRepository:
-    """Children recorded at intake."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, child: ChildDetails, now: datetime) -> int:
-        row = ChildRow(first_name=child.first_name, last_name=child.last_name,
-                       date_of_birth=child.date_of_birth, gender=child.gender,
-                       nhs_number=child.nhs_number, upn=child.upn,
-                       disability=child.disability, created_at=now)
-        self.session.add(row)
-        self.session.flush()
-        return row.id
-
-    def exists(self, child_id: int) -> bool:
-        return self.session.scalar(select(ChildRow.id).where(ChildRow.id == child_id)) is not None
 
 
 class SqlUnitOfWork:
@@ -41,7 +18,7 @@ class SqlUnitOfWork:
 
     session: Session
     contacts: ContactRepository
-    children: ChildRepository
+    people: SqlPeople
     history: SqlChildHistory
     meetings: SqlMeetings
 
@@ -51,7 +28,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         self.session = self.session_factory()
         self.contacts = ContactRepository(self.session)
-        self.children = ChildRepository(self.session)
+        self.people = SqlPeople(self.session)
         self.history = SqlChildHistory(self.session)
         self.meetings = SqlMeetings(self.session)
         return self
