@@ -275,13 +275,24 @@ def contact_at(engine: Engine, stage: Stage, now: datetime,
 
 # -- comparing before and after --------------------------------------------------------
 
+def records(contact: Contact) -> dict[str, Any]:
+    """Every typed record as the contact reads it now (reading loads, never changes, one)."""
+    return {"decision": contact.decision, "discussion": contact.discussion,
+            "enquiry": contact.enquiry, "assessment": contact.assessment,
+            "plan": contact.plan, "step_down": contact.step_down,
+            "open_requests": contact.open_requests}
+
+
 def snapshot(contact: Contact) -> dict[str, Any]:
-    """Everything a refusal must leave untouched, as plain comparable data."""
+    """Everything a refusal must leave untouched, as plain comparable data. Records are
+    compared as read through the contact (a refused action may have read one, which only
+    fills the contact's cache) plus every record handed back with ``put``."""
     return {
         "stage": contact.stage, "version": contact.version, "event_seq": contact.event_seq,
         "rag": contact.rag, "team": contact.team, "worker": contact.worker,
         "referral_at": contact.referral_at, "closure_reason": contact.closure_reason,
-        "records": dict(contact._cache), "changed_records": dict(contact.changed_records),
+        "referral_nfa": contact.referral_nfa, "open_case_reference": contact.open_case_reference,
+        "records": records(contact), "changed_records": dict(contact.changed_records),
         "open_clocks": [(c.rule, c.rule_version, c.started_at, c.due_at, c.stopped_at)
                         for c in contact.open_clocks],
         "new_events": list(contact.new_events),
