@@ -195,7 +195,8 @@ def test_continuing_under_section_17_starts_the_child_seen_clock(
         workflow_engine: Engine, discussing: Contact, now: datetime) -> None:
     _hold(workflow_engine, discussing, now, "s17")
 
-    workflow_engine.fire(discussing, "continue_under_s17", SOCIAL_WORKER, payload("continue_under_s17", now), now)
+    workflow_engine.fire(discussing, "continue_under_s17", SOCIAL_WORKER,
+                         payload("continue_under_s17", now), now)
 
     assert discussing.stage == Stage.ASSESSMENT
     assert {"assessment", "assessment_dfe", "child_seen_s17"} <= open_rules(discussing)
@@ -206,7 +207,8 @@ def test_no_further_action_after_the_discussion_closes_the_referral_as_nfa(
         workflow_engine: Engine, discussing: Contact, now: datetime) -> None:
     _hold(workflow_engine, discussing, now, "no_further_action")
 
-    workflow_engine.fire(discussing, "strategy_no_further_action", TEAM_MANAGER, payload("strategy_no_further_action", now), now)
+    workflow_engine.fire(discussing, "strategy_no_further_action", TEAM_MANAGER,
+                         payload("strategy_no_further_action", now), now)
 
     assert discussing.stage == Stage.CLOSED
     assert discussing.facts["referral_nfa"] is True
@@ -223,7 +225,8 @@ def test_only_a_manager_or_the_mash_chair_closes_a_strategy_referral_with_nfa(
                        payload("strategy_no_further_action", now), now)
 
     assert isinstance(refusal, NotPermitted)
-    workflow_engine.fire(discussing, "strategy_no_further_action", MASH_CHAIR, payload("strategy_no_further_action", now), now)
+    workflow_engine.fire(discussing, "strategy_no_further_action", MASH_CHAIR,
+                         payload("strategy_no_further_action", now), now)
 
 
 def test_nfa_must_follow_a_discussion_that_decided_it(
@@ -243,7 +246,8 @@ def test_a_later_discussion_replaces_the_outcome_waiting_to_be_carried_out(
     _hold(workflow_engine, discussing, now - timedelta(minutes=30), "s17")
     _hold(workflow_engine, discussing, now)
 
-    workflow_engine.fire(discussing, "start_section_47", SOCIAL_WORKER, payload("start_section_47", now), now)
+    workflow_engine.fire(discussing, "start_section_47", SOCIAL_WORKER,
+                         payload("start_section_47", now), now)
 
     assert discussing.stage == Stage.SECTION_47
     assert discussing.facts["strategy_discussions"] == 2
@@ -256,7 +260,8 @@ def test_a_discussion_during_an_assessment_can_start_section_47_through_it(
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
     _hold(workflow_engine, contact, now)
 
-    workflow_engine.fire(contact, "start_section_47", SOCIAL_WORKER, payload("start_section_47", now), now)
+    workflow_engine.fire(contact, "start_section_47", SOCIAL_WORKER,
+                         payload("start_section_47", now), now)
 
     assert contact.stage == Stage.SECTION_47
     assert {"assessment", "icpc", "child_seen_s47"} <= open_rules(contact)

@@ -83,7 +83,8 @@ def test_a_conference_cannot_be_dated_before_the_discussion_that_started_the_enq
     held = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
     workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER,
                          payload("hold_strategy_discussion", held, held_at=held), held)
-    workflow_engine.fire(contact, "start_section_47", SOCIAL_WORKER, payload("start_section_47", held), held)
+    workflow_engine.fire(contact, "start_section_47", SOCIAL_WORKER,
+                         payload("start_section_47", held), held)
 
     refusal = _refused(workflow_engine, contact, "hold_icpc", SOCIAL_WORKER,
                        payload("hold_icpc", held, "plan", held_at=held - timedelta(days=1)),
@@ -130,8 +131,10 @@ def test_after_closure_only_feedback_to_the_referrer_can_be_recorded(
 def test_no_casework_after_an_assessment_closes_the_case(
         workflow_engine: Engine, now: datetime, variant: str) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
-    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER, payload("submit_assessment", now), now)
-    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER, payload("complete_assessment", now, variant), now)
+    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER,
+                         payload("submit_assessment", now), now)
+    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER,
+                         payload("complete_assessment", now, variant), now)
 
     offered = {t for role in Role for t in workflow_engine.permitted_triggers(contact, role)}
 
@@ -156,7 +159,8 @@ def test_an_enquiry_started_during_an_assessment_is_carried_out_through_it(
 def test_no_second_enquiry_starts_while_one_is_open(workflow_engine: Engine,
                                                     now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.SECTION_47, now)
-    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER, payload("hold_strategy_discussion", now), now)
+    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER,
+                         payload("hold_strategy_discussion", now), now)
 
     refusal = _refused(workflow_engine, contact, "start_section_47", SOCIAL_WORKER,
                        payload("start_section_47", now), now)
@@ -167,7 +171,8 @@ def test_no_second_enquiry_starts_while_one_is_open(workflow_engine: Engine,
 def test_after_an_enquiry_a_new_one_needs_a_new_discussion(workflow_engine: Engine,
                                                            now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.SECTION_47, now)
-    workflow_engine.fire(contact, "icpc_not_required", SOCIAL_WORKER, payload("icpc_not_required", now), now)
+    workflow_engine.fire(contact, "icpc_not_required", SOCIAL_WORKER,
+                         payload("icpc_not_required", now), now)
 
     refusal = _refused(workflow_engine, contact, "start_section_47", SOCIAL_WORKER,
                        payload("start_section_47", now), now)
@@ -179,7 +184,8 @@ def test_after_an_enquiry_a_new_one_needs_a_new_discussion(workflow_engine: Engi
 def test_an_assessment_is_submitted_once_until_a_manager_returns_it(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
-    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER, payload("submit_assessment", now), now)
+    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER,
+                         payload("submit_assessment", now), now)
 
     refusal = _refused(workflow_engine, contact, "submit_assessment", SOCIAL_WORKER,
                        payload("submit_assessment", now), now)
