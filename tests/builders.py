@@ -34,7 +34,9 @@ MASH_CHAIR = Actor("mash.chair", Role.MASH_CHAIR)
 TEAM_MANAGER = Actor("team.manager", Role.TEAM_MANAGER)
 OTHER_TEAM_MANAGER = Actor("team.manager.two", Role.TEAM_MANAGER)
 SOCIAL_WORKER = Actor("social.worker", Role.SOCIAL_WORKER)
-PARTNER = Actor("police.partner", Role.PARTNER)
+#: A partner practitioner is always bound to one agency (DOMAIN.md §1).
+PARTNER = Actor("police.partner", Role.PARTNER, agency="police")
+HEALTH_PARTNER = Actor("health.partner", Role.PARTNER, agency="health")
 ADMINISTRATOR = Actor("admin", Role.ADMINISTRATOR)
 
 ACTORS: dict[Role, Actor] = {a.role: a for a in (
