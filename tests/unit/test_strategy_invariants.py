@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from workflow.engine.engine import Engine
 
 from tests.builders import (
     FRONT_DOOR_WORKER,
@@ -26,6 +25,7 @@ from tests.builders import (
     walk_to,
 )
 from workflow.contact import Contact
+from workflow.engine.engine import Engine
 from workflow.errors import FrontDoorError, GuardFailed, InvalidTransition
 from workflow.roles import Actor, Role
 from workflow.stages import Stage
@@ -44,6 +44,10 @@ def _refused(engine: Engine, contact: Contact, trigger: str, who: Actor,
         engine.fire(contact, trigger, who, data, now)
     assert snapshot(contact) == before
     return caught.value
+
+
+def _offered(engine: Engine, contact: Contact, role: Role) -> list[str]:
+    return [a.name for a in engine.permitted(contact, role)]
 
 
 def _referred(engine: Engine, stage: Stage) -> Contact:
@@ -72,7 +76,7 @@ def test_nothing_is_dated_before_the_referral_even_when_after_the_contact(
 
     assert isinstance(refusal, GuardFailed)
     assert refusal.field == field
-    assert refusal.message.endswith("cannot be before the referral (2026-03-04).")
+    assert refusal.message.endswith("cannot be before the referral (04/03/2026).")
 
 
 def test_a_conference_cannot_be_dated_before_the_discussion_that_started_the_enquiry(
@@ -124,7 +128,7 @@ def test_no_assessment_section_47_or_plan_follows_a_no_further_action_decision(
                                   Role.FRONT_DOOR_WORKER])
 def test_after_closure_only_feedback_to_the_referrer_can_be_recorded(
         workflow_engine: Engine, nfa: Contact, role: Role) -> None:
-    assert workflow_engine.permitted_triggers(nfa, role) in ([], ["give_referrer_feedback"])
+    assert _offered(workflow_engine, nfa, role) in ([], ["give_referrer_feedback"])
 
 
 @pytest.mark.parametrize("variant", ["early_help", "no_further_action"])
@@ -136,7 +140,7 @@ def test_no_casework_after_an_assessment_closes_the_case(
     workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER,
                          payload("complete_assessment", now, variant), now)
 
-    offered = {t for role in Role for t in workflow_engine.permitted_triggers(contact, role)}
+    offered = {t for role in Role for t in _offered(workflow_engine, contact, role)}
 
     assert not offered & set(CASEWORK)
 
@@ -152,8 +156,11 @@ def test_an_enquiry_started_during_an_assessment_is_carried_out_through_it(
 
     assessments = [c for c in contact.open_clocks if c.rule == "assessment"]
 
+    enquiry, assessment = contact.enquiry, contact.assessment
     assert len(assessments) == 1 and "icpc" in open_rules(contact)
-    assert contact.facts["s47_open"] is True
+    assert enquiry is not None and enquiry.is_open
+    assert assessment is not None and assessment.kind == "s47" and assessment.current
+    assert assessment.started_at == contact.referral_at
 
 
 def test_no_second_enquiry_starts_while_one_is_open(workflow_engine: Engine,
@@ -177,7 +184,10 @@ def test_after_an_enquiry_a_new_one_needs_a_new_discussion(workflow_engine: Engi
     refusal = _refused(workflow_engine, contact, "start_section_47", SOCIAL_WORKER,
                        payload("start_section_47", now), now)
 
-    assert contact.stage == Stage.ASSESSMENT and contact.facts["s47_open"] is False
+    enquiry = contact.enquiry
+    assert contact.stage == Stage.ASSESSMENT
+    assert enquiry is not None and not enquiry.is_open
+    assert enquiry.not_required_reason == payload("icpc_not_required", now)["reason"]
     assert isinstance(refusal, GuardFailed) and refusal.guard == "strategy_discussion_recorded"
 
 
@@ -206,11 +216,14 @@ def test_a_plan_recorded_days_later_starts_on_the_date_of_its_conference(
     started = {c.rule: c.started_at for c in contact.open_clocks}
     assert contact.stage == Stage.CP_PLAN
     assert started["first_review_conference"] == started["core_group"] == conference
+    plan, enquiry = contact.plan, contact.enquiry
+    assert plan is not None and (plan.started_at, plan.category) == (conference, "NEG")
+    assert enquiry is not None and enquiry.conference_at == conference and enquiry.plan_made
 
 
 def test_the_front_door_cannot_record_casework(workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
 
-    offered = set(workflow_engine.permitted_triggers(contact, FRONT_DOOR_WORKER.role))
+    offered = set(_offered(workflow_engine, contact, FRONT_DOOR_WORKER.role))
 
     assert not offered & set(CASEWORK)
