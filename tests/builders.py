@@ -141,6 +141,14 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "step_up": {"plain": {"reason": REASON}},
     "end_early_help": {"plain": {"reason": REASON}},
     "allocate": {"plain": {"team": "assessment-north", "worker": "social.worker"}},
+    "request_information": {"plain": {"agency": "police", "question": "Any call-outs?",
+                                      "lawful_basis": "public_task",
+                                      "authorised_by": "Team manager"}},
+    # A request has the id its save gave it: the first on a fresh database is 1.
+    "answer_request": {"plain": {"request_id": 1, "answer": "Nothing known"}},
+    "chase_request": {"plain": {"request_id": 1}},
+    "withdraw_request": {"plain": {"request_id": 1, "reason": REASON}},
+    "close_outstanding_requests": {"plain": {"reason": REASON}},
     "give_referrer_feedback": {"plain": {"reason": REASON}},
 }
 
