@@ -2,7 +2,7 @@
 
 Deny by default: an unknown action, an action from the wrong stage, a role that was not
 granted it, input that fits no row, or an unmet rule of the process are each refused
-with their own error, and the contact (stage, version, history, clocks, facts) is exactly
+with their own error, and the contact (stage, version, history, clocks, records) is exactly
 as it was before.
 """
 

@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from workflow.engine.engine import Engine
 
 from tests.builders import FRONT_DOOR_WORKER, clock, received_contact
 from workflow.clocks.clock import ClockResult
 from workflow.contact import Contact
+from workflow.engine.engine import Engine
 from workflow.mash.config import MashConfig, load_mash_config
 from workflow.rules import DEFAULT_CONFIG, Rules
 
