@@ -25,9 +25,11 @@ from tests.builders import (
     walk_to,
 )
 from workflow.casework.records import EnquiryStatus
+from workflow.clocks.clock import ClockResult
 from workflow.contact import Contact
 from workflow.decision.records import DecisionStatus
 from workflow.engine.engine import Engine
+from workflow.intake.records import IntakeFlags
 from workflow.roles import Role
 from workflow.stages import STAGES, Stage
 
@@ -181,6 +183,26 @@ def test_an_in_stage_action_is_recorded_as_an_event_without_moving_the_contact(
     assert (event.seq, event.from_stage, event.to_stage) == (seq + 1, Stage.ASSESSMENT,
                                                              Stage.ASSESSMENT)
     assert (contact.team, contact.worker) == ("assessment-north", "social.worker")
+
+
+def test_a_contact_about_a_child_with_an_open_case_is_one_receipt_passed_to_its_worker(
+        workflow_engine: Engine, now: datetime) -> None:
+    """DOMAIN.md §2: no second referral; the receipt itself records the decision."""
+    contact = Contact(received_at=now, source="6", child_id=1,
+                      flags=IntakeFlags(open_case_contact_id=5))
+
+    workflow_engine.receive(contact, FRONT_DOOR_WORKER, {"source": "6", "channel": "phone"},
+                            now)
+
+    [event] = contact.new_events
+    assert (event.seq, event.trigger, event.from_stage, event.to_stage) == (
+        1, "receive", None, Stage.PASSED_TO_ALLOCATED_WORKER)
+    assert contact.stage is Stage.PASSED_TO_ALLOCATED_WORKER
+    assert contact.open_case_reference == "FD0000005"
+    [decision] = [c for c in contact.started_clocks if c.rule == "contact_decision"]
+    assert (decision.result, decision.stopped_at) == (ClockResult.MET, now)
+    assert {c.rule for c in contact.open_clocks} <= set(
+        STAGES[Stage.PASSED_TO_ALLOCATED_WORKER].timed_by)
 
 
 # -- the shared machine ----------------------------------------------------------------
