@@ -289,3 +289,19 @@ def test_authorising_after_the_child_was_seen_meets_that_clock(
     [seen] = [c for c in assessing.started_clocks if c.rule == "child_seen_s17"]
     assert (seen.result, seen.stop_event) == (ClockResult.MET, "child_seen")
     assert not seen.is_breached(now)
+
+
+def test_authorising_an_assessment_on_a_protection_plan_records_no_step_down(
+        workflow_engine: Engine, now: datetime) -> None:
+    """The plan continues (a review conference ends it): an early-help outcome chosen on
+    the form is no step down, and nothing without a hand-over is recorded as one."""
+    contact = contact_at(workflow_engine, Stage.CP_PLAN, now)
+    _fire(workflow_engine, contact, "submit_assessment", SOCIAL_WORKER, now)
+
+    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER,
+                         {"assessment_outcome": "early_help"}, now)
+
+    assert contact.stage == Stage.CP_PLAN
+    assert _assessment(contact).status is AssessmentStatus.AUTHORISED
+    assert contact.step_down is None and contact.closure_reason is None
+    assert not [r for r in contact.changed_records.values() if isinstance(r, StepDown)]
