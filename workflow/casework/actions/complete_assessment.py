@@ -50,7 +50,7 @@ def _authorise(fired: Fired[Authorisation]) -> None:
     closure = CLOSURES.get(str(p.assessment_outcome))
     if closure and fired.row.dest is not None:
         contact.closure_reason = closure
-    if p.assessment_outcome == "early_help":
+    if fired.row.dest is Stage.EARLY_HELP:  # on a plan the child stays on the plan
         record_step_down(fired)
 
 
