@@ -249,35 +249,35 @@ def test_the_stage_cannot_be_assigned_from_outside_the_engine(now: datetime) -> 
 @pytest.mark.parametrize(("stage", "role", "offered"), [
     (Stage.RECEIVED, Role.FRONT_DOOR_WORKER, ["start_screening"]),
     (Stage.SCREENING, Role.FRONT_DOOR_WORKER,
-     ["proceed_to_decision", "rate", "send_to_mash", "pass_to_allocated_worker"]),
+     ["rate", "send_to_mash", "proceed_to_decision", "pass_to_allocated_worker"]),
     (Stage.SCREENING, Role.SOCIAL_WORKER, []),
     (Stage.THRESHOLD_DECISION, Role.FRONT_DOOR_WORKER, ["decide", "pass_to_allocated_worker"]),
     (Stage.THRESHOLD_DECISION, Role.TEAM_MANAGER,
      ["decide", "pass_to_allocated_worker", "allocate"]),
     (Stage.AWAITING_SIGNOFF, Role.FRONT_DOOR_WORKER, []),
-    (Stage.AWAITING_SIGNOFF, Role.TEAM_MANAGER, ["return_decision", "sign_off", "allocate"]),
+    (Stage.AWAITING_SIGNOFF, Role.TEAM_MANAGER, ["sign_off", "return_decision", "allocate"]),
     (Stage.STRATEGY_DISCUSSION, Role.SOCIAL_WORKER,
-     ["give_referrer_feedback", "continue_under_s17", "hold_strategy_discussion",
-      "start_section_47"]),
+     ["give_referrer_feedback", "hold_strategy_discussion", "start_section_47",
+      "continue_under_s17"]),
     (Stage.STRATEGY_DISCUSSION, Role.FRONT_DOOR_WORKER, ["give_referrer_feedback"]),
     (Stage.ASSESSMENT, Role.TEAM_MANAGER,
-     ["give_referrer_feedback", "complete_assessment", "hold_strategy_discussion",
-      "record_visit", "return_assessment", "start_section_47", "submit_assessment",
+     ["give_referrer_feedback", "hold_strategy_discussion", "start_section_47",
+      "record_visit", "submit_assessment", "return_assessment", "complete_assessment",
       "allocate"]),
     (Stage.CLOSED, Role.SOCIAL_WORKER, ["give_referrer_feedback"]),
 ])
 def test_each_role_is_offered_only_the_actions_it_may_take_at_each_stage(
         workflow_engine: Engine, now: datetime, stage: Stage, role: Role,
         offered: list[str]) -> None:
-    """Listed area by area in the order a contact meets them (the registry's order)."""
+    """Listed area by area, each area's actions in the order a worker takes them."""
     contact = contact_at(workflow_engine, stage, now)
 
     assert [a.name for a in workflow_engine.permitted(contact, role)] == offered
 
 
 @pytest.mark.parametrize(("offered_in", "offered"), [
-    ("actions", ["rate", "complete_information_gathering", "pass_to_allocated_worker"]),
-    ("requests", ["chase_request", "request_information", "withdraw_request"]),
+    ("contact", ["rate", "complete_information_gathering", "pass_to_allocated_worker"]),
+    ("requests", ["request_information", "chase_request", "withdraw_request"]),
     ("meeting", []),
 ])
 def test_each_part_of_the_page_offers_only_its_own_actions(

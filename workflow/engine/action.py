@@ -225,6 +225,7 @@ class Action(Generic[P]):
     locate: str = ""
     narrate: Narrator | None = None
     chronology_kind: str = "Step"
+    order: int = 100
 
     @property
     def sources(self) -> frozenset[Stage]:

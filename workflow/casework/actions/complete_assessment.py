@@ -56,7 +56,7 @@ def _authorise(fired: Fired[Authorisation]) -> None:
 
 _FROM = (Stage.ASSESSMENT,)
 ACTION: Action[Authorisation] = Action(
-    name="complete_assessment", label="Authorise the assessment", payload=Authorisation,
+    name="complete_assessment", order=80, label="Authorise the assessment", payload=Authorisation,
     rows=(
         row(_FROM, Stage.CIN_PLAN, MANAGERS, when=(payload_is("assessment_outcome", "cin_plan"),),
             guards=AUTHORISE, emits=("assessment_completed",), leaves_unmet=CHILD_SEEN),
