@@ -272,18 +272,18 @@ def test_a_strategy_discussion_at_the_start_of_its_day_starts_the_icpc_clock_tha
     assert clock(contact, "icpc").due_at == end_of_london_day(date(2026, 4, 15))
 
 
-def test_a_strategy_discussion_dated_without_a_time_is_refused_at_its_date(
+def test_a_strategy_discussion_recorded_by_date_alone_still_starts_the_icpc_clock(
         workflow_engine: Engine, at_strategy_discussion: Contact) -> None:
     contact = at_strategy_discussion
     later = datetime(2026, 3, 24, 10, 0, tzinfo=UTC)
-    before = contact.event_seq
+    _fire(workflow_engine, contact, "hold_strategy_discussion", SOCIAL_WORKER, later,
+          held_at=date(2026, 3, 23))
 
-    with pytest.raises(InvalidInput) as refusal:
-        _fire(workflow_engine, contact, "hold_strategy_discussion", SOCIAL_WORKER, later,
-              held_at=date(2026, 3, 23))
+    _fire(workflow_engine, contact, "start_section_47", SOCIAL_WORKER, later)
 
-    assert refusal.value.errors == {"held_at": "Enter a real date and time"}
-    assert (contact.event_seq, contact.discussion) == (before, None)
+    assert contact.discussion is not None
+    assert contact.discussion.held_at == datetime(2026, 3, 23, 0, 0, tzinfo=UTC)  # GMT
+    assert clock(contact, "icpc").due_at == end_of_london_day(date(2026, 4, 15))
 
 
 def test_the_icpc_clock_runs_from_the_discussion_that_started_the_enquiry(
