@@ -27,7 +27,6 @@ from tests.builders import (
 from workflow.clocks.clock import Clock, ClockResult
 from workflow.contact import Contact
 from workflow.engine.engine import Engine
-from workflow.errors import InvalidInput
 from workflow.roles import Actor
 from workflow.stages import STAGES, Stage
 
