@@ -34,7 +34,9 @@ MASH_CHAIR = Actor("mash.chair", Role.MASH_CHAIR)
 TEAM_MANAGER = Actor("team.manager", Role.TEAM_MANAGER)
 OTHER_TEAM_MANAGER = Actor("team.manager.two", Role.TEAM_MANAGER)
 SOCIAL_WORKER = Actor("social.worker", Role.SOCIAL_WORKER)
-PARTNER = Actor("police.partner", Role.PARTNER)
+#: A partner practitioner is always bound to one agency (DOMAIN.md §1).
+PARTNER = Actor("police.partner", Role.PARTNER, agency="police")
+HEALTH_PARTNER = Actor("health.partner", Role.PARTNER, agency="health")
 ADMINISTRATOR = Actor("admin", Role.ADMINISTRATOR)
 
 ACTORS: dict[Role, Actor] = {a.role: a for a in (
@@ -139,6 +141,14 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "step_up": {"plain": {"reason": REASON}},
     "end_early_help": {"plain": {"reason": REASON}},
     "allocate": {"plain": {"team": "assessment-north", "worker": "social.worker"}},
+    "request_information": {"plain": {"agency": "police", "question": "Any call-outs?",
+                                      "lawful_basis": "public_task",
+                                      "authorised_by": "Team manager"}},
+    # A request has the id its save gave it: the first on a fresh database is 1.
+    "answer_request": {"plain": {"request_id": 1, "answer": "Nothing known"}},
+    "chase_request": {"plain": {"request_id": 1}},
+    "withdraw_request": {"plain": {"request_id": 1, "reason": REASON}},
+    "close_outstanding_requests": {"plain": {"reason": REASON}},
     "give_referrer_feedback": {"plain": {"reason": REASON}},
 }
 
@@ -275,13 +285,24 @@ def contact_at(engine: Engine, stage: Stage, now: datetime,
 
 # -- comparing before and after --------------------------------------------------------
 
+def records(contact: Contact) -> dict[str, Any]:
+    """Every typed record as the contact reads it now (reading loads, never changes, one)."""
+    return {"decision": contact.decision, "discussion": contact.discussion,
+            "enquiry": contact.enquiry, "assessment": contact.assessment,
+            "plan": contact.plan, "step_down": contact.step_down,
+            "open_requests": contact.open_requests}
+
+
 def snapshot(contact: Contact) -> dict[str, Any]:
-    """Everything a refusal must leave untouched, as plain comparable data."""
+    """Everything a refusal must leave untouched, as plain comparable data. Records are
+    compared as read through the contact (a refused action may have read one, which only
+    fills the contact's cache) plus every record handed back with ``put``."""
     return {
         "stage": contact.stage, "version": contact.version, "event_seq": contact.event_seq,
         "rag": contact.rag, "team": contact.team, "worker": contact.worker,
         "referral_at": contact.referral_at, "closure_reason": contact.closure_reason,
-        "records": dict(contact._cache), "changed_records": dict(contact.changed_records),
+        "referral_nfa": contact.referral_nfa, "open_case_reference": contact.open_case_reference,
+        "records": records(contact), "changed_records": dict(contact.changed_records),
         "open_clocks": [(c.rule, c.rule_version, c.started_at, c.due_at, c.stopped_at)
                         for c in contact.open_clocks],
         "new_events": list(contact.new_events),

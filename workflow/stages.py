@@ -2,9 +2,11 @@
 
 Every stage says which clocks may be running while a contact sits in it, or why none
 apply. A clock still running when its contact enters a stage that does not list it is
-stopped as "not met" (never silently dropped), so the stage lists are the single truth of
-which clocks can be open where. ``validate_spec`` refuses a stage that says neither, so
-adding a stage forces "which statutory clock covers this?" to be answered in review.
+stopped (never silently dropped): as "not applicable" when the contact simply moved on, or
+"not met" when the row that moved it names the clock in ``leaves_unmet``. So the stage
+lists are the single truth of which clocks can be open where. ``validate_spec`` refuses a
+stage that says neither, so adding a stage forces "which statutory clock covers this?" to
+be answered in review.
 """
 
 from __future__ import annotations

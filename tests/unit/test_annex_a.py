@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -31,7 +31,7 @@ from reporting.annex_a import (
     yes_no,
 )
 from reporting.cin_codes import REFERRAL_SOURCES
-from reporting.cin_episodes import Child, payload_day
+from reporting.cin_episodes import Child, local_day
 from workflow.intake.codes import REFERRAL_SOURCES as ENGINE_SOURCES
 
 CHILD = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)"]
@@ -120,11 +120,9 @@ def test_last_12_months_includes_the_anchor_day_and_excludes_a_year_before_it() 
     assert in_last_12_months(days, date(2026, 1, 5)) == 3  # 6 Jan 2025, 1 Jul, 5 Jan 2026
 
 
-def test_payload_times_are_read_as_london_dates() -> None:
-    assert payload_day("2025-06-10T23:30:00+00:00") == date(2025, 6, 11)  # 00:30 BST
-    assert payload_day("2026-01-10T23:30:00+00:00") == date(2026, 1, 10)  # GMT
-    assert payload_day("2026-02-03") == date(2026, 2, 3)
-    assert payload_day("not a date") is None
+def test_recorded_times_are_read_as_london_dates() -> None:
+    assert local_day(datetime(2025, 6, 10, 23, 30, tzinfo=UTC)) == date(2025, 6, 11)  # BST
+    assert local_day(datetime(2026, 1, 10, 23, 30, tzinfo=UTC)) == date(2026, 1, 10)  # GMT
 
 
 def test_a_period_cannot_end_before_it_starts() -> None:

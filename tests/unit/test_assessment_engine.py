@@ -18,6 +18,8 @@ from tests.builders import (
     snapshot,
 )
 from workflow.casework.factors import FACTORS, RETIRED, factor_problem, normalised
+from workflow.casework.records import Assessment, AssessmentStatus, StepDown
+from workflow.clocks.clock import ClockResult
 from workflow.contact import Contact
 from workflow.engine.engine import Engine
 from workflow.errors import FrontDoorError, GuardFailed, NotPermitted
@@ -29,6 +31,18 @@ def _fire(engine: Engine, contact: Contact, trigger: str, who: Actor, now: datet
           variant: str | None = None, **overrides: object) -> None:
     engine.fire(contact, trigger, who,
                 payload(trigger, now, variant, **overrides), now)
+
+
+def _assessment(contact: Contact) -> Assessment:
+    found = contact.assessment
+    assert found is not None, "the contact has no assessment"
+    return found
+
+
+def _step_down(contact: Contact) -> StepDown:
+    found = contact.step_down
+    assert found is not None, "the contact has no step down"
+    return found
 
 
 def _refused(engine: Engine, contact: Contact, trigger: str, who: Actor, now: datetime,
@@ -81,10 +95,12 @@ def test_the_social_worker_submits_with_factors_and_becomes_the_author(
     _fire(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now,
           factors=["4b", "3A"])
 
+    assessment = _assessment(assessing)
     assert assessing.stage == Stage.ASSESSMENT
-    assert assessing.facts["assessment_status"] == "submitted"
-    assert assessing.facts["assessment_author"] == SOCIAL_WORKER.username
-    assert assessing.facts["assessment_factors"] == ["3A", "4B"]
+    assert assessment.status is AssessmentStatus.SUBMITTED
+    assert assessment.author == SOCIAL_WORKER.username
+    assert assessment.submitted_at == now
+    assert assessment.factors == ("3A", "4B")
 
 
 @pytest.mark.parametrize(("factors", "problem"), [
@@ -119,9 +135,13 @@ def test_a_manager_who_wrote_the_assessment_cannot_authorise_it_another_can(
           "no_further_action")
 
     assert isinstance(refusal, GuardFailed) and refusal.guard == "authoriser_is_not_author"
+    assessment = _assessment(assessing)
     assert assessing.stage == Stage.CLOSED
-    assert assessing.facts["closure_reason"] == "RC8"
-    assert assessing.facts["assessment_authorised_by"] == OTHER_TEAM_MANAGER.username
+    assert assessing.closure_reason == "RC8"
+    assert assessment.status is AssessmentStatus.AUTHORISED
+    assert assessment.authorised_by == OTHER_TEAM_MANAGER.username
+    assert (assessment.author, assessment.outcome) == (TEAM_MANAGER.username,
+                                                       "no_further_action")
 
 
 def test_a_social_worker_cannot_authorise(workflow_engine: Engine, assessing: Contact,
@@ -141,8 +161,11 @@ def test_a_returned_assessment_goes_back_to_its_author_to_submit_again(
     refusal = _refused(workflow_engine, assessing, "complete_assessment", TEAM_MANAGER, now)
     _fire(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now, "no_factors")
 
+    assessment = _assessment(assessing)
     assert isinstance(refusal, GuardFailed) and refusal.guard == "assessment_submitted"
-    assert assessing.facts["assessment_factors"] == ["21"]
+    assert assessment.status is AssessmentStatus.SUBMITTED
+    assert assessment.returned_reason == payload("return_assessment", now)["reason"]
+    assert assessment.factors == ("21",)
 
 
 def test_factors_restated_at_authorisation_are_checked_too(
@@ -203,11 +226,13 @@ def test_an_assessment_ending_in_early_help_records_the_step_down(
 
     _fire(workflow_engine, assessing, "complete_assessment", TEAM_MANAGER, now, "early_help")
 
+    step_down = _step_down(assessing)
     assert assessing.stage == Stage.EARLY_HELP
-    assert assessing.facts["closure_reason"] == "RC9"
-    assert assessing.facts["step_down"] | {"at": None} == {
-        "consent": "given", "early_help_team": "Early Help North",
-        "handover_on": date(2026, 3, 4).isoformat(), "by": TEAM_MANAGER.username, "at": None}
+    assert assessing.closure_reason == "RC9"
+    assert (step_down.consent, step_down.team, step_down.handover_on, step_down.by,
+            step_down.at, step_down.from_stage) == (
+        "given", "Early Help North", date(2026, 3, 4), TEAM_MANAGER.username, now,
+        Stage.ASSESSMENT.value)
 
 
 @pytest.mark.parametrize(("missing", "field"), [
@@ -234,5 +259,49 @@ def test_a_step_down_from_a_plan_closes_social_care_with_rc7(
           handover_on=date(2026, 3, 16))
 
     assert contact.stage == Stage.EARLY_HELP
-    assert contact.facts["closure_reason"] == "RC7"
-    assert contact.facts["step_down"]["handover_on"] == "2026-03-16"
+    assert contact.closure_reason == "RC7"
+    assert _step_down(contact).handover_on == date(2026, 3, 16)
+    assert _step_down(contact).from_stage == Stage.CIN_PLAN.value
+
+
+def test_authorising_an_assessment_with_the_child_never_seen_leaves_that_clock_not_met(
+        workflow_engine: Engine, assessing: Contact, now: datetime) -> None:
+    """The visit was needed by the assessment being concluded: the one clock a contact
+    leaves as a breach rather than as not applicable."""
+    _fire(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now)
+
+    _fire(workflow_engine, assessing, "complete_assessment", TEAM_MANAGER, now,
+          "no_further_action")
+
+    [seen] = [c for c in assessing.started_clocks if c.rule == "child_seen_s17"]
+    assert (seen.result, seen.stop_event) == (ClockResult.NOT_MET, "left_for_closed")
+    assert seen.is_breached(now)
+
+
+def test_authorising_after_the_child_was_seen_meets_that_clock(
+        workflow_engine: Engine, assessing: Contact, now: datetime) -> None:
+    _fire(workflow_engine, assessing, "record_visit", SOCIAL_WORKER, now, "seen")
+    _fire(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now)
+
+    _fire(workflow_engine, assessing, "complete_assessment", TEAM_MANAGER, now,
+          "no_further_action")
+
+    [seen] = [c for c in assessing.started_clocks if c.rule == "child_seen_s17"]
+    assert (seen.result, seen.stop_event) == (ClockResult.MET, "child_seen")
+    assert not seen.is_breached(now)
+
+
+def test_authorising_an_assessment_on_a_protection_plan_records_no_step_down(
+        workflow_engine: Engine, now: datetime) -> None:
+    """The plan continues (a review conference ends it): an early-help outcome chosen on
+    the form is no step down, and nothing without a hand-over is recorded as one."""
+    contact = contact_at(workflow_engine, Stage.CP_PLAN, now)
+    _fire(workflow_engine, contact, "submit_assessment", SOCIAL_WORKER, now)
+
+    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER,
+                         {"assessment_outcome": "early_help"}, now)
+
+    assert contact.stage == Stage.CP_PLAN
+    assert _assessment(contact).status is AssessmentStatus.AUTHORISED
+    assert contact.step_down is None and contact.closure_reason is None
+    assert not [r for r in contact.changed_records.values() if isinstance(r, StepDown)]

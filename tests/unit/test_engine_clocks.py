@@ -165,16 +165,20 @@ def test_finishing_information_gathering_meets_the_mash_clock(
     assert open_rules(contact) == {"contact_decision"}
 
 
-def test_leaving_screening_for_the_decision_stops_the_mash_clock_as_not_met(
+def test_leaving_screening_for_the_decision_closes_the_mash_clock_as_not_applicable(
         workflow_engine: Engine, now: datetime) -> None:
+    """The MASH checks were not needed, so their clock is no breach, even long after."""
     contact = contact_at(workflow_engine, Stage.SCREENING, now)
     _fire(workflow_engine, contact, "rate", FRONT_DOOR_WORKER, now, "red")
 
     _fire(workflow_engine, contact, "proceed_to_decision", FRONT_DOOR_WORKER, now)
 
     [red] = _stopped(contact, "mash_red")
-    assert (red.result, red.stop_event) == (ClockResult.NOT_MET, "left_for_threshold_decision")
+    assert (red.result, red.stop_event, red.stopped_at) == (
+        ClockResult.NOT_APPLICABLE, "left_for_threshold_decision", now)
+    assert not red.is_breached(now + timedelta(days=30))
     assert open_rules(contact) <= set(STAGES[Stage.THRESHOLD_DECISION].timed_by)
+    assert "contact_decision" in open_rules(contact)
 
 
 # -- assessment: 45 working days, counted two ways -------------------------------------
@@ -255,6 +259,18 @@ def test_the_icpc_is_due_15_working_days_after_the_strategy_discussion_across_ea
     assert icpc.due_at == datetime(2026, 4, 15, 22, 59, 59, 999999, tzinfo=UTC)
 
 
+def test_a_strategy_discussion_at_the_start_of_its_day_starts_the_icpc_clock_that_day(
+        workflow_engine: Engine, at_strategy_discussion: Contact) -> None:
+    contact = at_strategy_discussion
+    later = datetime(2026, 3, 24, 10, 0, tzinfo=UTC)
+    _fire(workflow_engine, contact, "hold_strategy_discussion", SOCIAL_WORKER, later,
+          held_at=datetime(2026, 3, 23, 0, 0, tzinfo=LONDON))
+
+    _fire(workflow_engine, contact, "start_section_47", SOCIAL_WORKER, later)
+
+    assert clock(contact, "icpc").due_at == end_of_london_day(date(2026, 4, 15))
+
+
 def test_a_strategy_discussion_recorded_by_date_alone_still_starts_the_icpc_clock(
         workflow_engine: Engine, at_strategy_discussion: Contact) -> None:
     contact = at_strategy_discussion
@@ -264,6 +280,8 @@ def test_a_strategy_discussion_recorded_by_date_alone_still_starts_the_icpc_cloc
 
     _fire(workflow_engine, contact, "start_section_47", SOCIAL_WORKER, later)
 
+    assert contact.discussion is not None
+    assert contact.discussion.held_at == datetime(2026, 3, 23, 0, 0, tzinfo=UTC)  # GMT
     assert clock(contact, "icpc").due_at == end_of_london_day(date(2026, 4, 15))
 
 

@@ -24,9 +24,12 @@ from tests.builders import (
     received_contact,
     walk_to,
 )
+from workflow.casework.records import EnquiryStatus
+from workflow.clocks.clock import ClockResult
 from workflow.contact import Contact
+from workflow.decision.records import DecisionStatus
 from workflow.engine.engine import Engine
-from workflow.engine.registry import actions
+from workflow.intake.records import IntakeFlags
 from workflow.roles import Role
 from workflow.stages import STAGES, Stage
 
@@ -58,7 +61,8 @@ def test_the_outcome_chosen_at_the_threshold_decision_decides_where_the_contact_
         workflow_engine: Engine, now: datetime, variant: str, stage: Stage) -> None:
     contact = contact_at(workflow_engine, Stage.THRESHOLD_DECISION, now)
 
-    event = workflow_engine.fire(contact, "decide", FRONT_DOOR_WORKER, payload("decide", now, variant), now)
+    event = workflow_engine.fire(contact, "decide", FRONT_DOOR_WORKER,
+                                 payload("decide", now, variant), now).event
 
     assert contact.stage == stage
     assert (event.from_stage, event.to_stage) == (Stage.THRESHOLD_DECISION, stage)
@@ -70,27 +74,29 @@ def test_a_decision_records_who_decided_when_and_why(workflow_engine: Engine,
                                                      now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
 
-    decision = contact.facts["decision"]
+    decision = contact.decision
 
-    assert decision["decided_by"] == "fd.worker"
-    assert decision["decided_at"] == now.isoformat()
-    assert decision["outcome"] == "referral_to_social_care"
-    assert decision["rationale"]
+    assert decision is not None and decision.status is DecisionStatus.IN_FORCE
+    assert decision.decided_by == "fd.worker"
+    assert decision.decided_at == now
+    assert decision.outcome == "referral_to_social_care"
+    assert decision.rationale
 
 
 def test_an_override_waits_for_sign_off_and_then_becomes_the_decision(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.AWAITING_SIGNOFF, now)
-    assert "decision" not in contact.facts
-    assert contact.pending_decision is not None
+    pending = contact.decision
+    assert pending is not None and pending.status is DecisionStatus.AWAITING_SIGNOFF
+    assert pending.signed_off_by is None
 
-    workflow_engine.fire(contact, "sign_off", TEAM_MANAGER, {},
-                         now)
+    workflow_engine.fire(contact, "sign_off", TEAM_MANAGER, {}, now)
 
+    decision = contact.decision
     assert contact.stage == Stage.CLOSED
-    assert contact.pending_decision is None
-    assert contact.facts["decision"]["signed_off_by"] == "team.manager"
-    assert contact.facts["decision"]["decided_by"] == "fd.worker"
+    assert decision is not None and decision.status is DecisionStatus.IN_FORCE
+    assert decision.signed_off_by == "team.manager"
+    assert decision.decided_by == "fd.worker"
 
 
 def test_an_early_help_override_signed_off_steps_the_contact_down(
@@ -111,8 +117,12 @@ def test_a_returned_override_goes_back_to_the_worker_with_nothing_pending(
     workflow_engine.fire(contact, "return_decision", TEAM_MANAGER,
                          payload("return_decision", now), now)
 
+    decision = contact.decision
     assert contact.stage == Stage.THRESHOLD_DECISION
-    assert contact.pending_decision is None
+    assert decision is not None and decision.status is DecisionStatus.RETURNED
+    assert not decision.awaiting_signoff
+    assert (decision.returned_by, decision.return_reason) == (
+        "team.manager", payload("return_decision", now)["reason"])
 
 
 @pytest.mark.parametrize(("variant", "stage", "closure"), [
@@ -124,24 +134,30 @@ def test_an_authorised_assessment_leads_to_a_plan_early_help_or_closure_with_its
         workflow_engine: Engine, now: datetime, variant: str, stage: Stage,
         closure: str | None) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
-    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER, payload("submit_assessment", now), now)
+    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER,
+                         payload("submit_assessment", now), now)
 
-    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER, payload("complete_assessment", now, variant), now)
+    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER,
+                         payload("complete_assessment", now, variant), now)
 
     assert contact.stage == stage
-    assert contact.facts.get("closure_reason") == closure
+    assert contact.closure_reason == closure
 
 
 def test_a_conference_without_a_plan_returns_to_the_assessment_and_ends_the_enquiry(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.SECTION_47, now)
-    assert contact.facts["s47_open"] is True
+    enquiry = contact.enquiry
+    assert enquiry is not None and enquiry.is_open
 
     workflow_engine.fire(contact, "hold_icpc", SOCIAL_WORKER,
                          payload("hold_icpc", now, "no_plan"), now)
 
+    enquiry = contact.enquiry
     assert contact.stage == Stage.ASSESSMENT
-    assert contact.facts["s47_open"] is False
+    assert enquiry is not None and not enquiry.is_open
+    assert enquiry.status is EnquiryStatus.CLOSED and enquiry.plan_made is False
+    assert contact.plan is None
 
 
 def test_a_review_conference_ending_the_plan_moves_to_a_child_in_need_plan(
@@ -149,8 +165,8 @@ def test_a_review_conference_ending_the_plan_moves_to_a_child_in_need_plan(
     contact = contact_at(workflow_engine, Stage.CP_PLAN, now)
     later = now + timedelta(days=80)
 
-    workflow_engine.fire(contact, "hold_review_conference", SOCIAL_WORKER, payload("hold_review_conference", later, "ends"),
-                         later)
+    workflow_engine.fire(contact, "hold_review_conference", SOCIAL_WORKER,
+                         payload("hold_review_conference", later, "ends"), later)
 
     assert contact.stage == Stage.CIN_PLAN
 
@@ -161,12 +177,32 @@ def test_an_in_stage_action_is_recorded_as_an_event_without_moving_the_contact(
     seq = contact.event_seq
 
     event = workflow_engine.fire(contact, "allocate", TEAM_MANAGER,
-                                 payload("allocate", now), now)
+                                 payload("allocate", now), now).event
 
     assert contact.stage == Stage.ASSESSMENT
     assert (event.seq, event.from_stage, event.to_stage) == (seq + 1, Stage.ASSESSMENT,
                                                              Stage.ASSESSMENT)
     assert (contact.team, contact.worker) == ("assessment-north", "social.worker")
+
+
+def test_a_contact_about_a_child_with_an_open_case_is_one_receipt_passed_to_its_worker(
+        workflow_engine: Engine, now: datetime) -> None:
+    """DOMAIN.md §2: no second referral; the receipt itself records the decision."""
+    contact = Contact(received_at=now, source="6", child_id=1,
+                      flags=IntakeFlags(open_case_contact_id=5))
+
+    workflow_engine.receive(contact, FRONT_DOOR_WORKER, {"source": "6", "channel": "phone"},
+                            now)
+
+    [event] = contact.new_events
+    assert (event.seq, event.trigger, event.from_stage, event.to_stage) == (
+        1, "receive", None, Stage.PASSED_TO_ALLOCATED_WORKER)
+    assert contact.stage is Stage.PASSED_TO_ALLOCATED_WORKER
+    assert contact.open_case_reference == "FD0000005"
+    [decision] = [c for c in contact.started_clocks if c.rule == "contact_decision"]
+    assert (decision.result, decision.stopped_at) == (ClockResult.MET, now)
+    assert {c.rule for c in contact.open_clocks} <= set(
+        STAGES[Stage.PASSED_TO_ALLOCATED_WORKER].timed_by)
 
 
 # -- the shared machine ----------------------------------------------------------------
@@ -221,20 +257,37 @@ def test_the_stage_cannot_be_assigned_from_outside_the_engine(now: datetime) -> 
     (Stage.AWAITING_SIGNOFF, Role.FRONT_DOOR_WORKER, []),
     (Stage.AWAITING_SIGNOFF, Role.TEAM_MANAGER, ["sign_off", "return_decision", "allocate"]),
     (Stage.STRATEGY_DISCUSSION, Role.SOCIAL_WORKER,
-     ["hold_strategy_discussion", "start_section_47", "continue_under_s17",
-      "give_referrer_feedback"]),
+     ["give_referrer_feedback", "hold_strategy_discussion", "start_section_47",
+      "continue_under_s17"]),
     (Stage.STRATEGY_DISCUSSION, Role.FRONT_DOOR_WORKER, ["give_referrer_feedback"]),
     (Stage.ASSESSMENT, Role.TEAM_MANAGER,
-     ["hold_strategy_discussion", "start_section_47", "record_visit", "submit_assessment",
-      "return_assessment", "complete_assessment", "allocate", "give_referrer_feedback"]),
+     ["give_referrer_feedback", "hold_strategy_discussion", "start_section_47",
+      "record_visit", "submit_assessment", "return_assessment", "complete_assessment",
+      "allocate"]),
     (Stage.CLOSED, Role.SOCIAL_WORKER, ["give_referrer_feedback"]),
 ])
 def test_each_role_is_offered_only_the_actions_it_may_take_at_each_stage(
         workflow_engine: Engine, now: datetime, stage: Stage, role: Role,
         offered: list[str]) -> None:
+    """Listed area by area, each area's actions in the order a worker takes them."""
     contact = contact_at(workflow_engine, stage, now)
 
-    assert workflow_engine.permitted_triggers(contact, role) == offered
+    assert [a.name for a in workflow_engine.permitted(contact, role)] == offered
+
+
+@pytest.mark.parametrize(("offered_in", "offered"), [
+    ("contact", ["rate", "complete_information_gathering", "pass_to_allocated_worker"]),
+    ("requests", ["request_information", "chase_request", "withdraw_request"]),
+    ("meeting", []),
+])
+def test_each_part_of_the_page_offers_only_its_own_actions(
+        workflow_engine: Engine, now: datetime, offered_in: str, offered: list[str]) -> None:
+    contact = contact_at(workflow_engine, Stage.INFORMATION_GATHERING, now)
+
+    names = [a.name for a in workflow_engine.permitted(contact, Role.FRONT_DOOR_WORKER,
+                                                       offered_in)]
+
+    assert names == offered
 
 
 @pytest.mark.parametrize("stage", list(Stage), ids=lambda s: s.value)
@@ -242,8 +295,10 @@ def test_partners_are_offered_nothing_that_moves_a_contact_and_administrators_no
         workflow_engine: Engine, now: datetime, stage: Stage) -> None:
     contact = contact_at(workflow_engine, stage, now)
 
-    offered = workflow_engine.permitted_triggers(contact, Role.PARTNER)
+    offered = workflow_engine.permitted(contact, Role.PARTNER)
 
-    assert all(row.internal for t in offered for row in actions()[t].rows if stage in row.sources
+    assert all(row.internal for a in offered for row in a.rows if stage in row.sources
                if Role.PARTNER in row.roles)
-    assert workflow_engine.permitted_triggers(contact, Role.ADMINISTRATOR) == []
+    assert [a.name for a in offered] == (["answer_request"]
+                                         if stage is Stage.INFORMATION_GATHERING else [])
+    assert workflow_engine.permitted(contact, Role.ADMINISTRATOR) == []

@@ -2,7 +2,7 @@
 
 Deny by default: an unknown action, an action from the wrong stage, a role that was not
 granted it, input that fits no row, or an unmet rule of the process are each refused
-with their own error, and the contact (stage, version, history, clocks, facts) is exactly
+with their own error, and the contact (stage, version, history, clocks, records) is exactly
 as it was before.
 """
 
@@ -30,6 +30,7 @@ from workflow.engine.engine import Engine
 from workflow.errors import (
     FrontDoorError,
     GuardFailed,
+    InvalidInput,
     InvalidTransition,
     NaiveDatetime,
     NotPermitted,
@@ -69,7 +70,7 @@ def test_deciding_before_screening_is_refused_naming_the_stage_it_can_be_done_fr
                        payload("decide", now), now, InvalidTransition)
 
     assert "while the contact is at 'screening'" in refusal.message
-    assert refusal.message.endswith("it can be done from: threshold_decision.")
+    assert refusal.message.endswith("it can be done at: threshold decision.")
 
 
 def test_on_a_closed_contact_only_feedback_to_the_referrer_can_still_be_recorded(
@@ -79,8 +80,9 @@ def test_on_a_closed_contact_only_feedback_to_the_referrer_can_still_be_recorded
     refusal = _refused(workflow_engine, contact, "start_section_47", SOCIAL_WORKER,
                        payload("start_section_47", now), now, InvalidTransition)
 
-    assert "assessment, cin_plan, strategy_discussion" in refusal.message
-    assert workflow_engine.permitted_triggers(contact, TEAM_MANAGER.role) == [
+    assert refusal.message.endswith(
+        "it can be done at: assessment, child in need plan, strategy discussion.")
+    assert [a.name for a in workflow_engine.permitted(contact, TEAM_MANAGER.role)] == [
         "give_referrer_feedback"]
 
 
@@ -94,7 +96,7 @@ def test_only_a_team_manager_may_sign_off_an_override(
 
     refusal = _refused(workflow_engine, contact, "sign_off", who, {}, now, NotPermitted)
 
-    assert refusal.message == f"A {who.role.label.lower()} may not 'sign_off'."
+    assert refusal.message == f"A {who.role.label.lower()} may not 'sign off the override'."
 
 
 def test_a_partner_agency_practitioner_cannot_record_the_threshold_decision(
@@ -104,7 +106,8 @@ def test_a_partner_agency_practitioner_cannot_record_the_threshold_decision(
     refusal = _refused(workflow_engine, contact, "decide", PARTNER, payload("decide", now),
                        now, NotPermitted)
 
-    assert refusal.message == "A partner agency practitioner may not 'decide'."
+    assert refusal.message == ("A partner agency practitioner may not "
+                               "'record the threshold decision'.")
 
 
 def test_a_front_door_worker_cannot_start_a_section_47_enquiry(
@@ -119,6 +122,7 @@ def test_a_front_door_worker_cannot_start_a_section_47_enquiry(
 
 def test_a_decision_without_a_rationale_is_refused_and_changes_nothing(
         workflow_engine: Engine, now: datetime) -> None:
+    """The levels of need check the rationale when the decision is stamped (DOMAIN.md §4)."""
     contact = contact_at(workflow_engine, Stage.THRESHOLD_DECISION, now)
     data = payload("decide", now)
     del data["rationale"]
@@ -126,8 +130,9 @@ def test_a_decision_without_a_rationale_is_refused_and_changes_nothing(
     refusal = _refused(workflow_engine, contact, "decide", FRONT_DOOR_WORKER, data, now,
                        GuardFailed)
 
-    assert (refusal.guard, refusal.field) == ("rationale_given", "rationale")
-    assert refusal.message == "Write the rationale for this decision."
+    assert (refusal.guard, refusal.field) == ("levels_of_need", "rationale")
+    assert refusal.message.startswith("Rationale is required: write why you chose this "
+                                      "level and outcome")
 
 
 def test_a_rationale_of_only_spaces_is_no_rationale(
@@ -137,7 +142,7 @@ def test_a_rationale_of_only_spaces_is_no_rationale(
     refusal = _refused(workflow_engine, contact, "decide", FRONT_DOOR_WORKER,
                        payload("decide", now, rationale="   \n"), now, GuardFailed)
 
-    assert refusal.guard == "rationale_given"
+    assert (refusal.guard, refusal.field) == ("levels_of_need", "rationale")
 
 
 def test_decision_to_strategy_discussion_without_reasonable_cause_is_refused_and_changes_nothing(
@@ -157,7 +162,8 @@ def test_decision_to_strategy_discussion_without_reasonable_cause_is_refused_and
 def test_starting_section_47_without_reasonable_cause_is_refused_and_changes_nothing(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.STRATEGY_DISCUSSION, now)
-    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER, payload("hold_strategy_discussion", now), now)
+    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER,
+                         payload("hold_strategy_discussion", now), now)
 
     refusal = _refused(workflow_engine, contact, "start_section_47", SOCIAL_WORKER,
                        {"reasonable_cause": ""}, now, GuardFailed)
@@ -210,7 +216,7 @@ def test_a_visit_dated_before_the_contact_was_received_is_refused(
                        GuardFailed)
 
     assert refusal.message == ("The date of the visit cannot be before the referral "
-                               "(2026-03-04).")
+                               "(04/03/2026).")
 
 
 def test_early_help_without_the_familys_agreement_is_refused(
@@ -218,10 +224,22 @@ def test_early_help_without_the_familys_agreement_is_refused(
     contact = contact_at(workflow_engine, Stage.THRESHOLD_DECISION, now)
 
     refusal = _refused(workflow_engine, contact, "decide", FRONT_DOOR_WORKER,
-                       payload("decide", now, "early_help", consent="refused"), now,
+                       payload("decide", now, "early_help", consent="not_given"), now,
                        GuardFailed)
 
     assert (refusal.guard, refusal.field) == ("consent_recorded", "consent")
+    assert refusal.message == "Record the family's agreement to early help."
+
+
+def test_a_consent_answer_that_is_not_offered_is_refused_at_its_field(
+        workflow_engine: Engine, now: datetime) -> None:
+    contact = contact_at(workflow_engine, Stage.THRESHOLD_DECISION, now)
+
+    refusal = _refused(workflow_engine, contact, "decide", FRONT_DOOR_WORKER,
+                       payload("decide", now, "early_help", consent="refused"), now,
+                       InvalidInput)
+
+    assert refusal.errors == {"consent": "Choose one of: given, not_given"}
 
 
 def test_an_override_cannot_be_signed_off_by_the_manager_who_made_it(
@@ -243,7 +261,8 @@ def test_an_assessment_cannot_be_authorised_by_its_own_author(
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
     workflow_engine.fire(contact, "allocate", TEAM_MANAGER,
                          {"worker": TEAM_MANAGER.username}, now)
-    workflow_engine.fire(contact, "submit_assessment", TEAM_MANAGER, payload("submit_assessment", now), now)
+    workflow_engine.fire(contact, "submit_assessment", TEAM_MANAGER,
+                         payload("submit_assessment", now), now)
 
     refusal = _refused(workflow_engine, contact, "complete_assessment", TEAM_MANAGER,
                        payload("complete_assessment", now), now, GuardFailed)
@@ -254,7 +273,8 @@ def test_an_assessment_cannot_be_authorised_by_its_own_author(
 def test_an_assessment_past_45_working_days_needs_the_reason_it_is_late(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
-    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER, payload("submit_assessment", now), now)
+    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER,
+                         payload("submit_assessment", now), now)
     late = now + timedelta(days=70)
 
     refusal = _refused(workflow_engine, contact, "complete_assessment", TEAM_MANAGER,
@@ -274,10 +294,11 @@ def test_a_decision_with_an_outcome_that_does_not_exist_is_refused_and_changes_n
     contact = contact_at(workflow_engine, Stage.THRESHOLD_DECISION, now)
 
     refusal = _refused(workflow_engine, contact, "decide", FRONT_DOOR_WORKER,
-                       payload("decide", now, outcome="wait_and_see"), now, GuardFailed)
+                       payload("decide", now, outcome="wait_and_see"), now, InvalidInput)
 
-    assert (refusal.guard, refusal.field) == ("selector", "outcome")
-    assert "choose an outcome" in refusal.message
+    assert refusal.errors.keys() == {"outcome"}
+    assert refusal.errors["outcome"].startswith("Choose one of: no_further_action, ")
+    assert "referral_to_social_care" in refusal.errors["outcome"]
 
 
 def test_a_rating_that_is_not_red_amber_or_green_is_refused(
@@ -285,9 +306,20 @@ def test_a_rating_that_is_not_red_amber_or_green_is_refused(
     contact = contact_at(workflow_engine, Stage.SCREENING, now)
 
     refusal = _refused(workflow_engine, contact, "rate", FRONT_DOOR_WORKER,
-                       {"rag": "purple", "reason": "x"}, now, GuardFailed)
+                       {"rag": "purple", "reason": "x"}, now, InvalidInput)
 
-    assert refusal.field == "rag"
+    assert refusal.errors == {"rag": "Choose one of: red, amber, green"}
+
+
+def test_a_rating_left_blank_is_refused_by_the_rating_help(
+        workflow_engine: Engine, now: datetime) -> None:
+    contact = contact_at(workflow_engine, Stage.SCREENING, now)
+
+    refusal = _refused(workflow_engine, contact, "rate", FRONT_DOOR_WORKER,
+                       {"reason": "x"}, now, GuardFailed)
+
+    assert (refusal.guard, refusal.field) == ("selector", "rag")
+    assert refusal.message == "Choose red, amber or green."
 
 
 # -- naive datetimes -------------------------------------------------------------------
@@ -300,25 +332,41 @@ def test_firing_with_a_naive_now_is_refused_and_changes_nothing(
              now.replace(tzinfo=None), NaiveDatetime)
 
 
-def test_a_meeting_time_without_a_timezone_is_refused_and_changes_nothing(
+def test_a_meeting_time_without_a_timezone_is_read_as_london_time(
+        workflow_engine: Engine) -> None:
+    """What a person types (a datetime-local field) is London wall time: in summer 09:00
+    typed is 08:00 UTC, never 09:00 UTC and never refused."""
+    now = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    contact = contact_at(workflow_engine, Stage.STRATEGY_DISCUSSION, now,
+                         received_at=datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
+    data = payload("hold_strategy_discussion", now, held_at=datetime(2026, 7, 1, 9, 0))
+
+    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER, data, now)
+
+    discussion = contact.discussion
+    assert discussion is not None
+    assert discussion.held_at == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+
+
+def test_the_enquiry_starts_at_the_recorded_discussion_and_its_time_cannot_be_sent(
         workflow_engine: Engine, now: datetime) -> None:
+    """The initiating discussion's time is the one recorded with it (census
+    S47ActualStartDate), so a start_section_47 cannot carry another time of its own."""
     contact = contact_at(workflow_engine, Stage.STRATEGY_DISCUSSION, now)
-    data = payload("hold_strategy_discussion", now, held_at=now.replace(tzinfo=None))
-
-    refusal = _refused(workflow_engine, contact, "hold_strategy_discussion", SOCIAL_WORKER,
-                       data, now, NaiveDatetime)
-
-    assert refusal.errors.keys() == {"held_at"}
-
-
-def test_an_initiating_discussion_time_without_a_timezone_is_refused_and_changes_nothing(
-        workflow_engine: Engine, now: datetime) -> None:
-    contact = contact_at(workflow_engine, Stage.STRATEGY_DISCUSSION, now)
-    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER, payload("hold_strategy_discussion", now), now)
+    held = now - timedelta(minutes=30)
+    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER,
+                         payload("hold_strategy_discussion", now, held_at=held), now)
     data = payload("start_section_47", now, initiating_discussion_at=now.replace(tzinfo=None))
 
-    _refused(workflow_engine, contact, "start_section_47", SOCIAL_WORKER, data, now,
-             NaiveDatetime)
+    refusal = _refused(workflow_engine, contact, "start_section_47", SOCIAL_WORKER, data, now,
+                       InvalidInput)
+
+    assert refusal.errors == {
+        "initiating_discussion_at": "Remove this field: it is not one this action takes"}
+    workflow_engine.fire(contact, "start_section_47", SOCIAL_WORKER,
+                         payload("start_section_47", now), now)
+    enquiry = contact.enquiry
+    assert enquiry is not None and enquiry.started_at == held
 
 
 def test_a_contact_cannot_be_received_at_a_naive_time(now: datetime) -> None:
@@ -338,4 +386,5 @@ def test_a_discussion_held_just_after_midnight_in_summer_is_not_refused_as_in_th
     workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER,
                          payload("hold_strategy_discussion", now, held_at=held), now)
 
-    assert contact.facts["strategy_discussions"] == 1
+    discussion = contact.discussion
+    assert discussion is not None and discussion.held_at == held

@@ -2,7 +2,8 @@
 
 A Hypothesis state machine fires random actions (every trigger in the table, plus one
 that does not exist) as random people with plausible payloads — sometimes complete,
-sometimes missing fields, sometimes with times in London, naive times or bare dates —
+sometimes missing fields, sometimes with times in London, naive times (read as London
+wall time) or bare dates (refused at the field) —
 while a fake clock moves forward by random hours. After every step:
 
 * the stage is where the last event went, and the events are numbered 1..n;
@@ -42,6 +43,7 @@ from tests.builders import (
     record_contact,
     snapshot,
 )
+from thresholds.policy import catalogue_policy
 from workflow.contact import Contact
 from workflow.engine.registry import actions
 from workflow.errors import FrontDoorError, StaleVersion
@@ -50,7 +52,7 @@ from workflow.persistence.db import make_engine
 from workflow.persistence.tables import Base, ClockRow, ContactRow, EventRow
 from workflow.persistence.uow import SqlUnitOfWork
 from workflow.roles import Actor, Role
-from workflow.rules import Rules, load_rules
+from workflow.rules import DEFAULT_CONFIG, Rules, load_rules
 from workflow.stages import STAGES, Stage
 
 LONDON = ZoneInfo("Europe/London")
@@ -65,7 +67,7 @@ _RULES: list[Rules] = []
 def shared_rules() -> Rules:
     """The real rules, loaded once for every example (Hypothesis cannot use fixtures)."""
     if not _RULES:
-        _RULES.append(load_rules())
+        _RULES.append(load_rules(DEFAULT_CONFIG, catalogue_policy(DEFAULT_CONFIG)))
     return _RULES[0]
 
 
@@ -77,13 +79,14 @@ class InMemory:
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
         self.contact = Contact(received_at=RECEIVED, source="6")
-        rules.engine.receive(self.contact, "fd.worker", Role.FRONT_DOOR_WORKER, RECEIVED)
+        rules.engine.receive(self.contact, ACTORS[Role.FRONT_DOOR_WORKER],
+                             {"source": "6", "channel": "phone"}, RECEIVED)
 
     def fire(self, trigger: str, who: Actor, data: dict[str, Any], now: datetime) -> None:
         self.rules.engine.fire(self.contact, trigger, who, data, now)
 
     def permitted(self, role: Role) -> list[str]:
-        return self.rules.engine.permitted_triggers(self.contact, role)
+        return [a.name for a in self.rules.engine.permitted(self.contact, role)]
 
     def state(self) -> dict[str, Any]:
         return snapshot(self.contact)
@@ -125,21 +128,19 @@ class OnSqlite:
 
     def permitted(self, role: Role) -> list[str]:
         with self.uow() as uow:
-            return self.rules.engine.permitted_triggers(uow.contacts.get(self.contact_id), role)
+            contact = uow.contacts.get(self.contact_id)
+            return [a.name for a in self.rules.engine.permitted(contact, role)]
 
     def _rows(self, statement: Any) -> list[Any]:
         with Session(self.engine.execution_options(readonly=True)) as session:
             return list(session.scalars(statement))
 
     def state(self) -> dict[str, Any]:
-        [row] = self._rows(select(ContactRow).where(ContactRow.id == self.contact_id))
-        clocks = self._rows(select(ClockRow).where(ClockRow.contact_id == self.contact_id)
-                            .order_by(ClockRow.id))
-        return {"contact": (row.stage, row.version, row.event_seq, row.rag, row.team,
-                            row.worker, row.pending_decision, row.facts, row.referral_at),
-                "events": self.events(),
-                "clocks": [(c.rule, c.started_at, c.due_at, c.stopped_at, c.result)
-                           for c in clocks]}
+        """Every row of every table (the file holds this one contact and its records)."""
+        with self.engine.connect() as connection:
+            return {table.name: [tuple(row) for row in connection.execute(
+                        select(table).order_by(*table.primary_key.columns))]
+                    for table in Base.metadata.sorted_tables}
 
     def stage(self) -> str:
         [row] = self._rows(select(ContactRow).where(ContactRow.id == self.contact_id))
@@ -226,7 +227,8 @@ class ContactJourney(RuleBasedStateMachine):
     @rule(who=st.sampled_from(PEOPLE), hours=st.integers(0, 72), data=st.data())
     def anyone_tries_anything(self, who: Actor, hours: int, data: st.DataObject) -> None:
         self.now += timedelta(hours=hours)
-        here = [t for t in list(actions()) if [r for r in actions()[t].rows if Stage(self.world.stage()) in r.sources]]
+        here = [a.name for a in actions().values()
+                if Stage(self.world.stage()) in a.sources]
         near = here and data.draw(st.booleans(), label="something done at this stage?")
         trigger = data.draw(st.sampled_from(here if near else TRIGGERS), label="trigger")
         self._try(trigger, who, _a_payload(data, trigger, self.now))

@@ -9,6 +9,7 @@ starts at its conference.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from tests.builders import (
     walk_to,
 )
 from workflow.casework.config import CaseworkConfig
+from workflow.casework.records import AssessmentStatus, Section47
 from workflow.clocks.clock import Clock, ClockResult
 from workflow.contact import Contact
 from workflow.engine.engine import Engine
@@ -45,6 +47,12 @@ def _at_discussion(engine: Engine, received: datetime) -> Contact:
     walk_to(OnEngine(engine, contact, received + timedelta(minutes=30)),
             Stage.STRATEGY_DISCUSSION)
     return contact
+
+
+def _enquiry(contact: Contact) -> Section47:
+    found = contact.enquiry
+    assert found is not None, "no section 47 enquiry is recorded"
+    return found
 
 
 def _stopped(contact: Contact, rule: str) -> list[Clock]:
@@ -76,7 +84,7 @@ def test_the_icpc_target_is_15_working_days_after_the_initiating_discussion(
     icpc = clock(contact, "icpc")
     assert icpc.started_at == held
     assert icpc.due_at == end_of_london_day(due)
-    assert contact.facts["s47_started_at"] == held.isoformat()
+    assert _enquiry(contact).started_at == held
 
 
 def test_the_icpc_target_never_falls_on_a_weekend_or_bank_holiday(rules: Rules) -> None:
@@ -104,7 +112,7 @@ def test_counted_from_the_initiating_discussion_a_reconvened_one_leaves_the_targ
 def test_counted_from_the_last_discussion_a_reconvened_one_moves_the_target(
         rules: Rules) -> None:
     """LOCAL: [strategy] icpc_anchor = "last" (DOMAIN.md §3)."""
-    engine = Engine(rules.timescales, rules.calendar, CaseworkConfig(icpc_anchor="last"))
+    engine = Engine(replace(rules.engine.config, casework=CaseworkConfig(icpc_anchor="last")))
     held = datetime(2026, 12, 24, 10, 0, tzinfo=UTC)
     contact = _at_discussion(engine, held - timedelta(hours=2))
     _fire(engine, contact, "hold_strategy_discussion", held, held_at=held)
@@ -117,8 +125,9 @@ def test_counted_from_the_last_discussion_a_reconvened_one_moves_the_target(
     assert (first.result, first.stop_event) == (ClockResult.SUPERSEDED, "icpc_reanchored")
     icpc = clock(contact, "icpc")
     assert icpc.started_at == again
-    assert icpc.due_at == end_of_london_day(date(2027, 1, 27))  # 7, 8, 11-15, 18-22, 25, 26, 27 Jan
-    assert contact.facts["s47_started_at"] == held.isoformat()  # the census's start
+    # 7, 8, 11-15, 18-22, 25, 26, 27 Jan
+    assert icpc.due_at == end_of_london_day(date(2027, 1, 27))
+    assert _enquiry(contact).started_at == held  # the census's start
 
 
 def test_holding_the_icpc_stops_its_clock_on_the_conference_date_not_the_recording_date(
@@ -203,6 +212,9 @@ def test_an_enquiry_on_a_child_in_need_plan_opens_a_new_assessment_of_45_working
 
     assert clock(contact, "assessment").due_at == end_of_london_day(date(2026, 5, 29))
     assert clock(contact, "assessment_dfe").due_at == end_of_london_day(date(2026, 5, 28))
+    assessment = contact.assessment
     assert clock(contact, "icpc").started_at == started
-    assert contact.facts["assessment_status"] == "open"
-    assert "assessment_author" not in contact.facts  # the new one has no author yet
+    assert assessment is not None and assessment.status is AssessmentStatus.OPEN
+    assert (assessment.kind, assessment.started_at) == ("s47", started)
+    assert assessment.author is None  # the new one has no author yet
+    assert contact.referral_at == received + timedelta(hours=1)  # the referral date stays

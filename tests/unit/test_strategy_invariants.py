@@ -46,6 +46,10 @@ def _refused(engine: Engine, contact: Contact, trigger: str, who: Actor,
     return caught.value
 
 
+def _offered(engine: Engine, contact: Contact, role: Role) -> list[str]:
+    return [a.name for a in engine.permitted(contact, role)]
+
+
 def _referred(engine: Engine, stage: Stage) -> Contact:
     """Received Monday, referred on Wednesday, walked to ``stage`` on Wednesday."""
     contact = received_contact(engine, RECEIVED)
@@ -72,7 +76,7 @@ def test_nothing_is_dated_before_the_referral_even_when_after_the_contact(
 
     assert isinstance(refusal, GuardFailed)
     assert refusal.field == field
-    assert refusal.message.endswith("cannot be before the referral (2026-03-04).")
+    assert refusal.message.endswith("cannot be before the referral (04/03/2026).")
 
 
 def test_a_conference_cannot_be_dated_before_the_discussion_that_started_the_enquiry(
@@ -83,7 +87,8 @@ def test_a_conference_cannot_be_dated_before_the_discussion_that_started_the_enq
     held = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
     workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER,
                          payload("hold_strategy_discussion", held, held_at=held), held)
-    workflow_engine.fire(contact, "start_section_47", SOCIAL_WORKER, payload("start_section_47", held), held)
+    workflow_engine.fire(contact, "start_section_47", SOCIAL_WORKER,
+                         payload("start_section_47", held), held)
 
     refusal = _refused(workflow_engine, contact, "hold_icpc", SOCIAL_WORKER,
                        payload("hold_icpc", held, "plan", held_at=held - timedelta(days=1)),
@@ -123,17 +128,19 @@ def test_no_assessment_section_47_or_plan_follows_a_no_further_action_decision(
                                   Role.FRONT_DOOR_WORKER])
 def test_after_closure_only_feedback_to_the_referrer_can_be_recorded(
         workflow_engine: Engine, nfa: Contact, role: Role) -> None:
-    assert workflow_engine.permitted_triggers(nfa, role) in ([], ["give_referrer_feedback"])
+    assert _offered(workflow_engine, nfa, role) in ([], ["give_referrer_feedback"])
 
 
 @pytest.mark.parametrize("variant", ["early_help", "no_further_action"])
 def test_no_casework_after_an_assessment_closes_the_case(
         workflow_engine: Engine, now: datetime, variant: str) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
-    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER, payload("submit_assessment", now), now)
-    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER, payload("complete_assessment", now, variant), now)
+    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER,
+                         payload("submit_assessment", now), now)
+    workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER,
+                         payload("complete_assessment", now, variant), now)
 
-    offered = {t for role in Role for t in workflow_engine.permitted_triggers(contact, role)}
+    offered = {t for role in Role for t in _offered(workflow_engine, contact, role)}
 
     assert not offered & set(CASEWORK)
 
@@ -149,14 +156,18 @@ def test_an_enquiry_started_during_an_assessment_is_carried_out_through_it(
 
     assessments = [c for c in contact.open_clocks if c.rule == "assessment"]
 
+    enquiry, assessment = contact.enquiry, contact.assessment
     assert len(assessments) == 1 and "icpc" in open_rules(contact)
-    assert contact.facts["s47_open"] is True
+    assert enquiry is not None and enquiry.is_open
+    assert assessment is not None and assessment.kind == "s47" and assessment.current
+    assert assessment.started_at == contact.referral_at
 
 
 def test_no_second_enquiry_starts_while_one_is_open(workflow_engine: Engine,
                                                     now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.SECTION_47, now)
-    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER, payload("hold_strategy_discussion", now), now)
+    workflow_engine.fire(contact, "hold_strategy_discussion", SOCIAL_WORKER,
+                         payload("hold_strategy_discussion", now), now)
 
     refusal = _refused(workflow_engine, contact, "start_section_47", SOCIAL_WORKER,
                        payload("start_section_47", now), now)
@@ -167,19 +178,24 @@ def test_no_second_enquiry_starts_while_one_is_open(workflow_engine: Engine,
 def test_after_an_enquiry_a_new_one_needs_a_new_discussion(workflow_engine: Engine,
                                                            now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.SECTION_47, now)
-    workflow_engine.fire(contact, "icpc_not_required", SOCIAL_WORKER, payload("icpc_not_required", now), now)
+    workflow_engine.fire(contact, "icpc_not_required", SOCIAL_WORKER,
+                         payload("icpc_not_required", now), now)
 
     refusal = _refused(workflow_engine, contact, "start_section_47", SOCIAL_WORKER,
                        payload("start_section_47", now), now)
 
-    assert contact.stage == Stage.ASSESSMENT and contact.facts["s47_open"] is False
+    enquiry = contact.enquiry
+    assert contact.stage == Stage.ASSESSMENT
+    assert enquiry is not None and not enquiry.is_open
+    assert enquiry.not_required_reason == payload("icpc_not_required", now)["reason"]
     assert isinstance(refusal, GuardFailed) and refusal.guard == "strategy_discussion_recorded"
 
 
 def test_an_assessment_is_submitted_once_until_a_manager_returns_it(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
-    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER, payload("submit_assessment", now), now)
+    workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER,
+                         payload("submit_assessment", now), now)
 
     refusal = _refused(workflow_engine, contact, "submit_assessment", SOCIAL_WORKER,
                        payload("submit_assessment", now), now)
@@ -200,11 +216,14 @@ def test_a_plan_recorded_days_later_starts_on_the_date_of_its_conference(
     started = {c.rule: c.started_at for c in contact.open_clocks}
     assert contact.stage == Stage.CP_PLAN
     assert started["first_review_conference"] == started["core_group"] == conference
+    plan, enquiry = contact.plan, contact.enquiry
+    assert plan is not None and (plan.started_at, plan.category) == (conference, "NEG")
+    assert enquiry is not None and enquiry.conference_at == conference and enquiry.plan_made
 
 
 def test_the_front_door_cannot_record_casework(workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
 
-    offered = set(workflow_engine.permitted_triggers(contact, FRONT_DOOR_WORKER.role))
+    offered = set(_offered(workflow_engine, contact, FRONT_DOOR_WORKER.role))
 
     assert not offered & set(CASEWORK)

@@ -87,6 +87,11 @@ class Fired(Generic[P]):
         return self.ctx.payload
 
 
+def sentence(text: str) -> str:
+    """A rule's message as the person reads it: capitalised, ending with a full stop."""
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 @dataclass(frozen=True)
 class Guard(Generic[P]):
     """A rule of the process that must hold for a row to fire.
@@ -108,7 +113,7 @@ class Guard(Generic[P]):
     def refuse(self, failure: tuple[str, str]) -> FrontDoorError:
         """The error for a failure, with its message as a sentence."""
         field_name, text = failure
-        message = text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+        message = sentence(text)
         if self.refusal is GuardFailed:
             return GuardFailed(self.name, message, field_name)
         return self.refusal(message)
@@ -220,6 +225,7 @@ class Action(Generic[P]):
     locate: str = ""
     narrate: Narrator | None = None
     chronology_kind: str = "Step"
+    order: int = 100
 
     @property
     def sources(self) -> frozenset[Stage]:

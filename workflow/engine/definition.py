@@ -60,10 +60,14 @@ def _stage_problems(table: Mapping[str, Action[Any]], book: TimescaleBook) -> li
     return problems
 
 
+def _is_payload(payload: object) -> bool:
+    return (isinstance(payload, type) and issubclass(payload, Payload)
+            and dataclasses.is_dataclass(payload))
+
+
 def _payload_problems(action: Action[Any]) -> list[str]:
     payload = action.payload
-    if not (isinstance(payload, type) and issubclass(payload, Payload)
-            and dataclasses.is_dataclass(payload)):
+    if not _is_payload(payload):
         return [f"'{action.name}' has a payload that is not a Payload dataclass"]
     problems = []
     declared = {f.name for f in dataclasses.fields(payload)}
@@ -80,7 +84,7 @@ def _payload_problems(action: Action[Any]) -> list[str]:
 
 def _row_problems(action: Action[Any]) -> list[str]:
     problems = []
-    known = field_names(action.payload)
+    known = field_names(action.payload) if _is_payload(action.payload) else frozenset()
     for number, row in enumerate(action.rows, 1):
         if not row.roles:
             problems.append(f"'{action.name}' row {number} is granted to nobody")

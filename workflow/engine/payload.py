@@ -148,7 +148,8 @@ class Text(fields.String):
 
 
 class LocalDateTime(fields.DateTime):
-    """A date and time; without an offset it is read as Europe/London (what people type)."""
+    """A date and time; without an offset it is read as Europe/London (what people type).
+    A date alone means the start of that London day (a meeting "held on 5 March")."""
 
     default_error_messages = {"invalid": "Enter a real date and time",
                               "invalid_awareness": "Enter a real date and time",
@@ -157,6 +158,8 @@ class LocalDateTime(fields.DateTime):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> datetime:
         if isinstance(value, datetime):
             parsed = value
+        elif isinstance(value, date) or (isinstance(value, str) and len(value) == 10):
+            parsed = datetime.combine(_day(value), datetime.min.time())
         else:
             if isinstance(value, str) and len(value) == 16:  # <input type=datetime-local>
                 value = value + ":00"
@@ -167,6 +170,15 @@ class LocalDateTime(fields.DateTime):
         except OverflowError:
             raise self.make_error("invalid") from None
         return parsed
+
+
+def _day(value: date | str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("Enter a real date and time") from None
 
 
 class LocalDate(fields.Date):

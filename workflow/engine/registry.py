@@ -1,8 +1,8 @@
 """Where the actions are found: one module per action, in each area's ``actions`` package.
 
 Adding an action is adding one module that defines ``ACTION`` (and its tests): the
-registry imports every module of ``workflow/<area>/actions/`` in the order of ``AREAS``
-(and of the module names inside an area), so nothing else needs to name it. Command
+registry imports every module of ``workflow/<area>/actions/`` and lists them in the order
+of ``AREAS``, then each action's own ``order``, so nothing else needs to name it. Command
 handlers that change something other than one contact (recording a contact, running a
 meeting) are found the same way, in each area's ``commands`` module.
 """
@@ -42,6 +42,7 @@ def action_modules() -> list[ModuleType]:
 def actions() -> dict[str, Action[Any]]:
     """Every action by name (a module without ``ACTION`` or a repeated name is refused)."""
     found: dict[str, Action[Any]] = {}
+    ranked: list[tuple[int, int, str]] = []
     for module in action_modules():
         action = getattr(module, "ACTION", None)
         if not isinstance(action, Action):
@@ -49,7 +50,9 @@ def actions() -> dict[str, Action[Any]]:
         if action.name in found:
             raise ValueError(f"two actions are called '{action.name}'")
         found[action.name] = action
-    return found
+        area = AREAS.index(module.__name__.split(".")[1])
+        ranked.append((area, action.order, action.name))
+    return {name: found[name] for _area, _order, name in sorted(ranked)}
 
 
 Handler = Callable[..., Any]

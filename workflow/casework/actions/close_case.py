@@ -32,7 +32,7 @@ def _close(fired: Fired[Closure]) -> None:
 
 
 ACTION: Action[Closure] = Action(
-    name="close_case", label="Close the case", payload=Closure,
+    name="close_case", order=130, label="Close the case", payload=Closure,
     rows=(row((Stage.CIN_PLAN,), Stage.CLOSED, MANAGERS, guards=(
         one_of("closure_reason", CLOSURE_REASONS, "choose a CIN reason for closure",
                guard="closure_reason_given"), REASON_GIVEN), emits=("contact_closed",)),),

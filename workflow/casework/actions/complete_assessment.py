@@ -50,13 +50,13 @@ def _authorise(fired: Fired[Authorisation]) -> None:
     closure = CLOSURES.get(str(p.assessment_outcome))
     if closure and fired.row.dest is not None:
         contact.closure_reason = closure
-    if p.assessment_outcome == "early_help":
+    if fired.row.dest is Stage.EARLY_HELP:  # on a plan the child stays on the plan
         record_step_down(fired)
 
 
 _FROM = (Stage.ASSESSMENT,)
 ACTION: Action[Authorisation] = Action(
-    name="complete_assessment", label="Authorise the assessment", payload=Authorisation,
+    name="complete_assessment", order=80, label="Authorise the assessment", payload=Authorisation,
     rows=(
         row(_FROM, Stage.CIN_PLAN, MANAGERS, when=(payload_is("assessment_outcome", "cin_plan"),),
             guards=AUTHORISE, emits=("assessment_completed",), leaves_unmet=CHILD_SEEN),

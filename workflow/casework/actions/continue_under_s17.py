@@ -10,7 +10,7 @@ from workflow.roles import CASEWORK
 from workflow.stages import Stage
 
 ACTION: Action[Rationale] = Action(
-    name="continue_under_s17", label="Continue the assessment under section 17",
+    name="continue_under_s17", order=30, label="Continue the assessment under section 17",
     payload=Rationale,
     rows=(row((Stage.STRATEGY_DISCUSSION,), Stage.ASSESSMENT, CASEWORK,
               guards=(DISCUSSION_RECORDED, discussion_decided("continue_s17"), RATIONALE_GIVEN),

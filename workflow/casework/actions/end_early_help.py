@@ -8,7 +8,7 @@ from workflow.roles import FRONT_DOOR, MANAGERS
 from workflow.stages import Stage
 
 ACTION: Action[Reason] = Action(
-    name="end_early_help", label="End early help", payload=Reason,
+    name="end_early_help", order=160, label="End early help", payload=Reason,
     rows=(row((Stage.EARLY_HELP,), Stage.CLOSED, FRONT_DOOR | MANAGERS, guards=(REASON_GIVEN,),
               emits=("contact_closed",)),),
 )

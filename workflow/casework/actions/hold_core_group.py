@@ -25,7 +25,7 @@ def _record(fired: Fired[Held]) -> None:
 
 
 ACTION: Action[Held] = Action(
-    name="hold_core_group", label="Record a core group meeting", payload=Held,
+    name="hold_core_group", order=110, label="Record a core group meeting", payload=Held,
     rows=(row((Stage.CP_PLAN,), None, CASEWORK, guards=(dated("held_at", "it was held"),),
               emits=("core_group_held",)),),
     effect=_record,

@@ -44,7 +44,7 @@ def _conclude(fired: Fired[Conference]) -> None:
 _DATE = (dated("held_at", "of the conference", guard="conference_date_given"),
          CONFERENCE_NOT_BEFORE_ENQUIRY, CONFERENCE_ON_A_WEEKDAY)
 ACTION: Action[Conference] = Action(
-    name="hold_icpc", label="Record the initial conference", payload=Conference,
+    name="hold_icpc", order=90, label="Record the initial conference", payload=Conference,
     rows=(
         row((Stage.SECTION_47,), Stage.CP_PLAN, CASEWORK, when=(payload_is("plan", True),),
             guards=(*_DATE, one_of("category", CATEGORIES_OF_ABUSE, "choose the initial "

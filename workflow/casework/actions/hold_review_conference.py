@@ -31,7 +31,7 @@ def _record(fired: Fired[Review]) -> None:
 
 _DATE = (dated("held_at", "it was held"),)
 ACTION: Action[Review] = Action(
-    name="hold_review_conference", label="Record a review conference", payload=Review,
+    name="hold_review_conference", order=120, label="Record a review conference", payload=Review,
     rows=(
         row((Stage.CP_PLAN,), None, CASEWORK, when=(payload_is("plan_continues", True),),
             guards=_DATE, emits=("review_conference_held",)),

@@ -33,7 +33,7 @@ def _record(fired: Fired[VisitDetails]) -> None:
 
 _DATE = dated("visited_at", "of the visit", guard="visit_date_given")
 ACTION: Action[VisitDetails] = Action(
-    name="record_visit", label="Record a visit to the child", payload=VisitDetails,
+    name="record_visit", order=50, label="Record a visit to the child", payload=VisitDetails,
     rows=(
         row(ASSESSING, None, CASEWORK, when=(payload_is("child_seen", True),),
             guards=(_DATE,), emits=("child_seen",)),

@@ -20,7 +20,7 @@ def _return(fired: Fired[Reason]) -> None:
 
 
 ACTION: Action[Reason] = Action(
-    name="return_assessment", label="Return the assessment to its author", payload=Reason,
+    name="return_assessment", order=70, label="Return the assessment to its author", payload=Reason,
     rows=(row(ASSESSING, None, MANAGERS, guards=(ASSESSMENT_SUBMITTED, REASON_GIVEN)),),
     offered_in=("contact", "assessment"),
     effect=_return,

@@ -49,7 +49,7 @@ def _start(fired: Fired[Cause]) -> None:
 _GUARDS = (DISCUSSION_RECORDED, discussion_decided("section_47"), REASONABLE_CAUSE,
            NO_OPEN_SECTION_47)
 ACTION: Action[Cause] = Action(
-    name="start_section_47", label="Start a section 47 enquiry", payload=Cause,
+    name="start_section_47", order=20, label="Start a section 47 enquiry", payload=Cause,
     rows=(
         row((Stage.STRATEGY_DISCUSSION, Stage.ASSESSMENT), Stage.SECTION_47, CASEWORK,
             guards=_GUARDS, emits=("s47_started", "s47_assessment_started")),

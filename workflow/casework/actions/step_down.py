@@ -29,7 +29,7 @@ def _step_down(fired: Fired[StepDownDetails]) -> None:
 
 
 ACTION: Action[StepDownDetails] = Action(
-    name="step_down", label="Step down to early help", payload=StepDownDetails,
+    name="step_down", order=140, label="Step down to early help", payload=StepDownDetails,
     rows=(row((Stage.CIN_PLAN,), Stage.EARLY_HELP, MANAGERS, guards=(*STEP_DOWN, REASON_GIVEN),
               emits=("stepped_down",)),),
     effect=_step_down,

@@ -32,7 +32,7 @@ def _told(p: Mapping[str, Any], n: Narration) -> Told:
 
 
 ACTION: Action[Reason] = Action(
-    name="step_up", label="Step up to the front door (new contact)", payload=Reason,
+    name="step_up", order=150, label="Step up to the front door (new contact)", payload=Reason,
     rows=(row((Stage.EARLY_HELP,), Stage.CLOSED, FRONT_DOOR | MANAGERS, guards=(REASON_GIVEN,),
               emits=("stepped_up", "contact_closed")),),
     after=_new_contact, narrate=_told,

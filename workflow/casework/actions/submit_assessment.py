@@ -35,7 +35,7 @@ def _submit(fired: Fired[Submission]) -> None:
 
 
 ACTION: Action[Submission] = Action(
-    name="submit_assessment", label="Submit the assessment for authorisation",
+    name="submit_assessment", order=60, label="Submit the assessment for authorisation",
     payload=Submission,
     rows=(row(ASSESSING, None, CASEWORK, guards=(
         ASSESSMENT_OPEN, ASSESSMENT_NOT_SUBMITTED, FACTORS_VALID, RATIONALE_GIVEN)),),

@@ -91,7 +91,7 @@ _CONSENT = one_of("consent", ("given",), "record the family's agreement to early
 _FROM = (Stage.THRESHOLD_DECISION,)
 
 ACTION: Action[Decision] = Action(
-    name="decide", label="Record the threshold decision", payload=Decision,
+    name="decide", order=10, label="Record the threshold decision", payload=Decision,
     rows=(
         row(_FROM, Stage.AWAITING_SIGNOFF, FRONT_DOOR, when=(_OVERRIDE,),
             guards=(RATIONALE_GIVEN, _REASON)),

@@ -41,7 +41,7 @@ def _pass(fired: Fired[OpenCaseReference]) -> None:
 
 
 ACTION: Action[OpenCaseReference] = Action(
-    name="pass_to_allocated_worker", label="Pass to the allocated worker (open case)",
+    name="pass_to_allocated_worker", order=40, label="Pass to the allocated worker (open case)",
     payload=OpenCaseReference,
     rows=(row((Stage.SCREENING, Stage.INFORMATION_GATHERING, Stage.THRESHOLD_DECISION),
               Stage.PASSED_TO_ALLOCATED_WORKER, FRONT_DOOR,

@@ -17,7 +17,7 @@ def _return(fired: Fired[Reason]) -> None:
 
 
 ACTION: Action[Reason] = Action(
-    name="return_decision", label="Return the decision to the worker", payload=Reason,
+    name="return_decision", order=30, label="Return the decision to the worker", payload=Reason,
     rows=(row((Stage.AWAITING_SIGNOFF,), Stage.THRESHOLD_DECISION, MANAGERS,
               guards=(REASON_GIVEN,)),),
     effect=_return,

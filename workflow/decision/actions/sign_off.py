@@ -46,7 +46,7 @@ def _sign_off(fired: Fired[SignOff]) -> None:
 
 _FROM = (Stage.AWAITING_SIGNOFF,)
 ACTION: Action[SignOff] = Action(
-    name="sign_off", label="Sign off the override", payload=SignOff,
+    name="sign_off", order=20, label="Sign off the override", payload=SignOff,
     rows=(
         row(_FROM, Stage.CLOSED, MANAGERS, when=(pending_outcome_in(*NO_FURTHER_ACTION),),
             guards=(NOT_AUTHOR,), emits=("decision_made", "contact_closed")),

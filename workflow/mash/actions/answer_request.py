@@ -38,7 +38,7 @@ def _told(p: Mapping[str, Any], n: Narration) -> Told:
 
 
 ACTION: Action[Answer] = Action(
-    name="answer_request", label="Answer an information request", payload=Answer,
+    name="answer_request", order=50, label="Answer an information request", payload=Answer,
     offered_in=("inbox",), locate="request_id",
     wrong_stage="This request can no longer be answered: the enquiry it belongs to has "
                 "finished. Nothing was saved.",

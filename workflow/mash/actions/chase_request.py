@@ -30,7 +30,7 @@ def _told(p: Mapping[str, Any], n: Narration) -> Told:
 
 
 ACTION: Action[Chase] = Action(
-    name="chase_request", label="Chase an overdue information request", payload=Chase,
+    name="chase_request", order=20, label="Chase an overdue information request", payload=Chase,
     offered_in=("requests",),
     rows=(row((Stage.INFORMATION_GATHERING,), None, FRONT_DOOR,
               guards=(REQUEST_NAMED, REQUEST_OPEN)),),

@@ -24,7 +24,7 @@ def _close_all(fired: Fired[Reason]) -> None:
 
 
 ACTION: Action[Reason] = Action(
-    name="close_outstanding_requests", label="Close the outstanding information requests",
+    name="close_outstanding_requests", order=40, label="Close the outstanding information requests",
     payload=Reason, offered_in=("requests",),
     rows=(row((Stage.INFORMATION_GATHERING,), None, MANAGERS,
               guards=(Guard("outstanding_requests", _some_open, before_input=True),

@@ -10,7 +10,7 @@ from workflow.screening.guards import NO_OPEN_REQUESTS
 from workflow.stages import Stage
 
 ACTION: Action[Payload] = Action(
-    name="complete_information_gathering", label="Finish information gathering",
+    name="complete_information_gathering", order=70, label="Finish information gathering",
     payload=Payload,
     rows=(row((Stage.INFORMATION_GATHERING,), Stage.THRESHOLD_DECISION, FRONT_DOOR,
               guards=(NO_OPEN_REQUESTS,), emits=("mash_completed",)),),

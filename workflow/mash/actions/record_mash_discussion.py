@@ -74,7 +74,7 @@ def _told(p: Mapping[str, Any], n: Narration) -> Told:
 
 
 ACTION: Action[JointDecision] = Action(
-    name="record_mash_discussion", label="Record the MASH meeting's joint decision",
+    name="record_mash_discussion", order=60, label="Record the MASH meeting's joint decision",
     payload=JointDecision, offered_in=("meeting",),
     rows=(row((Stage.INFORMATION_GATHERING, Stage.THRESHOLD_DECISION), None,
               {Role.MASH_CHAIR}, guards=(

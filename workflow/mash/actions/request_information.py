@@ -59,7 +59,7 @@ def _told(p: Mapping[str, Any], n: Narration) -> Told:
 
 
 ACTION: Action[Question] = Action(
-    name="request_information", label="Ask a partner agency for information",
+    name="request_information", order=10, label="Ask a partner agency for information",
     payload=Question, offered_in=("requests",),
     rows=(row((Stage.INFORMATION_GATHERING,), None, FRONT_DOOR, guards=(
         RAG_SET, Guard("agency_known", _known_agency, ("agency",)),

@@ -33,7 +33,7 @@ def _told(p: Mapping[str, Any], n: Narration) -> Told:
 
 
 ACTION: Action[Withdrawal] = Action(
-    name="withdraw_request", label="Withdraw an information request", payload=Withdrawal,
+    name="withdraw_request", order=30, label="Withdraw an information request", payload=Withdrawal,
     offered_in=("requests",),
     rows=(row((Stage.INFORMATION_GATHERING,), None, FRONT_DOOR,
               guards=(REQUEST_NAMED, REQUEST_OPEN, REASON_GIVEN)),),

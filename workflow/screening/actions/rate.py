@@ -39,7 +39,7 @@ def _told(payload: Mapping[str, Any], n: Narration) -> Told:
 
 
 ACTION: Action[Rating] = Action(
-    name="rate", label="Set or change the RAG rating", payload=Rating,
+    name="rate", order=20, label="Set or change the RAG rating", payload=Rating,
     rows=tuple(
         row((Stage.SCREENING, Stage.INFORMATION_GATHERING), None, FRONT_DOOR,
             when=(payload_is("rag", rag.value),), guards=(REASON_GIVEN,),

@@ -9,6 +9,6 @@ from workflow.screening.guards import RAG_SET
 from workflow.stages import Stage
 
 ACTION: Action[Payload] = Action(
-    name="send_to_mash", label="Send to MASH information gathering", payload=Payload,
+    name="send_to_mash", order=30, label="Send to MASH information gathering", payload=Payload,
     rows=(row((Stage.SCREENING,), Stage.INFORMATION_GATHERING, FRONT_DOOR, guards=(RAG_SET,)),),
 )

@@ -8,6 +8,6 @@ from workflow.roles import FRONT_DOOR
 from workflow.stages import Stage
 
 ACTION: Action[Payload] = Action(
-    name="start_screening", label="Start screening", payload=Payload,
+    name="start_screening", order=10, label="Start screening", payload=Payload,
     rows=(row((Stage.RECEIVED,), Stage.SCREENING, FRONT_DOOR),),
 )
