@@ -85,7 +85,8 @@ _GUARDS = (dated("held_at", "it was held"),
            PARTICIPATION_RECORDED, REQUIRED_OR_REASON, REASONS_GIVEN, OUTCOME_GIVEN,
            CAUSE_IF_SECTION_47, RATIONALE_GIVEN)
 ACTION: Action[Discussion] = Action(
-    name="hold_strategy_discussion", order=10, label="Record a strategy discussion", payload=Discussion,
+    name="hold_strategy_discussion", order=10,
+    label="Record a strategy discussion", payload=Discussion,
     rows=(
         row((Stage.SECTION_47,), None, CASEWORK,
             when=(Selector("icpc_counted_from_the_last_discussion", _counts_from_last),),

@@ -17,7 +17,8 @@ def _conclude(fired: Fired[Reason]) -> None:
 
 
 ACTION: Action[Reason] = Action(
-    name="icpc_not_required", order=100, label="Record that no conference is needed", payload=Reason,
+    name="icpc_not_required", order=100,
+    label="Record that no conference is needed", payload=Reason,
     rows=(row((Stage.SECTION_47,), Stage.ASSESSMENT, CASEWORK, guards=(REASON_GIVEN,),
               emits=("icpc_not_required",)),),
     effect=_conclude,

@@ -27,7 +27,8 @@ def _close(fired: Fired[Rationale]) -> None:
 
 
 ACTION: Action[Rationale] = Action(
-    name="strategy_no_further_action", order=40, label="Close with no further action after the discussion",
+    name="strategy_no_further_action", order=40,
+    label="Close with no further action after the discussion",
     payload=Rationale,
     rows=(row((Stage.STRATEGY_DISCUSSION,), Stage.CLOSED, MANAGERS | {Role.MASH_CHAIR},
               guards=(DISCUSSION_RECORDED, discussion_decided("no_further_action"),

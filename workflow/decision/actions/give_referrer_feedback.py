@@ -8,7 +8,8 @@ from workflow.roles import CASEWORK, FRONT_DOOR
 from workflow.stages import AFTER_DECISION
 
 ACTION: Action[Reason] = Action(
-    name="give_referrer_feedback", order=50, label="Record feedback to the referrer", payload=Reason,
+    name="give_referrer_feedback", order=50,
+    label="Record feedback to the referrer", payload=Reason,
     rows=(row(AFTER_DECISION, None, FRONT_DOOR | CASEWORK, guards=(REASON_GIVEN,),
               emits=("referrer_feedback_given",)),),
 )

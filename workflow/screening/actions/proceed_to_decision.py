@@ -13,7 +13,8 @@ from workflow.screening.guards import RAG_SET
 from workflow.stages import Stage
 
 ACTION: Action[Reason] = Action(
-    name="proceed_to_decision", order=40, label="Go straight to the threshold decision", payload=Reason,
+    name="proceed_to_decision", order=40,
+    label="Go straight to the threshold decision", payload=Reason,
     rows=(row((Stage.SCREENING,), Stage.THRESHOLD_DECISION, FRONT_DOOR,
               guards=(RAG_SET, REASON_GIVEN)),),
 )
