@@ -101,13 +101,13 @@ def test_ethnicity_is_the_letter_of_its_place_in_the_dfe_list_and_the_code() -> 
     (date(2015, 6, 15), 0),
 ])
 def test_age_is_whole_years_on_the_date_of_the_event(on: date, age: int) -> None:
-    child = Child(7, date(2015, 6, 15), "2", "WBRI", None, True)
+    child = Child(7, date(2015, 6, 15), "F", "WBRI", None, ("LD",))
 
     assert child_cells(child, on) == ["FDC0000007", "b) Female", "a) WBRI", "15/06/2015", age]
 
 
 def test_a_child_without_a_date_of_birth_has_blank_date_and_age() -> None:
-    child = Child(7, None, "0", "NOBT", None, None)
+    child = Child(7, None, "U", "NOBT", None, ())
 
     assert child_cells(child, date(2026, 1, 1)) == [
         "FDC0000007", "c) Not stated/recorded", "t) NOBT", "", ""]

@@ -45,7 +45,7 @@ from workflow.rules import Rules
 
 YEAR = CollectionYear.parse("2025-26")
 NOW = datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
-CHILD = Child(12, date(2015, 6, 15), "1", "WBRI", "A123456789012", False)
+CHILD = Child(12, date(2015, 6, 15), "M", "WBRI", "A123456789012", ("NONE",))
 
 
 def episode(**changes: object) -> Episode:

@@ -48,7 +48,7 @@ def test_edit_distance_counts_insertions_deletions_and_substitutions(
 
 
 def test_a_misspelt_first_and_last_name_with_the_same_birthday_is_found() -> None:
-    query = PersonDetails("Jaydon", "Mokford", date(2015, 4, 3))
+    query = PersonDetails("Jaydon", "Mokford", date_of_birth=date(2015, 4, 3))
 
     [found] = match(query, KNOWN)
 
@@ -58,7 +58,7 @@ def test_a_misspelt_first_and_last_name_with_the_same_birthday_is_found() -> Non
 
 
 def test_a_date_of_birth_with_day_and_month_swapped_is_found() -> None:
-    query = PersonDetails("Jayden", "Mockford", date(2015, 3, 4))  # 4 March typed as 3 April
+    query = PersonDetails("Jayden", "Mockford", date_of_birth=date(2015, 3, 4))  # 4 March typed as 3 April
 
     [found] = match(query, KNOWN)
 
@@ -67,22 +67,22 @@ def test_a_date_of_birth_with_day_and_month_swapped_is_found() -> None:
 
 
 def test_misspelt_names_and_a_swapped_date_together_still_find_the_child() -> None:
-    assert _ids(PersonDetails("Jaidan", "Mockforde", date(2015, 3, 4))) == [1]
+    assert _ids(PersonDetails("Jaidan", "Mockforde", date_of_birth=date(2015, 3, 4))) == [1]
 
 
 def test_accents_and_punctuation_do_not_hide_a_known_child() -> None:
-    assert _ids(PersonDetails("Zoe", "ONeil Smith", date(2019, 11, 20))) == [2]
+    assert _ids(PersonDetails("Zoe", "ONeil Smith", date_of_birth=date(2019, 11, 20))) == [2]
 
 
 def test_a_known_nickname_matches_the_full_first_name() -> None:
-    [found] = match(PersonDetails("Alfie", "Testwell", date(2012, 6, 1)), KNOWN)
+    [found] = match(PersonDetails("Alfie", "Testwell", date_of_birth=date(2012, 6, 1)), KNOWN)
 
     assert found.child is ALFRED
     assert "first name a known nickname" in found.reasons
 
 
 def test_a_different_date_of_birth_is_not_the_same_child() -> None:
-    assert _ids(PersonDetails("Jayden", "Mockford", date(2015, 4, 4))) == []
+    assert _ids(PersonDetails("Jayden", "Mockford", date_of_birth=date(2015, 4, 4))) == []
 
 
 def test_three_letters_out_is_not_a_spelling_mistake() -> None:
@@ -92,11 +92,11 @@ def test_three_letters_out_is_not_a_spelling_mistake() -> None:
 def test_short_names_allow_only_one_letter_out_so_sam_is_not_tom() -> None:
     assert name_match("Tom", "Sam", first_name=True) is None
     assert name_match("Sam", "Sem", first_name=True) == "spelling"
-    assert _ids(PersonDetails("Tom", "Example", date(2018, 2, 14))) == []
+    assert _ids(PersonDetails("Tom", "Example", date_of_birth=date(2018, 2, 14))) == []
 
 
 def test_a_matching_nhs_number_wins_whatever_the_names_say() -> None:
-    query = PersonDetails("Completely", "Different", None, nhs_number="943 476 5919")
+    query = PersonDetails("Completely", "Different", date_of_birth=None, nhs_number="943 476 5919")
 
     [found] = match(query, KNOWN)
 
@@ -111,14 +111,14 @@ def test_a_matching_upn_wins_too() -> None:
 
 
 def test_two_different_nhs_numbers_are_two_different_children() -> None:
-    query = PersonDetails("Jayden", "Mockford", date(2015, 4, 3), nhs_number="4010232137")
+    query = PersonDetails("Jayden", "Mockford", date_of_birth=date(2015, 4, 3), nhs_number="4010232137")
 
     assert match(query, KNOWN) == []
 
 
 def test_a_missing_date_of_birth_lets_a_name_match_through_but_weaker() -> None:
     [weak] = match(PersonDetails("Jayden", "Mockford"), KNOWN)
-    [strong] = match(PersonDetails("Jayden", "Mockford", date(2015, 4, 3)), KNOWN)
+    [strong] = match(PersonDetails("Jayden", "Mockford", date_of_birth=date(2015, 4, 3)), KNOWN)
 
     assert weak.child is strong.child is JAYDEN
     assert weak.score < strong.score
@@ -127,7 +127,7 @@ def test_a_missing_date_of_birth_lets_a_name_match_through_but_weaker() -> None:
 def test_candidates_come_most_likely_first() -> None:
     twin = KnownChild(9, "Jaydon", "Mockford", date(2015, 4, 3))
 
-    found = match(PersonDetails("Jayden", "Mockford", date(2015, 4, 3)), [twin, JAYDEN])
+    found = match(PersonDetails("Jayden", "Mockford", date_of_birth=date(2015, 4, 3)), [twin, JAYDEN])
 
     assert [c.child.id for c in found] == [1, 9]
 
