@@ -148,6 +148,9 @@ def _new_tables() -> None:
 
 
 def _new_columns() -> None:
+    with op.batch_alter_table("clock") as batch:  # "not_applicable" needs 14 characters
+        batch.alter_column("result", existing_type=sa.String(12), type_=sa.String(20),
+                           existing_nullable=True)
     with op.batch_alter_table("contact") as batch:
         batch.add_column(sa.Column("closure_reason", sa.String(4), nullable=True))
         batch.add_column(sa.Column("referral_nfa", sa.Boolean(), nullable=False,
@@ -230,8 +233,8 @@ def _decision_row(event, signed, returned):
 
 
 def _decisions(conn, history) -> None:
-    table = sa.table("threshold_decision", *(sa.column(n) for n in (
-        "contact_id", "event_seq", "level", "outcome", "rationale", "indicators",
+    table = sa.table("threshold_decision", sa.column("indicators", JSON), *(sa.column(n) for n in (
+        "contact_id", "event_seq", "level", "outcome", "rationale",
         "override_reason", "reasonable_cause", "primary_need", "catalogue_id",
         "catalogue_version", "recommended_level", "is_override", "matches_recommendation",
         "decided_by", "decided_at", "status", "signed_off_by", "signed_off_at",
@@ -402,6 +405,9 @@ def downgrade() -> None:
                      .values(facts=_facts_of(conn, row.id, row)))
     conn.execute(clock.update().where(clock.c.result == "not_applicable")
                  .values(result="not_met"))
+    with op.batch_alter_table("clock") as batch:
+        batch.alter_column("result", existing_type=sa.String(20), type_=sa.String(12),
+                           existing_nullable=True)
     with op.batch_alter_table("contact") as batch:
         batch.alter_column("facts", existing_type=JSON, nullable=False)
         batch.drop_constraint("fk_contact_open_case", type_="foreignkey")

@@ -37,8 +37,8 @@ class PersonRow(Base):
     ethnicity: Mapped[str] = mapped_column(String(4), default="NOBT")
     first_language: Mapped[str] = mapped_column(String(80), default="")
     immigration_status: Mapped[str] = mapped_column(String(40), default="")
-    nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
-    upn: Mapped[str | None] = mapped_column(String(13), index=True)
+    nhs_number: Mapped[str | None] = mapped_column(String(10))
+    upn: Mapped[str | None] = mapped_column(String(13))
     upn_unknown: Mapped[str | None] = mapped_column(String(4))
     school: Mapped[str] = mapped_column(String(120), default="")
     identifier_status: Mapped[str] = mapped_column(String(40), default="included")
@@ -50,7 +50,9 @@ class PersonRow(Base):
     # Known-child checks and search find people by date of birth (equal, swapped or a
     # range) on its own, and by surname with it; the names keep the child table's indexes.
     __table_args__ = (Index("ix_child_name_dob", "last_name", "date_of_birth"),
-                      Index("ix_child_date_of_birth", "date_of_birth"))
+                      Index("ix_child_date_of_birth", "date_of_birth"),
+                      Index("ix_child_nhs_number", "nhs_number"),
+                      Index("ix_person_upn", "upn"))
 
 
 class PersonDisabilityRow(Base):
