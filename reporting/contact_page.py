@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from reporting.assessments import Visit, assessments_for_contact, visits
 from reporting.mash import meetings_for_contact
+from reporting.people import Relative, family
 from reporting.strategy import Discussion, discussions_for_contact
 from workflow.casework.records import Assessment, AssessmentStatus, StepDown
 from workflow.contact import Contact, reference_for
@@ -29,7 +30,7 @@ from workflow.persistence.repository import ContactRepository
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 from workflow.persistence.tables_decision import ThresholdDecisionRow
 from workflow.persistence.tables_mash import AgendaItemRow, InfoRequestRow, MeetingRow
-from workflow.persistence.tables_people import PersonRow
+from workflow.persistence.tables_people import PersonRow, PersonWarningRow
 from workflow.persistence.tables_strategy import Section47Row, StepDownRow
 
 _CONTACT_FIELDS = ("id", "child_id", "intake", "received_at", "source", "channel", "referrer",
@@ -168,6 +169,8 @@ class ContactPage:
     open_case: CaseContact | None = None
     re_referral: CaseContact | None = None
     repeats: list[int] = field(default_factory=list)
+    family: list[Relative] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _view(row: Any, kind: type, names: tuple[str, ...] | None = None) -> Any:
@@ -289,6 +292,10 @@ def contact_page(session: Session, contact_id: int, now: datetime) -> ContactPag
     _casework(session, page)
     _mash(session, page, now)
     _alerts(session, page)
+    if row.child_id is not None:
+        page.family = family(session, row.child_id)
+        page.warnings = list(session.scalars(select(PersonWarningRow.text).where(
+            PersonWarningRow.person_id == row.child_id, PersonWarningRow.ended_at.is_(None))))
     return page
 
 

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 from thresholds import load_registry
 from thresholds.policy import CataloguePolicy
 from web import access, auth
-from web.navigation import nav_items
+from web.navigation import can_search, nav_items
 from workflow.contact import reference_for
 from workflow.persistence.db import PROJECT_ROOT, database_url
 from workflow.persistence.store import open_store
@@ -91,7 +91,7 @@ def _wire_templates(app: Flask) -> None:
     ])
     app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
     app.jinja_env.globals["reference_for"] = reference_for
-    app.context_processor(lambda: {"nav_items": nav_items()})
+    app.context_processor(lambda: {"nav_items": nav_items(), "can_search": can_search()})
 
 
 def _wire_security_headers(app: Flask) -> None:
@@ -176,10 +176,11 @@ def _register_blueprints(app: Flask) -> None:
     from web.mash import meetings
     from web.mash import pages as mash
     from web.oversight import pages as oversight
+    from web.people import pages as people
     from web.returns import pages as returns
 
-    for blueprint in (auth.bp, home.bp, intake.bp, contact.bp, admin.bp, oversight.bp,
-                      returns.bp, mash.bp, meetings.bp):
+    for blueprint in (auth.bp, home.bp, intake.bp, contact.bp, people.bp, admin.bp,
+                      oversight.bp, returns.bp, mash.bp, meetings.bp):
         app.register_blueprint(blueprint)
     assessments.register(app)
     api.register(app)

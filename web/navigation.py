@@ -14,6 +14,7 @@ _W, _C, _M, _S = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER,
 _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("My work", "/queue", frozenset({_W, _C, _M, _S})),
     ("New contact", "/contacts/new", frozenset({_W, _C, _M})),
+    ("Find a child", "/search", frozenset({_W, _C, _M, _S})),
     ("Allocation", "/allocation", frozenset({_M})),
     ("Timescales", "/oversight", frozenset({_W, _C, _M, _S})),
     ("KPIs", "/oversight/kpis", frozenset({_C, _M})),
@@ -25,7 +26,6 @@ _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("MASH meetings", "/mash/meetings", frozenset({_W, _C, _M})),
     ("Agency performance", "/mash/agencies", frozenset({_C, _M})),
     ("Agency inbox", "/inbox", frozenset({Role.PARTNER})),
-    # -- end of MASH --
     ("Users and sessions", "/admin/users", frozenset({Role.ADMINISTRATOR})),
 )
 
@@ -38,3 +38,8 @@ def nav_items() -> list[dict[str, Any]]:
     matches = [href for _, href in items if request.path.startswith(href)]
     active = max(matches, key=len, default=None)  # the most specific page, not its parents
     return [{"text": text, "href": href, "active": href == active} for text, href in items]
+
+
+def can_search() -> bool:
+    """Whether the signed-in person may search for children (the header's search box)."""
+    return bool(current_user.is_authenticated and current_user.role in (_W, _C, _M, _S))
