@@ -43,6 +43,7 @@ LOG_FORMATS = ("json", "text")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 MIN_SECRET_KEY = 32
 ONE_YEAR = 31_536_000
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _DATABASE_SCHEMES = re.compile(r"^(sqlite|postgresql)(\+\w+)?://")
 
 
@@ -70,8 +71,11 @@ class Settings:
 
     @property
     def trusted_hosts(self) -> list[str] | None:
-        """The base URL's host name, for Flask's TRUSTED_HOSTS (None: any Host header)."""
-        return [str(urlsplit(self.base_url).hostname)] if self.base_url else None
+        """Flask's TRUSTED_HOSTS: the base URL's host name, plus loopback for the
+        container's own health check (None: any Host header)."""
+        if not self.base_url:
+            return None
+        return [str(urlsplit(self.base_url).hostname), *LOOPBACK]
 
     def describe(self) -> dict[str, object]:
         """The settings as an operator may see them: never the key, never a password."""
