@@ -17,7 +17,7 @@ a council's records by accident. The laptop demo may keep a generated key in
 |---|---|---|
 | FRONTDOOR_ENV | development | (set it) |
 | FRONTDOOR_DATABASE_URL (or DATABASE_URL) | settings.toml's SQLite file | required |
-| FRONTDOOR_SECRET_KEY (32+ characters) | instance/secret_key | required |
+| FRONTDOOR_SECRET_KEY | instance/secret_key | required, 32+ characters |
 | FRONTDOOR_PROXY_COUNT (0-5) | 0 | 1 |
 | FRONTDOOR_HSTS_SECONDS | 0 (off) | 31536000 (a year) |
 | FRONTDOOR_LOG_FORMAT (json or text) | text | json |
@@ -152,7 +152,7 @@ def _database_url(env: Mapping[str, str], production: bool) -> str | None:
 
 def _secret_key(env: Mapping[str, str], production: bool, instance_dir: Path | None) -> str:
     key = _value(env, "FRONTDOOR_SECRET_KEY")
-    if key and len(key) < MIN_SECRET_KEY:
+    if key and production and len(key) < MIN_SECRET_KEY:
         raise SettingsError(f"FRONTDOOR_SECRET_KEY has {len(key)} characters: use at least "
                             f"{MIN_SECRET_KEY} random ones (python3 -c 'import secrets; "
                             "print(secrets.token_hex(32))').")
