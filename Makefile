@@ -1,25 +1,49 @@
 # The README's two commands. Everything else is a helper they call.
 #   make run   fresh machine -> virtualenv, install, front-end build, migrate, demo data, serve
 #   make test  install what the tests need, then lint, type-check and run every test
+#   make lock  re-pin requirements/*.txt from pyproject.toml (after changing a dependency)
 SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Installs come from the hash-pinned lock files in requirements/ (made by `make lock`):
+# run.txt is what the app needs to run, test.txt adds gunicorn and the test tools.
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+UV := uv==0.13.9
+LOCK := $(BIN)/uv pip compile pyproject.toml --python-version 3.11 --universal \
+	--generate-hashes --quiet --custom-compile-command "make lock"
 DEMO_CONTACTS ?= 300
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test venv assets db demo serve lint typecheck pytest browser-deps oracles clean
+.PHONY: run test venv test-venv lock assets db demo serve lint typecheck pytest browser-deps oracles clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
 
-venv: $(STAMP)
+# The lock first (every file checked against its hash), then the project itself, editable.
+$(RUN_STAMP): requirements/run.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/run.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(TEST_STAMP): requirements/test.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@ $(RUN_STAMP)
+
+venv: $(RUN_STAMP)
+
+test-venv: $(TEST_STAMP)
+
+# Re-pin every dependency after a change to pyproject.toml (needs PyPI); commit the result.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet $(UV)
+	$(LOCK) -o requirements/run.txt
+	$(LOCK) --extra production -o requirements/production.txt
+	$(LOCK) --extra production --extra test -o requirements/test.txt
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --omit=optional --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -40,23 +64,29 @@ serve:
 
 run: venv assets demo serve
 
-# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here), and
+# Caddy, the TLS proxy the HTTPS journey runs behind (tests/browser/test_https.py).
+BROWSER_PACKAGES := chromium caddy
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "Chromium could not be installed: browser tests will be skipped."
+	@missing=""; for tool in $(BROWSER_PACKAGES); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	  || echo "Could not install$$missing: the browser tests that need them will be skipped."; \
+	fi
 
-lint: venv
+lint: test-venv
 	$(BIN)/ruff check .
 
-typecheck: venv
+typecheck: test-venv
 	$(BIN)/mypy
 
 # The independent checks of the CIN census and Annex A (tests/oracles/build.py): two venvs of
 # their own under .oracles/, built once (silent when current). If they cannot be built here the
 # tests that need them skip, and fail in CI.
-oracles: venv
+oracles: test-venv
 	@$(BIN)/python -m tests.oracles.build || echo "Oracles not built: their tests will skip here (and fail in CI)."
 
-pytest: venv assets browser-deps oracles
+pytest: test-venv assets browser-deps oracles
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

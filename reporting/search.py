@@ -120,7 +120,7 @@ def _by_name(session: Session, query: Query) -> Any:
     last = {k for word in query.names for k in surname_keys(word)}
     if len(query.names) == 1:
         last |= first_name_keys(query.names[0])
-    statement = select(PersonNameKeyRow.person_id).where(PersonNameKeyRow.key.in_(last))
+    statement: Any = select(PersonNameKeyRow.person_id).where(PersonNameKeyRow.key.in_(last))
     if len(query.names) > 1:
         first = {k for word in query.names for k in first_name_keys(word)}
         statement = statement.intersect(select(PersonNameKeyRow.person_id).where(

@@ -4,11 +4,17 @@
 security every page relies on: deny-by-default routes, server-side sessions, CSRF on
 every form, a strict Content-Security-Policy with a per-request nonce, and error pages
 that say what happened and what to do (JSON under ``/api/``).
+
+Deployment settings (database, secret key, proxies, HSTS, logs) come from FRONTDOOR_*
+environment variables through ``web.settings``, checked before anything else is built.
+Behind a TLS proxy, ``ProxyFix`` trusts exactly ``FRONTDOOR_PROXY_COUNT`` hops of
+X-Forwarded-For/Proto/Host/Port, so the app knows the request was HTTPS and which host the
+browser used. Flask-WTF's strict HTTPS check then compares the browser's Referer with that
+host, which is why the Referrer-Policy is ``same-origin`` (see ``_wire_security_headers``).
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 import tomllib
 from pathlib import Path
@@ -18,14 +24,16 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from thresholds import load_registry
 from thresholds.policy import CataloguePolicy
-from web import access, auth
+from web import access, auth, health, logs
 from web.navigation import can_search, nav_items
+from web.settings import Settings, load_settings
 from workflow.contact import reference_for
-from workflow.persistence.db import PROJECT_ROOT, database_url
+from workflow.persistence.db import database_url
 from workflow.persistence.store import open_store
 from workflow.rules import DEFAULT_CONFIG, load_rules
 
@@ -34,29 +42,21 @@ CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self';
        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
-def _secret_key() -> str:
-    """FRONTDOOR_SECRET_KEY, or a random key kept in instance/ (created once, mode 600)."""
-    if os.environ.get("FRONTDOOR_SECRET_KEY"):
-        return os.environ["FRONTDOOR_SECRET_KEY"]
-    path = PROJECT_ROOT / "instance" / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
-
-
 def _web_settings(config_dir: Path) -> dict[str, Any]:
     with (config_dir / "settings.toml").open("rb") as handle:
         return dict(tomllib.load(handle).get("web", {}))
 
 
 def _configure(app: Flask, config_dir: Path, overrides: dict[str, Any]) -> None:
+    settings = load_settings()
     web = _web_settings(config_dir)
-    if os.environ.get("FRONTDOOR_INSECURE_COOKIES") == "1":
+    if settings.insecure_cookies:
         web["secure_cookies"] = False
     app.config.update(
-        SECRET_KEY=_secret_key(), SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SECRET_KEY=settings.secret_key, SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax", FRONTDOOR_SETTINGS=settings,
+        DATABASE_URL=settings.database_url, TRUSTED_HOSTS=settings.trusted_hosts,
+        PREFERRED_URL_SCHEME="https" if settings.production else "http",
         SESSION_COOKIE_SECURE=bool(web.get("secure_cookies", True)),
         SESSION_COOKIE_NAME="frontdoor_session", WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=1_000_000, FRONTDOOR_WEB=web, CONFIG_DIR=config_dir,
@@ -64,6 +64,18 @@ def _configure(app: Flask, config_dir: Path, overrides: dict[str, Any]) -> None:
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
     )
     app.config.update(overrides)
+
+
+def _wire_proxy_and_logs(app: Flask) -> None:
+    """Trust the proxy's forwarded headers (only as many hops as configured); JSON or text
+    logs with a request id on every line."""
+    settings: Settings = app.config["FRONTDOOR_SETTINGS"]
+    hops = settings.proxy_count
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,  # type: ignore[method-assign]
+                                x_host=hops, x_port=hops)
+    logs.configure_logging(settings.log_format, settings.log_level)
+    logs.wire_request_ids(app)
 
 
 def _wire_database(app: Flask) -> None:
@@ -95,6 +107,15 @@ def _wire_templates(app: Flask) -> None:
 
 
 def _wire_security_headers(app: Flask) -> None:
+    """CSP with a nonce, no framing, no sniffing; HSTS on HTTPS responses when configured.
+
+    ``Referrer-Policy: same-origin``: the browser sends a Referer to Front Door itself (which
+    Flask-WTF's strict HTTPS check needs on every POST) and nothing to any other site, so a
+    contact's URL never leaves the service. ``strict-origin-when-cross-origin`` would also
+    satisfy the check but tell other sites the service's address; nothing here needs that.
+    """
+    hsts = app.config["FRONTDOOR_SETTINGS"].hsts_seconds
+
     @app.before_request
     def _nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
@@ -103,8 +124,10 @@ def _wire_security_headers(app: Flask) -> None:
     def _headers(response: Response) -> Response:
         response.headers["Content-Security-Policy"] = CSP.format(nonce=g.get("csp_nonce", ""))
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
+        if hsts and request.is_secure:
+            response.headers["Strict-Transport-Security"] = f"max-age={hsts}"
         if not request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response
@@ -140,8 +163,10 @@ def _wire_errors(app: Flask) -> None:
         return _error_response(error.code or 500, message, errors)
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> tuple[Any, int]:  # pragma: no cover - last resort
-        app.logger.exception("Unhandled error on %s", request.endpoint)
+    def _unexpected(error: Exception) -> tuple[Any, int]:
+        # The formatter keeps the exception's type and frames, never its text (web.logs).
+        app.logger.error("Unhandled %s on %s", type(error).__name__, request.endpoint,
+                         exc_info=error)
         return _error_response(500, "Something went wrong on our side. Nothing was saved.")
 
 
@@ -151,6 +176,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config_dir = Path(overrides.pop("CONFIG_DIR", DEFAULT_CONFIG))
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     _configure(app, config_dir, overrides)
+    _wire_proxy_and_logs(app)
     catalogues = load_registry(config_dir / "levels_of_need")
     app.extensions["catalogues"] = catalogues
     app.extensions["rules"] = load_rules(config_dir, CataloguePolicy(catalogues))
@@ -160,6 +186,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     CSRFProtect(app)
     auth.init_login(app)
     _register_blueprints(app)
+    health.register(app)
     app.extensions["route_rules"] = access.route_rules(app)
     access.enforce(app)
     _wire_errors(app)

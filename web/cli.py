@@ -20,6 +20,7 @@ from reporting.contact_page import contact_page
 from reporting.queries import QueueFilter, breached_clocks, work_queue
 from thresholds.policy import catalogue_policy
 from web.cli_exports import export
+from web.cli_ops import register as register_ops
 from workflow.config_errors import ConfigError
 from workflow.contact import reference_for
 from workflow.errors import FrontDoorError
@@ -75,8 +76,9 @@ def _fails_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.group()
 @click.option("--config", "config_dir", type=click.Path(path_type=Path, file_okay=False),
               default=DEFAULT_CONFIG, show_default=True, help="Folder of configuration files.")
-@click.option("--database-url", envvar="DATABASE_URL", default=None,
-              help="SQLAlchemy URL (default: DATABASE_URL or settings.toml).")
+@click.option("--database-url", envvar=["FRONTDOOR_DATABASE_URL", "DATABASE_URL"],
+              default=None, help="SQLAlchemy URL (default: FRONTDOOR_DATABASE_URL, "
+              "DATABASE_URL or settings.toml).")
 @click.pass_context
 def main(ctx: click.Context, config_dir: Path, database_url: str | None) -> None:
     """Front Door: the workflow engine of a children's services front door."""
@@ -314,6 +316,7 @@ def check_spec(obj: Context) -> None:
 
 
 main.add_command(export)  # `frontdoor export annex-a | cin-census` (web/cli_exports.py)
+register_ops(main)  # backup, restore, users add, settings (web/cli_ops.py)
 
 if __name__ == "__main__":  # pragma: no cover - `python -m web.cli`
     main()

@@ -58,7 +58,8 @@ def test_a_misspelt_first_and_last_name_with_the_same_birthday_is_found() -> Non
 
 
 def test_a_date_of_birth_with_day_and_month_swapped_is_found() -> None:
-    query = PersonDetails("Jayden", "Mockford", date_of_birth=date(2015, 3, 4))  # 4 March typed as 3 April
+    # 4 March typed as 3 April
+    query = PersonDetails("Jayden", "Mockford", date_of_birth=date(2015, 3, 4))
 
     [found] = match(query, KNOWN)
 
@@ -111,7 +112,8 @@ def test_a_matching_upn_wins_too() -> None:
 
 
 def test_two_different_nhs_numbers_are_two_different_children() -> None:
-    query = PersonDetails("Jayden", "Mockford", date_of_birth=date(2015, 4, 3), nhs_number="4010232137")
+    query = PersonDetails("Jayden", "Mockford", date_of_birth=date(2015, 4, 3),
+                          nhs_number="4010232137")
 
     assert match(query, KNOWN) == []
 
@@ -127,7 +129,8 @@ def test_a_missing_date_of_birth_lets_a_name_match_through_but_weaker() -> None:
 def test_candidates_come_most_likely_first() -> None:
     twin = KnownChild(9, "Jaydon", "Mockford", date(2015, 4, 3))
 
-    found = match(PersonDetails("Jayden", "Mockford", date_of_birth=date(2015, 4, 3)), [twin, JAYDEN])
+    found = match(PersonDetails("Jayden", "Mockford", date_of_birth=date(2015, 4, 3)),
+                  [twin, JAYDEN])
 
     assert [c.child.id for c in found] == [1, 9]
 

@@ -134,7 +134,7 @@ def _value(name: str, text: str) -> Any:
 
 
 def _refused(person_id: int, form_name: str, error: FrontDoorError) -> tuple[str, int]:
-    typed = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    typed: dict[str, Any] = {k: v for k, v in request.form.items() if k != "csrf_token"}
     typed["disabilities"] = request.form.getlist("disabilities")
     if isinstance(error, StaleVersion):
         return person_response(person_id, 409, stale=error.message, typed=typed,

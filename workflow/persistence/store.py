@@ -10,6 +10,7 @@ engine or a session, so the web layer never imports SQLAlchemy.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,7 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from workflow.oversight.escalation import EscalationPolicy
 from workflow.oversight.outbox import Note
 from workflow.persistence.accounts import SqlAccounts
+from workflow.persistence.backup import backup, restore
 from workflow.persistence.db import PROJECT_ROOT, make_engine
+from workflow.persistence.readiness import database_state
 from workflow.persistence.sweep import SweepResult, sweep
 from workflow.persistence.tables import ContactRow
 from workflow.persistence.tables_oversight import NotificationRow
@@ -57,7 +60,10 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        # A readiness probe or a page must not hang for minutes on a database host that is
+        # gone: PostgreSQL connections give up after 10 seconds.
+        self.engine = make_engine(url, connect_args={"connect_timeout": 10}) \
+            if url.startswith("postgresql") else make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.reads = sessionmaker(self.engine.execution_options(readonly=True),
                                   expire_on_commit=False)
@@ -80,6 +86,19 @@ class Store:
         config = Config(str(PROJECT_ROOT / "alembic.ini"))
         config.attributes["url"] = self.url
         command.upgrade(config, "heads")
+
+    def readiness(self) -> str:
+        """Whether the database answers and is at the latest migration (``readiness``)."""
+        return database_state(self.engine)
+
+    def backup(self, target: Path) -> str:
+        """A backup of the whole database at ``target``; which kind of database it was."""
+        return backup(self.url, target)
+
+    def restore(self, source: Path, replace: bool = False) -> None:
+        """Restore a backup into this database (refused over tables unless ``replace``)."""
+        self.engine.dispose()
+        restore(self.url, source, replace=replace)
 
     def contact_count(self) -> int:
         with self.reads() as db:
