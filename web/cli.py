@@ -108,12 +108,14 @@ def db_upgrade(obj: Context) -> None:
 def demo(obj: Context, contacts: int, seed: int, if_empty: bool) -> None:
     """Load synthetic demo contacts walked through the real workflow."""
     from web.demo import DemoSpec, load_demo
+    from web.users import load_demo_users
 
     now = datetime.now(UTC)
     existing = obj.store.contact_count()
     if if_empty and existing:
         click.echo(f"The database already has {existing} contacts; no demo data added.")
         return
+    load_demo_users(obj.store.accounts)  # the teams and workers cases are allocated to
     spec = DemoSpec(contacts=contacts, seed=seed)
     with click.progressbar(length=contacts, label="Synthetic contacts") as bar:
         done = 0

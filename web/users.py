@@ -25,12 +25,31 @@ DEMO_USERS: tuple[tuple[str, str, Role, str | None, str | None], ...] = (
 )
 
 
+#: The demo's teams (code, name, kind, capacity) and who manages each.
+DEMO_TEAMS: tuple[tuple[str, str, str, int], ...] = (
+    ("front-door", "Family Front Door", "front_door", 400),
+    ("assessment-1", "Assessment Team 1", "assessment", 120),
+    ("child-protection-1", "Child Protection Team 1", "child_protection", 80),
+    ("family-help-north", "Family Help North", "family_help", 150),
+)
+DEMO_MANAGERS = {"front-door": "demo.manager", "assessment-1": "demo.manager2"}
+#: Synthetic Social Work England numbers (the register's SW prefix, numbers nobody holds).
+DEMO_SWE = {"demo.socialworker": "SW000001", "demo.manager": "SW000002",
+            "demo.manager2": "SW000003"}
+
+
 def load_demo_users(accounts: Accounts) -> list[tuple[str, str, str]]:
-    """(username, role label, password) for each demo user, passwords freshly set."""
+    """(username, role label, password) for each demo user, passwords freshly set; the demo
+    teams are made (or kept) and each worker made a member of their team."""
     fixed = os.environ.get("FRONTDOOR_DEMO_PASSWORD")
+    for code, name, kind, capacity in DEMO_TEAMS:
+        accounts.save_team(code, name, kind, capacity)
     made = []
     for username, display, role, team, agency in DEMO_USERS:
         password = fixed or secrets.token_urlsafe(9)
-        accounts.save_account(username, display, role, team, agency, hash_password(password))
+        accounts.save_account(username, display, role, team, agency, hash_password(password),
+                              DEMO_SWE.get(username))
+        if team:
+            accounts.join_team(team, username, DEMO_MANAGERS.get(team) == username)
         made.append((username, role.label + (f" ({agency})" if agency else ""), password))
     return made

@@ -27,6 +27,7 @@ class Account:
     agency: str | None
     active: bool
     password_hash: str
+    swe_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,40 @@ class Access:
     outcome: str = "viewed"
 
 
+#: The kinds of team a council allocates cases to (DOMAIN.md §1 and the 2025 Families
+#: First reforms: Family Help replaces separate early help and child in need work).
+TEAM_KINDS = {"front_door": "Front door", "mash": "MASH", "assessment": "Assessment",
+              "child_protection": "Child protection", "family_help": "Family Help",
+              "early_help": "Early help", "partner_agency": "Partner agency"}
+
+
+@dataclass(frozen=True)
+class Team:
+    """A team, its members (usernames) and which of them manage it."""
+
+    code: str
+    name: str
+    kind: str
+    capacity: int | None = None
+    members: tuple[str, ...] = ()
+    managers: tuple[str, ...] = ()
+    active: bool = True
+
+
+class Directory(Protocol):
+    """Who works in which team: what allocation is checked against."""
+
+    def team(self, code: str) -> Team | None: ...
+    def account(self, username: str) -> Account | None: ...
+
+
 class Accounts(Protocol):
     def account(self, username: str) -> Account | None: ...
     def account_by_id(self, user_id: int) -> Account | None: ...
     def accounts(self) -> list[Account]: ...
     def save_account(self, username: str, display: str, role: Role, team: str | None,
-                     agency: str | None, password_hash: str) -> Account: ...
+                     agency: str | None, password_hash: str,
+                     swe_number: str | None = None) -> Account: ...
     def session(self, session_id: str) -> SignInSession | None: ...
     def live_sessions(self, since: datetime) -> list[SignInSession]: ...
     def start_session(self, session_id: str, user_id: int, now: datetime) -> None: ...
@@ -68,3 +97,7 @@ class Accounts(Protocol):
     def record_failed_sign_in(self, username: str, at: datetime) -> None: ...
     def clear_failed_sign_ins(self, username: str) -> None: ...
     def log_access(self, access: Access) -> None: ...
+    def teams(self) -> list[Team]: ...
+    def team(self, code: str) -> Team | None: ...
+    def save_team(self, code: str, name: str, kind: str, capacity: int | None) -> Team: ...
+    def join_team(self, code: str, username: str, is_manager: bool) -> None: ...

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from workflow.accounts import Directory
 from workflow.contact import Contact
 from workflow.intake.matching import KnownChild
 from workflow.people.records import Address, Change, Person, PersonDetails
@@ -99,6 +100,8 @@ class UnitOfWork(Protocol):
     def history(self) -> ChildHistory: ...
     @property
     def meetings(self) -> Meetings: ...
+    @property
+    def directory(self) -> Directory: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

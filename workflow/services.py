@@ -70,7 +70,8 @@ def _act(uow: UnitOfWork, rules: Rules, command: Act) -> dict[str, Any]:
             if command.read_version is not None and contact.version != command.read_version:
                 raise StaleVersion(contact.id or 0, command.read_version, contact.version)
             read = contact.version
-            fired = rules.engine.fire(contact, action, command.actor, payload, command.now)
+            fired = rules.engine.fire(contact, action, command.actor, payload, command.now,
+                                      uow.directory)
             if action.after is not None:
                 action.after(fired, uow, rules)
             uow.contacts.save(contact, read)

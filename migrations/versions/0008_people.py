@@ -1,5 +1,6 @@
 """people: the child becomes a person record with the returns' characteristics, history,
-addresses, family, warnings and search keys; teams get kinds, capacity and members
+addresses, family, warnings and search keys; teams get kinds, capacity and members, and
+a social worker their Social Work England number
 
 Revision ID: 0008
 Revises: 0007
@@ -118,6 +119,8 @@ def _person_columns() -> None:
         batch.add_column(sa.Column("version", sa.Integer(), nullable=False,
                                    server_default="1"))
         batch.create_index("ix_person_upn", ["upn"])
+    with op.batch_alter_table("app_user") as batch:
+        batch.add_column(sa.Column("swe_number", sa.String(12), nullable=True))
     with op.batch_alter_table("team") as batch:
         batch.add_column(sa.Column("kind", sa.String(30), nullable=False,
                                    server_default="assessment"))
@@ -169,6 +172,8 @@ def downgrade() -> None:
     with op.batch_alter_table("team") as batch:
         for name in ("kind", "capacity", "active"):
             batch.drop_column(name)
+    with op.batch_alter_table("app_user") as batch:
+        batch.drop_column("swe_number")
     with op.batch_alter_table("person") as batch:
         batch.drop_index("ix_person_upn")
         for name in [n for n, _k, _d in _NEW] + ["expected_date_of_birth", "upn_unknown",

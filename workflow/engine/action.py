@@ -27,6 +27,7 @@ from workflow.roles import Actor, Role
 from workflow.stages import Stage
 
 if TYPE_CHECKING:
+    from workflow.accounts import Directory
     from workflow.casework.config import CaseworkConfig
     from workflow.clocks.calendar import WorkingCalendar
     from workflow.clocks.timescales import TimescaleBook
@@ -62,6 +63,9 @@ class Ctx(Generic[P]):
     actor: Actor
     now: datetime
     config: Config
+    #: Teams and their members, where a database is behind the engine (allocation checks
+    #: them); None for the engine alone.
+    directory: Directory | None = None
     #: What one firing works out once and several rules read (the decision's stamp).
     memo: dict[str, object] = field(default_factory=dict, compare=False)
 

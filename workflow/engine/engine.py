@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from workflow.accounts import Directory
 from workflow.clocks.clock import Clock, ClockResult
 from workflow.contact import Contact, require_aware
 from workflow.engine.action import Action, Config, Ctx, Fired, Row, sentence
@@ -99,11 +100,12 @@ class Engine:
 
     # -- making it happen ------------------------------------------------------------
     def fire(self, contact: Contact, name: str | Action[Any], actor: Actor,
-             data: Mapping[str, Any] | Payload, now: datetime) -> Fired[Any]:
+             data: Mapping[str, Any] | Payload, now: datetime,
+             directory: Directory | None = None) -> Fired[Any]:
         """Fire an action: refuse with a specific error, or record it and its clocks."""
         require_aware(now, "now")
         action = name if isinstance(name, Action) else self.action(name)
-        ctx = Ctx(contact, load(action.payload, data), actor, now, self.config)
+        ctx = Ctx(contact, load(action.payload, data), actor, now, self.config, directory)
         index, row = self.choose_row(action, ctx)
         before = contact.stage
         contact._enter(self.machine.move(before, action.name, index))

@@ -12,14 +12,39 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.accounts import Access, Account, SignInSession
+from workflow.accounts import TEAM_KINDS, Access, Account, SignInSession, Team
 from workflow.persistence.tables import AccessLogRow, LoginAttemptRow, SessionRow, UserRow
+from workflow.persistence.tables_people import TeamMemberRow, TeamRow
 from workflow.roles import Role
 
 
 def _account(row: UserRow) -> Account:
     return Account(row.id, row.username, row.display_name, Role(row.role), row.team, row.agency,
-                   row.active, row.password_hash)
+                   row.active, row.password_hash, row.swe_number)
+
+
+def read_team(session: Session, row: TeamRow) -> Team:
+    """A team row with its active members (managers listed among them too)."""
+    members = session.execute(select(UserRow.username, TeamMemberRow.is_manager).join(
+        TeamMemberRow, TeamMemberRow.user_id == UserRow.id).where(
+        TeamMemberRow.team_id == row.id, UserRow.active).order_by(UserRow.username)).all()
+    return Team(row.code, row.name, row.kind, row.capacity, tuple(m.username for m in members),
+                tuple(m.username for m in members if m.is_manager), row.active)
+
+
+class SqlDirectory:
+    """Teams and accounts as allocation checks them, in the unit of work's session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def team(self, code: str) -> Team | None:
+        row = self.session.scalar(select(TeamRow).where(TeamRow.code == code))
+        return None if row is None else read_team(self.session, row)
+
+    def account(self, username: str) -> Account | None:
+        row = self.session.scalar(select(UserRow).where(UserRow.username == username))
+        return None if row is None else _account(row)
 
 
 def _session(row: SessionRow) -> SignInSession:
@@ -48,7 +73,8 @@ class SqlAccounts:
             return [_account(r) for r in db.scalars(select(UserRow).order_by(UserRow.username))]
 
     def save_account(self, username: str, display: str, role: Role, team: str | None,
-                     agency: str | None, password_hash: str) -> Account:
+                     agency: str | None, password_hash: str,
+                     swe_number: str | None = None) -> Account:
         """Create or update a user (a partner must name an agency)."""
         if role == Role.PARTNER and not agency:
             raise ValueError("a partner agency practitioner must be bound to one agency")
@@ -60,6 +86,7 @@ class SqlAccounts:
                 db.add(row)
             row.display_name, row.role, row.team, row.agency = display, role.value, team, agency
             row.password_hash, row.active = password_hash, True
+            row.swe_number = swe_number
             db.commit()
             return _account(row)
 
@@ -115,4 +142,41 @@ class SqlAccounts:
             db.add(AccessLogRow(username=access.username, at=access.at,
                                 child_id=access.child_id, contact_id=access.contact_id,
                                 route=access.route[:120], outcome=access.outcome))
+            db.commit()
+
+    def teams(self) -> list[Team]:
+        with self.sessions() as db:
+            return [read_team(db, r) for r in db.scalars(select(TeamRow).order_by(TeamRow.name))]
+
+    def team(self, code: str) -> Team | None:
+        with self.sessions() as db:
+            return SqlDirectory(db).team(code)
+
+    def save_team(self, code: str, name: str, kind: str, capacity: int | None) -> Team:
+        """Create or update a team (its kind one of ``TEAM_KINDS``)."""
+        if kind not in TEAM_KINDS:
+            raise ValueError(f"team kind must be one of {', '.join(TEAM_KINDS)}")
+        with self.sessions() as db:
+            row = db.scalar(select(TeamRow).where(TeamRow.code == code))
+            if row is None:
+                row = TeamRow(code=code, name=name, kind=kind)
+                db.add(row)
+            row.name, row.kind, row.capacity, row.active = name, kind, capacity, True
+            db.commit()
+            return read_team(db, row)
+
+    def join_team(self, code: str, username: str, is_manager: bool) -> None:
+        """Make a user a member (or a manager) of a team; their home team becomes it."""
+        with self.sessions() as db:
+            team = db.scalar(select(TeamRow).where(TeamRow.code == code))
+            user = db.scalar(select(UserRow).where(UserRow.username == username))
+            if team is None or user is None:
+                raise ValueError(f"no team {code!r} or no user {username!r}")
+            found = db.scalar(select(TeamMemberRow).where(TeamMemberRow.team_id == team.id,
+                                                          TeamMemberRow.user_id == user.id))
+            if found is None:
+                db.add(TeamMemberRow(team_id=team.id, user_id=user.id, is_manager=is_manager))
+            else:
+                found.is_manager = is_manager
+            user.team = code
             db.commit()

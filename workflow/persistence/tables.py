@@ -109,6 +109,8 @@ class UserRow(Base):
     team: Mapped[str | None] = mapped_column(String(40))
     agency: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(default=True)
+    #: Social Work England registration (e.g. "SW123456"), for a registered social worker.
+    swe_number: Mapped[str | None] = mapped_column(String(12))
 
 
 class SessionRow(Base):

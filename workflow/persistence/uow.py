@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from workflow.persistence.accounts import SqlDirectory
 from workflow.persistence.meetings import SqlChildHistory, SqlMeetings
 from workflow.persistence.people import SqlPeople
 from workflow.persistence.repository import ContactRepository
@@ -21,6 +22,7 @@ class SqlUnitOfWork:
     people: SqlPeople
     history: SqlChildHistory
     meetings: SqlMeetings
+    directory: SqlDirectory
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -31,6 +33,7 @@ class SqlUnitOfWork:
         self.people = SqlPeople(self.session)
         self.history = SqlChildHistory(self.session)
         self.meetings = SqlMeetings(self.session)
+        self.directory = SqlDirectory(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:
