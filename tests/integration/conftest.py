@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import Engine, Executable, MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-from workflow.persistence.mash_repository import SqlMashUnitOfWork
 
 from workflow.mash.config import MashConfig, load_mash_config
 from workflow.persistence.db import make_engine
@@ -148,7 +147,7 @@ def mash() -> MashConfig:
 
 
 @pytest.fixture
-def mash_uow(engine: Engine) -> Callable[[], SqlMashUnitOfWork]:
-    """A new MASH unit of work per call, on the same tables as ``uow_factory``."""
-    sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    return lambda: SqlMashUnitOfWork(sessions)
+def mash_uow(uow_factory: Callable[[], SqlUnitOfWork]) -> Callable[[], SqlUnitOfWork]:
+    """The MASH's unit of work: the same one as ``uow_factory`` (one unit of work holds
+    contacts, children, history and meetings)."""
+    return uow_factory
