@@ -166,6 +166,10 @@ def _new_columns() -> None:
                                    server_default=sa.true()))
     with op.batch_alter_table("mash_agenda_item") as batch:
         batch.add_column(sa.Column("level", sa.Integer(), nullable=True))
+    # "not_applicable" is 14 characters: PostgreSQL refuses it in the old VARCHAR(12).
+    with op.batch_alter_table("clock") as batch:
+        batch.alter_column("result", existing_type=sa.String(12), type_=sa.String(20),
+                           existing_nullable=True)
 
 
 # -- moving the values -------------------------------------------------------------------
@@ -399,6 +403,9 @@ def downgrade() -> None:
                      .values(facts=_facts_of(conn, row.id, row)))
     conn.execute(clock.update().where(clock.c.result == "not_applicable")
                  .values(result="not_met"))
+    with op.batch_alter_table("clock") as batch:
+        batch.alter_column("result", existing_type=sa.String(20), type_=sa.String(12),
+                           existing_nullable=True)
     with op.batch_alter_table("contact") as batch:
         batch.alter_column("facts", existing_type=JSON, nullable=False)
         batch.drop_constraint("fk_contact_open_case", type_="foreignkey")
