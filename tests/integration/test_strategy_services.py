@@ -149,10 +149,9 @@ def test_a_reconvened_discussion_counted_from_the_last_keeps_the_census_start(
 
     from workflow.engine.engine import Engine
 
-    from workflow.casework.config import CaseworkConfig
-
-    last = replace(rules, engine=Engine(rules.timescales, rules.calendar,
-                                        CaseworkConfig(icpc_anchor="last")))
+    config = rules.engine.config
+    last = replace(rules, engine=Engine(replace(
+        config, casework=replace(config.casework, icpc_anchor="last"))))
     driver = _at(uow_factory, last, Stage.SECTION_47)
     again = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
     _step(driver, "hold_strategy_discussion", SOCIAL_WORKER, again, held_at=again)
@@ -174,7 +173,8 @@ def test_stepping_up_records_a_new_contact_at_the_front_door_linked_to_early_hel
           reason="Escalating neglect; school reports the child hungry daily")
 
     old, new = fetch(select(ContactRow).order_by(ContactRow.id))
-    assert old.stage == Stage.CLOSED and old.facts["stepped_up_to"] == new.id
+    assert old.stage == Stage.CLOSED
+    assert fetch(select(ContactRow.id).where(ContactRow.linked_contact_id == old.id)) == [new.id]
     assert (new.stage, new.linked_contact_id, new.child_id, new.source) == (
         Stage.RECEIVED, old.id, old.child_id, "5D")
     assert new.concerns == "Escalating neglect; school reports the child hungry daily"
@@ -222,7 +222,8 @@ def test_the_chronology_names_each_agencys_part_in_a_strategy_discussion(
                              load_agencies(rules.config_dir / "agencies.toml"), LATER)
 
     [entry] = [e for e in entries if e.kind == "Strategy discussion"]
-    assert entry.title == "Strategy discussion chaired by team.manager: section 47"
+    assert entry.title == ("Strategy discussion chaired by team.manager: "
+                           "section 47 enquiry initiated")
     assert "Local authority social worker: attended; Police: attended" in entry.detail
     assert "not invited (Not known to health)" in entry.detail
 
