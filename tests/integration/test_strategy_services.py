@@ -246,3 +246,22 @@ def test_an_enquiry_on_a_plan_is_a_second_assessment_of_the_same_referral(
     rows = fetch(select(AssessmentRow).order_by(AssessmentRow.id))
     assert [(r.kind, r.status, r.started_at) for r in rows] == [
         ("s17", "authorised", RECEIVED + timedelta(hours=1)), ("s47", "open", started)]
+
+
+def test_a_plan_ended_at_a_review_conference_becomes_a_cin_plan_from_the_conferences_day(
+        uow_factory: UowFactory, rules: Rules) -> None:
+    """Recorded two days after it was held: the child protection plan ends, and the child
+    in need plan starts, on the day the conference was held (census CPPendDate and
+    CINPlanStartDate), not the day it was typed in."""
+    driver = _at(uow_factory, rules, Stage.CP_PLAN)  # ICPC and plan on Mon 2 March 2026
+    held = datetime(2026, 3, 30, 14, 0, tzinfo=UTC)  # Monday
+    _step(driver, "hold_review_conference", SOCIAL_WORKER,
+          datetime(2026, 4, 1, 9, 0, tzinfo=UTC), "ends", held_at=held)  # Wednesday
+
+    with uow_factory() as uow:
+        [episode] = load_episodes(uow.session, [driver.contact_id], LATER)
+
+    [plan] = episode.cp_plans
+    assert (plan.start, plan.end, plan.reviews) == (
+        date(2026, 3, 2), date(2026, 3, 30), [date(2026, 3, 30)])
+    assert [(c.start, c.end) for c in episode.cin_plans] == [(date(2026, 3, 30), None)]
