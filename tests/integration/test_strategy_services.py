@@ -265,3 +265,31 @@ def test_a_plan_ended_at_a_review_conference_becomes_a_cin_plan_from_the_confere
     assert (plan.start, plan.end, plan.reviews) == (
         date(2026, 3, 2), date(2026, 3, 30), [date(2026, 3, 30)])
     assert [(c.start, c.end) for c in episode.cin_plans] == [(date(2026, 3, 30), None)]
+
+
+def test_a_submitted_assessment_waits_in_the_managers_queue_until_it_is_authorised(
+        uow_factory: UowFactory, rules: Rules, fetch: Fetch) -> None:
+    from reporting.assessments import awaiting_authorisation, visits
+
+    driver = _at(uow_factory, rules, Stage.ASSESSMENT)
+    seen = RECEIVED + timedelta(days=1)
+    _step(driver, "record_visit", SOCIAL_WORKER, seen, "seen")
+    _step(driver, "submit_assessment", SOCIAL_WORKER, RECEIVED + timedelta(days=2),
+          factors=["16A", "3B"])
+    [clock] = fetch(select(ClockRow).where(ClockRow.contact_id == driver.contact_id,
+                                           ClockRow.rule == "assessment"))
+
+    with uow_factory() as uow:
+        [waiting] = awaiting_authorisation(uow.session)
+        [visit] = visits(uow.session, driver.contact_id)
+    _step(driver, "complete_assessment", OTHER_TEAM_MANAGER, RECEIVED + timedelta(days=3),
+          "no_further_action")
+    with uow_factory() as uow:
+        after = awaiting_authorisation(uow.session)
+
+    assert (waiting.contact_id, waiting.kind, waiting.author, waiting.factors) == (
+        driver.contact_id, "s17", SOCIAL_WORKER.username, ("3B", "16A"))
+    assert (waiting.submitted_at, waiting.due_at) == (RECEIVED + timedelta(days=2),
+                                                      clock.due_at)
+    assert (visit.at, visit.child_seen, visit.by) == (seen, True, SOCIAL_WORKER.username)
+    assert after == []
