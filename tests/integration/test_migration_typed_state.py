@@ -184,10 +184,11 @@ def _returned_contact() -> Legacy:
 
 
 def _section_47_contact() -> Legacy:
-    """5: a strategy discussion, a section 47 enquiry, an ICPC with a plan, a core group."""
+    """5: a strategy discussion, a section 47 enquiry, an ICPC with a plan, a core group,
+    and the review conference that ended the plan (the case continues as child in need)."""
     decide = _referral(outcome="strategy_discussion", reasonable_cause="Injury unexplained")
     held = "2026-01-13T09:30:00+00:00"
-    return Legacy(5, "cp_plan", opening(t(12, 9, 30)) + [
+    return Legacy(5, "cin_plan", opening(t(12, 9, 30)) + [
         ("decide", "threshold_decision", "strategy_discussion", FD, t(12, 11), decide),
         ("hold_strategy_discussion", "strategy_discussion", "strategy_discussion", SW,
          t(13, 10), {"held_at": held, "chair": "team.manager", "outcome": "section_47",
@@ -198,7 +199,9 @@ def _section_47_contact() -> Legacy:
         ("hold_icpc", "section_47", "cp_plan", SW, t(30, 12),
          {"plan": True, "held_at": "2026-01-30T10:00:00+00:00", "category": "NEG"}),
         ("hold_core_group", "cp_plan", "cp_plan", SW, t(6, 11, month=2),
-         {"held_at": "2026-02-06T10:00:00+00:00"})],
+         {"held_at": "2026-02-06T10:00:00+00:00"}),
+        ("hold_review_conference", "cp_plan", "cin_plan", SW, t(20, 12, month=2),
+         {"plan_continues": False, "held_at": "2026-02-20T10:00:00+00:00"})],
         facts={"decision": _decided(decide, "fd.worker", t(12, 11)),
                "referral_at": t(12, 11).isoformat(), "strategy_discussions": 1,
                "first_strategy_discussion_at": held, "last_strategy_discussion_at": held,
@@ -319,8 +322,10 @@ CLOCKS = [
     _clock(2, "contact_decision", t(12, 11)),
     _clock(2, "mash_amber", t(12, 11), t(12, 13), "information_gathering_completed", "met"),
     _clock(5, "icpc", t(13, 9, 30), t(30, 10), "icpc_held", "met"),
-    # Left by the ICPC, not by an assessment concluded without the child seen.
-    _clock(5, "child_seen_s47", t(13, 11), t(30, 12), "left_for_cp_plan", "not_met"),
+    # Left when the review conference ended the plan, not by an assessment authorised
+    # without the child seen.
+    _clock(5, "child_seen_s47", t(13, 11), t(20, 12, month=2), "left_for_cin_plan",
+           "not_met"),
     # The assessment was authorised with the child never seen: the visit was needed.
     _clock(6, "child_seen_s17", t(14, 10), t(20, 15), "left_for_cin_plan", "not_met"),
     _clock(6, "assessment", t(14, 10), t(20, 15), "assessment_completed", "met"),
@@ -517,10 +522,12 @@ def _check_casework(engine: Engine) -> None:
         "not_required_reason": "", "closed_at": t(30, 12)}]
     assert _rows(engine, ChildProtectionPlanRow) == [{
         "contact_id": 5, "event_seq": 7, "started_at": t(30, 10), "category": "NEG",
-        "ended_at": None}]
-    assert _rows(engine, PlanMeetingRow) == [{
-        "contact_id": 5, "event_seq": 8, "kind": "core_group", "held_at": t(6, 10, month=2),
-        "plan_continues": None}]
+        "ended_at": t(20, 10, month=2)}]
+    assert _rows(engine, PlanMeetingRow) == [
+        {"contact_id": 5, "event_seq": 8, "kind": "core_group", "held_at": t(6, 10, month=2),
+         "plan_continues": None},
+        {"contact_id": 5, "event_seq": 9, "kind": "review_conference",
+         "held_at": t(20, 10, month=2), "plan_continues": False}]
     assert _rows(engine, VisitRow) == [{
         "contact_id": 1, "event_seq": 5, "visited_at": datetime(2026, 1, 14, tzinfo=LONDON),
         "child_seen": True, "seen_alone": False, "by": "social.worker"}]
@@ -557,7 +564,7 @@ def _check_clocks(engine: Engine) -> None:
         (1, "contact_decision"): "met", (1, "assessment"): None,
         (1, "child_seen_s17"): "met", (2, "contact_decision"): None,
         (2, "mash_amber"): "met", (5, "icpc"): "met",
-        (5, "child_seen_s47"): "not_applicable",  # the enquiry's conference, no assessment
+        (5, "child_seen_s47"): "not_applicable",  # the plan ended, no assessment concluded
         (6, "child_seen_s17"): "not_met",  # authorised without the child seen
         (6, "assessment"): "met", (8, "mash_amber"): "not_applicable",
         (8, "contact_decision"): "met", (11, "assessment"): "not_applicable"}
