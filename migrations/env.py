@@ -12,6 +12,23 @@ from workflow.rules import DEFAULT_CONFIG
 config = context.config
 
 
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    """SQLite's batch migrations copy a table, drop the old one and rename the copy; with
+    foreign keys enforced, dropping a table other rows refer to (contact, clock) fails on
+    any database holding data. SQLite honours the pragma only outside a transaction, so it
+    is set on the driver's connection before the migration's transaction begins."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _no_broken_references(connection: Connection) -> None:
+    """With enforcement off, check every reference still holds before committing."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"the migration left rows referring to missing rows: {broken[:5]}")
+
+
 def run_migrations_online() -> None:
     """Run against a live connection (the only mode we use)."""
     url = config.attributes.get("url") or database_url(DEFAULT_CONFIG)
@@ -19,28 +36,16 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            _foreign_keys(connection, on=False)
+            _sqlite_foreign_keys(connection, on=False)
         context.configure(connection=connection, target_metadata=metadata(),
                           render_as_batch=sqlite)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                _no_broken_references(connection)
         if sqlite:
-            _foreign_keys(connection, on=True)
+            _sqlite_foreign_keys(connection, on=True)
     engine.dispose()
-
-
-def _foreign_keys(connection: Connection, *, on: bool) -> None:
-    """SQLite rebuilds a table to alter it (copy, drop, rename): with foreign keys enforced,
-    dropping a table other rows refer to fails. They are switched off for the migration,
-    outside any transaction (SQLite ignores the pragma inside one), and the whole database
-    is checked before they are switched back on: a migration that broke a reference fails."""
-    raw = connection.connection.dbapi_connection
-    assert raw is not None
-    if on:
-        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            raise RuntimeError(f"the migration left broken references: {broken[:5]}")
-    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 run_migrations_online()

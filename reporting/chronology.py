@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from reporting.cells import safe_cell
+from workflow.casework.config import LA_SOCIAL_WORKER
 from workflow.contact import reference_for
 from workflow.engine.action import Told
 from workflow.engine.registry import actions
@@ -75,6 +76,10 @@ class _Told:
 
     def agency(self, agency_id: str) -> str:
         return self.agencies.name(agency_id)
+
+    def in_agency_order(self, agency_ids: Iterable[str]) -> list[str]:
+        order = (LA_SOCIAL_WORKER, *self.agencies.ids())  # JSONB keeps no key order
+        return sorted(agency_ids, key=lambda a: order.index(a) if a in order else len(order))
 
     def request_agency(self, request_id: int) -> str:
         return self.agencies.name(self.requests.get(request_id, ""))

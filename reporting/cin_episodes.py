@@ -15,7 +15,8 @@ Where each field comes from (one contact with a referral date = one episode):
   date, or recorded as not required;
 * child protection plans: ``child_protection_plan`` rows (start = the conference's date),
   reviews from the review conferences held on them;
-* CIN plans: the spans the contact spends in the ``cin_plan`` stage;
+* CIN plans: the spans the contact spends in the ``cin_plan`` stage, from the day of the
+  step that moved it (a review conference's own date when it ended a plan);
 * closure: the first move into ``closed`` or ``early_help``, with the contact's recorded
   CIN reason for closure;
 * referral NFA: recorded when the referral closed with no further action after its
@@ -242,13 +243,26 @@ def _cp_plan(row: ChildProtectionPlanRow, records: Records, cutoff: datetime
     return ProtectionPlan(local_day(row.started_at), row.category, row.category, reviews, end)
 
 
+def event_day(event: EventRow) -> date:
+    """When the step happened: the meeting's date where one was given (a review conference
+    typed in two days later still ended the plan on its own day), else the event's."""
+    held = (event.payload or {}).get("held_at")
+    if isinstance(held, str):
+        try:
+            moment = datetime.fromisoformat(held)
+        except ValueError:
+            return local_day(event.at)
+        return moment.date() if moment.tzinfo is None else local_day(moment)
+    return local_day(event.at)
+
+
 def _cin_plans(events: Sequence[EventRow]) -> tuple[CinPlan, ...]:
     plans: list[CinPlan] = []
     for e in events:
         if e.to_stage == "cin_plan" and e.from_stage != "cin_plan":
-            plans.append(CinPlan(local_day(e.at)))
+            plans.append(CinPlan(event_day(e)))
         elif e.from_stage == "cin_plan" and e.to_stage != "cin_plan" and plans:
-            plans[-1].end = local_day(e.at)
+            plans[-1].end = event_day(e)
     return tuple(plans)
 
 

@@ -14,10 +14,13 @@ discussion says whether its outcome was carried out; an agenda item keeps the le
 meeting recommended.
 
 The new rows are built from the append-only events (what was decided, when, by whom) and
-the old facts, so every past month keeps its figures; a stepped-up contact's channel is "stepped_up"; clocks the engine closed "not met"
-because the contact moved on without needing them become "not applicable" (the child
-seen during an assessment stays "not met": the assessment needed it). Self-contained (no
-app code). Downgrade rebuilds the facts the earlier code read from the new homes.
+the old facts, so every past month keeps its figures (the level a MASH meeting recommended
+comes from its event; a stepped-up contact's channel is "stepped_up"). Clocks the engine closed "not met" because the contact moved on
+become "not applicable", as the engine now closes them, except a child-seen clock stopped
+by the authorisation of an assessment that never saw the child: the assessment needed it.
+Self-contained (no app code); the values moved are typed as their tables declare them.
+Downgrade rebuilds the facts and the pending decision the earlier code read, from the new
+homes, so upgrading again gives the same rows.
 """
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -50,10 +53,29 @@ events = sa.table("contact_event", sa.column("contact_id", sa.Integer),
                   sa.column("from_stage", sa.String), sa.column("to_stage", sa.String),
                   sa.column("actor", sa.String), sa.column("at", UTC_DT),
                   sa.column("reason", sa.Text), sa.column("payload", JSON))
-clock = sa.table("clock", sa.column("rule", sa.String), sa.column("result", sa.String))
+clock = sa.table("clock", sa.column("contact_id", sa.Integer), sa.column("rule", sa.String),
+                 sa.column("result", sa.String), sa.column("stopped_at", UTC_DT))
+agenda = sa.table("mash_agenda_item", sa.column("meeting_id", sa.Integer),
+                  sa.column("contact_id", sa.Integer), sa.column("level", sa.Integer))
 discussion = sa.table("strategy_discussion", sa.column("id", sa.Integer),
                       sa.column("contact_id", sa.Integer), sa.column("held_at", UTC_DT),
                       sa.column("carried_out", sa.Boolean), sa.column("initiating", sa.Boolean))
+
+
+#: Column types of the values moved into the new tables: instants through the project's
+#: UTC type and lists as JSON, as the tables declare them (an untyped column would hand
+#: the driver a Python list, or an aware datetime SQLite stores in a different format).
+_TYPES = {"indicators": JSON, "handover_on": sa.Date()} | {
+    name: UTC_DT for name in ("decided_at", "signed_off_at", "returned_at", "started_at",
+                              "conference_at", "closed_at", "visited_at", "ended_at",
+                              "held_at", "at")} | {
+    name: sa.Boolean() for name in ("is_override", "matches_recommendation", "plan_made",
+                                    "child_seen", "seen_alone", "carried_out")}
+
+
+def _typed(name, columns):
+    """A lightweight table over ``columns``, each with its type where it needs one."""
+    return sa.table(name, *(sa.column(c, _TYPES.get(c)) for c in columns))
 
 
 def _new_tables() -> None:
@@ -169,6 +191,10 @@ def _new_columns() -> None:
                                    server_default=sa.true()))
     with op.batch_alter_table("mash_agenda_item") as batch:
         batch.add_column(sa.Column("level", sa.Integer(), nullable=True))
+    # "not_applicable" is 14 characters: PostgreSQL refuses it in the old VARCHAR(12).
+    with op.batch_alter_table("clock") as batch:
+        batch.alter_column("result", existing_type=sa.String(12), type_=sa.String(20),
+                           existing_nullable=True)
 
 
 # -- moving the values -------------------------------------------------------------------
@@ -233,12 +259,12 @@ def _decision_row(event, signed, returned):
 
 
 def _decisions(conn, history) -> None:
-    table = sa.table("threshold_decision", sa.column("indicators", JSON), *(sa.column(n) for n in (
-        "contact_id", "event_seq", "level", "outcome", "rationale",
+    table = _typed("threshold_decision", (
+        "contact_id", "event_seq", "level", "outcome", "rationale", "indicators",
         "override_reason", "reasonable_cause", "primary_need", "catalogue_id",
         "catalogue_version", "recommended_level", "is_override", "matches_recommendation",
         "decided_by", "decided_at", "status", "signed_off_by", "signed_off_at",
-        "sign_off_comment", "returned_by", "returned_at", "return_reason")))
+        "sign_off_comment", "returned_by", "returned_at", "return_reason"))
     rows = []
     for i, event in enumerate(history):
         if event.trigger != "decide":
@@ -254,9 +280,9 @@ def _decisions(conn, history) -> None:
 
 
 def _enquiries(conn, history, facts) -> None:
-    table = sa.table("section_47", *(sa.column(n) for n in (
+    table = _typed("section_47", (
         "contact_id", "event_seq", "discussion_id", "started_at", "status", "conference_at",
-        "plan_made", "category", "not_required_reason", "closed_at")))
+        "plan_made", "category", "not_required_reason", "closed_at"))
     open_row = None
     for event in history:
         p = event.payload or {}
@@ -264,10 +290,13 @@ def _enquiries(conn, history, facts) -> None:
             held = conn.execute(sa.select(discussion.c.id, discussion.c.held_at).where(
                 discussion.c.contact_id == event.contact_id, discussion.c.held_at <= event.at)
                 .order_by(discussion.c.id.desc()).limit(1)).first()
+            # The initiating discussion's date; facts kept only the latest enquiry's.
+            named = _moment(p.get("initiating_discussion_at"))
+            started = named or (held.held_at if held else None)
             open_row = {"contact_id": event.contact_id, "event_seq": event.seq,
                         "discussion_id": held.id if held else None,
-                        "started_at": _moment(facts.get("s47_started_at"),
-                                              held.held_at if held else event.at),
+                        "started_at": started or _moment(facts.get("s47_started_at"),
+                                                         event.at),
                         "status": "open", "conference_at": None, "plan_made": None,
                         "category": None, "not_required_reason": "", "closed_at": None}
             conn.execute(table.insert().values(**open_row))
@@ -285,12 +314,12 @@ def _enquiries(conn, history, facts) -> None:
 
 
 def _visits_and_plans(conn, history) -> None:
-    visits = sa.table("visit", *(sa.column(n) for n in (
-        "contact_id", "event_seq", "visited_at", "child_seen", "seen_alone", "by")))
-    plans = sa.table("child_protection_plan", *(sa.column(n) for n in (
-        "contact_id", "event_seq", "started_at", "category", "ended_at")))
-    meetings = sa.table("plan_meeting", *(sa.column(n) for n in (
-        "contact_id", "event_seq", "kind", "held_at", "plan_continues")))
+    visits = _typed("visit", (
+        "contact_id", "event_seq", "visited_at", "child_seen", "seen_alone", "by"))
+    plans = _typed("child_protection_plan", (
+        "contact_id", "event_seq", "started_at", "category", "ended_at"))
+    meetings = _typed("plan_meeting", (
+        "contact_id", "event_seq", "kind", "held_at", "plan_continues"))
     for event in history:
         p, held = event.payload or {}, None
         if event.trigger == "record_visit":
@@ -321,8 +350,8 @@ def _step_down(conn, row, history) -> None:
     step = facts.get("step_down")
     if not step:
         return
-    table = sa.table("early_help_handover", *(sa.column(n) for n in (
-        "contact_id", "event_seq", "consent", "team", "handover_on", "by", "at", "from_stage")))
+    table = _typed("early_help_handover", (
+        "contact_id", "event_seq", "consent", "team", "handover_on", "by", "at", "from_stage"))
     event = next((e for e in reversed(history)
                   if e.trigger in ("step_down", "complete_assessment")), None)
     at = _moment(step.get("at"), event.at if event else datetime.now(LONDON))
@@ -345,6 +374,28 @@ def _pending_discussion(conn, row) -> None:
                      .values(carried_out=False))
 
 
+def _agenda_levels(conn, history) -> None:
+    """The level a meeting recommended was kept only in its event (and the facts)."""
+    for event in history:
+        p = event.payload or {}
+        if event.trigger == "record_mash_discussion" and p.get("level") is not None:
+            conn.execute(agenda.update().where(agenda.c.meeting_id == p.get("meeting_id"),
+                                               agenda.c.contact_id == event.contact_id)
+                         .values(level=int(p["level"])))
+
+
+def _clock_results(conn) -> None:
+    """A clock left without its stop event is not applicable, unless an assessment was
+    authorised with the child never seen (the engine's only ``leaves_unmet`` rows): the
+    clock stopped by that very event stays not met."""
+    by_assessment = sa.exists().where(events.c.contact_id == clock.c.contact_id,
+                                      events.c.trigger == "complete_assessment",
+                                      events.c.at == clock.c.stopped_at)
+    conn.execute(clock.update().where(clock.c.result == "not_met",
+                                      ~(clock.c.rule.in_(CHILD_SEEN) & by_assessment))
+                 .values(result="not_applicable"))
+
+
 def _move_values(conn) -> None:
     for row in conn.execute(sa.select(contact.c.id, contact.c.facts)).all():
         history = conn.execute(sa.select(events).where(events.c.contact_id == row.id)
@@ -355,9 +406,8 @@ def _move_values(conn) -> None:
         _visits_and_plans(conn, history)
         _step_down(conn, row, history)
         _pending_discussion(conn, row)
-    conn.execute(clock.update().where(clock.c.result == "not_met",
-                                      clock.c.rule.not_in(CHILD_SEEN))
-                 .values(result="not_applicable"))
+        _agenda_levels(conn, history)
+    _clock_results(conn)
     channel = sa.table("contact", sa.column("channel", sa.String))
     conn.execute(channel.update().where(channel.c.channel == "step_up")
                  .values(channel="stepped_up"))
@@ -373,23 +423,94 @@ def upgrade() -> None:
 
 
 # -- back to the facts -----------------------------------------------------------------
-def _facts_of(conn, contact_id, row) -> dict:
+def _latest(conn, name, columns, contact_id, *where):
+    table = _typed(name, ("id", "contact_id", *columns))
+    return conn.execute(sa.select(table).where(table.c.contact_id == contact_id, *[
+        sa.text(w) for w in where]).order_by(table.c.id.desc()).limit(1)).first()
+
+
+_OLD_DECISION = ("level", "outcome", "recommended_level", "catalogue_id", "catalogue_version",
+                 "is_override", "override_reason", "rationale", "indicators")
+
+
+def _old_decision(row):
+    """A decision as the earlier ``_decide`` effect kept it (and ``_sign_off`` completed it)."""
+    kept = {k: getattr(row, k) for k in _OLD_DECISION}
+    kept |= {"decided_by": row.decided_by, "decided_at": row.decided_at.isoformat()}
+    if row.signed_off_by:
+        kept |= {"signed_off_by": row.signed_off_by,
+                 "signed_off_at": row.signed_off_at.isoformat()}
+    return kept
+
+
+def _decision_facts(conn, contact_id):
+    columns = (*_OLD_DECISION, "decided_by", "decided_at", "signed_off_by", "signed_off_at")
+    facts, pending = {}, None
+    in_force = _latest(conn, "threshold_decision", columns, contact_id, "status = 'in_force'")
+    if in_force is not None:
+        facts["decision"] = _old_decision(in_force)
+    waiting = _latest(conn, "threshold_decision", columns, contact_id,
+                      "status = 'awaiting_signoff'")
+    if waiting is not None:
+        pending = _old_decision(waiting)
+    return facts, pending
+
+
+def _flag_facts(row):
     facts = {}
-    for key in ("closure_reason", "open_case_reference"):
-        if getattr(row, key):
-            facts["closure_reason" if key == "closure_reason" else "open_case"] = getattr(row, key)
+    if row.open_case_contact_id is not None:
+        facts["open_case_found"] = {"reference": f"FD{row.open_case_contact_id:07d}",
+                                    "contact_id": row.open_case_contact_id}
+    if row.re_referral_of is not None:
+        facts["re_referral"] = {"previous": f"FD{row.re_referral_of:07d}"}
+    if row.repeat_contacts is not None:
+        facts["repeat_contacts"] = {"count": row.repeat_contacts,
+                                    "window_days": row.repeat_window_days}
+    return facts
+
+
+def _casework_facts(conn, contact_id):
+    facts = {}
+    step = _latest(conn, "early_help_handover", ("consent", "team", "handover_on", "by", "at"),
+                   contact_id)
+    if step is not None:
+        facts["step_down"] = {"consent": step.consent, "early_help_team": step.team,
+                              "handover_on": step.handover_on.isoformat(), "by": step.by,
+                              "at": step.at.isoformat()}
+    talk = _latest(conn, "strategy_discussion", ("outcome", "held_at", "carried_out"),
+                   contact_id)
+    if talk is not None:
+        facts["last_strategy_discussion_at"] = talk.held_at.isoformat()
+        if not talk.carried_out:
+            facts["pending_strategy"] = {"outcome": talk.outcome,
+                                         "held_at": talk.held_at.isoformat()}
+    enquiry = _latest(conn, "section_47", ("started_at", "status"), contact_id)
+    if enquiry is not None:
+        facts |= {"s47_open": enquiry.status == "open",
+                  "s47_started_at": enquiry.started_at.isoformat()}
+    assessment = _latest(conn, "assessment", ("kind", "status", "author", "outcome"),
+                         contact_id)
+    if assessment is not None:
+        facts |= {"assessment_status": assessment.status,
+                  "assessment_kind": assessment.kind}
+        facts |= {k: v for k, v in (("assessment_author", assessment.author),
+                                    ("assessment_outcome", assessment.outcome)) if v}
+    return facts
+
+
+def _facts_of(conn, row):
+    """The facts (and pending decision) the earlier code read, rebuilt from their homes."""
+    facts = {"closure_reason": row.closure_reason, "open_case": row.open_case_reference,
+             "referral_at": row.referral_at.isoformat() if row.referral_at else None}
+    facts = {k: v for k, v in facts.items() if v}
     if row.referral_nfa:
         facts["referral_nfa"] = True
-    if row.referral_at is not None:
-        facts["referral_at"] = row.referral_at.isoformat()
-    decided = conn.execute(sa.text(
-        "SELECT level, outcome, rationale, decided_by, status FROM threshold_decision "
-        "WHERE contact_id = :c AND status = 'in_force' ORDER BY id DESC LIMIT 1"),
-        {"c": contact_id}).first()
-    if decided is not None:
-        facts["decision"] = {"level": decided.level, "outcome": decided.outcome,
-                             "rationale": decided.rationale, "decided_by": decided.decided_by}
-    return facts
+    decided, pending = _decision_facts(conn, row.id)
+    facts |= decided | _flag_facts(row) | _casework_facts(conn, row.id)
+    facts["open_requests"] = conn.execute(sa.text(
+        "SELECT COUNT(*) FROM info_request WHERE contact_id = :c AND status = 'open'"),
+        {"c": row.id}).scalar()
+    return facts, pending
 
 
 def downgrade() -> None:
@@ -399,12 +520,18 @@ def downgrade() -> None:
         batch.add_column(sa.Column("pending_decision", JSON, nullable=True))
     rows = conn.execute(sa.select(contact.c.id, contact.c.closure_reason,
                                   contact.c.open_case_reference, contact.c.referral_nfa,
-                                  contact.c.referral_at)).all()
+                                  contact.c.referral_at, contact.c.open_case_contact_id,
+                                  contact.c.re_referral_of, contact.c.repeat_contacts,
+                                  contact.c.repeat_window_days)).all()
     for row in rows:
+        facts, pending = _facts_of(conn, row)
         conn.execute(contact.update().where(contact.c.id == row.id)
-                     .values(facts=_facts_of(conn, row.id, row)))
+                     .values(facts=facts, pending_decision=pending))
     conn.execute(clock.update().where(clock.c.result == "not_applicable")
                  .values(result="not_met"))
+    channel = sa.table("contact", sa.column("channel", sa.String))
+    conn.execute(channel.update().where(channel.c.channel == "stepped_up")
+                 .values(channel="step_up"))
     with op.batch_alter_table("clock") as batch:
         batch.alter_column("result", existing_type=sa.String(20), type_=sa.String(12),
                            existing_nullable=True)

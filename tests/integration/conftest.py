@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import Engine, Executable, MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-from workflow.persistence.mash_repository import SqlMashUnitOfWork
 
 from workflow.mash.config import MashConfig, load_mash_config
 from workflow.persistence.db import make_engine
@@ -99,6 +98,33 @@ def _empty_all_tables(engine: Engine) -> None:
 
 
 @pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own with no tables at all, for tests that build the schema
+    themselves (Alembic): a SQLite file, or a PostgreSQL database ``frontdoor_mig_…``
+    created for the test and dropped after it (never the shared database's schema)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrated.db'}"
+        return
+    url = make_url(_postgres_url())
+    shown = url.render_as_string(hide_password=True)
+    name = f"frontdoor_mig_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url.render_as_string(hide_password=False),
+                        isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # any failure to connect or create means "unreachable"
+        admin.dispose()
+        _unreachable(shown, error)
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The database under test: a SQLite file in tmp_path, or this session's PostgreSQL
     schema (its URL carries ``options=-csearch_path=…``)."""
@@ -148,7 +174,7 @@ def mash() -> MashConfig:
 
 
 @pytest.fixture
-def mash_uow(engine: Engine) -> Callable[[], SqlMashUnitOfWork]:
-    """A new MASH unit of work per call, on the same tables as ``uow_factory``."""
-    sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    return lambda: SqlMashUnitOfWork(sessions)
+def mash_uow(uow_factory: Callable[[], SqlUnitOfWork]) -> Callable[[], SqlUnitOfWork]:
+    """The MASH's unit of work: the same one as ``uow_factory`` (one unit of work holds
+    contacts, children, history and meetings)."""
+    return uow_factory

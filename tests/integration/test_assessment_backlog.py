@@ -17,7 +17,7 @@ NOW = datetime(2026, 6, 10, 12, tzinfo=LONDON)
 
 
 def _assessment(session: Session, started: datetime, stopped: datetime | None = None) -> None:
-    contact = ContactRow(received_at=started, source="6", stage="assessment", facts={})
+    contact = ContactRow(received_at=started, source="6", stage="assessment")
     session.add(contact)
     session.flush()
     session.add(ClockRow(contact_id=contact.id, rule="assessment",

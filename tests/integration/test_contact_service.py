@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from tests.builders import (
     FRONT_DOOR_WORKER,
@@ -23,14 +24,17 @@ from tests.builders import (
     record_one,
     walk_to,
 )
+from tests.integration.stored import stored
 from workflow.errors import GuardFailed, InvalidInput, NaiveDatetime, NotFound, StaleVersion
 from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
+from workflow.persistence.tables_strategy import VisitRow
 from workflow.rules import Rules
 from workflow.stages import STAGES, Stage
 
 Fetch = Callable[[Any], list[Any]]
 RECEIVED = datetime(2026, 12, 24, 10, 0, tzinfo=UTC)  # Thursday before Christmas
 NOW = RECEIVED + timedelta(hours=1)
+LONDON = ZoneInfo("Europe/London")
 
 
 def _events(fetch: Fetch, contact_id: int) -> list[EventRow]:
@@ -43,17 +47,6 @@ def _clocks(fetch: Fetch, contact_id: int, *, open_only: bool = False) -> list[C
     if open_only:
         query = query.where(ClockRow.stopped_at.is_(None))
     return fetch(query.order_by(ClockRow.id))
-
-
-def _stored(fetch: Fetch, contact_id: int) -> dict[str, Any]:
-    """Everything a refusal must leave as it was, read back from the database."""
-    [row] = fetch(select(ContactRow).where(ContactRow.id == contact_id))
-    return {
-        "contact": (row.stage, row.version, row.event_seq, row.rag, row.facts,
-                    row.pending_decision),
-        "events": [(e.seq, e.trigger) for e in _events(fetch, contact_id)],
-        "clocks": [(c.rule, c.stopped_at, c.result) for c in _clocks(fetch, contact_id)],
-    }
 
 
 def test_two_siblings_recorded_together_get_a_contact_each_sharing_one_intake(
@@ -119,10 +112,10 @@ def test_accepting_a_referral_stamps_the_referral_date_the_census_reports(
 
 
 def test_a_change_made_on_an_old_version_is_refused_and_nothing_is_written(
-        uow_factory: Callable[[], Any], rules: Rules, fetch: Fetch) -> None:
+        uow_factory: Callable[[], Any], rules: Rules, engine: Engine) -> None:
     driver = record_one(uow_factory, rules, RECEIVED, NOW)
     walk_to(driver, Stage.SCREENING)
-    before = _stored(fetch, driver.contact_id)
+    before = stored(engine, driver.contact_id)
 
     with pytest.raises(StaleVersion) as stale:
         fire(uow_factory(), rules, driver.contact_id, "rate", FRONT_DOOR_WORKER,
@@ -130,20 +123,21 @@ def test_a_change_made_on_an_old_version_is_refused_and_nothing_is_written(
 
     assert (stale.value.expected, stale.value.actual) == (1, 2)
     assert "Reload it" in stale.value.message
-    assert _stored(fetch, driver.contact_id) == before
+    assert stored(engine, driver.contact_id) == before
 
 
 def test_a_refused_decision_writes_nothing(uow_factory: Callable[[], Any], rules: Rules,
-                                           fetch: Fetch) -> None:
+                                           engine: Engine) -> None:
     driver = record_one(uow_factory, rules, RECEIVED, NOW)
     walk_to(driver, Stage.THRESHOLD_DECISION)
-    before = _stored(fetch, driver.contact_id)
+    before = stored(engine, driver.contact_id)
 
     with pytest.raises(GuardFailed):
         driver.fire("decide", FRONT_DOOR_WORKER,
                     payload("decide", NOW, "strategy_discussion", reasonable_cause=""))
 
-    assert _stored(fetch, driver.contact_id) == before
+    assert stored(engine, driver.contact_id) == before
+    assert before["threshold_decision"] == []
 
 
 def test_firing_on_a_contact_that_does_not_exist_is_not_found(
@@ -176,6 +170,9 @@ def test_a_visit_recorded_by_date_alone_is_kept_as_that_date_in_the_history(
     walk_to(driver, Stage.ASSESSMENT)
 
     driver.fire("record_visit", SOCIAL_WORKER,
-                payload("record_visit", NOW, visited_at=date(2026, 12, 24)))
+                payload("record_visit", NOW, visited_at="2026-12-24"))  # a date-only field
 
-    assert _events(fetch, driver.contact_id)[-1].payload["visited_at"] == "2026-12-24"
+    [visit] = fetch(select(VisitRow).where(VisitRow.contact_id == driver.contact_id))
+    assert visit.visited_at == datetime(2026, 12, 24, tzinfo=LONDON)  # that day, in London
+    assert visit.child_seen is True
+    assert _events(fetch, driver.contact_id)[-1].payload["visited_at"].startswith("2026-12-24")

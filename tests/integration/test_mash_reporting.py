@@ -7,8 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
-from workflow.mash.meetings import add_to_agenda, record_decision
-from workflow.mash.requests import RequestForm, answer_request
 
 from reporting.chronology import CSV_HEADER, chronology, to_csv
 from reporting.mash import agency_performance, inbox, recent_months
@@ -25,6 +23,7 @@ from tests.integration.test_mash_services import (
     gathering,
     version,
 )
+from tests.mash_helpers import RequestForm, add_to_agenda, answer_request, record_decision
 from workflow.mash.config import MashConfig
 from workflow.persistence.uow import SqlUnitOfWork
 from workflow.rules import Rules
@@ -37,8 +36,8 @@ def test_an_inbox_holds_only_its_agencys_requests_with_overdue_computed_when_rea
         uow_factory: UowFactory, mash_uow: MashUow, rules: Rules, mash: MashConfig,
         engine: Engine) -> None:
     contact = gathering(uow_factory, rules)
-    police = ask(mash_uow, rules, mash, contact.contact_id)
-    ask(mash_uow, rules, mash, contact.contact_id, ASK_HEALTH)
+    police = ask(mash_uow, rules, contact.contact_id)
+    ask(mash_uow, rules, contact.contact_id, ASK_HEALTH)
 
     with Session(engine) as session:
         before_due = inbox(session, "police", NOW + timedelta(hours=5))
@@ -56,12 +55,11 @@ def test_agency_performance_counts_sent_in_time_median_and_overdue_per_month(
         uow_factory: UowFactory, mash_uow: MashUow, rules: Rules, mash: MashConfig,
         engine: Engine) -> None:
     first, second = gathering(uow_factory, rules), gathering(uow_factory, rules)
-    quick = ask(mash_uow, rules, mash, first.contact_id)  # due Wed 16:00
-    slow = ask(mash_uow, rules, mash, second.contact_id)
-    ask(mash_uow, rules, mash, second.contact_id, ASK_HEALTH)
-    answer_request(mash_uow(), rules, mash, quick, "Quick", POLICE, "police",
-                   NOW + timedelta(hours=2))
-    answer_request(mash_uow(), rules, mash, slow, "Slow", POLICE, "police",
+    quick = ask(mash_uow, rules, first.contact_id)  # due Wed 16:00
+    slow = ask(mash_uow, rules, second.contact_id)
+    ask(mash_uow, rules, second.contact_id, ASK_HEALTH)
+    answer_request(mash_uow(), rules, quick, "Quick", POLICE, NOW + timedelta(hours=2))
+    answer_request(mash_uow(), rules, slow, "Slow", POLICE,
                    NOW + timedelta(days=1))  # Thu 10:00 = 8 working hours later
     later = NOW + timedelta(days=2)
 
@@ -88,11 +86,11 @@ def test_the_chronology_orders_everything_across_the_childs_contacts(
     contact = record_one(uow_factory, rules, NOW - timedelta(hours=3), NOW - timedelta(hours=3))
     contact.now = NOW - timedelta(hours=2)
     walk_to(contact, Stage.INFORMATION_GATHERING)
-    police = ask(mash_uow, rules, mash, contact.contact_id, at=NOW - timedelta(hours=1))
-    answer_request(mash_uow(), rules, mash, police, "Two call-outs in May", POLICE, "police",
+    police = ask(mash_uow, rules, contact.contact_id, at=NOW - timedelta(hours=1))
+    answer_request(mash_uow(), rules, police, "Two call-outs in May", POLICE,
                    NOW - timedelta(minutes=30))
-    meeting_id = _meeting(mash_uow, mash)
-    add_to_agenda(mash_uow(), meeting_id, contact.contact_id, MASH_CHAIR, NOW)
+    meeting_id = _meeting(mash_uow, rules)
+    add_to_agenda(mash_uow(), rules, meeting_id, contact.contact_id, MASH_CHAIR, NOW)
     record_decision(mash_uow(), rules, meeting_id, contact.contact_id, JOINT, MASH_CHAIR, NOW)
     contact.version = version(mash_uow, contact.contact_id)
     contact.now = NOW + timedelta(minutes=5)
@@ -123,7 +121,7 @@ def test_an_overdue_request_shows_in_the_chronology_until_answered(
         uow_factory: UowFactory, mash_uow: MashUow, rules: Rules, mash: MashConfig,
         engine: Engine) -> None:
     contact = gathering(uow_factory, rules)
-    ask(mash_uow, rules, mash, contact.contact_id, ASK_HEALTH)
+    ask(mash_uow, rules, contact.contact_id, ASK_HEALTH)
 
     with Session(engine) as session:
         entries = chronology(session, _child_of(mash_uow, contact.contact_id), mash.agencies,
@@ -138,7 +136,7 @@ def test_the_csv_export_neutralises_spreadsheet_formulas(
         engine: Engine) -> None:
     contact = gathering(uow_factory, rules)
     form = RequestForm("police", "=HYPERLINK(\"http://evil.example\")", "public_task", "@boss")
-    ask(mash_uow, rules, mash, contact.contact_id, form)
+    ask(mash_uow, rules, contact.contact_id, form)
 
     with Session(engine) as session:
         text = to_csv(chronology(session, _child_of(mash_uow, contact.contact_id),
@@ -155,12 +153,13 @@ def test_a_contact_awaiting_its_decision_can_be_discussed_too(
         engine: Engine) -> None:
     contact = record_one(uow_factory, rules, NOW - timedelta(hours=1), NOW)
     walk_to(contact, Stage.THRESHOLD_DECISION)
-    meeting_id = _meeting(mash_uow, mash)
+    meeting_id = _meeting(mash_uow, rules)
 
-    add_to_agenda(mash_uow(), meeting_id, contact.contact_id, MASH_CHAIR, NOW)
+    add_to_agenda(mash_uow(), rules, meeting_id, contact.contact_id, MASH_CHAIR, NOW)
     record_decision(mash_uow(), rules, meeting_id, contact.contact_id, JOINT, MASH_CHAIR, NOW)
 
     with Session(engine) as session:
         entries = chronology(session, _child_of(mash_uow, contact.contact_id), mash.agencies,
                              NOW)
-    assert entries[-1].title == "MASH meeting of 2026-03-04: recommended referral to social care"
+    assert (entries[-1].kind, entries[-1].at) == ("MASH meeting", NOW)
+    assert entries[-1].title == "MASH meeting: recommended referral to social care (assessment)"

@@ -1,21 +1,21 @@
-"""Migrations 0004 and 0005 on a real SQLite file through Alembic, as `frontdoor db upgrade`
-runs them: the casework tables are created beside the other heads, and discussions
-recorded before them are copied from their events so the KPI keeps its past months.
-(PostgreSQL was checked by hand in a database of its own: upgrade, downgrade, upgrade.)"""
+"""Migrations 0004 and 0005 through Alembic, as `frontdoor db upgrade` runs them, on SQLite
+and on PostgreSQL (a database of its own): the casework tables are created beside the
+other heads, and discussions recorded before them are copied from their events so the KPI
+keeps its past months. The old rows are written as the schema of the time had them."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.persistence.db import PROJECT_ROOT, make_engine
-from workflow.persistence.tables import ContactRow, EventRow
 from workflow.persistence.tables_strategy import StrategyDiscussionRow, StrategyParticipationRow
+from workflow.persistence.types import JSONDoc, UTCDateTime
 
 AT = datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
 OLD_PAYLOAD = {"held_at": "2026-01-12", "rationale": "Old form",
@@ -31,25 +31,30 @@ def _config(url: str) -> Config:
 
 def _legacy_discussion(url: str) -> int:
     """A contact with a discussion recorded by the old form (before 0004's rows)."""
+    contact = sa.table("contact", *(sa.column(n) for n in (
+        "id", "source", "channel", "referrer", "concerns", "consent", "stage", "version",
+        "event_seq")), sa.column("received_at", UTCDateTime()), sa.column("facts", JSONDoc))
+    event = sa.table("contact_event", *(sa.column(n) for n in (
+        "contact_id", "seq", "trigger", "from_stage", "to_stage", "actor", "role", "reason")),
+        sa.column("at", UTCDateTime()), sa.column("payload", JSONDoc))
     engine = make_engine(url)
-    with Session(engine) as session:
-        contact = ContactRow(received_at=AT, source="6", stage="strategy_discussion",
-                             version=3, event_seq=3, facts={})
-        session.add(contact)
-        session.flush()
-        session.add(EventRow(contact_id=contact.id, seq=3, trigger="hold_strategy_discussion",
-                             from_stage="strategy_discussion", to_stage="strategy_discussion",
-                             actor="old.worker", role="social_worker", at=AT,
-                             reason="Old form", payload=OLD_PAYLOAD))
-        session.commit()
-        contact_id = contact.id
+    with engine.begin() as conn:
+        conn.execute(contact.insert().values(
+            id=1, received_at=AT, source="6", channel="phone", referrer="", concerns="",
+            consent="not_recorded", stage="strategy_discussion", version=3, event_seq=3,
+            facts={}))
+        conn.execute(event.insert().values(
+            contact_id=1, seq=3, trigger="hold_strategy_discussion",
+            from_stage="strategy_discussion", to_stage="strategy_discussion",
+            actor="old.worker", role="social_worker", at=AT, reason="Old form",
+            payload=OLD_PAYLOAD))
     engine.dispose()
-    return contact_id
+    return 1
 
 
 def test_upgrading_copies_earlier_discussions_into_the_casework_tables_once(
-        tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+        empty_database_url: str) -> None:
+    url = empty_database_url
     for head in ("0002", "0003", "0004"):
         command.upgrade(_config(url), head)
     contact_id = _legacy_discussion(url)

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
-from workflow.casework.ports import NewDiscussion, Participation
 
 from reporting.kpis import KpiDefinition, series
 from reporting.strategy import monthly
 from tests.builders import record_one
+from workflow.casework.records import Participation, StrategyDiscussion
+from workflow.persistence.records import write
 from workflow.persistence.uow import SqlUnitOfWork
 from workflow.rules import Rules
 
@@ -41,11 +42,11 @@ def held(uow_factory: UowFactory, rules: Rules) -> None:
                             datetime(2026, 1, 2, 9, 0, tzinfo=UTC)).contact_id
     with uow_factory() as uow:
         for seq, (at, police, health, education) in enumerate(DISCUSSIONS, start=10):
-            grid = [Participation("la_social_worker", A), Participation("police", police),
-                    Participation("health", health), Participation("education", education)]
-            uow.casework.add_discussion(NewDiscussion(
-                contact_id, seq, at, "team.manager", "strategy_discussion", "section_47",
-                "Synthetic", "Synthetic", "", "social.worker", at, grid))
+            grid = (Participation("la_social_worker", A), Participation("police", police),
+                    Participation("health", health), Participation("education", education))
+            write(uow.session, contact_id, StrategyDiscussion(
+                seq, at, "team.manager", "strategy_discussion", "section_47", "Synthetic",
+                "Synthetic", "", "social.worker", at, grid))
         uow.commit()
 
 

@@ -147,11 +147,11 @@ def test_a_reconvened_discussion_counted_from_the_last_keeps_the_census_start(
     enquiry, from the initiating discussion, target 15 working days after it."""
     from dataclasses import replace
 
-    from workflow.casework.config import CaseworkConfig
     from workflow.engine.engine import Engine
 
-    last = replace(rules, engine=Engine(rules.timescales, rules.calendar,
-                                        CaseworkConfig(icpc_anchor="last")))
+    config = rules.engine.config
+    last = replace(rules, engine=Engine(replace(
+        config, casework=replace(config.casework, icpc_anchor="last"))))
     driver = _at(uow_factory, last, Stage.SECTION_47)
     again = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
     _step(driver, "hold_strategy_discussion", SOCIAL_WORKER, again, held_at=again)
@@ -173,7 +173,8 @@ def test_stepping_up_records_a_new_contact_at_the_front_door_linked_to_early_hel
           reason="Escalating neglect; school reports the child hungry daily")
 
     old, new = fetch(select(ContactRow).order_by(ContactRow.id))
-    assert old.stage == Stage.CLOSED and old.facts["stepped_up_to"] == new.id
+    assert old.stage == Stage.CLOSED
+    assert fetch(select(ContactRow.id).where(ContactRow.linked_contact_id == old.id)) == [new.id]
     assert (new.stage, new.linked_contact_id, new.child_id, new.source) == (
         Stage.RECEIVED, old.id, old.child_id, "5D")
     assert new.concerns == "Escalating neglect; school reports the child hungry daily"
@@ -221,7 +222,8 @@ def test_the_chronology_names_each_agencys_part_in_a_strategy_discussion(
                              load_agencies(rules.config_dir / "agencies.toml"), LATER)
 
     [entry] = [e for e in entries if e.kind == "Strategy discussion"]
-    assert entry.title == "Strategy discussion chaired by team.manager: section 47"
+    assert entry.title == ("Strategy discussion chaired by team.manager: "
+                           "section 47 enquiry initiated")
     assert "Local authority social worker: attended; Police: attended" in entry.detail
     assert "not invited (Not known to health)" in entry.detail
 
@@ -244,3 +246,50 @@ def test_an_enquiry_on_a_plan_is_a_second_assessment_of_the_same_referral(
     rows = fetch(select(AssessmentRow).order_by(AssessmentRow.id))
     assert [(r.kind, r.status, r.started_at) for r in rows] == [
         ("s17", "authorised", RECEIVED + timedelta(hours=1)), ("s47", "open", started)]
+
+
+def test_a_plan_ended_at_a_review_conference_becomes_a_cin_plan_from_the_conferences_day(
+        uow_factory: UowFactory, rules: Rules) -> None:
+    """Recorded two days after it was held: the child protection plan ends, and the child
+    in need plan starts, on the day the conference was held (census CPPendDate and
+    CINPlanStartDate), not the day it was typed in."""
+    driver = _at(uow_factory, rules, Stage.CP_PLAN)  # ICPC and plan on Mon 2 March 2026
+    held = datetime(2026, 3, 30, 14, 0, tzinfo=UTC)  # Monday
+    _step(driver, "hold_review_conference", SOCIAL_WORKER,
+          datetime(2026, 4, 1, 9, 0, tzinfo=UTC), "ends", held_at=held)  # Wednesday
+
+    with uow_factory() as uow:
+        [episode] = load_episodes(uow.session, [driver.contact_id], LATER)
+
+    [plan] = episode.cp_plans
+    assert (plan.start, plan.end, plan.reviews) == (
+        date(2026, 3, 2), date(2026, 3, 30), [date(2026, 3, 30)])
+    assert [(c.start, c.end) for c in episode.cin_plans] == [(date(2026, 3, 30), None)]
+
+
+def test_a_submitted_assessment_waits_in_the_managers_queue_until_it_is_authorised(
+        uow_factory: UowFactory, rules: Rules, fetch: Fetch) -> None:
+    from reporting.assessments import awaiting_authorisation, visits
+
+    driver = _at(uow_factory, rules, Stage.ASSESSMENT)
+    seen = RECEIVED + timedelta(days=1)
+    _step(driver, "record_visit", SOCIAL_WORKER, seen, "seen")
+    _step(driver, "submit_assessment", SOCIAL_WORKER, RECEIVED + timedelta(days=2),
+          factors=["16A", "3B"])
+    [clock] = fetch(select(ClockRow).where(ClockRow.contact_id == driver.contact_id,
+                                           ClockRow.rule == "assessment"))
+
+    with uow_factory() as uow:
+        [waiting] = awaiting_authorisation(uow.session)
+        [visit] = visits(uow.session, driver.contact_id)
+    _step(driver, "complete_assessment", OTHER_TEAM_MANAGER, RECEIVED + timedelta(days=3),
+          "no_further_action")
+    with uow_factory() as uow:
+        after = awaiting_authorisation(uow.session)
+
+    assert (waiting.contact_id, waiting.kind, waiting.author, waiting.factors) == (
+        driver.contact_id, "s17", SOCIAL_WORKER.username, ("3B", "16A"))
+    assert (waiting.submitted_at, waiting.due_at) == (RECEIVED + timedelta(days=2),
+                                                      clock.due_at)
+    assert (visit.at, visit.child_seen, visit.by) == (seen, True, SOCIAL_WORKER.username)
+    assert after == []

@@ -173,6 +173,11 @@ class Narration(Protocol):
         """An agency's name."""
         ...
 
+    def in_agency_order(self, agency_ids: Iterable[str]) -> list[str]:
+        """Agency ids in the configured order (the local authority first): a stored JSON
+        object keeps no key order on PostgreSQL, so a chronology must not rely on it."""
+        ...
+
     def request_agency(self, request_id: int) -> str:
         """The name of the agency an information request was sent to."""
         ...

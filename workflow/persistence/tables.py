@@ -84,7 +84,7 @@ class ClockRow(Base):
     due_at: Mapped[datetime]
     stopped_at: Mapped[datetime | None]
     stop_event: Mapped[str | None] = mapped_column(String(60))
-    result: Mapped[str | None] = mapped_column(String(20))
+    result: Mapped[str | None] = mapped_column(String(20))  # the longest: "not_applicable"
     note: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
         Index("ix_clock_open_due", "rule", "stopped_at", "due_at"),

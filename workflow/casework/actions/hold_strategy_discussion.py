@@ -72,8 +72,9 @@ def _told(p: Mapping[str, Any], n: Narration) -> Told:
     reasons, stated = p.get("participation_reasons") or {}, p.get("participation") or {}
     grid = "; ".join(
         f"{'Local authority social worker' if a == LA_SOCIAL_WORKER else n.agency(a)}: "
-        f"{STATUSES.get(str(s), str(s)).lower()}" + (f" ({reasons[a]})" if reasons.get(a) else "")
-        for a, s in stated.items())
+        f"{STATUSES.get(str(stated[a]), str(stated[a])).lower()}"
+        + (f" ({reasons[a]})" if reasons.get(a) else "")
+        for a in n.in_agency_order(stated))
     outcome = STRATEGY_OUTCOMES.get(str(p.get("outcome")), str(p.get("outcome", ""))).lower()
     return Told("Strategy discussion",
                 f"Strategy discussion chaired by {p.get('chair') or '–'}: {outcome}",
