@@ -257,10 +257,6 @@ def _characteristics(child: Child, episodes: Sequence[Episode], ctx: Context) ->
     if child.disability is None:
         found.append("disability is not recorded (the census needs 'no disability' or the "
                      "DfE disability codes)")
-    elif child.disability:
-        found.append("disability is recorded as yes, but the census needs the DfE disability "
-                     "codes (MOB, HAND, PC, INC, COMM, LD, HEAR, VIS, BEH, CON, AUT, DDA), "
-                     "which the front door does not record")
     return found
 
 

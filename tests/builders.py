@@ -153,6 +153,25 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 
+class Staffing(Protocol):
+    """The part of the accounts port that builds the directory."""
+
+    def save_team(self, code: str, name: str, kind: str, capacity: int | None) -> Any: ...
+    def save_account(self, username: str, display: str, role: Role, team: str | None,
+                     agency: str | None, password_hash: str,
+                     swe_number: str | None = None) -> Any: ...
+    def join_team(self, code: str, username: str, is_manager: bool) -> None: ...
+
+
+def staff_the_directory(accounts: Staffing) -> None:
+    """The team and worker the ``allocate`` payload names, as a council's directory holds
+    them: allocation refuses anyone the directory does not know."""
+    accounts.save_team("assessment-north", "Assessment North", "assessment", 20)
+    accounts.save_account("social.worker", "Sam Worker", Role.SOCIAL_WORKER,
+                          "assessment-north", None, "!no-sign-in", "SW1234567")
+    accounts.join_team("assessment-north", "social.worker", False)
+
+
 def payload(trigger: str, now: datetime, variant: str | None = None,
             **overrides: Any) -> dict[str, Any]:
     """A payload for ``trigger`` that passes its guards at ``now``; overrides win.

@@ -20,7 +20,9 @@ from sqlalchemy import Engine, Executable, MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.builders import staff_the_directory
 from workflow.mash.config import MashConfig, load_mash_config
+from workflow.persistence.accounts import SqlAccounts
 from workflow.persistence.db import make_engine
 from workflow.persistence.tables import Base
 from workflow.persistence.uow import SqlUnitOfWork
@@ -152,6 +154,7 @@ def engine(request: pytest.FixtureRequest, database_url: str) -> Iterator[Engine
 def uow_factory(engine: Engine) -> Callable[[], SqlUnitOfWork]:
     """A new unit of work per call, as the web layer makes one per request."""
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    staff_the_directory(SqlAccounts(sessions))
     return lambda: SqlUnitOfWork(sessions)
 
 

@@ -50,11 +50,14 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-ALEX = PersonDetails("Alex", "Example", date(2015, 6, 15), "1", upn="A123456789012",
-                    disability=False)
-BEA = PersonDetails("Bea", "Sample", date(2021, 11, 30), "2", disability=False)
-CAL = PersonDetails("Cal", "Testwell", date(2019, 1, 1), "1", disability=False)
-DEE = PersonDetails("Dee", "Demo", date(2012, 3, 1), "2", upn="B123456789012")
+ALEX = PersonDetails("Alex", "Example", date_of_birth=date(2015, 6, 15), sex="M",
+                     upn="R885201500001", disabilities=("NONE",))
+BEA = PersonDetails("Bea", "Sample", date_of_birth=date(2021, 11, 30), sex="F",
+                    disabilities=("NONE",))
+CAL = PersonDetails("Cal", "Testwell", date_of_birth=date(2019, 1, 1), sex="M",
+                    disabilities=("NONE",))
+DEE = PersonDetails("Dee", "Demo", date_of_birth=date(2012, 3, 1), sex="F",
+                    upn="E885201200002")
 
 
 @dataclass

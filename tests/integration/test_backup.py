@@ -17,17 +17,17 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import sessionmaker
 
 from tests.integration.conftest import _postgres_url, _unreachable
 from web.cli import main
+from workflow.intake.commands import NewContact, RecordContact
+from workflow.people.records import PersonDetails
 from workflow.persistence.db import make_engine
-from workflow.persistence.tables import ChildRow
-from workflow.persistence.uow import SqlUnitOfWork
-from workflow.ports import ChildDetails
-from workflow.roles import Role
+from workflow.persistence.store import Store
+from workflow.persistence.tables_people import PersonRow
+from workflow.roles import Actor, Role
 from workflow.rules import Rules
-from workflow.services import Actor, NewContact, record_contact
+from workflow.services import handle
 
 WORKER = Actor("fd.worker", Role.FRONT_DOOR_WORKER)
 
@@ -70,19 +70,18 @@ def databases(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]
 
 
 def _record(url: str, rules: Rules, first: str, last: str) -> None:
-    engine = make_engine(url)
+    store = Store(url)
     now = datetime.now(UTC)
-    intake = NewContact(now - timedelta(minutes=5), "6", [ChildDetails(first, last)],
+    intake = NewContact(now - timedelta(minutes=5), "6", [PersonDetails(first, last)],
                         referrer="PC Synthetic", concerns="Synthetic concern for tests")
-    record_contact(SqlUnitOfWork(sessionmaker(engine, expire_on_commit=False)), rules, intake,
-                   WORKER, now)
-    engine.dispose()
+    handle(store.uow(), rules, RecordContact(intake, WORKER, now))
+    store.close()
 
 
 def _children(url: str) -> list[tuple[str, str]]:
     engine = make_engine(url)
     with engine.connect() as conn:
-        rows = conn.execute(select(ChildRow.first_name, ChildRow.last_name)).all()
+        rows = conn.execute(select(PersonRow.first_name, PersonRow.last_name)).all()
     engine.dispose()
     return [(r[0], r[1]) for r in rows]
 

@@ -26,7 +26,8 @@ from tests.builders import (
 )
 from tests.integration.stored import stored
 from workflow.errors import GuardFailed, InvalidInput, NaiveDatetime, NotFound, StaleVersion
-from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
+from workflow.persistence.tables import ClockRow, ContactRow, EventRow
+from workflow.persistence.tables_people import PersonRow
 from workflow.persistence.tables_strategy import VisitRow
 from workflow.rules import Rules
 from workflow.stages import STAGES, Stage
@@ -59,7 +60,7 @@ def test_two_siblings_recorded_together_get_a_contact_each_sharing_one_intake(
     assert [r.id for r in rows] == [m["id"] for m in made]
     assert len({r.child_id for r in rows}) == 2
     assert {r.intake for r in rows} == {made[0]["reference"]}
-    assert fetch(select(func.count()).select_from(ChildRow)) == [2]
+    assert fetch(select(func.count()).select_from(PersonRow)) == [2]
     for row in rows:
         [event] = _events(fetch, row.id)
         assert (event.seq, event.trigger, event.from_stage, event.to_stage) == (
@@ -79,7 +80,7 @@ def test_a_contact_for_a_child_who_does_not_exist_is_refused_and_nothing_is_writ
         record_contact(uow_factory(), rules, sibling_then_ghost, FRONT_DOOR_WORKER, NOW)
 
     assert fetch(select(func.count()).select_from(ContactRow)) == [0]
-    assert fetch(select(func.count()).select_from(ChildRow)) == [0]
+    assert fetch(select(func.count()).select_from(PersonRow)) == [0]
 
 
 @pytest.mark.parametrize("stage", [s for s in Stage if s != Stage.RECEIVED],

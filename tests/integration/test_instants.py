@@ -26,7 +26,8 @@ from tests.builders import (
     walk_to,
 )
 from workflow.errors import NaiveDatetime
-from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
+from workflow.persistence.tables import ClockRow, ContactRow, EventRow
+from workflow.persistence.tables_people import PersonRow
 from workflow.rules import Rules
 from workflow.stages import Stage
 
@@ -37,7 +38,7 @@ LONDON = ZoneInfo("Europe/London")
 def test_a_naive_datetime_is_refused_by_the_column_type_and_nothing_is_written(
         engine: Engine, fetch: Fetch) -> None:
     with Session(engine) as session:
-        session.add(ChildRow(first_name="Alex", last_name="Example",
+        session.add(PersonRow(first_name="Alex", last_name="Example",
                              created_at=datetime(2026, 3, 4, 10, 0)))
 
         with pytest.raises(StatementError) as refused:
@@ -45,7 +46,7 @@ def test_a_naive_datetime_is_refused_by_the_column_type_and_nothing_is_written(
         session.rollback()
 
     assert isinstance(refused.value.orig, NaiveDatetime)
-    assert fetch(select(func.count()).select_from(ChildRow)) == [0]
+    assert fetch(select(func.count()).select_from(PersonRow)) == [0]
 
 
 @pytest.mark.parametrize("received", [

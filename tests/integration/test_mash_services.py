@@ -326,9 +326,9 @@ def test_the_repository_finds_a_misspelt_child_with_a_swapped_birthday(
     from workflow.people.records import PersonDetails
 
     known = child("Jayden", "Mockford")
-    known = PersonDetails(known.first_name, known.last_name, date(2015, 4, 3))
+    known = PersonDetails(known.first_name, known.last_name, date_of_birth=date(2015, 4, 3))
     record_contact(mash_uow(), rules, intake(NOW, known), FRONT_DOOR_WORKER, NOW)
-    query = PersonDetails("Jaydon", "Mokford", date(2015, 3, 4))
+    query = PersonDetails("Jaydon", "Mokford", date_of_birth=date(2015, 3, 4))
 
     with mash_uow() as uow:
         found = match(query, uow.history.candidates(query, 200))

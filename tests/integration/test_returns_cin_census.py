@@ -19,19 +19,18 @@ import pytest
 import xmlschema
 from click.testing import CliRunner
 from sqlalchemy import Engine, delete, insert, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from reporting.annex_a import Period, build_annex_a
 from reporting.cin_census import CensusResult, CollectionYear, build_census
 from reporting.cin_episodes import la_child_id
 from tests.integration.returns_dataset import Made, at, build
 from web.cli import main
-from workflow.persistence.db import make_engine
 from workflow.persistence.schema import metadata
-from workflow.persistence.tables import ChildRow, ClockRow, ContactRow, EventRow
+from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 from workflow.persistence.tables_decision import ThresholdDecisionRow
+from workflow.persistence.tables_people import PersonDisabilityRow, PersonRow
 from workflow.persistence.tables_strategy import AssessmentRow, Section47Row
-from workflow.persistence.uow import SqlUnitOfWork
 from workflow.ports import UnitOfWork
 from workflow.rules import Rules
 
@@ -193,8 +192,8 @@ CHILD_BREAKERS: dict[str, tuple[dict[str, Any], str]] = {
                                        "codes follows from our records (the child is 10 on "
                                        "31/03/2026)"),
     "no date of birth": ({"date_of_birth": None}, "date of birth is not recorded"),
-    "disability yes without codes": ({"disability": True}, "disability is recorded as yes, "
-                                     "but the census needs the DfE disability codes"),
+    "an ethnicity that is not a DfE code": ({"ethnicity": "XXXX"},
+                                            "ethnicity code 'XXXX' is not a CIN code"),
 }
 
 
@@ -220,7 +219,7 @@ def test_a_child_missing_what_the_census_needs_is_reported(
         broken: str, engine: Engine, rules: Rules, made: Made) -> None:
     values, expected = CHILD_BREAKERS[broken]
     alex = child_of(engine, made.alex_2026)
-    change(engine, update(ChildRow).where(ChildRow.id == alex).values(**values))
+    change(engine, update(PersonRow).where(PersonRow.id == alex).values(**values))
 
     found = [p.message for p in census(engine, rules).problems
              if p.child == la_child_id(alex)]
@@ -249,7 +248,8 @@ def test_the_command_prints_the_problems_and_writes_nothing(
 def test_the_command_writes_with_force_and_without_problems(
         database_url: str, engine: Engine, made: Made, tmp_path: Path) -> None:
     forced = _run(database_url, tmp_path / "forced.xml", "--force")
-    change(engine, update(ChildRow).values(disability=False))
+    change(engine, insert(PersonDisabilityRow).values(person_id=child_of(engine, made.dee),
+                                                      code="NONE"))
     clean = _run(database_url, tmp_path / "clean.xml")
 
     assert (forced.exit_code, clean.exit_code) == (0, 0), forced.output + clean.output
@@ -269,29 +269,23 @@ def test_the_command_refuses_a_year_not_written_like_2025_26(
 
 # -- the demo data -----------------------------------------------------------------------------
 
-#: web/demo.py still imports the old service functions; strict, so the mark must go the day
-#: it imports again.
-DEMO_NOT_MIGRATED = pytest.mark.xfail(raises=ImportError, strict=True,
-                                      reason="web/demo.py is not yet migrated to the "
-                                             "rewritten engine; remove this mark when it is")
-
-
 @pytest.fixture
 def demo(tmp_path: Path, rules: Rules) -> Iterator[Engine]:
     """The demo data (seed 7, 80 contacts, 'now' fixed) in a temporary SQLite file."""
     from web.demo import DemoSpec, load_demo
+    from web.users import load_demo_users
+    from workflow.persistence.store import Store
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
-    metadata().create_all(engine)  # type: ignore[attr-defined]
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    made = list(load_demo(lambda: SqlUnitOfWork(sessions), rules,
-                          DemoSpec(contacts=80, seed=7), datetime(2026, 3, 4, 10, tzinfo=UTC)))
+    store = Store(f"sqlite:///{tmp_path / 'demo.db'}")
+    metadata().create_all(store.engine)  # type: ignore[attr-defined]
+    load_demo_users(store.accounts)
+    made = list(load_demo(store.uow, rules, DemoSpec(contacts=80, seed=7),
+                          datetime(2026, 3, 4, 10, tzinfo=UTC), store.reads))
     assert made[-1] >= 80
-    yield engine
-    engine.dispose()
+    yield store.engine
+    store.close()
 
 
-@DEMO_NOT_MIGRATED
 def test_the_demo_datas_census_has_no_validation_problems(demo: Engine, rules: Rules) -> None:
     result = census(demo, rules)
 
@@ -299,7 +293,6 @@ def test_the_demo_datas_census_has_no_validation_problems(demo: Engine, rules: R
     assert result.children > 10
 
 
-@DEMO_NOT_MIGRATED
 def test_the_demo_datas_annex_a_has_a_row_for_every_contact(demo: Engine) -> None:
     with Session(demo) as session:
         contacts = len(session.scalars(select(ContactRow.id)).all())

@@ -42,7 +42,6 @@ from thresholds import CatalogueRegistry, load_catalogue, load_registry
 from thresholds.policy import CataloguePolicy
 from web import auth
 from web.app import create_app
-from web.users import upsert_user
 from workflow.errors import GuardFailed, InvalidInput, InvalidTransition, NotPermitted
 from workflow.persistence.tables import ClockRow
 from workflow.persistence.tables_decision import ThresholdDecisionRow
@@ -242,14 +241,13 @@ def _signed_in_page(database_url: str, path: str, monkeypatch: pytest.MonkeyPatc
                                                        parallelism=1))
     app = create_app({"DATABASE_URL": database_url, "TESTING": True,
                       "SESSION_COOKIE_SECURE": False})
-    with app.extensions["sessions"]() as db:
-        upsert_user(db, "fd.worker", "Dee Worker", Role.FRONT_DOOR_WORKER, "front-door",
-                    None, "fd.worker-password-1")
-        db.commit()
+    app.extensions["accounts"].save_account(
+        "fd.worker", "Dee Worker", Role.FRONT_DOOR_WORKER, "front-door", None,
+        auth.hash_password("fd.worker-password-1"))
     try:
         return _get_signed_in(app, path)
     finally:
-        app.extensions["sessions"].kw["bind"].dispose()
+        app.extensions["store"].close()
 
 
 def _get_signed_in(app: Flask, path: str) -> str:
@@ -305,9 +303,6 @@ def test_a_decision_keeps_its_catalogue_version_after_a_new_one_is_published(
     assert _row_values(again) == kept
 
 
-@pytest.mark.xfail(raises=ModuleNotFoundError, strict=True,
-                   reason="web/ is not yet migrated to the rewritten engine (it imports "
-                          "workflow.spec); remove this mark when it is")
 def test_the_contact_page_shows_the_catalogue_version_a_decision_was_made_under(
         database_url: str, in_2023: OnService, monkeypatch: pytest.MonkeyPatch) -> None:
     _decide(in_2023, indicators=COMPLEX, level=3, outcome="targeted_early_help",

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from tests.web.conftest import Browser, Contacts, text_of
 from tests.web.test_mash_pages import HEALTH_QUESTION, ask, page, state
-from workflow.persistence.tables import AccessLogRow, ChildRow, ContactRow
+from workflow.persistence.tables import AccessLogRow, ContactRow
 from workflow.persistence.tables_mash import MeetingRow
+from workflow.persistence.tables_people import PersonRow
 from workflow.stages import Stage
 
 LONDON = ZoneInfo("Europe/London")
@@ -147,7 +148,7 @@ NEW = {"received_at": "", "source": "2A", "channel": "phone", "referrer": "Schoo
 def _known_child(contacts: Contacts, db: Callable[[], Session], stage: Stage) -> int:
     contact_id = contacts.at(stage, "Jayden", "Mockford")
     with db() as session:
-        child = session.get(ChildRow, session.get(ContactRow, contact_id).child_id)  # type: ignore[union-attr]
+        child = session.get(PersonRow, session.get(ContactRow, contact_id).child_id)  # type: ignore[union-attr]
         assert child is not None
         child.date_of_birth = datetime(2015, 4, 3).date()
         session.commit()
@@ -178,7 +179,7 @@ def test_a_known_child_is_offered_and_linking_to_them_with_an_open_case_passes_i
         assert row is not None
         assert (row.child_id, row.stage, row.referral_at) == (
             child_id, "passed_to_allocated_worker", None)
-        assert session.scalar(select(func.count()).select_from(ChildRow)) == 1
+        assert session.scalar(select(func.count()).select_from(PersonRow)) == 1
     assert "Open case: this child's case" in page(worker.get(f"/contacts/{new_id}"))
 
 
@@ -194,7 +195,7 @@ def test_confirming_a_new_child_records_one_and_a_made_up_choice_is_refused(
 
     assert fresh.status_code == 302
     with db() as session:
-        assert session.scalar(select(func.count()).select_from(ChildRow)) == 2
+        assert session.scalar(select(func.count()).select_from(PersonRow)) == 2
 
 
 # -- bad input never gives a server error ----------------------------------------------------------
