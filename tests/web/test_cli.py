@@ -148,7 +148,7 @@ def test_contacts_show_for_a_missing_contact_says_so_and_exits_1(demo_db: str) -
     result = _runner(demo_db)("contacts", "show", "9999")
 
     assert result.exit_code == 1
-    assert "Error: There is no contact 9999." in result.output
+    assert "Error: There is no contact FD0009999." in result.output
 
 
 def test_breaches_lists_every_open_clock_past_due(demo_db: str) -> None:
