@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.web.conftest import PEOPLE, Browser, Contacts, all_counts
+from workflow.engine.action import Action
 from workflow.engine.registry import actions
 from workflow.persistence.tables import AccessLogRow, ContactRow
 from workflow.roles import Role
@@ -28,6 +29,17 @@ NEW = {"received_at": "2026-01-05T09:30:00+00:00", "source": "6", "channel": "po
        "consent": "not_sought_risk",
        "children": [{"first_name": "Kit", "last_name": "Madeup"},
                     {"first_name": "Quinn", "last_name": "Madeup"}]}
+
+
+def api_path(action: Action[Any]) -> str:
+    """Where the API documents an action: recording a contact is POST /contacts, an action
+    found by its record (a partner's answer) sits under that record, every other under the
+    contact."""
+    if action.name == "receive":
+        return "/api/v1/contacts"
+    if action.locate:
+        return f"/api/v1/{action.locate.removesuffix('_id')}s/{{record_id}}/actions/{action.name}"
+    return f"/api/v1/contacts/{{contact_id}}/actions/{action.name}"
 
 
 def _errors(response: Any) -> dict[str, Any]:
@@ -45,12 +57,13 @@ def test_the_openapi_document_lists_every_action_and_contact_creation(
     assert response.status_code == 200
     doc = response.get_json()
     paths = doc["paths"]
-    missing = [t for t in list(actions())
-               if "post" not in paths.get(f"/api/v1/contacts/{{contact_id}}/actions/{t}", {})]
+    missing = [name for name, action in actions().items()
+               if "post" not in paths.get(api_path(action), {})]
     assert not missing, f"actions without a documented POST: {missing}"
     assert {"get", "post"} <= set(paths["/api/v1/contacts"])
     assert "get" in paths["/api/v1/contacts/{contact_id}"]
-    new_contact = doc["components"]["schemas"]["NewContact"]
+    create = paths["/api/v1/contacts"]["post"]["requestBody"]["content"]["application/json"]
+    new_contact = doc["components"]["schemas"][create["schema"]["$ref"].rsplit("/", 1)[1]]
     assert {"received_at", "source", "concerns", "children"} <= set(new_contact["required"])
     rate = paths["/api/v1/contacts/{contact_id}/actions/rate"]["post"]
     schema_name = rate["requestBody"]["content"]["application/json"]["schema"]["$ref"]
@@ -110,9 +123,10 @@ def test_get_returns_stage_version_clocks_events_and_the_actions_this_role_may_t
     assert body["events"][1]["actor"] == "fd.worker"
     assert [c["rule"] for c in body["clocks"]] == ["contact_decision"]
     with app.extensions["uow"]() as uow:
-        engine_says = app.extensions["rules"].engine.permitted_triggers(
+        engine_says = app.extensions["rules"].engine.permitted(
             uow.contacts.get(contact_id), Role.FRONT_DOOR_WORKER)
-    assert body["permitted_actions"] == engine_says
+    assert body["permitted_actions"] == [a.name for a in engine_says
+                                         if a.name != "receive"]
     assert "rate" in body["permitted_actions"] and "sign_off" not in body["permitted_actions"]
 
 
@@ -156,7 +170,7 @@ def test_viewing_a_contact_through_the_api_is_written_to_the_access_log(
     (NEW | {"bogus": 1}, "bogus", "Unknown field"),
     (NEW | {"source": 6}, "source", "Not a valid string"),
     (NEW | {"source": "99Z"}, "source", "Choose a referral source"),
-    (NEW | {"received_at": "last Tuesday"}, "received_at", "Not a valid datetime"),
+    (NEW | {"received_at": "last Tuesday"}, "received_at", "Enter a real date and time"),
     (NEW | {"children": []}, "children", "Add between one and six children"),
     ({k: v for k, v in NEW.items() if k != "concerns"}, "concerns", "Describe the concerns"),
 ], ids=["unknown-field", "wrong-type", "bad-choice", "bad-date", "no-children",
@@ -178,7 +192,7 @@ def test_a_bad_new_contact_gets_422_naming_the_field_and_writes_nothing(
 @pytest.mark.parametrize(("body", "field", "words"), [
     ({"version": 2, "rag": "red", "reason": "x", "colour": "red"}, "colour", "Unknown field"),
     ({"version": "two", "rag": "red", "reason": "x"}, "version", "Not a valid integer"),
-    ({"version": 2, "rag": 1, "reason": "x"}, "rag", "Not a valid string"),
+    ({"version": 2, "rag": 1, "reason": "x"}, "rag", "Choose one of: red, amber, green"),
     ({"version": 2, "rag": "purple", "reason": "x"}, "rag", "Choose one of: red, amber, green"),
     ({"rag": "red", "reason": "x"}, "version", "Missing data"),
 ], ids=["unknown-field", "wrong-type", "wrong-type-choice", "bad-choice", "no-version"])
@@ -280,8 +294,10 @@ def test_a_role_not_granted_gets_403_and_nothing_is_written(
     assert [r.outcome for r in denied] == ["denied"]
 
 
-def test_an_action_the_role_was_not_granted_is_refused_by_the_engine_with_403(
+def test_an_action_the_role_was_not_granted_is_refused_with_403_and_nothing_moves(
         signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    """The API's route for an action is granted to that action's roles, so a front door
+    worker is refused sign-off before the engine is asked."""
     contact_id = contacts.at(Stage.AWAITING_SIGNOFF)
     version = contacts.version(contact_id)
 
@@ -289,8 +305,24 @@ def test_an_action_the_role_was_not_granted_is_refused_by_the_engine_with_403(
         "POST", f"/api/v1/contacts/{contact_id}/actions/sign_off", {"version": version})
 
     assert response.status_code == 403
-    assert "may not" in response.get_json()["message"]
-    assert contacts.stage(contact_id) == "awaiting_signoff"
+    assert response.is_json and response.get_json()["code"] == 403
+    assert (contacts.stage(contact_id), contacts.version(contact_id)) == (
+        "awaiting_signoff", version)
+
+
+def test_the_page_refuses_an_action_the_role_was_not_granted_in_the_engines_words(
+        signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    """The page's one action route is open to every caseworker; the engine refuses."""
+    contact_id = contacts.at(Stage.AWAITING_SIGNOFF)
+    version = contacts.version(contact_id)
+
+    response = signed_in("worker").post(f"/contacts/{contact_id}/actions/sign_off",
+                                        {"version": version})
+
+    assert response.status_code == 403
+    assert "A front door worker may not" in response.get_data(as_text=True)
+    assert (contacts.stage(contact_id), contacts.version(contact_id)) == (
+        "awaiting_signoff", version)
 
 
 def test_an_unknown_contact_is_a_json_404_and_anonymous_calls_a_json_401(
@@ -299,7 +331,7 @@ def test_an_unknown_contact_is_a_json_404_and_anonymous_calls_a_json_401(
     anon = anonymous.get("/api/v1/contacts")
 
     assert missing.status_code == 404
-    assert missing.get_json()["message"] == "There is no contact 987654."
+    assert missing.get_json()["message"] == "There is no contact FD0987654."
     assert anon.status_code == 401 and anon.get_json()["code"] == 401
 
 
