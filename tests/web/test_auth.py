@@ -28,10 +28,10 @@ from tests.web.conftest import (
     Browser,
     Contacts,
     count_rows,
-    store_of,
     make_app,
     session_cookie,
     sign_in,
+    store_of,
     text_of,
 )
 from workflow.persistence.tables import LoginAttemptRow, SessionRow, UserRow
