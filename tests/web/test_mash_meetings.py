@@ -199,6 +199,12 @@ def test_a_known_child_is_offered_and_linking_to_them_with_an_open_case_passes_i
             child_id, "passed_to_allocated_worker", None)
         assert session.scalar(select(func.count()).select_from(ChildRow)) == 1
     assert "Open case: this child's case" in page(worker.get(f"/contacts/{new_id}"))
+    # Recorded straight into the allocated worker's hands: one event, version 1, and the
+    # decision made on receipt (its clock met), not a walk through screening.
+    detail = worker.api("GET", f"/api/v1/contacts/{new_id}").get_json()
+    assert (detail["version"], [e["trigger"] for e in detail["events"]]) == (1, ["receive"])
+    decision = [c for c in detail["clocks"] if c["rule"] == "contact_decision"]
+    assert [c["result"] for c in decision] == ["met"]
 
 
 def test_confirming_a_new_child_records_one_and_a_made_up_choice_is_refused(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -321,8 +321,54 @@ def test_the_contact_page_shows_every_clock_with_due_date_status_and_how_it_is_c
         if clock.stopped_at is None:
             assert re.search(r"(left|late)</", row), row
         else:
-            assert re.search(r"(Met|Met late|Not met|Replaced by a new rating|Stopped) \(",
+            assert re.search(r"(Met|Met late|Not met|Not needed: the contact moved on|"
+                             r"Replaced by a new rating|Stopped) \(",
                              row), row
+
+
+def _clock_rows(body: str) -> list[str]:
+    return re.findall(r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell">'
+                      r'(.*?)</tr>', body, re.S)
+
+
+def _status_of(app: Flask, body: str, rule_name: str) -> str:
+    """The status cell of the clock for one rule, as words."""
+    rules = app.extensions["rules"]
+    title = rules.timescales.rule(rule_name, rules.calendar.local_date(
+        datetime.now(UTC))).title
+    [row] = [r for r in _clock_rows(body) if r.split("<", 1)[0].strip() == title]
+    status = re.findall(r'<td class="govuk-table__cell">(.*?)</td>', row, re.S)[-1]
+    return " ".join(re.sub(r"<[^>]+>", " ", status).split())
+
+
+def test_a_clock_the_contact_moved_past_is_not_needed_never_a_breach(
+        app: Flask, signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    """Passed to the allocated worker from the MASH: the MASH clock ends "not needed"
+    (the redesign closes it not applicable), where before it would have read as missed."""
+    contact_id = contacts.at(Stage.INFORMATION_GATHERING)
+    contacts.fire(contact_id, "pass_to_allocated_worker")
+
+    body = page(signed_in("worker").get(f"/contacts/{contact_id}"))
+
+    status = _status_of(app, body, "mash_amber")
+    assert status.startswith("Not needed: the contact moved on"), status
+    assert "Not met" not in status and "Overdue" not in status
+
+
+def test_an_assessment_completed_without_seeing_the_child_shows_that_clock_not_met(
+        app: Flask, signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    """The exception to "not needed": the child had to be seen for the assessment to
+    conclude, so its clock is not met (a breach the returns count)."""
+    contact_id = contacts.at(Stage.ASSESSMENT)
+    contacts.fire(contact_id, "submit_assessment", who="social_worker")
+    contacts.fire(contact_id, "complete_assessment", who="manager",
+                  variant="no_further_action")
+
+    body = page(signed_in("worker").get(f"/contacts/{contact_id}"))
+
+    unseen = _status_of(app, body, "child_seen_s17")
+    assert "Not met (" in unseen and "Overdue" in unseen, unseen  # tagged as a breach
+    assert _status_of(app, body, "assessment").startswith("Met")
 
 
 def _permitted(app: Flask, contact_id: int, role: Role) -> set[str]:
