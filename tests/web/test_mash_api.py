@@ -58,6 +58,26 @@ def test_a_partner_answers_through_the_api(signed_in: Callable[[str], Browser],
         "Nothing known (synthetic)"
 
 
+@pytest.mark.parametrize("route", ["/api/v1/requests/{rid}/answer",
+                                   "/api/v1/requests/{rid}/actions/answer_request"],
+                         ids=["short-form", "action-route"])
+def test_an_answer_tells_the_partner_nothing_about_the_case(
+        signed_in: Callable[[str], Browser], two_requests: tuple[int, int, int],
+        route: str) -> None:
+    """A partner knows the request, not the contact (DOMAIN.md §6, need to know): the
+    reply to an answer names neither the contact's reference nor where the case stands."""
+    contact_id, police, _health = two_requests
+
+    response = signed_in("partner").api("POST", route.format(rid=police),
+                                        {"answer": "Nothing known (synthetic)"})
+
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert f"FD{contact_id:07d}" not in text
+    assert not {"stage", "contact", "reference"} & set(response.get_json())
+    assert "information_gathering" not in text
+
+
 def test_an_api_answer_to_another_agencys_request_is_refused_and_nothing_changes(
         signed_in: Callable[[str], Browser], two_requests: tuple[int, int, int],
         db: Callable[[], Session]) -> None:
