@@ -87,6 +87,14 @@ class Fired(Generic[P]):
         return self.ctx.payload
 
 
+def sentence(text: str) -> str:
+    """A rule's words ("give a reason") as the sentence a person is shown ("Give a
+    reason."): guards and an action's ``help`` are written as fragments."""
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 @dataclass(frozen=True)
 class Guard(Generic[P]):
     """A rule of the process that must hold for a row to fire.
@@ -108,7 +116,7 @@ class Guard(Generic[P]):
     def refuse(self, failure: tuple[str, str]) -> FrontDoorError:
         """The error for a failure, with its message as a sentence."""
         field_name, text = failure
-        message = text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+        message = sentence(text)
         if self.refusal is GuardFailed:
             return GuardFailed(self.name, message, field_name)
         return self.refusal(message)

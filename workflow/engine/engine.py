@@ -16,7 +16,7 @@ from typing import Any
 
 from workflow.clocks.clock import Clock, ClockResult
 from workflow.contact import Contact, require_aware
-from workflow.engine.action import Action, Config, Ctx, Fired, Row
+from workflow.engine.action import Action, Config, Ctx, Fired, Row, sentence
 from workflow.engine.machine import StageMachine
 from workflow.engine.payload import Payload, as_record, load
 from workflow.engine.registry import actions
@@ -89,7 +89,8 @@ class Engine:
         chosen = next(((i, r) for i, r in rows if all(w.test(ctx) for w in r.when)), None)
         if chosen is None:
             field, text = action.help
-            raise GuardFailed("selector", text or "Check what you entered.", field or None)
+            raise GuardFailed("selector", sentence(text) or "Check what you entered.",
+                              field or None)
         for guard in chosen[1].guards:
             failure = guard.check(ctx)
             if failure is not None:
@@ -145,7 +146,8 @@ class Engine:
                     if failure is not None:
                         raise guard.refuse(failure)
                 return index, row
-        raise GuardFailed("selector", action.help[1] or "The contact could not be recorded.")
+        raise GuardFailed("selector", sentence(action.help[1])
+                          or "The contact could not be recorded.")
 
     # -- clocks ----------------------------------------------------------------------
     def _apply_clock_event(self, contact: Contact, name: str, ctx: Ctx[Any]) -> None:
