@@ -450,3 +450,30 @@ def test_a_stale_withdrawal_of_a_request_closed_meanwhile_lists_what_was_typed(
     assert "where that action is no longer offered" in body
     assert "My own words (synthetic)" in body
     assert f"withdraw_request-{request.id}" not in action_blocks(body)
+
+
+@pytest.mark.parametrize(("name", "stage", "who", "field_name", "form"), [
+    ("rate", Stage.SCREENING, "worker", "rag", {"reason": "Synthetic reason"}),
+    ("record_visit", Stage.ASSESSMENT, "social_worker", "child_seen",
+     {"visited_at": "2026-01-05T09:30"}),
+    ("hold_icpc", Stage.SECTION_47, "social_worker", "plan", {"held_at": "2026-01-05T09:30"}),
+], ids=["rate", "record_visit", "hold_icpc"])
+def test_a_choice_left_unmade_is_asked_for_in_a_sentence_at_its_field(
+        name: str, stage: Stage, who: str, field_name: str, form: dict[str, str],
+        signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    """When nothing typed matches a way the action can go (no RAG, "child seen" not
+    answered), the page says what to choose as a GOV.UK message: a capital and a full
+    stop, at the field, with the rest of the form kept."""
+    contact_id = contacts.at(stage)
+    person = signed_in(who)
+
+    response = person.post(f"/contacts/{contact_id}/actions/{name}",
+                           form | {"version": contacts.version(contact_id)})
+
+    assert response.status_code == 422
+    message = error_summary(page(response))[field_name]
+    assert message[0].isupper() and message.endswith("."), message
+    block = action_blocks(page(response))[name]
+    assert field_error(block, field_name) == message
+    for value in form.values():
+        assert value in block
