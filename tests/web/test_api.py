@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tests.web.conftest import PEOPLE, Browser, Contacts, all_counts
 from workflow.engine.action import Action
+from workflow.engine.payload import Field, Kind, asks
 from workflow.engine.registry import actions
 from workflow.persistence.tables import AccessLogRow, ContactRow
 from workflow.roles import Role
@@ -380,3 +381,81 @@ def test_no_json_body_ever_causes_a_server_error(
     response = worker.api("POST", url, body)
 
     assert response.status_code < 500, (body, response.get_data(as_text=True))
+
+
+#: One action per kind of field a payload can ask (level, indicators, grid, reasons, date,
+#: date-time, checkboxes, a configured choice, a record id), at a stage it is fired from.
+_FUZZED = {"decide": Stage.THRESHOLD_DECISION, "hold_strategy_discussion":
+           Stage.STRATEGY_DISCUSSION, "step_down": Stage.CIN_PLAN,
+           "submit_assessment": Stage.ASSESSMENT, "record_visit": Stage.ASSESSMENT,
+           "request_information": Stage.INFORMATION_GATHERING,
+           "chase_request": Stage.INFORMATION_GATHERING,
+           "answer_request": Stage.INFORMATION_GATHERING}
+_CURRENT = "@version"  # replaced by the contact's current version when sent
+
+
+def _plausible(spec: Field) -> st.SearchStrategy[Any]:
+    """Values of the right shape for one field, right or wrong in content."""
+    choices = [v for v, _ in spec.choices] or ["police", "health", "nobody"]
+    text = st.text(max_size=20) | st.sampled_from(["", "  ", "Synthetic reason"])
+    by_kind: dict[Kind, st.SearchStrategy[Any]] = {
+        Kind.TEXT: text, Kind.TEXTAREA: text,
+        Kind.RADIOS: st.sampled_from(choices), Kind.SELECT: st.sampled_from(choices),
+        Kind.YES_NO: st.sampled_from(["yes", "no", True, False]),
+        Kind.LEVEL: st.sampled_from([1, 2, 3, 4, "4"]),
+        Kind.DATETIME: st.sampled_from(["2026-01-05T09:30", "2020-01-06T10:00:00+00:00",
+                                        "2030-06-01T10:00", "2026-01-10T10:00"]),
+        Kind.DATE: st.sampled_from(["2026-01-05", "2020-02-29", "2030-01-01"]),
+        Kind.CHECKBOXES: st.lists(st.sampled_from(["3A", "4B", "21", "ZZ"]), max_size=3),
+        Kind.INDICATORS: st.lists(st.sampled_from(["L4-PC-SAFETY-01", "L3-CD-HEALTH-01",
+                                                   "NOPE"]), max_size=3),
+        Kind.GRID: st.dictionaries(st.sampled_from(["police", "health", "education",
+                                                    "la_social_worker", "nobody"]),
+                                   st.sampled_from(choices), max_size=4),
+        Kind.REASONS: st.dictionaries(st.sampled_from(["police", "health", "nobody"]), text,
+                                      max_size=3),
+        Kind.ID: st.sampled_from([1, 2, 999, 2**31 - 1]),
+    }
+    return by_kind[spec.kind] | _LEAVES  # now and then, any JSON leaf at all
+
+
+def _payload_bodies(name: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Bodies of an action's own keys with plausible or odd values, the version current,
+    so that most reach the engine's rules and effects (where a crash would hide)."""
+    specs = [f for f in asks(actions()[name].payload) if f.name != actions()[name].locate]
+    optional = {f.name: _plausible(f) for f in specs}
+    return st.fixed_dictionaries({"version": st.just(_CURRENT)}, optional=optional)
+
+
+@pytest.mark.parametrize("name", sorted(_FUZZED))
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_no_body_for_any_kind_of_field_ever_causes_a_server_error(
+        name: str, data: st.DataObject, app: Flask, signed_in: Callable[[str], Browser],
+        contacts: Contacts, made: dict[str, int]) -> None:
+    if name not in made:
+        made[name] = contacts.at(_FUZZED[name])
+        if name in ("chase_request", "answer_request"):
+            contacts.fire(made[name], "request_information", agency="police",
+                          question="Synthetic question", lawful_basis="public_task",
+                          authorised_by="Mo Manager")
+    contact_id = made[name]
+    body = data.draw(_payload_bodies(name))
+    body = {k: contacts.version(contact_id) if v == _CURRENT else v for k, v in body.items()}
+    if name == "answer_request":
+        with app.extensions["uow"]() as uow:
+            request_id = max([r.id for r in uow.contacts.get(contact_id).open_requests] or [1])
+        who, url = signed_in("partner"), f"/api/v1/requests/{request_id}/actions/{name}"
+    else:
+        who, url = signed_in("manager"), f"/api/v1/contacts/{contact_id}/actions/{name}"
+
+    response = who.api("POST", url, body)
+
+    assert response.status_code < 500, (body, response.get_data(as_text=True))
+
+
+@pytest.fixture
+def made() -> dict[str, int]:
+    """The contact each fuzzed action is sent to, made on first use within one test."""
+    return {}
