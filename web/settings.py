@@ -38,6 +38,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+#: The checkout the app runs from (its ``instance/`` folder holds the laptop's own key).
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
 ENVIRONMENTS = ("development", "production")
 LOG_FORMATS = ("json", "text")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -162,8 +166,6 @@ def _secret_key(env: Mapping[str, str], production: bool, instance_dir: Path | N
         raise SettingsError("FRONTDOOR_SECRET_KEY is not set: in production every worker must "
                             "share one key from the environment (python3 -c 'import secrets; "
                             "print(secrets.token_hex(32))').")
-    from workflow.persistence.db import PROJECT_ROOT
-
     return instance_secret_key(instance_dir or PROJECT_ROOT / "instance")
 
 

@@ -2,8 +2,9 @@
 
 Speed without shortcuts. argon2 costs about half a second per hash *and* per sign-in, so
 the expensive part is done once per test session on a template database: the schema is
-created, one user per role is stored with a known password (through ``upsert_user``,
-the production code path, so the hashes are real argon2id), and each of those users
+created, one user per role is stored with a known password (through the store's
+``accounts.save_account`` and ``web.auth.hash_password``, the production code path, so the
+hashes are real argon2id), and each of those users
 signs in once through the real ``/sign-in`` form. The template file — users, password
 hashes and live ``user_session`` rows — is then copied for every test, and a test's
 ``Browser`` for a role gets that role's session cookie. So every test starts from its
@@ -35,14 +36,14 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
-from tests.builders import OnService, fire, payload, record_contact, walk_to
+from tests.builders import OnService, fire, payload, record_contact, staff_the_directory, walk_to
 from web.app import create_app
-from web.users import upsert_user
+from web.auth import hash_password
 from workflow.intake.commands import NewContact
 from workflow.people.records import PersonDetails
-from workflow.persistence.db import make_engine
 from workflow.persistence.readiness import expected_revisions
 from workflow.persistence.schema import metadata
+from workflow.persistence.store import Store, open_store
 from workflow.roles import Actor, Role
 from workflow.stages import Stage
 
@@ -208,13 +209,14 @@ def template_db(tmp_path_factory: pytest.TempPathFactory, _secret_key_env: None)
     """Schema, users with known passwords, and each person signed in once via the form."""
     path = tmp_path_factory.mktemp("template") / "frontdoor.db"
     url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    metadata().create_all(engine)  # type: ignore[attr-defined]
-    stamp_latest_revision(engine)
-    with Session(engine) as db:
-        for p in (*PEOPLE.values(), SPARE):
-            upsert_user(db, p.username, p.display_name, p.role, p.team, p.agency, p.password)
-        db.commit()
+    store = open_store(url)
+    metadata().create_all(store.engine)  # type: ignore[attr-defined]
+    stamp_latest_revision(store.engine)
+    staff_the_directory(store.accounts)  # first: the accounts below keep their passwords
+    for p in (*PEOPLE.values(), SPARE):
+        store.accounts.save_account(p.username, p.display_name, p.role, p.team, p.agency,
+                                    hash_password(p.password))
+    staff_teams(store)
     app = make_app(url)
     template = Template(path)
     for key, person in PEOPLE.items():
@@ -225,8 +227,8 @@ def template_db(tmp_path_factory: pytest.TempPathFactory, _secret_key_env: None)
         cookie = session_cookie(client)
         assert cookie
         template.cookies[key] = (cookie, token)
-    engine_of(app).dispose()
-    engine.dispose()
+    store_of(app).close()
+    store.close()
     return template
 
 
@@ -240,9 +242,23 @@ def stamp_latest_revision(engine: Engine) -> None:
             conn.execute(text("INSERT INTO alembic_version VALUES (:r)"), {"r": revision})
 
 
-def engine_of(app: Flask) -> Engine:
-    """The engine behind the app's sessions."""
-    return app.extensions["sessions"].kw["bind"]
+#: The teams the people above belong to (allocation chooses from the directory's lists).
+TEAMS = {"front-door": ("Front Door", "front_door"), "assessment-1": ("Assessment 1", "assessment")}
+
+
+def staff_teams(store: Store) -> None:
+    """The directory: each person's team with them as a member (managers as managers)."""
+    for code, (name, kind) in TEAMS.items():
+        store.accounts.save_team(code, name, kind, 20)
+    for p in (*PEOPLE.values(), SPARE):
+        if p.team:
+            store.accounts.join_team(p.team, p.username, p.role == Role.TEAM_MANAGER)
+
+
+def store_of(app: Flask) -> Store:
+    """The store (engine, sessions, accounts) the app was wired to."""
+    store: Store = app.extensions["store"]
+    return store
 
 
 def copy_database(source: Path, target: Path) -> None:
@@ -260,7 +276,7 @@ def _module_app(template_db: Template, tmp_path_factory: pytest.TempPathFactory
     copy_database(template_db.path, path)
     application = make_app(f"sqlite:///{path}")
     yield application, path
-    engine_of(application).dispose()
+    store_of(application).close()
 
 
 @pytest.fixture
@@ -270,7 +286,7 @@ def database_url(_module_app: tuple[Flask, Path], template_db: Template) -> str:
     Every pooled connection is closed first, so no test can see another test's rows.
     """
     application, path = _module_app
-    engine_of(application).dispose()
+    store_of(application).close()
     copy_database(template_db.path, path)
     return f"sqlite:///{path}"
 
@@ -310,7 +326,7 @@ def signed_in(app: Flask, template_db: Template) -> Callable[[str], Browser]:
 @pytest.fixture
 def db(app: Flask) -> Callable[[], Session]:
     """``with db() as s:`` a fresh session on the test's database, to check what was written."""
-    factory: Callable[[], Session] = app.extensions["sessions"]
+    factory: Callable[[], Session] = store_of(app).sessions
     return factory
 
 

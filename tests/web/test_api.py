@@ -18,6 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.web.conftest import PEOPLE, Browser, Contacts, all_counts
+from workflow.engine.action import Action
+from workflow.engine.payload import Field, Kind, asks
 from workflow.engine.registry import actions
 from workflow.persistence.tables import AccessLogRow, ContactRow
 from workflow.roles import Role
@@ -28,6 +30,17 @@ NEW = {"received_at": "2026-01-05T09:30:00+00:00", "source": "6", "channel": "po
        "consent": "not_sought_risk",
        "children": [{"first_name": "Kit", "last_name": "Madeup"},
                     {"first_name": "Quinn", "last_name": "Madeup"}]}
+
+
+def api_path(action: Action[Any]) -> str:
+    """Where the API documents an action: recording a contact is POST /contacts, an action
+    found by its record (a partner's answer) sits under that record, every other under the
+    contact."""
+    if action.name == "receive":
+        return "/api/v1/contacts"
+    if action.locate:
+        return f"/api/v1/{action.locate.removesuffix('_id')}s/{{record_id}}/actions/{action.name}"
+    return f"/api/v1/contacts/{{contact_id}}/actions/{action.name}"
 
 
 def _errors(response: Any) -> dict[str, Any]:
@@ -45,12 +58,13 @@ def test_the_openapi_document_lists_every_action_and_contact_creation(
     assert response.status_code == 200
     doc = response.get_json()
     paths = doc["paths"]
-    missing = [t for t in list(actions())
-               if "post" not in paths.get(f"/api/v1/contacts/{{contact_id}}/actions/{t}", {})]
+    missing = [name for name, action in actions().items()
+               if "post" not in paths.get(api_path(action), {})]
     assert not missing, f"actions without a documented POST: {missing}"
     assert {"get", "post"} <= set(paths["/api/v1/contacts"])
     assert "get" in paths["/api/v1/contacts/{contact_id}"]
-    new_contact = doc["components"]["schemas"]["NewContact"]
+    create = paths["/api/v1/contacts"]["post"]["requestBody"]["content"]["application/json"]
+    new_contact = doc["components"]["schemas"][create["schema"]["$ref"].rsplit("/", 1)[1]]
     assert {"received_at", "source", "concerns", "children"} <= set(new_contact["required"])
     rate = paths["/api/v1/contacts/{contact_id}/actions/rate"]["post"]
     schema_name = rate["requestBody"]["content"]["application/json"]["schema"]["$ref"]
@@ -110,9 +124,10 @@ def test_get_returns_stage_version_clocks_events_and_the_actions_this_role_may_t
     assert body["events"][1]["actor"] == "fd.worker"
     assert [c["rule"] for c in body["clocks"]] == ["contact_decision"]
     with app.extensions["uow"]() as uow:
-        engine_says = app.extensions["rules"].engine.permitted_triggers(
+        engine_says = app.extensions["rules"].engine.permitted(
             uow.contacts.get(contact_id), Role.FRONT_DOOR_WORKER)
-    assert body["permitted_actions"] == engine_says
+    assert body["permitted_actions"] == [a.name for a in engine_says
+                                         if a.name != "receive"]
     assert "rate" in body["permitted_actions"] and "sign_off" not in body["permitted_actions"]
 
 
@@ -156,7 +171,7 @@ def test_viewing_a_contact_through_the_api_is_written_to_the_access_log(
     (NEW | {"bogus": 1}, "bogus", "Unknown field"),
     (NEW | {"source": 6}, "source", "Not a valid string"),
     (NEW | {"source": "99Z"}, "source", "Choose a referral source"),
-    (NEW | {"received_at": "last Tuesday"}, "received_at", "Not a valid datetime"),
+    (NEW | {"received_at": "last Tuesday"}, "received_at", "Enter a real date and time"),
     (NEW | {"children": []}, "children", "Add between one and six children"),
     ({k: v for k, v in NEW.items() if k != "concerns"}, "concerns", "Describe the concerns"),
 ], ids=["unknown-field", "wrong-type", "bad-choice", "bad-date", "no-children",
@@ -178,7 +193,7 @@ def test_a_bad_new_contact_gets_422_naming_the_field_and_writes_nothing(
 @pytest.mark.parametrize(("body", "field", "words"), [
     ({"version": 2, "rag": "red", "reason": "x", "colour": "red"}, "colour", "Unknown field"),
     ({"version": "two", "rag": "red", "reason": "x"}, "version", "Not a valid integer"),
-    ({"version": 2, "rag": 1, "reason": "x"}, "rag", "Not a valid string"),
+    ({"version": 2, "rag": 1, "reason": "x"}, "rag", "Choose one of: red, amber, green"),
     ({"version": 2, "rag": "purple", "reason": "x"}, "rag", "Choose one of: red, amber, green"),
     ({"rag": "red", "reason": "x"}, "version", "Missing data"),
 ], ids=["unknown-field", "wrong-type", "wrong-type-choice", "bad-choice", "no-version"])
@@ -280,8 +295,10 @@ def test_a_role_not_granted_gets_403_and_nothing_is_written(
     assert [r.outcome for r in denied] == ["denied"]
 
 
-def test_an_action_the_role_was_not_granted_is_refused_by_the_engine_with_403(
+def test_an_action_the_role_was_not_granted_is_refused_with_403_and_nothing_moves(
         signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    """The API's route for an action is granted to that action's roles, so a front door
+    worker is refused sign-off before the engine is asked."""
     contact_id = contacts.at(Stage.AWAITING_SIGNOFF)
     version = contacts.version(contact_id)
 
@@ -289,8 +306,24 @@ def test_an_action_the_role_was_not_granted_is_refused_by_the_engine_with_403(
         "POST", f"/api/v1/contacts/{contact_id}/actions/sign_off", {"version": version})
 
     assert response.status_code == 403
-    assert "may not" in response.get_json()["message"]
-    assert contacts.stage(contact_id) == "awaiting_signoff"
+    assert response.is_json and response.get_json()["code"] == 403
+    assert (contacts.stage(contact_id), contacts.version(contact_id)) == (
+        "awaiting_signoff", version)
+
+
+def test_the_page_refuses_an_action_the_role_was_not_granted_in_the_engines_words(
+        signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    """The page's one action route is open to every caseworker; the engine refuses."""
+    contact_id = contacts.at(Stage.AWAITING_SIGNOFF)
+    version = contacts.version(contact_id)
+
+    response = signed_in("worker").post(f"/contacts/{contact_id}/actions/sign_off",
+                                        {"version": version})
+
+    assert response.status_code == 403
+    assert "A front door worker may not" in response.get_data(as_text=True)
+    assert (contacts.stage(contact_id), contacts.version(contact_id)) == (
+        "awaiting_signoff", version)
 
 
 def test_an_unknown_contact_is_a_json_404_and_anonymous_calls_a_json_401(
@@ -299,7 +332,7 @@ def test_an_unknown_contact_is_a_json_404_and_anonymous_calls_a_json_401(
     anon = anonymous.get("/api/v1/contacts")
 
     assert missing.status_code == 404
-    assert missing.get_json()["message"] == "There is no contact 987654."
+    assert missing.get_json()["message"] == "There is no contact FD0987654."
     assert anon.status_code == 401 and anon.get_json()["code"] == 401
 
 
@@ -348,3 +381,81 @@ def test_no_json_body_ever_causes_a_server_error(
     response = worker.api("POST", url, body)
 
     assert response.status_code < 500, (body, response.get_data(as_text=True))
+
+
+#: One action per kind of field a payload can ask (level, indicators, grid, reasons, date,
+#: date-time, checkboxes, a configured choice, a record id), at a stage it is fired from.
+_FUZZED = {"decide": Stage.THRESHOLD_DECISION, "hold_strategy_discussion":
+           Stage.STRATEGY_DISCUSSION, "step_down": Stage.CIN_PLAN,
+           "submit_assessment": Stage.ASSESSMENT, "record_visit": Stage.ASSESSMENT,
+           "request_information": Stage.INFORMATION_GATHERING,
+           "chase_request": Stage.INFORMATION_GATHERING,
+           "answer_request": Stage.INFORMATION_GATHERING}
+_CURRENT = "@version"  # replaced by the contact's current version when sent
+
+
+def _plausible(spec: Field) -> st.SearchStrategy[Any]:
+    """Values of the right shape for one field, right or wrong in content."""
+    choices = [v for v, _ in spec.choices] or ["police", "health", "nobody"]
+    text = st.text(max_size=20) | st.sampled_from(["", "  ", "Synthetic reason"])
+    by_kind: dict[Kind, st.SearchStrategy[Any]] = {
+        Kind.TEXT: text, Kind.TEXTAREA: text,
+        Kind.RADIOS: st.sampled_from(choices), Kind.SELECT: st.sampled_from(choices),
+        Kind.YES_NO: st.sampled_from(["yes", "no", True, False]),
+        Kind.LEVEL: st.sampled_from([1, 2, 3, 4, "4"]),
+        Kind.DATETIME: st.sampled_from(["2026-01-05T09:30", "2020-01-06T10:00:00+00:00",
+                                        "2030-06-01T10:00", "2026-01-10T10:00"]),
+        Kind.DATE: st.sampled_from(["2026-01-05", "2020-02-29", "2030-01-01"]),
+        Kind.CHECKBOXES: st.lists(st.sampled_from(["3A", "4B", "21", "ZZ"]), max_size=3),
+        Kind.INDICATORS: st.lists(st.sampled_from(["L4-PC-SAFETY-01", "L3-CD-HEALTH-01",
+                                                   "NOPE"]), max_size=3),
+        Kind.GRID: st.dictionaries(st.sampled_from(["police", "health", "education",
+                                                    "la_social_worker", "nobody"]),
+                                   st.sampled_from(choices), max_size=4),
+        Kind.REASONS: st.dictionaries(st.sampled_from(["police", "health", "nobody"]), text,
+                                      max_size=3),
+        Kind.ID: st.sampled_from([1, 2, 999, 2**31 - 1]),
+    }
+    return by_kind[spec.kind] | _LEAVES  # now and then, any JSON leaf at all
+
+
+def _payload_bodies(name: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Bodies of an action's own keys with plausible or odd values, the version current,
+    so that most reach the engine's rules and effects (where a crash would hide)."""
+    specs = [f for f in asks(actions()[name].payload) if f.name != actions()[name].locate]
+    optional = {f.name: _plausible(f) for f in specs}
+    return st.fixed_dictionaries({"version": st.just(_CURRENT)}, optional=optional)
+
+
+@pytest.mark.parametrize("name", sorted(_FUZZED))
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_no_body_for_any_kind_of_field_ever_causes_a_server_error(
+        name: str, data: st.DataObject, app: Flask, signed_in: Callable[[str], Browser],
+        contacts: Contacts, made: dict[str, int]) -> None:
+    if name not in made:
+        made[name] = contacts.at(_FUZZED[name])
+        if name in ("chase_request", "answer_request"):
+            contacts.fire(made[name], "request_information", agency="police",
+                          question="Synthetic question", lawful_basis="public_task",
+                          authorised_by="Mo Manager")
+    contact_id = made[name]
+    body = data.draw(_payload_bodies(name))
+    body = {k: contacts.version(contact_id) if v == _CURRENT else v for k, v in body.items()}
+    if name == "answer_request":
+        with app.extensions["uow"]() as uow:
+            request_id = max([r.id for r in uow.contacts.get(contact_id).open_requests] or [1])
+        who, url = signed_in("partner"), f"/api/v1/requests/{request_id}/actions/{name}"
+    else:
+        who, url = signed_in("manager"), f"/api/v1/contacts/{contact_id}/actions/{name}"
+
+    response = who.api("POST", url, body)
+
+    assert response.status_code < 500, (body, response.get_data(as_text=True))
+
+
+@pytest.fixture
+def made() -> dict[str, int]:
+    """The contact each fuzzed action is sent to, made on first use within one test."""
+    return {}

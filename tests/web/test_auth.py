@@ -28,10 +28,10 @@ from tests.web.conftest import (
     Browser,
     Contacts,
     count_rows,
-    engine_of,
     make_app,
     session_cookie,
     sign_in,
+    store_of,
     text_of,
 )
 from workflow.persistence.tables import LoginAttemptRow, SessionRow, UserRow
@@ -212,7 +212,7 @@ def test_the_session_cookie_is_secure_unless_settings_turn_it_off(database_url: 
     try:
         header = _set_cookie(Browser(app.test_client()))
     finally:
-        engine_of(app).dispose()
+        store_of(app).close()
 
     assert "Secure" in header.split("; ")
     assert "HttpOnly" in header and "SameSite=Lax" in header

@@ -82,7 +82,7 @@ def test_db_upgrade_creates_the_schema_and_can_run_again(run: Run, tmp_path: Pat
     engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
-    assert {"contact", "contact_event", "clock", "child", "app_user", "user_session",
+    assert {"contact", "contact_event", "clock", "person", "app_user", "user_session",
             "login_attempt", "access_log", "alembic_version"} <= tables
 
 
@@ -148,7 +148,7 @@ def test_contacts_show_for_a_missing_contact_says_so_and_exits_1(demo_db: str) -
     result = _runner(demo_db)("contacts", "show", "9999")
 
     assert result.exit_code == 1
-    assert "Error: There is no contact 9999." in result.output
+    assert "Error: There is no contact FD0009999." in result.output
 
 
 def test_breaches_lists_every_open_clock_past_due(demo_db: str) -> None:

@@ -50,7 +50,7 @@ def _form_cases(contact_id: int, version: int) -> dict[str, tuple[str, dict[str,
         "auth.sign_in_post": (ANONYMOUS, {"username": SPARE.username,
                                           "password": SPARE.password}),
         "auth.sign_out": ("worker", {}),
-        "contacts.new_contact_post": ("worker", NEW_CONTACT),
+        "intake.new_contact_post": ("worker", NEW_CONTACT),
         "contacts.action": ("worker", {"rag": "red", "reason": "Injury disclosed",
                                        "version": version}),
         "contacts.allocate": ("manager", {"team": "assessment-1", "worker": "social.worker",
@@ -71,7 +71,7 @@ def form_posts(app: Flask, contacts: Contacts, db: Callable[[], Session]
     """(endpoint, url, who, body or None when no known-good body) for each POST form route."""
     contact_id = contacts.at(Stage.SCREENING)
     cases = _form_cases(contact_id, contacts.version(contact_id))
-    values = {"contact_id": contact_id, "trigger": "rate",
+    values = {"contact_id": contact_id, "name": "rate",
               "user_id": _user_id(db, PEOPLE["worker"].username)}
     rules = app.extensions["route_rules"]
     found = []
@@ -86,7 +86,7 @@ def form_posts(app: Flask, contacts: Contacts, db: Callable[[], Session]
 def test_every_post_form_without_a_csrf_token_is_refused_with_400_and_writes_nothing(
         form_posts: list[tuple[str, str, str, dict[str, Any] | None]], anonymous: Browser,
         signed_in: Callable[[str], Browser], db: Callable[[], Session]) -> None:
-    assert {e for e, *_ in form_posts} >= {"contacts.new_contact_post", "contacts.action",
+    assert {e for e, *_ in form_posts} >= {"intake.new_contact_post", "contacts.action",
                                           "contacts.allocate", "admin.revoke",
                                           "auth.sign_in_post", "auth.sign_out"}
     for endpoint, url, who, body in form_posts:

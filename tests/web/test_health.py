@@ -44,7 +44,7 @@ def app_on() -> Iterator[Callable[[str], Flask]]:
 
     yield build
     for app in made:
-        app.extensions["sessions"].kw["bind"].dispose()
+        app.extensions["store"].close()
 
 
 def test_readyz_says_ready_once_the_database_is_migrated_to_head(

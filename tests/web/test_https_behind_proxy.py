@@ -36,7 +36,7 @@ def proxied_app(monkeypatch: pytest.MonkeyPatch, template_db: Template,
     app = make_app(f"sqlite:///{tmp_path / 'https.db'}", TESTING=False,
                    SESSION_COOKIE_SECURE=KEEP)
     yield app
-    app.extensions["sessions"].kw["bind"].dispose()
+    app.extensions["store"].close()
 
 
 def _client(app: Flask) -> FlaskClient:

@@ -39,7 +39,7 @@ def json_app(monkeypatch: pytest.MonkeyPatch, template_db: Template,
     copy_database(template_db.path, path)
     app = make_app(f"sqlite:///{path}", TESTING=False)
     yield app, path
-    app.extensions["sessions"].kw["bind"].dispose()
+    app.extensions["store"].close()
     logging.getLogger().handlers[:] = [h for h in logging.getLogger().handlers
                                        if not getattr(h, "_frontdoor", False)]
 
@@ -52,7 +52,7 @@ def _refuse_every_child_row(path: Path) -> None:
     """Make the database itself fail on the next child row (as a full disk or a broken
     constraint would), so the driver's error carries the row's values."""
     with closing(sqlite3.connect(path)) as db:
-        db.execute("CREATE TRIGGER refuse_child BEFORE INSERT ON child "
+        db.execute("CREATE TRIGGER refuse_child BEFORE INSERT ON person "
                    "BEGIN SELECT RAISE(ABORT, 'synthetic failure'); END")
         db.commit()
 

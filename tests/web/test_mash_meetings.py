@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
+from freezegun import freeze_time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -80,7 +81,7 @@ def test_a_decision_for_a_contact_not_on_the_agenda_is_refused_and_nothing_chang
                           DECISION | {"contact_id": contact_id})
 
     assert response.status_code == 422
-    assert f"FD{contact_id:07d} is not on the agenda of the MASH meeting" in page(response)
+    assert f"FD{contact_id:07d} is not on that meeting's agenda" in page(response)
     assert state(db) == before
 
 
@@ -94,6 +95,24 @@ def test_the_meeting_of_a_day_is_opened_once(signed_in: Callable[[str], Browser]
     assert response.status_code == 422 and "is already open" in page(response)
     with db() as session:
         assert session.scalar(select(func.count()).select_from(MeetingRow)) == 1
+
+
+def test_a_meeting_can_be_booked_up_to_seven_days_ahead_and_no_further(
+        signed_in: Callable[[str], Browser], db: Callable[[], Session]) -> None:
+    """Booking ahead (after a weekend and a bank holiday) is allowed for a week."""
+    chair = signed_in("chair")
+    with freeze_time(datetime.now(UTC)):  # one "today" for the test and the server
+        day = datetime.now(UTC).astimezone(LONDON).date()
+        week = chair.post("/mash/meetings", {"held_on": (day + timedelta(days=7)).isoformat()})
+        eight = chair.post("/mash/meetings", {"held_on": (day + timedelta(days=8)).isoformat()})
+
+    assert week.status_code == 302, page(week)
+    assert eight.status_code == 422
+    assert "a meeting can be booked up to 7 days ahead" in page(eight).lower()
+    eighth = (day + timedelta(days=8)).isoformat()
+    assert f'id="held_on" name="held_on" type="date" value="{eighth}"' in page(eight)  # kept
+    with db() as session:
+        assert session.scalars(select(MeetingRow.held_on)).all() == [day + timedelta(days=7)]
 
 
 def test_only_a_chair_runs_the_meeting(signed_in: Callable[[str], Browser]) -> None:
@@ -181,6 +200,12 @@ def test_a_known_child_is_offered_and_linking_to_them_with_an_open_case_passes_i
             child_id, "passed_to_allocated_worker", None)
         assert session.scalar(select(func.count()).select_from(PersonRow)) == 1
     assert "Open case: this child's case" in page(worker.get(f"/contacts/{new_id}"))
+    # Recorded straight into the allocated worker's hands: one event, version 1, and the
+    # decision made on receipt (its clock met), not a walk through screening.
+    detail = worker.api("GET", f"/api/v1/contacts/{new_id}").get_json()
+    assert (detail["version"], [e["trigger"] for e in detail["events"]]) == (1, ["receive"])
+    decision = [c for c in detail["clocks"] if c["rule"] == "contact_decision"]
+    assert [c["result"] for c in decision] == ["met"]
 
 
 def test_confirming_a_new_child_records_one_and_a_made_up_choice_is_refused(
@@ -200,12 +225,19 @@ def test_confirming_a_new_child_records_one_and_a_made_up_choice_is_refused(
 
 # -- bad input never gives a server error ----------------------------------------------------------
 @pytest.mark.parametrize(("who", "path", "form"), [
-    ("worker", "/contacts/{cid}/requests", {"version": "abc", "agency": "police"}),
-    ("worker", "/contacts/{cid}/requests", {"version": "1", "question": "x" * 6000}),
-    ("worker", "/contacts/{cid}/requests/999/chase", {"version": "1"}),
-    ("worker", "/contacts/{cid}/requests/999/withdraw", {"version": "zz", "reason": ""}),
-    ("manager", "/contacts/{cid}/requests/close", {"version": "-1", "reason": "x"}),
-    ("manager", "/contacts/999999/requests/close", {"version": "1", "reason": "x"}),
+    ("worker", "/contacts/{cid}/actions/request_information",
+     {"version": "abc", "agency": "police"}),
+    ("worker", "/contacts/{cid}/actions/request_information",
+     {"version": "1", "question": "x" * 6000}),
+    ("worker", "/contacts/{cid}/actions/chase_request", {"version": "1", "request_id": "999"}),
+    ("worker", "/contacts/{cid}/actions/chase_request", {"version": "1", "request_id": "abc"}),
+    ("worker", "/contacts/{cid}/actions/withdraw_request",
+     {"version": "zz", "request_id": "999", "reason": ""}),
+    ("manager", "/contacts/{cid}/actions/close_outstanding_requests",
+     {"version": "-1", "reason": "x"}),
+    ("manager", "/contacts/999999/actions/close_outstanding_requests",
+     {"version": "1", "reason": "x"}),
+    ("worker", "/contacts/{cid}/actions/no_such_action", {"version": "1"}),
     ("partner", "/inbox/requests/999/answer", {"answer": "x"}),
     ("partner", "/inbox/requests/abc/answer", {"answer": "x"}),
     ("chair", "/mash/meetings", {"held_on": "31/02/2026"}),

@@ -10,16 +10,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from workflow.spec import TABLE
 
 from tests.web.conftest import PEOPLE, Browser, Contacts, all_counts, text_of
 from web.views import when
+from workflow.engine.registry import actions
 from workflow.persistence.tables import AccessLogRow, ClockRow, ContactRow, EventRow
 from workflow.roles import Role
 from workflow.stages import STAGES, Stage
@@ -266,7 +266,7 @@ def test_empty_concerns_are_refused_with_a_message_that_says_what_to_do(
 
     response, errors = _refused(signed_in("worker"), db, form)
 
-    assert errors == {"concerns": "Describe the concerns"}
+    assert errors == {"concerns": "Describe the concerns (up to 10,000 characters)"}
     _kept(response, form)
 
 
@@ -321,14 +321,62 @@ def test_the_contact_page_shows_every_clock_with_due_date_status_and_how_it_is_c
         if clock.stopped_at is None:
             assert re.search(r"(left|late)</", row), row
         else:
-            assert re.search(r"(Met|Met late|Not met|Replaced by a new rating|Stopped) \(",
+            assert re.search(r"(Met|Met late|Not met|Not needed: the contact moved on|"
+                             r"Replaced by a new rating|Stopped) \(",
                              row), row
 
 
+def _clock_rows(body: str) -> list[str]:
+    return re.findall(r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell">'
+                      r'(.*?)</tr>', body, re.S)
+
+
+def _status_of(app: Flask, body: str, rule_name: str) -> str:
+    """The status cell of the clock for one rule, as words."""
+    rules = app.extensions["rules"]
+    title = rules.timescales.rule(rule_name, rules.calendar.local_date(
+        datetime.now(UTC))).title
+    [row] = [r for r in _clock_rows(body) if r.split("<", 1)[0].strip() == title]
+    status = re.findall(r'<td class="govuk-table__cell">(.*?)</td>', row, re.S)[-1]
+    return " ".join(re.sub(r"<[^>]+>", " ", status).split())
+
+
+def test_a_clock_the_contact_moved_past_is_not_needed_never_a_breach(
+        app: Flask, signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    """Passed to the allocated worker from the MASH: the MASH clock ends "not needed"
+    (the redesign closes it not applicable), where before it would have read as missed."""
+    contact_id = contacts.at(Stage.INFORMATION_GATHERING)
+    contacts.fire(contact_id, "pass_to_allocated_worker")
+
+    body = page(signed_in("worker").get(f"/contacts/{contact_id}"))
+
+    status = _status_of(app, body, "mash_amber")
+    assert status.startswith("Not needed: the contact moved on"), status
+    assert "Not met" not in status and "Overdue" not in status
+
+
+def test_an_assessment_completed_without_seeing_the_child_shows_that_clock_not_met(
+        app: Flask, signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    """The exception to "not needed": the child had to be seen for the assessment to
+    conclude, so its clock is not met (a breach the returns count)."""
+    contact_id = contacts.at(Stage.ASSESSMENT)
+    contacts.fire(contact_id, "submit_assessment", who="social_worker")
+    contacts.fire(contact_id, "complete_assessment", who="manager",
+                  variant="no_further_action")
+
+    body = page(signed_in("worker").get(f"/contacts/{contact_id}"))
+
+    unseen = _status_of(app, body, "child_seen_s17")
+    assert "Not met (" in unseen and "Overdue" in unseen, unseen  # tagged as a breach
+    assert _status_of(app, body, "assessment").startswith("Met")
+
+
 def _permitted(app: Flask, contact_id: int, role: Role) -> set[str]:
+    """What the engine grants this role from the contact's stage, on the page's list."""
     with app.extensions["uow"]() as uow:
         contact = uow.contacts.get(contact_id)
-        return set(app.extensions["rules"].engine.permitted_triggers(contact, role))
+        return {a.name for a in app.extensions["rules"].engine.permitted(contact, role,
+                                                                          "contact")}
 
 
 def test_the_contact_page_offers_exactly_the_actions_the_engine_permits_this_role(
@@ -449,7 +497,7 @@ def test_an_unknown_contact_is_a_404_that_says_so_in_words(
 
     assert response.status_code == 404
     body = page(response)
-    assert "Page not found" in body and "There is no contact 424242." in body
+    assert "Page not found" in body and "There is no contact FD0424242." in body
 
 
 def test_every_view_of_a_contact_page_is_written_to_the_access_log(
@@ -517,9 +565,10 @@ def test_the_workflow_page_lists_every_row_of_the_transition_table(
     body = page(signed_in("worker").get("/workflow"))
 
     table = body[body.index('<tbody class="govuk-table__body">'):body.index("</tbody>")]
-    assert table.count('<tr class="govuk-table__row">') == len(TABLE)
-    for row in TABLE:
-        assert row.label in table, row.trigger
+    rows = [(a.name, a.label) for a in actions().values() for _ in a.rows]
+    assert table.count('<tr class="govuk-table__row">') == len(rows)
+    for name, label in rows:
+        assert label in table, name
     diagram = body[body.index('<pre class="app-mermaid"'):]
     for stage in STAGES:
         assert stage.value in diagram

@@ -8,6 +8,10 @@ visitor who has not signed in is sent to sign in (pages) or gets 401 (the API).
 POSTs carry a valid CSRF token (form field or X-CSRFToken header), so a 403 here is the
 role decision and not a missing token; their bodies are otherwise empty, so a granted
 role is stopped by validation (4xx) before anything is written.
+
+And every endpoint is granted to exactly the roles written down here (``GRANTS``), or, for
+the API's route of an action, to exactly the roles of that action's rows: a route that
+appears, disappears or changes hands fails until this file says so.
 """
 
 from __future__ import annotations
@@ -23,10 +27,69 @@ from werkzeug.test import TestResponse
 
 from tests.web.conftest import PEOPLE, ROLE_KEYS, SPARE, Browser, Contacts, url_for_rule
 from web.access import PUBLIC
-from workflow.persistence.tables import AccessLogRow, UserRow
+from workflow.engine.action import Action
+from workflow.engine.registry import actions
+from workflow.persistence.tables import AccessLogRow, ContactRow, UserRow
 from workflow.roles import Role
 
 ANONYMOUS = "anonymous"
+_FD, _CH, _TM, _SW, _PA, _AD = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER,
+                                Role.SOCIAL_WORKER, Role.PARTNER, Role.ADMINISTRATOR)
+CASEWORKERS = frozenset({_FD, _CH, _TM, _SW})
+FRONT_DOOR = frozenset({_FD, _CH, _TM})
+OVERSIGHT = frozenset({_CH, _TM})
+#: Who may use each endpoint that is not an action's generated API route. The page's one
+#: action route is open to every caseworker: the engine then decides per action and row.
+GRANTS: dict[str, frozenset[Role] | str] = {
+    "static": PUBLIC, "home.health": PUBLIC, "health.ready": PUBLIC, "auth.sign_in": PUBLIC,
+    "auth.sign_in_post": PUBLIC, "auth.sign_out": PUBLIC,
+    "home.index": frozenset(Role), "api-docs.openapi_json": frozenset(Role),
+    "home.workflow": CASEWORKERS | {_AD},
+    "admin.users": frozenset({_AD}), "admin.revoke": frozenset({_AD}),
+    "contacts.queue": CASEWORKERS, "contacts.contact": CASEWORKERS,
+    "contacts.action": CASEWORKERS,
+    "contacts.allocation": frozenset({_TM}), "contacts.allocate": frozenset({_TM}),
+    "intake.new_contact": FRONT_DOOR, "intake.new_contact_post": FRONT_DOOR,
+    "assessments.assessment": CASEWORKERS, "assessments.authorise_queue": frozenset({_TM}),
+    "mash.agency_inbox": frozenset({_PA}), "mash.answer": frozenset({_PA}),
+    "mash.child_chronology": CASEWORKERS, "mash.child_chronology_csv": CASEWORKERS,
+    "mash.agencies": OVERSIGHT,
+    "mash_meetings.index": FRONT_DOOR, "mash_meetings.meeting": FRONT_DOOR,
+    "mash_meetings.open_day": frozenset({_CH}), "mash_meetings.agenda": frozenset({_CH}),
+    "mash_meetings.attendee": frozenset({_CH}), "mash_meetings.decision": frozenset({_CH}),
+    "oversight.dashboard": CASEWORKERS, "oversight.clocks": CASEWORKERS,
+    "oversight.notifications": CASEWORKERS, "oversight.mark_read": CASEWORKERS,
+    "oversight.kpis": OVERSIGHT, "oversight.requests_behind": OVERSIGHT,
+    "oversight.threshold_consistency": OVERSIGHT,
+    "returns.index": frozenset({_TM}), "returns.annex_a": frozenset({_TM}),
+    "returns.cin_census": frozenset({_TM}),
+    "api.list_contacts": CASEWORKERS, "api.get_contact": CASEWORKERS,
+    "api.create_contact": FRONT_DOOR, "api.contact_casework": CASEWORKERS,
+    "api.assessments_awaiting_authorisation": frozenset({_TM}),
+    "api.mash_inbox": frozenset({_PA}), "api.mash_answer": frozenset({_PA}),
+    "api.mash_child_matches": FRONT_DOOR, "api.mash_agencies": OVERSIGHT,
+    "api_thresholds.catalogue": CASEWORKERS, "api_thresholds.consistency": OVERSIGHT,
+    "people.search_page": CASEWORKERS, "people.search_results": CASEWORKERS,
+    "people.person": CASEWORKERS, "people.update": CASEWORKERS, "people.move": CASEWORKERS,
+    "people.relate": CASEWORKERS, "people.warn": CASEWORKERS,
+}
+#: Where a page offers actions (the API has a contact route for each action offered there).
+PAGE_PARTS = ("contact", "assessment", "requests", "meeting")
+
+
+def api_endpoint(action: Action[object]) -> str | None:
+    """The API endpoint generated for an action (None for recording a contact, which is
+    POST /api/v1/contacts)."""
+    if action.locate or any(p in action.offered_in for p in PAGE_PARTS):
+        return f"api.action_{action.name}"
+    return None
+
+
+def expected_grants() -> dict[str, frozenset[Role] | str]:
+    """Every endpoint the app should have, and who may use it."""
+    generated = {e: a.roles for a in actions().values() if (e := api_endpoint(a))}
+    assert not set(generated) & set(GRANTS)
+    return GRANTS | generated
 #: Routes that end the very session the matrix is using: tried last for each person.
 SESSION_ENDING = ("auth.sign_out",)
 
@@ -73,10 +136,13 @@ def verdict(rule: Any, role: Role | None, url: str, response: TestResponse) -> s
 @pytest.fixture
 def matrix_values(app: Flask, contacts: Contacts, db: Callable[[], Any]) -> dict[str, Any]:
     """Real ids for the URL variables: a contact that exists and a user who never signs in."""
+    contact_id = contacts.one()
     with db() as session:
         spare_id = session.scalar(select(UserRow.id).where(UserRow.username == SPARE.username))
-    return {"contact_id": contacts.one(), "user_id": spare_id, "trigger": "rate",
-            "filename": "build/app.css"}
+        person_id = session.scalar(select(ContactRow.child_id)
+                                   .where(ContactRow.id == contact_id))
+    return {"contact_id": contact_id, "user_id": spare_id, "person_id": person_id,
+            "name": "rate", "filename": "build/app.css"}
 
 
 def _requests(app: Flask, values: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
@@ -101,6 +167,63 @@ def test_every_route_is_classified_as_public_or_granted_to_named_roles(app: Flas
     assert not unclassified, (
         "These endpoints were never classified with @allow(...) or @public (or in "
         "access.LIBRARY_ENDPOINTS), so everyone is refused:\n  " + "\n  ".join(unclassified))
+
+
+def grant_problems(actual: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """Each endpoint that is new, missing or granted to other roles than written down."""
+    problems = [f"{e}: not in this file's table (granted {_roles(actual[e])})"
+                for e in sorted(set(actual) - set(expected))]
+    problems += [f"{e}: expected, but the app has no such endpoint"
+                 for e in sorted(set(expected) - set(actual))]
+    problems += [f"{e}: granted {_roles(actual[e])}, expected {_roles(expected[e])}"
+                 for e in sorted(set(actual) & set(expected)) if actual[e] != expected[e]]
+    return problems
+
+
+def test_every_endpoint_is_granted_to_exactly_the_roles_written_down(app: Flask) -> None:
+    """New, missing or re-granted endpoints are each named (deny by default is not enough:
+    a route granted to too many roles is a hole too)."""
+    problems = grant_problems(app.extensions["route_rules"], expected_grants())
+    assert not problems, "\n  ".join(["Route grants differ:", *problems])
+
+
+def _roles(rule: frozenset[Role] | str | None) -> str:
+    if rule is None or isinstance(rule, str):
+        return str(rule)
+    return ", ".join(sorted(r.value for r in rule))
+
+
+def test_each_actions_api_route_is_granted_to_exactly_the_roles_of_its_rows(
+        app: Flask) -> None:
+    """Said once more without the table: the generated routes follow the definitions, and
+    the pages' one action route and recording a contact cover every role an action names."""
+    rules = app.extensions["route_rules"]
+    for action in actions().values():
+        endpoint = api_endpoint(action)
+        if endpoint is None:
+            assert action.offered_in == ("intake",), action.name
+            assert rules["api.create_contact"] == action.roles == rules[
+                "intake.new_contact_post"]
+            continue
+        assert rules[endpoint] == action.roles, action.name
+        if set(action.offered_in) & {"contact", "assessment", "requests"}:
+            assert action.roles <= rules["contacts.action"], action.name
+
+
+def test_the_grant_check_names_a_new_a_missing_and_a_re_granted_endpoint(
+        app: Flask) -> None:
+    """The check above can fail: each kind of drift, planted in a copy, is named."""
+    planted = dict(app.extensions["route_rules"])
+    planted["contacts.planted"] = CASEWORKERS
+    del planted["contacts.allocate"]
+    planted["api.action_sign_off"] = FRONT_DOOR  # a worker could sign off an override
+
+    assert grant_problems(planted, expected_grants()) == [
+        "contacts.planted: not in this file's table (granted front_door_worker, mash_chair, "
+        "social_worker, team_manager)",
+        "contacts.allocate: expected, but the app has no such endpoint",
+        "api.action_sign_off: granted front_door_worker, mash_chair, team_manager, "
+        "expected team_manager"]
 
 
 @pytest.mark.parametrize("who", [*ROLE_KEYS.values(), ANONYMOUS])

@@ -50,7 +50,7 @@ def test_the_discussion_form_lists_every_agency_of_the_grid_with_what_is_require
 
     form = body[body.index('id="action-hold_strategy_discussion"'):]
     form = form[:form.index("</form>")]
-    for agency in app.extensions["rules"].engine.casework.agencies:
+    for agency in app.extensions["rules"].casework.agencies:
         assert f'name="participation_{agency.id}"' in form
         assert f'name="participation_reason_{agency.id}"' in form
     assert form.count(">Required</strong>") == 3 and form.count(">Expected</strong>") == 1

@@ -20,7 +20,6 @@ from flask import Flask
 
 from tests.builders import fire
 from tests.web.conftest import Browser, Contacts, person_actor
-from thresholds.decide import decision_payload
 from web.views import LONDON
 from workflow.stages import Stage
 
@@ -41,12 +40,11 @@ def _errors(response: Any) -> dict[str, Any]:
 
 def _decide(app: Flask, contacts: Contacts, contact_id: int, who: str,
             submitted: dict[str, Any]) -> dict[str, Any]:
-    """A stamped decision through the services, as the page records it."""
+    """A decision through the command path, as the page sends it (the catalogue, the
+    recommendation and whether it is an override are stamped inside ``handle``)."""
     now = datetime.now(UTC)
-    payload = decision_payload(app.extensions["catalogues"], now.astimezone(LONDON).date(),
-                               submitted)
     return fire(contacts.uow(), contacts.rules, contact_id, "decide", person_actor(who),
-                payload, contacts.version(contact_id), now)
+                submitted, contacts.version(contact_id), now)
 
 
 def _this_month() -> str:

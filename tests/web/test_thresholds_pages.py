@@ -22,7 +22,6 @@ from flask import Flask
 
 from tests.builders import fire
 from tests.web.conftest import Browser, Contacts, person_actor, text_of
-from thresholds.decide import decision_payload
 from web.views import LONDON
 from workflow.stages import Stage
 
@@ -39,11 +38,10 @@ def _override_by(app: Flask, contacts: Contacts, who: str) -> int:
     """A contact whose level-2 decision (level 4 recommended) waits for sign-off."""
     contact_id = contacts.at(Stage.THRESHOLD_DECISION)
     now = datetime.now(UTC)
-    payload = decision_payload(app.extensions["catalogues"], now.astimezone(LONDON).date(),
-                               {"indicators": ACUTE, "level": 2, "outcome": "early_help",
-                                "rationale": RATIONALE, "override_reason": "Risk managed"})
+    payload = {"indicators": ACUTE, "level": 2, "outcome": "early_help",
+               "rationale": RATIONALE, "override_reason": "Risk managed"}
     fire(contacts.uow(), contacts.rules, contact_id, "decide", person_actor(who), payload,
-         contacts.version(contact_id), now)
+         contacts.version(contact_id), now)  # the command path stamps it an override
     return contact_id
 
 
@@ -114,9 +112,10 @@ def test_the_forms_string_level_is_recorded_as_a_number(
 
     assert response.status_code == 302
     with contacts.uow() as uow:
-        decision = uow.contacts.get(contact_id).facts["decision"]
-    assert (decision["level"], decision["recommended_level"], decision["catalogue_version"]) \
-        == (4, 4, 2)
+        decision = uow.contacts.get(contact_id).decision
+    assert decision is not None
+    assert (decision.level, decision.stamp.recommended_level,
+            decision.stamp.catalogue_version, decision.stamp.is_override) == (4, 4, 2, False)
 
 
 def test_a_manager_is_not_offered_the_sign_off_of_their_own_override(

@@ -209,9 +209,10 @@ def _record_route(blp: Blueprint, action: Action[Any]) -> None:
     record = action.locate.removesuffix("_id")
 
     def fire(body: dict[str, Any], record_id: int) -> dict[str, Any]:
-        result: dict[str, Any] = _fire(action, None, body | {action.locate: record_id})
-        return {"contact": {"reference": result["reference"], "stage": result["stage"]},
-                "done": action.label}
+        # The caller knows the record, not the contact (a partner answering a request):
+        # the reply names the record only, never the case it belongs to or its stage.
+        _fire(action, None, body | {action.locate: record_id})
+        return {"id": record_id, "done": action.label}
 
     fire.__doc__ = f"{action.label} (the record's own id in the path)."
     fire.__qualname__ = f"record_action.{action.name}"  # each action its own access rule

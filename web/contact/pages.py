@@ -139,10 +139,23 @@ def contact_page_response(contact_id: int, status: int = 200, **extra: Any
     """The contact page, latest state, with whatever a refusal adds (errors, typed)."""
     context = _contact_context(contact_id) | {"errors": {}, "typed": {}, "open_action": None}
     context |= extra
+    context["form_shown"] = _form_shown(context)
     ticked = context["typed"].get("indicators", []) if context["open_action"] else []
     context["recommendation"] = _safe_recommend(context["catalogue"], ticked)
     return render_template("contact.html", title=f"Contact {reference_for(contact_id)}",
                            **context), status
+
+
+def _form_shown(context: dict[str, Any]) -> bool:
+    """Whether the form of the action just sent is on the page again (so a stale refusal
+    can say the typing is kept in it): the page's list, the requests panel, or the row of
+    the request it named while that request is still open."""
+    name, mash = context["open_action"], context["mash"]
+    if name in [a["name"] for a in context["actions"] + mash["panel_actions"]]:
+        return True
+    rid = str(context["typed"].get("request_id", ""))
+    open_ids = {str(r["id"]) for r in mash["requests"] if r["open"]}
+    return name in [a["name"] for a in mash["row_actions"]] and rid in open_ids
 
 
 def _safe_recommend(catalogue: Any, ticked: list[str]) -> Any:

@@ -97,6 +97,7 @@ def open_day() -> Response | tuple[str, int]:
         today = _now().astimezone(LONDON).date()
         return render_template("mash/meetings.html", title="MASH meetings",
                                rows=meetings(g.db), today=today,
+                               typed_day=request.form.get("held_on", ""),
                                errors=_errors(error, "held_on")), 422
     flash(f"The MASH meeting of {day:%d/%m/%Y} is open.", "success")
     return redirect(f"/mash/meetings/{meeting_id}")

@@ -92,7 +92,10 @@ class Fired(Generic[P]):
 
 
 def sentence(text: str) -> str:
-    """A rule's message as the person reads it: capitalised, ending with a full stop."""
+    """A rule's words ("give a reason") as the sentence a person is shown ("Give a
+    reason."): guards and an action's ``help`` are written as fragments."""
+    if not text:
+        return text
     return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
