@@ -12,6 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reporting.contact_page import ClockLine, EventLine
+from web.forms import fields_for
+from workflow.engine.payload import Kind, asks
 from workflow.engine.registry import actions
 from workflow.rules import Rules
 from workflow.stages import STAGES, Stage, stage_title
@@ -71,21 +73,37 @@ def event_view(event: EventLine) -> dict[str, Any]:
     title = action_label(event.trigger)
     if moved and event.from_stage:
         title += f": {stage_title(event.from_stage)} → {stage_title(event.to_stage)}"
-    details = {k.replace("_", " ").capitalize(): _show(v) for k, v in event.payload.items()
-               if k not in ("rationale", "reason")}
     return {"title": title, "actor": f"{event.actor} ({event.role.replace('_', ' ')})",
             "when_text": when(event.at), "when_iso": event.at.isoformat(),
-            "reason": event.reason, "details": details}
+            "reason": event.reason, "details": event_details(event.trigger, event.payload)}
 
 
-def _show(value: Any) -> str:
+def event_details(trigger: str, payload: dict[str, Any]) -> dict[str, str]:
+    """What an event recorded, in the words of the form that asked for it: the field's
+    label and the chosen option's text ("Police", not "police"); a stored record's id is
+    the page's business, not the reader's, and the reason is shown on its own."""
+    action = actions().get(trigger)
+    specs = {f.name: f for f in asks(action.payload)} if action else {}
+    choices = {f.name: dict(f.choices) for f in fields_for(action)} if action else {}
+    shown = {}
+    for key, value in payload.items():
+        spec = specs.get(key)
+        if key in ("rationale", "reason") or (spec is not None and spec.kind is Kind.ID):
+            continue
+        label = spec.label.removesuffix(" (optional)") if spec else \
+            key.replace("_", " ").capitalize()
+        shown[label] = _show(value, choices.get(key, {}))
+    return shown
+
+
+def _show(value: Any, choices: dict[str, str]) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
+        return ", ".join(f"{k}: {choices.get(str(v), v)}" for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(map(str, value)) or "none"
-    return str(value)
+        return ", ".join(choices.get(str(v), str(v)) for v in value) or "none"
+    return choices.get(str(value), str(value))
 
 
 def diagram_stages() -> list[dict[str, str]]:

@@ -9,7 +9,7 @@ green build always means the pages were really driven.
 The app runs with werkzeug's ``make_server`` in a background thread on a free port, on a
 fresh SQLite file with CSRF on and non-Secure cookies (plain http). One user exists per
 role (plus a second front-door worker for the two-browser test), all with known
-passwords, and a few contacts are recorded through ``workflow.services``. Passwords are
+passwords, and a few contacts are recorded through ``workflow.services.handle``. Passwords are
 hashed with argon2id at its lowest cost for this session only (the production cost is
 most of a second per sign-in on a small shared machine); the sign-in code is unchanged.
 
@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.orm import sessionmaker
 from werkzeug.serving import make_server
 
 from tests.browser.helpers import APP_CSS, sign_in
@@ -70,6 +69,10 @@ def _people() -> dict[str, Person]:
                           agency="police"),
         "admin": Person("t.admin", "admin-pass-1", "Ari Admin", Role.ADMINISTRATOR),
     }
+
+
+#: The teams the people belong to: allocation chooses a team and worker from the directory.
+TEAMS = {"front-door": ("Front Door", "front_door"), "assessment-1": ("Assessment 1", "assessment")}
 
 
 # -- prerequisites ----------------------------------------------------------------------
@@ -121,11 +124,12 @@ class LiveApp:
     def actor(self, who: str) -> Any:
         from workflow.roles import Actor
 
-        return Actor(self.people[who].username, self.people[who].role)
+        person = self.people[who]
+        return Actor(person.username, person.role, agency=person.agency, team=person.team)
 
     def record(self, first: str, last: str, *, hours_ago: int = 1, source: str = "6",
                screening: bool = False, rag: str | None = None) -> int:
-        """Record one contact through ``workflow.services`` (as a front-door worker).
+        """Record one contact through ``workflow.services.handle`` (as a front-door worker).
 
         ``screening`` moves it on to screening; ``rag`` then rates it, with a reason.
         """
@@ -137,7 +141,7 @@ class LiveApp:
         worker = self.actor("worker")
         now = datetime.now(UTC)
         intake = NewContact(now - timedelta(hours=hours_ago), source,
-                            [PersonDetails(first, last, None)], "phone", "Seeded referrer",
+                            [PersonDetails(first, last)], "phone", "Seeded referrer",
                             f"Seeded concerns about {first}.", "not_recorded")
         made = record_contact(uow(), rules, intake, worker, now)[0]
         if screening or rag:
@@ -148,24 +152,32 @@ class LiveApp:
                         {"rag": rag, "reason": f"Seeded {rag} rating"}, made["version"], now)
         return int(made["id"])
 
+    def act(self, contact_id: int | None, action: str, who: str,
+            data: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Fire ``action`` through ``handle`` against the contact's current version."""
+        from workflow.services import Act, handle
+
+        result: dict[str, Any] = handle(
+            self.app.extensions["uow"](), self.app.extensions["rules"],
+            Act(action, contact_id, self.actor(who), datetime.now(UTC), data or {}))
+        return result
+
     def allocate(self, contact_id: int, team: str, worker: str) -> None:
-        from tests.builders import fire
-        from workflow.persistence.tables import ContactRow
-
-        rules, uow = self.app.extensions["rules"], self.app.extensions["uow"]
-        with self.app.extensions["sessions"]() as db:
-            version = db.get(ContactRow, contact_id).version
-        fire(uow(), rules, contact_id, "allocate", self.actor("manager"),
-             {"team": team, "worker": worker}, version, datetime.now(UTC))
+        self.act(contact_id, "allocate", "manager", {"team": team, "worker": worker})
 
 
-def _seed_users(sessions: sessionmaker[Any], people: dict[str, Person]) -> None:
-    from web.users import upsert_user
+def _seed_users(accounts: Any, people: dict[str, Person]) -> None:
+    """Each test person's account, saved through the accounts port as the CLI saves them."""
+    from web.auth import hash_password
 
-    with sessions() as db:
-        for p in people.values():
-            upsert_user(db, p.username, p.display, p.role, p.team, p.agency, p.password)
-        db.commit()
+    for p in people.values():
+        accounts.save_account(p.username, p.display, p.role, p.team, p.agency,
+                              hash_password(p.password))
+    for code, (name, kind) in TEAMS.items():
+        accounts.save_team(code, name, kind, 20)
+    for p in people.values():
+        if p.team:
+            accounts.join_team(p.team, p.username, p.role.value == "team_manager")
 
 
 def _seed_contacts(live: LiveApp) -> None:
@@ -206,7 +218,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory,
         # the production setting costs most of a second per sign-in on a shared CI box.
         mp.setattr(auth, "hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
         people = _people()
-        _seed_users(app.extensions["sessions"], people)
+        _seed_users(app.extensions["accounts"], people)
         live = LiveApp("", people, app)
         _seed_contacts(live)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request

@@ -66,11 +66,15 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def screenshot(page: Any, name: str) -> Path:
-    """A full-page PNG at docs/screenshots/<name>.png (regenerated on every run)."""
+def screenshot(page: Any, name: str, of: Any = None) -> Path:
+    """A full-page PNG at docs/screenshots/<name>.png (regenerated on every run), or of
+    one part of the page only (``of``, a locator) when the page is too long to read."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    if of is not None:
+        of.screenshot(path=str(path), animations="disabled")
+    else:
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
     return path
 
 

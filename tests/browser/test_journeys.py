@@ -162,7 +162,7 @@ def test_worker_records_siblings_screens_and_rates_red(open_context: Callable[..
     rated = items.nth(0).inner_text()
     assert f"by {worker.username} (front door worker)" in rated
     assert "Reason: Younger child has an unexplained bruise" in rated
-    assert re.search(r"Rag\s+red", rated), rated  # the rating recorded with the action
+    assert re.search(r"RAG rating\s+Red", rated), rated  # the rating, in the form's words
     assert f"by {worker.username}" in items.nth(1).inner_text()
 
     # The clocks table: the decision clock, with the day and time it is due.
@@ -188,6 +188,7 @@ def test_stale_form_keeps_what_the_second_worker_typed(open_context: Callable[..
     rate_a.get_by_label("Red").check()
     rate_a.get_by_label("Reason").fill("A: police report overnight")
     rate_a.get_by_role("button", name="Set or change the RAG rating").click()
+    page_a.locator("h1 .app-rag--red").wait_for()  # count() alone would not wait for the page
     assert page_a.locator("h1 .app-rag--red").count() == 1
 
     # B still has the page as it was before A's change.
@@ -198,6 +199,7 @@ def test_stale_form_keeps_what_the_second_worker_typed(open_context: Callable[..
     rate_b.get_by_role("button", name="Set or change the RAG rating").click()
 
     stale = page_b.locator("#stale")
+    stale.wait_for()
     assert stale.is_visible()
     assert "Someone else changed this contact" in stale.inner_text()
     assert "What you typed is kept in the form below" in stale.inner_text()

@@ -36,18 +36,18 @@ def _banner(page: Any) -> str:
 
 def _ask(page: Any, agency: str, question: str) -> None:
     form = _open(page, "request_information")
-    form.get_by_label("Agency").select_option(label=agency)
-    form.get_by_label("Question").fill(question)
-    form.get_by_label("Lawful basis or consent position").select_option("public_task")
+    form.get_by_label("Agency", exact=True).select_option(label=agency)
+    form.get_by_label("Question for the agency").fill(question)
+    form.get_by_label("Lawful basis for sharing").select_option("public_task")
     form.get_by_label("Authorised by").fill("Mia Manager")
-    form.get_by_role("button", name="Send request").click()
-    assert "Request sent to" in _banner(page)
+    form.get_by_role("button", name="Ask a partner agency for information").click()
+    assert "Ask a partner agency for information: done." in _banner(page)
 
 
 def _health_three_hours_ago(live_app: Any, contact_id: int) -> None:
     from workflow.persistence.tables_mash import InfoRequestRow
 
-    with live_app.app.extensions["sessions"]() as db:
+    with live_app.app.extensions["store"].sessions() as db:
         row = db.scalars(select(InfoRequestRow).where(
             InfoRequestRow.contact_id == contact_id, InfoRequestRow.agency == "health")).one()
         row.requested_at -= timedelta(hours=3)

@@ -30,7 +30,7 @@ def _walked(live_app: Any, first: str, stage: Stage) -> int:
     """A contact recorded through the services and walked to ``stage`` (tests.builders)."""
     contact_id = live_app.record(first, "Strategy", hours_ago=3)
     app = live_app.app
-    with app.extensions["sessions"]() as db:
+    with app.extensions["store"].read() as db:
         version = db.get(ContactRow, contact_id).version
     driver = OnService(app.extensions["uow"], app.extensions["rules"], contact_id, version,
                        datetime.now(UTC) - timedelta(hours=2))

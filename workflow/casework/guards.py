@@ -117,7 +117,8 @@ def _discussion_recorded(ctx: Ctx[Any]) -> Failure:
     return "strategy_discussion", "record the strategy discussion first"
 
 
-DISCUSSION_RECORDED: Guard[Any] = Guard("strategy_discussion_recorded", _discussion_recorded)
+DISCUSSION_RECORDED: Guard[Any] = Guard("strategy_discussion_recorded", _discussion_recorded,
+                                         before_input=True)
 
 
 def discussion_decided(outcome: str) -> Guard[Any]:
@@ -132,7 +133,7 @@ def discussion_decided(outcome: str) -> Guard[Any]:
         return "strategy_discussion", (f"the strategy discussion decided '{said}': record a "
                                        f"new discussion if that has changed")
 
-    return Guard(f"discussion_decided_{outcome}", check)
+    return Guard(f"discussion_decided_{outcome}", check, before_input=True)
 
 
 # -- section 47 ------------------------------------------------------------------------
@@ -143,7 +144,7 @@ def _no_open_enquiry(ctx: Ctx[Any]) -> Failure:
     return "section_47", "this child already has an open section 47 enquiry"
 
 
-NO_OPEN_SECTION_47: Guard[Any] = Guard("no_open_section_47", _no_open_enquiry)
+NO_OPEN_SECTION_47: Guard[Any] = Guard("no_open_section_47", _no_open_enquiry, before_input=True)
 
 
 def _not_before_enquiry(ctx: Ctx[Any]) -> Failure:
@@ -225,9 +226,12 @@ def _lateness_reason_if_late(ctx: Ctx[Any]) -> Failure:
     return None
 
 
-ASSESSMENT_SUBMITTED: Guard[Any] = Guard("assessment_submitted", _submitted)
-ASSESSMENT_NOT_SUBMITTED: Guard[Any] = Guard("assessment_not_submitted", _not_submitted)
-ASSESSMENT_OPEN: Guard[Any] = Guard("assessment_open", _assessment_open)
+#: Where the assessment is (open, submitted) is the record's, not the form's: a page does
+#: not offer authorising before submission, nor submitting twice.
+ASSESSMENT_SUBMITTED: Guard[Any] = Guard("assessment_submitted", _submitted, before_input=True)
+ASSESSMENT_NOT_SUBMITTED: Guard[Any] = Guard("assessment_not_submitted", _not_submitted,
+                                             before_input=True)
+ASSESSMENT_OPEN: Guard[Any] = Guard("assessment_open", _assessment_open, before_input=True)
 FACTORS_VALID: Guard[Any] = Guard("factors_valid", _factors_valid, ("factors",))
 FACTORS_VALID_IF_GIVEN: Guard[Any] = Guard("factors_valid_if_given", _factors_valid_if_given,
                                            ("factors",))

@@ -10,7 +10,7 @@ checked. The fields a person may change one at a time are ``EDITABLE``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date, datetime
 
 from workflow.people.consistent_identifier import IdentifierStatus
@@ -57,6 +57,7 @@ class PersonDetails:
 
     first_name: str
     last_name: str
+    _: KW_ONLY  # everything else by name: a date of birth must never land in ``kind``
     kind: str = "child"
     preferred_name: str = ""
     date_of_birth: date | None = None

@@ -23,4 +23,6 @@ def _no_open_requests(ctx: Ctx[Any]) -> Failure:
 
 
 #: A contact leaves information gathering only when every request is answered or closed.
-NO_OPEN_REQUESTS: Guard[Any] = Guard("no_open_requests", _no_open_requests)
+#: Nothing typed can satisfy it, so a page does not offer what it would refuse.
+NO_OPEN_REQUESTS: Guard[Any] = Guard("no_open_requests", _no_open_requests,
+                                     before_input=True)
