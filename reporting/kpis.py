@@ -205,23 +205,24 @@ def _re_referrals(session: Session, months: list[Month]) -> Figures:
     contact page's re-referral flag counts it (``workflow.intake``: "since" is the same
     day a year earlier, inclusive). Twelve months before 29 February is 28 February.
 
-    One query: per child, each referral instant with the child's previous one (LAG over the
-    series and the year before it). A previous referral eleven or fewer months before the
-    new one's month is within 12 months, thirteen or more is not; only one in the month
-    exactly a year earlier depends on the day, and those few pairs come back as rows and
-    are compared here on London dates. The months are a MATERIALIZED CTE (SQLite 3.35+,
-    PostgreSQL 12+): SQLite would otherwise fold it into the outer query and work out each
-    row's months again at every mention, 2.4 times the work.
+    One query: each referral with its child's latest earlier one (a window over the series
+    and the year before it; a referral at the very same instant is not "previous"). A
+    previous referral eleven or fewer months before the new one's month is within 12
+    months, thirteen or more is not; only one in the month exactly a year earlier depends on
+    the day, and those few pairs come back as rows and are compared here on London dates.
+    The months are a MATERIALIZED CTE: SQLite would otherwise fold it into the outer query
+    and work out each row's months again at every mention, 2.4 times the work. (Needs
+    SQLite 3.35+ and PostgreSQL 12+, for MATERIALIZED and the window's EXCLUDE GROUP.)
     """
     c = ContactRow
     earliest = Month.of(_shift(months[0].first, -RE_REFERRAL_MONTHS))
     history = _months([_shift(m.first, -k) for m in months for k in range(RE_REFERRAL_MONTHS + 1)])
-    previous = func.lag(c.referral_at, type_=UTCDateTime()).over(partition_by=c.child_id,
-                                                                 order_by=c.referral_at)
-    instants = (select(c.child_id, c.referral_at, func.count().label("n"),
-                       previous.label("previous"))
+    # The child's latest referral strictly before this one: peers (the same instant) excluded.
+    previous = func.max(c.referral_at, type_=UTCDateTime()).over(
+        partition_by=c.child_id, order_by=c.referral_at, range_=(None, 0), exclude="GROUP")
+    instants = (select(c.child_id, c.referral_at, previous.label("previous"))
                 .where(c.referral_at >= earliest.start, c.referral_at < months[-1].end)
-                .group_by(c.child_id, c.referral_at).subquery())
+                .subquery())
     placed = (select(instants, _month_number(instants.c.referral_at, months).label(MONTH),
                      _month_number(instants.c.previous, history).label("previous_month"))
               .where(_within(instants.c.referral_at, months))
@@ -240,7 +241,7 @@ def _classified(placed: Any) -> Any:
     return (select(placed.c[MONTH], kind.label(KIND),
                    case((borderline, placed.c.referral_at), else_=None).label(AT),
                    case((borderline, placed.c.previous), else_=None).label(PREVIOUS),
-                   func.sum(placed.c.n))
+                   func.count())
             .group_by(text(MONTH), text(KIND), text(AT), text(PREVIOUS)))
 
 
