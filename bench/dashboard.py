@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     timed = queries(load_rules())
-    began = time.perf_counter()
+    began, load_before = time.perf_counter(), _load_average()
     with tempfile.TemporaryDirectory() as folder, databases(args, Path(folder)) as (engines,
                                                                                   where):
         loads = {}
@@ -225,7 +225,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.plans:
             write_plans(args.plans, engines[args.large], timed)
     print(report(args, argv, where, loads, measured, timed, time.perf_counter() - began))
+    print(f"load average at start {load_before}, at end {_load_average()} "
+          f"(a busy shared machine slows both sizes alike; compare ratios, not runs)")
     return 0
+
+
+def _load_average() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
 
 
 def report(args: argparse.Namespace, argv: list[str], where: str, loads: dict[int, float],
