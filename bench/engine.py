@@ -27,17 +27,17 @@ import shlex
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy
-from sqlalchemy import URL, create_engine, func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import IntegrityError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bench.pg import own_schema
 from workflow.people.records import PersonDetails
 from workflow.persistence.db import make_engine
 from workflow.persistence.schema import metadata
@@ -50,56 +50,36 @@ from workflow.services import Actor, NewContact, fire, record_contact
 RAGS = ("red", "amber", "green")
 MASH_CLOCKS = tuple(f"mash_{rag}" for rag in RAGS)
 ACTOR = Actor("bench.worker", Role.FRONT_DOOR_WORKER)
-BENCH_DATABASE = "frontdoor_bench"
-BENCH_SCHEMA = "bench_engine"
+BENCH_SCHEMA_PREFIX = "bench_engine"
 COMMAND = "PYTHONPATH=. .venv/bin/python -m bench.engine"
 
 
 # -- the database ------------------------------------------------------------------------
-def open_database(url: str | None, workdir: str) -> tuple[Engine, str]:
+@contextlib.contextmanager
+def open_database(url: str | None, workdir: str, database: str | None = None
+                  ) -> Iterator[tuple[Engine, str]]:
     """An engine on fresh tables, and how to describe it. SQLite: a file in ``workdir``.
 
-    PostgreSQL: never the database in ``url`` itself (tests may be using it right now) but
-    a separate ``frontdoor_bench`` database, created if missing, and inside it a
-    ``bench_engine`` schema dropped and recreated, so nothing else is disturbed.
+    PostgreSQL: the database in ``url`` (or ``database``, created if missing), in a schema
+    of this run's own (``bench_engine_<pid>_<random>``) that is dropped when the run ends,
+    so two runs at once, or the tests, never touch each other's tables.
     """
     if url is None:
         path = os.path.join(workdir, "bench.sqlite")
         engine = make_engine(f"sqlite:///{path}")
         _create_tables(engine)
-        return engine, f"sqlite file {path}"
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
-        raise SystemExit(f"unsupported database {parsed.get_backend_name()!r}: "
-                         "use SQLite (the default) or postgresql+psycopg://…")
-    bench_url = _ensure_pg_database(parsed)
-    engine = make_engine(bench_url.render_as_string(hide_password=False),
-                         connect_args={"options": f"-c search_path={BENCH_SCHEMA}"})
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {BENCH_SCHEMA}"))
-    _create_tables(engine)
-    shown = bench_url.render_as_string(hide_password=True)
-    return engine, f"{shown} (schema {BENCH_SCHEMA})"
+        try:
+            yield engine, f"sqlite file {path}"
+        finally:
+            engine.dispose()
+        return
+    with own_schema(url, BENCH_SCHEMA_PREFIX, database) as (engine, where):
+        _create_tables(engine)
+        yield engine, where
 
 
 def _create_tables(engine: Engine) -> None:
     metadata().create_all(engine)  # type: ignore[attr-defined]
-
-
-def _ensure_pg_database(url: URL) -> URL:
-    """Create ``frontdoor_bench`` on an autocommit connection unless it exists already."""
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            found = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                {"name": BENCH_DATABASE})
-            if not found:  # a concurrent run may create it first: that is fine too
-                with contextlib.suppress(ProgrammingError, IntegrityError):
-                    conn.execute(text(f'CREATE DATABASE "{BENCH_DATABASE}"'))
-    finally:
-        admin.dispose()
-    return url.set(database=BENCH_DATABASE)
 
 
 # -- the contacts both sides work on -----------------------------------------------------
@@ -311,8 +291,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--contacts", type=int, default=200,
                    help="contacts per side, rated round-robin (default 200)")
     p.add_argument("--database-url", default=None,
-                   help="postgresql+psycopg://… (a frontdoor_bench database is used); "
-                        "default: a SQLite file in a temporary folder")
+                   help="postgresql+psycopg://…: a schema of this run's own in that database, "
+                        "dropped at the end; default: a SQLite file in a temporary folder")
+    p.add_argument("--bench-database", default=None,
+                   help="with --database-url: use (and create if missing) this database on "
+                        "the same server instead of the URL's")
     args = p.parse_args(argv)
     if min(args.transitions, args.rounds, args.block, args.contacts) < 1 or args.warmup < 0:
         p.error("sizes must be positive")
@@ -365,7 +348,12 @@ def _progress(line: str) -> None:
 
 def run(args: argparse.Namespace, workdir: str) -> dict[str, Any]:
     began, load = time.perf_counter(), _load()
-    db, where = open_database(args.database_url, workdir)
+    with open_database(args.database_url, workdir, args.bench_database) as (db, where):
+        return _run_on(db, where, args, began, load)
+
+
+def _run_on(db: Engine, where: str, args: argparse.Namespace, began: float, load: str
+            ) -> dict[str, Any]:
     factory = sessionmaker(db)
     rules = load_rules()
     received = _now() - timedelta(minutes=5)
@@ -389,7 +377,6 @@ def run(args: argparse.Namespace, workdir: str) -> dict[str, Any]:
         "models": len(rules.engine.machine.models), "engine_total": engine.done,
         "alone": alone, "wall": time.perf_counter() - began, "load": (load, _load()),
     }
-    db.dispose()
     return result
 
 

@@ -1,30 +1,44 @@
 """The improvement plan's KPIs, month by month, from the same rows as the dashboard.
 
-Each KPI is a numerator and a denominator for a month (Europe/London boundaries), counted
-by a small SQL query; ``config/kpis.toml`` holds the title, the target and the sentence
-that says exactly how it is counted. Computing from the workflow's own clocks and events
-is what keeps the dashboard, the KPIs and the statutory returns from disagreeing.
+Each KPI is a numerator and a denominator for a month (Europe/London boundaries);
+``config/kpis.toml`` holds the title, the target and the sentence that says exactly how it
+is counted. Computing from the workflow's own clocks and events is what keeps the
+dashboard, the KPIs and the statutory returns from disagreeing.
+
+A KPI's whole series is one SQL query, whatever the history behind it: the London month
+boundaries are computed here, in Python (zoneinfo knows when summer time starts; SQLite
+knows no time zones, and PostgreSQL's date arithmetic would follow the session's zone),
+and passed as instants to a ``CASE`` that names each row's month, so the same SQL runs on
+SQLite and PostgreSQL, reads only the series' months through the existing indexes on the
+counted instant, and ``GROUP BY`` the month. No month column is stored: it would be one
+more value to keep right on every write, for a key that the indexes already give.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import ColumnElement, and_, case, func, select, text
 from sqlalchemy.orm import Session
 
-from reporting.strategy import overall as strategy_overall
+from reporting.strategy import KPI_AGENCIES
+from workflow.casework.config import CONTRIBUTED
 from workflow.clocks.calendar import WorkingCalendar
 from workflow.config_schema import Flag, Number, OneOf, Text, load_entries
-from workflow.persistence.tables import ClockRow, ContactRow, EventRow
+from workflow.persistence.tables import ClockRow, ContactRow
+from workflow.persistence.tables_decision import ThresholdDecisionRow
+from workflow.persistence.tables_strategy import StrategyDiscussionRow, StrategyParticipationRow
+from workflow.persistence.types import UTCDateTime
 
 LONDON = ZoneInfo("Europe/London")
-CONTRIBUTED = ("attended", "written")
+#: DfE children in need statistics: a re-referral follows a previous one within 12 months.
+RE_REFERRAL_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -68,13 +82,52 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     return start, following
 
 
-Counter = Callable[[Session, datetime, datetime], tuple[int, int]]
+# -- months as instants ------------------------------------------------------------------------
+
+MONTH, KIND, AT, PREVIOUS = "kpi_month", "kpi_kind", "kpi_at", "kpi_previous"
 
 
-def _pair(session: Session, stmt: Any) -> tuple[int, int]:
-    """(numerator, denominator) from a ``SELECT count(*), sum(good)`` statement."""
-    total, good = session.execute(stmt).one()
-    return int(good or 0), int(total or 0)
+@dataclass(frozen=True)
+class Month:
+    """One London month: its first day, the instants it starts and ends, and a number that
+    orders months and subtracts to a distance in months (year * 12 + month - 1)."""
+
+    first: date
+    start: datetime
+    end: datetime
+
+    @property
+    def number(self) -> int:
+        return self.first.year * 12 + self.first.month - 1
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.replace(day=1), *month_bounds(day.replace(day=1)))
+
+
+def _months(firsts: Sequence[date]) -> list[Month]:
+    """The distinct months asked for, oldest first."""
+    return [Month.of(d) for d in sorted({d.replace(day=1) for d in firsts})]
+
+
+def _month_number(column: Any, months: Sequence[Month]) -> Any:
+    """SQL: the number of the month ``column`` falls in, or NULL outside ``months``.
+
+    A month that follows the one before it needs no lower bound (the branch before it has
+    already failed, so ``column`` is past that month's end): one comparison a month."""
+    branches, previous_end = [], None
+    for m in months:
+        inside = column < m.end if m.start == previous_end else and_(column >= m.start,
+                                                                      column < m.end)
+        branches.append((inside, m.number))
+        previous_end = m.end
+    return case(*branches, else_=None)
+
+
+def _within(column: Any, months: Sequence[Month]) -> ColumnElement[bool]:
+    """SQL: ``column`` between the first month's start and the last one's end (the range
+    an index on ``column`` serves; rows in a gap between months get a NULL month)."""
+    return and_(column >= months[0].start, column < months[-1].end)
 
 
 def _share(good: Any) -> Any:
@@ -82,55 +135,136 @@ def _share(good: Any) -> Any:
     return func.sum(case((good, 1), else_=0))
 
 
-def _clock_share(rules: tuple[str, ...], stop_events: tuple[str, ...]) -> Counter:
-    def count(session: Session, start: datetime, end: datetime) -> tuple[int, int]:
-        stmt = select(func.count(), _share(ClockRow.result == "met")).where(
-            ClockRow.rule.in_(rules), ClockRow.stop_event.in_(stop_events),
-            ClockRow.stopped_at >= start, ClockRow.stopped_at < end)
-        return _pair(session, stmt)
+Figures = dict[int, tuple[int, int]]  # month number -> (numerator, denominator)
+SeriesCounter = Callable[[Session, list[Month]], Figures]
+
+
+def _monthly_share(session: Session, months: list[Month], at: Any, good: Any,
+                   *where: Any) -> Figures:
+    """One query: per month of ``at``, (rows where ``good``, all rows) among ``where``."""
+    stmt = (select(_month_number(at, months).label(MONTH), func.count(), _share(good))
+            .where(_within(at, months), *where).group_by(text(MONTH)))
+    return {number: (int(good_rows or 0), int(total))
+            for number, total, good_rows in session.execute(stmt) if number is not None}
+
+
+# -- the KPIs ----------------------------------------------------------------------------------
+
+def _clock_share(rules: tuple[str, ...], stop_events: tuple[str, ...]) -> SeriesCounter:
+    """Clocks stopped in the month by one of ``stop_events``, met or not (the index on
+    ``stopped_at, rule`` reads only the series' months)."""
+    def count(session: Session, months: list[Month]) -> Figures:
+        return _monthly_share(session, months, ClockRow.stopped_at, ClockRow.result == "met",
+                              ClockRow.rule.in_(rules), ClockRow.stop_event.in_(stop_events))
 
     return count
 
 
-def _strategy_contributions(session: Session, start: datetime, end: datetime) -> tuple[int, int]:
-    """From the strategy discussion rows, by the month each was held; the same
-    query gives the per-agency breakdown (``reporting.strategy``)."""
-    return strategy_overall(session, start, end)
+def _strategy_contributions(session: Session, months: list[Month]) -> Figures:
+    """Discussions held in the month, and those where police, health and education all
+    attended or wrote: the same rows and condition as ``reporting.strategy.overall`` (the
+    per-agency table), counted for every month at once."""
+    d, p = StrategyDiscussionRow, StrategyParticipationRow
+    contributing = (select(func.count()).select_from(p).where(
+        p.discussion_id == d.id, p.agency.in_(KPI_AGENCIES), p.status.in_(CONTRIBUTED))
+        .scalar_subquery())
+    return _monthly_share(session, months, d.held_at, contributing == len(set(KPI_AGENCIES)))
 
 
-def _re_referrals(session: Session, start: datetime, end: datetime) -> tuple[int, int]:
-    """Date arithmetic differs per database, so the month's referrals (a bounded set) are
-    compared in Python with their children's referrals of the year before."""
-    month = session.execute(select(ContactRow.id, ContactRow.child_id, ContactRow.referral_at)
-                            .where(ContactRow.referral_at >= start,
-                                   ContactRow.referral_at < end)).all()
-    children = {r.child_id for r in month}
-    history = session.execute(select(ContactRow.id, ContactRow.child_id, ContactRow.referral_at)
-                              .where(ContactRow.child_id.in_(children),
-                                     ContactRow.referral_at >= start - timedelta(days=365),
-                                     ContactRow.referral_at < end)).all()
-    repeat = sum(1 for r in month if any(
-        h.child_id == r.child_id and h.id != r.id
-        and r.referral_at - timedelta(days=365) <= h.referral_at < r.referral_at
-        for h in history))
-    return repeat, len(month)
+def _conversion(session: Session, months: list[Month]) -> Figures:
+    """Contacts received in the month, and those accepted as referrals."""
+    return _monthly_share(session, months, ContactRow.received_at,
+                          ContactRow.referral_at.is_not(None))
 
 
-def _conversion(session: Session, start: datetime, end: datetime) -> tuple[int, int]:
-    stmt = select(func.count(), _share(ContactRow.referral_at.is_not(None))).where(
-        ContactRow.received_at >= start, ContactRow.received_at < end)
-    return _pair(session, stmt)
+def _consistency(session: Session, months: list[Month]) -> Figures:
+    """Threshold decisions made in the month (each row of the decisions table, a returned
+    override included: it was a decision), and those whose level matched the catalogue's
+    recommendation. Read from the decision rows, where the stamp is kept, by their index on
+    ``decided_at``."""
+    d = ThresholdDecisionRow
+    return _monthly_share(session, months, d.decided_at, d.matches_recommendation.is_(True))
 
 
-def _consistency(session: Session, start: datetime, end: datetime) -> tuple[int, int]:
-    matched = EventRow.payload["matches_recommendation"].as_boolean()
-    stmt = select(func.count(), _share(matched)).where(
-        EventRow.trigger == "decide", EventRow.at >= start, EventRow.at < end,
-        EventRow.payload["recommended_level"].as_string().is_not(None))
-    return _pair(session, stmt)
+def _re_referrals(session: Session, months: list[Month]) -> Figures:
+    """Referrals accepted in the month, and those whose child had a previous referral
+    within the 12 calendar months before it.
+
+    The DfE's children in need statistics ("Characteristics of children in need" and "Children
+    in need: a focus on re-referrals", methodology on explore-education-statistics.service.gov.uk)
+    define a re-referral as a child "referred within 12 months of a previous referral",
+    counted from the census's referral dates (``CINreferralDate``, a date, not an instant):
+    twelve calendar months, not 365 days, on London dates. The publications do not say
+    whether the day exactly twelve months on is inside; it is counted inside here
+    (previous 2025-03-04, new 2026-03-04: a re-referral; new 2026-03-05: not), as the
+    contact page's re-referral flag counts it (``workflow.intake``: "since" is the same
+    day a year earlier, inclusive). Twelve months before 29 February is 28 February.
+
+    One query: each referral with its child's latest earlier one (a window over the series
+    and the year before it; a referral at the very same instant is not "previous"). A
+    previous referral eleven or fewer months before the new one's month is within 12
+    months, thirteen or more is not; only one in the month exactly a year earlier depends on
+    the day, and those few pairs come back as rows and are compared here on London dates.
+    The months are a MATERIALIZED CTE: SQLite would otherwise fold it into the outer query
+    and work out each row's months again at every mention, 2.4 times the work. (Needs
+    SQLite 3.35+ and PostgreSQL 12+, for MATERIALIZED and the window's EXCLUDE GROUP.)
+    """
+    c = ContactRow
+    earliest = Month.of(_shift(months[0].first, -RE_REFERRAL_MONTHS))
+    history = _months([_shift(m.first, -k) for m in months for k in range(RE_REFERRAL_MONTHS + 1)])
+    # The child's latest referral strictly before this one: peers (the same instant) excluded.
+    previous = func.max(c.referral_at, type_=UTCDateTime()).over(
+        partition_by=c.child_id, order_by=c.referral_at, range_=(None, 0), exclude="GROUP")
+    instants = (select(c.child_id, c.referral_at, previous.label("previous"))
+                .where(c.referral_at >= earliest.start, c.referral_at < months[-1].end)
+                .subquery())
+    placed = (select(instants, _month_number(instants.c.referral_at, months).label(MONTH),
+                     _month_number(instants.c.previous, history).label("previous_month"))
+              .where(_within(instants.c.referral_at, months))
+              .cte("placed").prefix_with("MATERIALIZED"))
+    return _resolve(session.execute(_classified(placed)).all())
 
 
-COUNTERS: dict[str, Counter] = {
+def _classified(placed: Any) -> Any:
+    """Per month: referrals counted as within (2), not within (0), and, one row per pair,
+    those whose previous referral is in the month a year earlier (1: decided by the day)."""
+    apart = placed.c[MONTH] - placed.c.previous_month
+    known = placed.c.child_id.is_not(None)
+    kind = case((and_(known, apart < RE_REFERRAL_MONTHS), 2),
+                (and_(known, apart == RE_REFERRAL_MONTHS), 1), else_=0)
+    borderline = and_(known, apart == RE_REFERRAL_MONTHS)
+    return (select(placed.c[MONTH], kind.label(KIND),
+                   case((borderline, placed.c.referral_at), else_=None).label(AT),
+                   case((borderline, placed.c.previous), else_=None).label(PREVIOUS),
+                   func.count())
+            .group_by(text(MONTH), text(KIND), text(AT), text(PREVIOUS)))
+
+
+def _resolve(rows: Sequence[Any]) -> Figures:
+    """Add up the classified rows; the day decides the pairs a year apart by month."""
+    found: dict[int, list[int]] = {}
+    for number, kind, at, before, n in rows:
+        if number is None:
+            continue
+        figure = found.setdefault(number, [0, 0])
+        figure[1] += int(n)
+        if kind == 2 or (kind == 1 and within_twelve_months(before, at)):
+            figure[0] += int(n)
+    return {number: (repeat, total) for number, (repeat, total) in found.items()}
+
+
+def within_twelve_months(previous: datetime, referral: datetime) -> bool:
+    """A previous referral on or after the same London date twelve months before
+    (``relativedelta``: 29 February goes back to 28 February)."""
+    day = referral.astimezone(LONDON).date()
+    return previous.astimezone(LONDON).date() >= day - relativedelta(months=RE_REFERRAL_MONTHS)
+
+
+def _shift(first: date, months: int) -> date:
+    return first + relativedelta(months=months)
+
+
+COUNTERS: dict[str, SeriesCounter] = {
     "decision_timeliness": _clock_share(("contact_decision",), ("decision_made",)),
     "strategy_contributions": _strategy_contributions,
     "assessment_timeliness": _clock_share(("assessment",), ("assessment_completed",)),
@@ -152,12 +286,13 @@ def last_months(today: date, count: int = 12) -> list[date]:
 
 
 def series(session: Session, kpi: KpiDefinition, months: list[date]) -> list[MonthFigure]:
-    """One KPI for each month."""
-    counter = COUNTERS[kpi.id]
+    """One KPI for each month, in the order given: one query for the whole series."""
+    if not months:
+        return []
+    found = COUNTERS[kpi.id](session, _months(months))
     figures = []
     for month in months:
-        start, end = month_bounds(month)
-        numerator, denominator = counter(session, start, end)
+        numerator, denominator = found.get(Month.of(month).number, (0, 0))
         figures.append(MonthFigure(month, numerator, denominator))
     return figures
 
