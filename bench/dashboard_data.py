@@ -7,8 +7,8 @@ with SQL (the service layer would take hours for a million); their shapes match 
 engine writes: clocks for every KPI (decision, both assessment countings, child seen),
 a receive and a decide event per contact with the decision's row (the threshold-consistency
 KPI reads the decision rows), strategy discussions with their participation grid, and
-children who come back (a fifth of contacts are about a child seen before, up to two years earlier), so the
-re-referral KPI has re-referrals to find.
+children who come back (a fifth of contacts are about a child seen before, up to two years
+earlier), so the re-referral KPI has re-referrals to find.
 """
 
 from __future__ import annotations
