@@ -18,7 +18,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test venv test-venv lock assets db demo serve lint typecheck pytest browser-deps oracles clean
+.PHONY: run test venv test-venv lock assets db demo serve lint typecheck pytest browser-deps oracles clean bench-search
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -90,6 +90,13 @@ pytest: test-venv assets browser-deps oracles
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# Search at 10,000 and 1,000,000 people on SQLite and PostgreSQL, timed side by side with
+# each statement's plan (bench/README.md; about 15 minutes). Not part of `make test`:
+# benchmarks are not tests. BENCH_ARGS=--quick for 1,000 and 20,000 people (about a minute).
+BENCH_ARGS ?=
+bench-search: venv
+	$(BIN)/python -m bench.search $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules web/static/build instance .oracles

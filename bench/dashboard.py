@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from bench.dashboard_data import NOW, load
 from bench.pg import own_schema
+from reporting.assessments import authorised_not_seen
 from reporting.dashboard import Scope, clock_list, historic_breaches, summary
 from reporting.kpis import (
     KpiDefinition,
@@ -85,6 +86,8 @@ def queries(rules: Rules) -> dict[str, Query]:
         f"KPI page: all {len(kpis)} series": _kpi_page(kpis),
         "KPI page: strategy by agency": lambda s: monthly(s, MONTHS),
         "KPI page: assessment backlog": lambda s: assessment_backlog(s, rules.calendar, NOW),
+        "KPI page: authorised with the child not seen": lambda s: authorised_not_seen(
+            s, NOW - timedelta(days=365), NOW),
     }
 
 

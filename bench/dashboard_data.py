@@ -26,7 +26,11 @@ from sqlalchemy.orm import Session
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 from workflow.persistence.tables_decision import ThresholdDecisionRow
 from workflow.persistence.tables_people import PersonRow
-from workflow.persistence.tables_strategy import StrategyDiscussionRow, StrategyParticipationRow
+from workflow.persistence.tables_strategy import (
+    AssessmentRow,
+    StrategyDiscussionRow,
+    StrategyParticipationRow,
+)
 
 PER_DAY = 270
 LIVE_DAYS = 56
@@ -34,9 +38,10 @@ NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 CHUNK = 20_000
 RETURNING = 0.2  # share of contacts about a child seen before
 STOP_EVENT = {"contact_decision": "decision_made", "assessment": "assessment_completed",
-              "assessment_dfe": "assessment_completed", "child_seen_s17": "child_seen"}
+              "assessment_dfe": "assessment_completed", "child_seen_s17": "child_seen",
+              "referral_acknowledgement": "referrer_feedback_given"}
 TABLES = (PersonRow, ContactRow, ClockRow, EventRow, ThresholdDecisionRow,
-          StrategyDiscussionRow, StrategyParticipationRow)
+          StrategyDiscussionRow, StrategyParticipationRow, AssessmentRow)
 
 
 @dataclass
@@ -96,8 +101,33 @@ def _clocks(contact: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]
         seen = None if seen is not None and seen > NOW else seen
         rows += [_clock(cid, "assessment", start, start + timedelta(days=63), done),
                  _clock(cid, "assessment_dfe", start, start + timedelta(days=62), done),
-                 _clock(cid, "child_seen_s17", start, start + timedelta(days=7), seen)]
+                 _clock(cid, "child_seen_s17", start, start + timedelta(days=7), seen),
+                 _acknowledgement(contact, live)]
     return rows
+
+
+def _acknowledgement(contact: dict[str, Any], live: bool) -> dict[str, Any]:
+    """The referrer's acknowledgement, counted from receipt (no random draw, so the data
+    drawn before it stays what it was): one live referral in five not yet acknowledged."""
+    received, cid = contact["received_at"], contact["id"]
+    waiting = live and cid % 5 == 0
+    told = None if waiting else contact["referral_at"] + timedelta(hours=2 + cid % 30)
+    return _clock(cid, "referral_acknowledgement", received, received + timedelta(days=1),
+                  told)
+
+
+def _assessment(contact: dict[str, Any], clocks: list[dict[str, Any]]) -> dict[str, Any]:
+    """The referral's assessment: authorised when its clock stopped, "child not seen" when
+    the child-seen clock had not stopped by then, or for one in nine (a manager's reason
+    given: the volume the oversight list and the KPI read)."""
+    done, seen = clocks[1]["stopped_at"], clocks[3]["stopped_at"]
+    unseen = seen is None or (done is not None and seen > done) or contact["id"] % 9 == 0
+    return {"contact_id": contact["id"], "kind": "s17",
+            "status": "open" if done is None else "authorised",
+            "started_at": contact["referral_at"], "factors": ["21"], "authorised_at": done,
+            "authorised_by": None if done is None else "bench.manager",
+            "authorised_not_seen": done is not None and unseen,
+            "not_seen_reason": "Synthetic reason" if done is not None and unseen else ""}
 
 
 def _events(contact: dict[str, Any], decided: datetime | None) -> list[dict[str, Any]]:
@@ -158,6 +188,8 @@ def _rows(n: int, rng: random.Random, batch: Batch) -> Iterator[Batch]:
         batch.rows[EventRow] += _events(contact, decided)
         if decided is not None:
             batch.rows[ThresholdDecisionRow].append(_decision(contact, decided, rng))
+        if contact["referral_at"] is not None:
+            batch.rows[AssessmentRow].append(_assessment(contact, clocks))
         if contact["referral_at"] is not None and rng.random() < 0.1:
             _discussion(batch, contact, rng)
         if len(batch) >= CHUNK:

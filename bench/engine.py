@@ -38,14 +38,15 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.pg import own_schema
+from workflow.intake.commands import NewContact, RecordContact
 from workflow.people.records import PersonDetails
 from workflow.persistence.db import make_engine
 from workflow.persistence.schema import metadata
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 from workflow.persistence.uow import SqlUnitOfWork
-from workflow.roles import Role
+from workflow.roles import Actor, Role
 from workflow.rules import Rules, load_rules
-from workflow.services import Actor, NewContact, fire, record_contact
+from workflow.services import Act, handle
 
 RAGS = ("red", "amber", "green")
 MASH_CLOCKS = tuple(f"mash_{rag}" for rag in RAGS)
@@ -153,8 +154,9 @@ def seed(factory: sessionmaker[Session], rules: Rules, count: int, received: dat
     for n in range(count):
         intake = NewContact(received_at=received, source="6", referrer="bench",
                             children=[PersonDetails("Bench", f"{tag}{n:05d}")])
-        [made] = record_contact(uow, rules, intake, ACTOR, _now())
-        out = fire(uow, rules, made["id"], "start_screening", ACTOR, {}, made["version"], _now())
+        [made] = handle(uow, rules, RecordContact(intake, ACTOR, _now()))
+        out = handle(uow, rules, Act("start_screening", made["id"], ACTOR, _now(), {},
+                                     made["version"]))
         slot = Slot(made["id"], out["version"])
         _engine_rate(uow, rules, slot)
         slot.ratings += 1
@@ -169,12 +171,12 @@ def _now() -> datetime:
 # -- (a) the engine ----------------------------------------------------------------------
 def _engine_rate(uow: SqlUnitOfWork, rules: Rules, slot: Slot) -> None:
     payload = {"rag": slot.next_rag(), "reason": "bench"}
-    out = fire(uow, rules, slot.contact_id, "rate", ACTOR, payload, slot.version, _now())
+    out = handle(uow, rules, Act("rate", slot.contact_id, ACTOR, _now(), payload, slot.version))
     slot.version = out["version"]
 
 
 def engine_step(factory: sessionmaker[Session], rules: Rules) -> Callable[[Slot], None]:
-    """One ``services.fire`` per transition: the whole engine, as a web request uses it."""
+    """One ``services.handle`` per transition: the whole engine, as a web request uses it."""
     uow = SqlUnitOfWork(factory)
     return lambda slot: _engine_rate(uow, rules, slot)
 
@@ -411,7 +413,7 @@ def report(args: argparse.Namespace, argv: list[str], r: dict[str, Any]) -> str:
         "",
         "| measure | wall clock | process CPU |",
         "|---|---|---|",
-        f"| (a) engine: services.fire('rate'), transitions/s | {engine.rate():,.0f} "
+        f"| (a) engine: services.handle(Act('rate')), transitions/s | {engine.rate():,.0f} "
         f"| {engine.rate('cpu'):,.0f} |",
         f"| (b) bare ORM baseline, same rows, transitions/s | {bare.rate():,.0f} "
         f"| {bare.rate('cpu'):,.0f} |",

@@ -1,228 +1,153 @@
-"""Ofsted's Annex A lists 1, 3, 4 and 5 for a period, from the workflow's own records.
+"""Ofsted's Annex A lists 1 to 7 for a period, from the workflow's own records.
 
-Why from the workflow: inspectors ask for these child-level lists within days of
-arriving, and councils usually assemble them by hand. Built from the same clocks and
-events as the dashboard and the CIN census (``reporting.cin_episodes``), the three can
-never disagree. Headings and coded values are exactly those of DOMAIN.md §5: one row per
-child per event, dates dd/mm/yyyy, ``a) Yes`` / ``b) No``, sources as ``q) 6: Police``.
+Why from the workflow: inspectors ask for these child-level lists within days of arriving,
+and councils usually assemble them by hand. Built from the same records as the dashboard
+and the CIN census (``reporting.cin_episodes``), the three cannot disagree. What this
+module decides is what Front Door writes in each *field*; the template's sheets, headings
+and words are data (``config/annex_a/<version>.toml``, read by ``reporting.annex_a_spec``).
 
-Which events a list holds for a period [from, to] (Europe/London dates, both included):
-list 1 every contact received in it; list 3 every referral made in it; lists 4 and 5
-every assessment and section 47 enquiry that was open on any day of it (started on or
-before ``to`` and not finished before ``from``), as the records stood at the end of ``to``.
+Which rows a list holds for a period [from, to] (Europe/London dates, both included), as
+the records stood at the end of ``to``:
 
-Counting (each from our records only, including the row's own event): "in the last 12
-months" means the 12 months up to and including the row's date: the referral date for
-list 3, the enquiry's start for section 47s, and its ICPC date (or, before one is held,
-its start) for ICPCs.
+1. contacts: every contact received in the period (one contact per child);
+2. early help: every early help spell open on any day of it (a decision of early help,
+   a step down after an assessment or from a child in need plan, until early help ends
+   or the case steps up);
+3. referrals: every referral accepted in it;
+4. and 5. every assessment and section 47 enquiry open on any day of it;
+6. children in need: per child, the latest referral episode open on any day of it that did
+   not end with no further action (a child only the subject of a referral is not listed);
+7. child protection: per child, the latest child protection plan open on any day of it.
 
-Gender and ethnicity are written as the Annex A template codes them, which DOMAIN.md
-does not list: our reading (check it against the template in use) is gender ``a) Male``,
-``b) Female``, ``c) Not stated/recorded`` (CIN 0), ``d) Neither`` (CIN 9, indeterminate);
-ethnicity as the letter of its place in the DfE list and the code (``a) WBRI`` …
-``t) NOBT``). Disability is ``a) Yes`` / ``b) No`` / ``c) Unknown``.
+Counts "in the last 12 months" are the child's *previous* events, never the row's own: the
+referrals in the 12 months before this referral, the section 47 enquiries and ICPCs in the
+12 months before this enquiry started (``annex_a_sources.previous_in_12_months``), and
+every child protection plan before this one (as the census's NumberOfPreviousCPP).
+Ages are whole years on the period's last day, the one date the template's own sample
+computes every age at. Allocated team and worker are names, as at the end of the period.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from pathlib import Path
+from datetime import date
+from typing import TypeVar
 
-from dateutil.relativedelta import relativedelta
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from sqlalchemy import or_, select
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
-from reporting.cin_codes import ETHNICITIES, SOURCE_LABELS, SOURCE_LETTERS, lettered
+from reporting.annex_a_files import (
+    AnnexList,
+    Cell,
+    to_csv,
+    to_csv_zip,
+    to_xlsx,
+    write_csv_files,
+)
+from reporting.annex_a_sources import (
+    Allocated,
+    EarlyHelp,
+    History,
+    Mark,
+    Period,
+    Visit,
+    allocations,
+    early_help_spells,
+    history,
+    previous_in_12_months,
+    visits,
+)
+from reporting.annex_a_spec import AnnexConfig, AnnexSpec, ListSpec, load_annex_config
+from reporting.cells import safe_cell
 from reporting.cin_episodes import (
-    LONDON,
+    CLOSING_STAGES,
     Child,
     Episode,
+    ProtectionPlan,
     load_children,
     load_episodes,
     local_day,
 )
-from reporting.cin_rules import age_on, dmy
-from workflow.persistence.tables import ClockRow, ContactRow
+from reporting.cin_rules import age_on
+from workflow.persistence.tables import ContactRow, EventRow
+from workflow.rules import DEFAULT_CONFIG
+from workflow.stages import OPEN_STAGES
 
-CHILD_COLUMNS = ("Child Unique ID", "Gender", "Ethnicity", "Date of Birth",
-                 "Age of Child (Years)")
-LIST_1 = CHILD_COLUMNS + ("Date of Contact", "Contact Source")
-LIST_3 = CHILD_COLUMNS + ("Date of referral", "Referral Source", "Referral NFA?",
-                          "Number of Referrals in Last 12 Months", "Allocated Team",
-                          "Allocated Worker")
-LIST_4 = CHILD_COLUMNS + (
-    "Does the Child have a Disability", "Continuous Assessment Start Date",
-    "Child Seen During Continuous Assessment", "Continuous Assessment Date of Authorisation",
-    "Was the child assessed as requiring LA children's social care support?",
-    "Allocated Team", "Allocated Worker")
-LIST_5 = CHILD_COLUMNS + (
-    "Does the Child have a Disability",
-    "Strategy discussion initiating Section 47 Enquiry Start Date",
-    "Was an Initial Child Protection Conference deemed unnecessary?",
-    "Date of Initial Child Protection Conference",
-    "Did the Initial Child Protection Conference Result in a Child Protection Plan",
-    "Number of Section 47 Enquiries in the last 12 months",
-    "Number of ICPCs in the last 12 months", "Allocated Team", "Allocated Worker")
-GENDER = {"1": "a) Male", "2": "b) Female", "0": "c) Not stated/recorded", "9": "d) Neither"}
-ETHNICITY_LETTERS = lettered(ETHNICITIES)
-Cell = str | int
+__all__ = ["AnnexList", "Period", "build_annex_a", "is_empty", "to_csv", "to_csv_zip",
+           "to_xlsx", "write_csv_files"]
+
+Value = str | int | date | None
+Fields = dict[str, Value]
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Period:
-    """The inspection period: Europe/London dates, both days included."""
+# -- the fields every list shares --------------------------------------------------------------
 
-    start: date
-    end: date
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValueError("the period must end on or after the day it starts")
-
-    @property
-    def first_instant(self) -> datetime:
-        return datetime.combine(self.start, time.min, tzinfo=LONDON)
-
-    @property
-    def cutoff(self) -> datetime:
-        """The first instant after the period."""
-        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=LONDON)
+def yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
 
 
-@dataclass(frozen=True)
-class AnnexList:
-    """One list: its number, title, headings and rows (cells as written)."""
-
-    number: int
-    title: str
-    headings: tuple[str, ...]
-    rows: list[list[Cell]]
-
-    @property
-    def sheet_name(self) -> str:
-        return f"List {self.number} {self.title}"[:31]
-
-    @property
-    def filename(self) -> str:
-        return f"annex_a_list_{self.number}_{self.title.lower().replace(' ', '_')}.csv"
-
-
-# -- coded values ------------------------------------------------------------------------------
-
-def yes_no(value: bool | None, unknown: str = "") -> str:
-    """``a) Yes`` / ``b) No``; ``unknown`` (blank, or ``c) Unknown``) when not known."""
-    if value is None:
-        return unknown
-    return "a) Yes" if value else "b) No"
-
-
-def source_label(code: str) -> str:
-    """``q) 6: Police``: Annex A letter, CIN code, DOMAIN.md label."""
-    if code not in SOURCE_LETTERS:
-        return code
-    return f"{SOURCE_LETTERS[code]}) {code}: {SOURCE_LABELS[code]}"
-
-
-def ethnicity_label(code: str) -> str:
-    letter = ETHNICITY_LETTERS.get(code)
-    return f"{letter}) {code}" if letter else code
-
-
-def day_text(day: date | None) -> str:
-    return dmy(day) if day else ""
-
-
-def child_cells(child: Child | None, on: date) -> list[Cell]:
-    """The five child columns, the age in whole years on the event's date."""
+def child_fields(child: Child | None, on: date) -> Fields:
+    """The child columns: identifiers and characteristics from the person record, the age
+    in whole years on ``on``; disability ``unknown`` when none (not even NONE) is recorded."""
     if child is None:
-        return ["", "", "", "", ""]
+        return {}
     born = child.date_of_birth
-    return [child.la_child_id, GENDER.get(child.gender, child.gender),
-            ethnicity_label(child.ethnicity), day_text(born),
-            age_on(born, on) if born else ""]
+    return {"child_id": child.la_child_id, "sex": child.sex, "ethnicity": child.ethnicity,
+            "date_of_birth": born, "age": age_on(born, on) if born and born <= on else None,
+            "disability": yes_no(child.disability) or "unknown"}
 
 
-def in_last_12_months(days: Iterable[date], anchor: date) -> int:
-    """How many of ``days`` fall in the 12 months up to and including ``anchor``."""
-    since = anchor - relativedelta(years=1)
-    return sum(since < d <= anchor for d in days)
+@dataclass
+class Records:
+    """Everything the lists are built from, read once for the period."""
+
+    period: Period
+    contacts: list[tuple[int | None, date, str]]
+    spells: list[EarlyHelp]
+    episodes: list[Episode]
+    children: dict[int, Child]
+    allocated: dict[int, Allocated]
+    visits: dict[int, list[Visit]]
+    history: History
+
+    def child(self, child_id: int | None) -> Fields:
+        return child_fields(self.children.get(child_id or 0), self.period.end)
+
+    def allocation(self, contact_id: int) -> Fields:
+        found = self.allocated.get(contact_id, Allocated())
+        return {"team": found.team, "worker": found.worker}
 
 
 # -- the lists ---------------------------------------------------------------------------------
 
-def _list_1(session: Session, period: Period) -> AnnexList:
-    stmt = (select(ContactRow.child_id, ContactRow.received_at, ContactRow.source)
-            .where(ContactRow.received_at >= period.first_instant,
-                   ContactRow.received_at < period.cutoff)
-            .order_by(ContactRow.received_at, ContactRow.id))
-    found = session.execute(stmt).all()
-    children = load_children(session, [r.child_id for r in found if r.child_id])
-    rows = [child_cells(children.get(r.child_id or 0), local_day(r.received_at))
-            + [dmy(local_day(r.received_at)), source_label(r.source)] for r in found]
-    return AnnexList(1, "Contacts", LIST_1, rows)
+def _contacts(r: Records, config: AnnexConfig) -> list[Fields]:
+    return [r.child(child_id) | {"contact_date": day, "source": source}
+            for child_id, day, source in r.contacts]
 
 
-@dataclass(frozen=True)
-class _History:
-    """Per child: referral dates, section 47 starts and ICPC dates in our records."""
-
-    referrals: dict[int, list[date]]
-    s47_starts: dict[int, list[date]]
-    icpcs: dict[int, list[date]]
-
-
-def _referral_days(session: Session, child_ids: Sequence[int], since: datetime,
-                   cutoff: datetime) -> dict[int, list[date]]:
-    found: dict[int, list[date]] = defaultdict(list)
-    for child_id, at in session.execute(select(ContactRow.child_id, ContactRow.referral_at).where(
-            ContactRow.child_id.in_(child_ids), ContactRow.referral_at >= since,
-            ContactRow.referral_at < cutoff)):
-        if child_id is not None and at is not None:
-            found[child_id].append(local_day(at))
-    return found
+def _early_help(r: Records, config: AnnexConfig) -> list[Fields]:
+    """The organisation is the team a step down handed the family to, else the team the
+    case is allocated to, else the council's early help service ([annex_a] settings)."""
+    default = config.settings.early_help_organisation
+    return [r.child(s.child_id) | {
+        "early_help_start": s.start, "early_help_end": s.end,
+        "organisation": s.team or r.allocated.get(s.contact_id, Allocated()).team or default}
+        for s in sorted(r.spells, key=lambda s: (s.start, s.contact_id))]
 
 
-def _history(session: Session, child_ids: Sequence[int], period: Period) -> _History:
-    since = period.first_instant - relativedelta(years=2)
-    starts: dict[int, list[date]] = defaultdict(list)
-    icpcs: dict[int, list[date]] = defaultdict(list)
-    for child_id, clock in session.execute(select(ContactRow.child_id, ClockRow).join(
-            ClockRow, ClockRow.contact_id == ContactRow.id).where(
-            ContactRow.child_id.in_(child_ids), ClockRow.rule == "icpc",
-            ClockRow.started_at >= since, ClockRow.started_at < period.cutoff)):
-        if child_id is None:
-            continue
-        starts[child_id].append(local_day(clock.started_at))
-        held = clock.stopped_at if clock.stop_event == "icpc_held" else None
-        if held and held < period.cutoff:
-            icpcs[child_id].append(local_day(held))
-    return _History(_referral_days(session, child_ids, since, period.cutoff), starts, icpcs)
-
-
-def _overlaps(begin: date, finish: date | None, period: Period) -> bool:
-    return begin <= period.end and (finish is None or finish >= period.start)
-
-
-def _episode_tail(e: Episode) -> list[Cell]:
-    return [e.team or "", e.worker or ""]
-
-
-def _list_3(episodes: Sequence[Episode], children: dict[int, Child], history: _History,
-            period: Period) -> AnnexList:
-    rows = [child_cells(children.get(e.child_id or 0), e.referral)
-            + [dmy(e.referral), source_label(e.source), yes_no(e.nfa),
-               in_last_12_months(history.referrals.get(e.child_id or 0, []), e.referral)]
-            + _episode_tail(e)
-            for e in episodes if period.start <= e.referral <= period.end]
-    return AnnexList(3, "Referrals", LIST_3, rows)
+def _referrals(r: Records, config: AnnexConfig) -> list[Fields]:
+    rows = []
+    for e in r.episodes:
+        if r.period.start <= e.referral <= r.period.end:
+            marks = r.history.referrals.get(e.child_id or 0, [])
+            this = next((m for m in marks if m.id == e.contact_id), None)
+            rows.append(r.child(e.child_id) | {
+                "referral_date": e.referral, "source": e.source, "referral_nfa": yes_no(e.nfa),
+                "previous_referrals": previous_in_12_months(marks, this) if this else 0,
+            } | r.allocation(e.contact_id))
+    return rows
 
 
 def _needs_support(outcome: str | None, during_cp_plan: bool) -> bool | None:
@@ -232,19 +157,14 @@ def _needs_support(outcome: str | None, during_cp_plan: bool) -> bool | None:
     return False if outcome in ("early_help", "no_further_action") else None
 
 
-def _list_4(episodes: Sequence[Episode], children: dict[int, Child],
-            period: Period) -> AnnexList:
-    rows = []
-    for e in episodes:
-        child = children.get(e.child_id or 0)
-        for a in e.assessments:
-            if _overlaps(a.start, a.ended, period):
-                rows.append(child_cells(child, a.start) + [
-                    yes_no(child.disability if child else None, "c) Unknown"), dmy(a.start),
-                    yes_no(a.child_seen), day_text(a.authorised),
-                    yes_no(_needs_support(a.outcome, a.during_cp_plan) if a.authorised
-                           else None)] + _episode_tail(e))
-    return AnnexList(4, "Assessments", LIST_4, rows)
+def _assessments(r: Records, config: AnnexConfig) -> list[Fields]:
+    return [r.child(e.child_id) | {
+        "assessment_start": a.start, "child_seen": yes_no(a.child_seen),
+        "assessment_authorised": a.authorised,
+        "needs_support": yes_no(_needs_support(a.outcome, a.during_cp_plan))
+        if a.authorised else None,
+    } | r.allocation(e.contact_id)
+        for e in r.episodes for a in e.assessments if r.period.overlaps(a.start, a.ended)]
 
 
 def _not_needed(not_required: bool, icpc: date | None) -> bool | None:
@@ -253,86 +173,176 @@ def _not_needed(not_required: bool, icpc: date | None) -> bool | None:
     return False if icpc else None
 
 
-def _list_5(episodes: Sequence[Episode], children: dict[int, Child], history: _History,
-            period: Period) -> AnnexList:
-    rows = []
-    for e in episodes:
-        child, key = children.get(e.child_id or 0), e.child_id or 0
-        for s in e.section47s:
-            if _overlaps(s.start, s.ended, period):
-                rows.append(child_cells(child, s.start) + [
-                    yes_no(child.disability if child else None, "c) Unknown"), dmy(s.start),
-                    yes_no(_not_needed(s.not_required, s.icpc)), day_text(s.icpc),
-                    yes_no(s.plan_made),
-                    in_last_12_months(history.s47_starts.get(key, []), s.start),
-                    in_last_12_months(history.icpcs.get(key, []), s.icpc or s.start),
-                ] + _episode_tail(e))
-    return AnnexList(5, "Section 47s and ICPCs", LIST_5, rows)
+def _enquiry_counts(r: Records, child: int | None, this: Mark | None) -> Fields:
+    """The child's enquiries and ICPCs in the 12 months before this enquiry started."""
+    if child is None or this is None:
+        return {"previous_s47s": 0, "previous_icpcs": 0}
+    return {"previous_s47s": previous_in_12_months(r.history.enquiries.get(child, []), this),
+            "previous_icpcs": previous_in_12_months(r.history.conferences.get(child, []),
+                                                    Mark(this.at, 0))}
 
+
+def _enquiries(r: Records, config: AnnexConfig) -> list[Fields]:
+    rows = []
+    for e in r.episodes:
+        # The history lists a contact's enquiries in the episode's own order (started, id).
+        marks = r.history.enquiries_of.get(e.contact_id, [])
+        for k, s in enumerate(e.section47s):
+            if r.period.overlaps(s.start, s.ended):
+                rows.append(r.child(e.child_id) | {
+                    "s47_start": s.start, "icpc_not_needed": yes_no(_not_needed(
+                        s.not_required, s.icpc)), "icpc_date": s.icpc,
+                    "icpc_plan": yes_no(s.plan_made),
+                } | _enquiry_counts(r, e.child_id, marks[k] if k < len(marks) else None)
+                    | r.allocation(e.contact_id))
+    return rows
+
+
+def _case_status(e: Episode) -> str:
+    """Where the episode stood at the end of the period (the template's order of
+    precedence: closed, protection plan, child in need plan, open assessment)."""
+    if e.closure is not None:
+        return "closed"
+    if any(p.end is None for p in e.cp_plans):
+        return "cp_plan"
+    if any(c.end is None for c in e.cin_plans):
+        return "cin_plan"
+    return "open_assessment" if any(a.open for a in e.assessments) else "cin_plan"
+
+
+def _latest_per_child(found: Iterable[tuple[int | None, tuple[date, int], T]]) -> list[T]:
+    """Per child the item with the greatest key (the latest start; on one day, the later
+    contact), in the order of those keys."""
+    best: dict[int | None, tuple[tuple[date, int], T]] = {}
+    for child, key, item in found:
+        if child not in best or key > best[child][0]:
+            best[child] = (key, item)
+    return [item for _, item in sorted(best.values(), key=lambda pair: pair[0])]
+
+
+def _last(found: Iterable[Visit]) -> Visit | None:
+    return max(found, key=lambda v: v.at, default=None)
+
+
+def _children_in_need(r: Records, config: AnnexConfig) -> list[Fields]:
+    chosen = _latest_per_child((e.child_id, (e.referral, e.contact_id), e) for e in r.episodes
+                               if not e.nfa and r.period.overlaps(e.referral, e.closure))
+    rows = []
+    for e in chosen:
+        seen = _last(v for v in r.visits.get(e.contact_id, []) if v.child_seen)
+        rows.append(r.child(e.child_id) | {
+            "cin_start": e.referral, "primary_need": e.primary_need,
+            "last_seen": seen.day if seen else None, "cin_closure": e.closure,
+            "closure_reason": e.closure_reason if e.closure else None,
+            "case_status": _case_status(e)} | r.allocation(e.contact_id))
+    return rows
+
+
+def _seen_alone(visit: Visit) -> str:
+    if not visit.child_seen:
+        return "no"
+    return yes_no(visit.seen_alone) or "unknown"
+
+
+def _plan_fields(r: Records, e: Episode, plan: ProtectionPlan) -> Fields:
+    until = plan.end or r.period.end
+    visit = _last(v for v in r.visits.get(e.contact_id, []) if plan.start <= v.day <= until)
+    earlier = r.history.plans.get(e.child_id or 0, [])
+    return {"plan_start": plan.start, "initial_category": plan.initial_category,
+            "latest_category": plan.latest_category,
+            "last_visit": visit.day if visit else None,
+            "seen_alone": _seen_alone(visit) if visit else None,
+            "latest_review": max(plan.reviews, default=None), "plan_end": plan.end,
+            # Emergency protection orders and police protection are not recorded here.
+            "emergency_protection": "unknown",
+            "previous_plans": sum(d < plan.start for d in earlier)}
+
+
+def _protection(r: Records, config: AnnexConfig) -> list[Fields]:
+    chosen = _latest_per_child((e.child_id, (p.start, e.contact_id), (e, p))
+                               for e in r.episodes for p in e.cp_plans
+                               if r.period.overlaps(p.start, p.end))
+    rows = []
+    for e, plan in chosen:
+        rows.append(r.child(e.child_id) | _plan_fields(r, e, plan) | r.allocation(e.contact_id))
+    return rows
+
+
+LISTS: dict[int, Callable[[Records, AnnexConfig], list[Fields]]] = {
+    1: _contacts, 2: _early_help, 3: _referrals, 4: _assessments, 5: _enquiries,
+    6: _children_in_need, 7: _protection}
+
+
+# -- reading the records -----------------------------------------------------------------------
 
 def _episode_contacts(session: Session, period: Period) -> set[int]:
-    """Contacts with a referral in the period or an assessment or s47 open during it."""
-    referred = select(ContactRow.id).where(ContactRow.referral_at >= period.first_instant,
-                                           ContactRow.referral_at < period.cutoff)
-    clocked = select(ClockRow.contact_id).where(
-        ClockRow.rule.in_(("assessment", "icpc")), ClockRow.started_at < period.cutoff,
-        or_(ClockRow.stopped_at.is_(None), ClockRow.stopped_at >= period.first_instant))
-    return set(session.scalars(referred)) | set(session.scalars(clocked))
+    """Contacts whose referral episode may be open on a day of the period: referred before
+    its end and open now, or closed on or after its first day (closures are events)."""
+    c = ContactRow
+    open_now = select(c.id).where(c.stage.in_([s.value for s in OPEN_STAGES]),
+                                  c.referral_at < period.cutoff)
+    closed_since = (select(EventRow.contact_id)
+                    .join(c, c.id == EventRow.contact_id)
+                    .where(EventRow.at >= period.first_instant,
+                           EventRow.to_stage.in_(CLOSING_STAGES),
+                           EventRow.from_stage.not_in(CLOSING_STAGES),
+                           c.referral_at < period.cutoff))
+    return set(session.scalars(union(open_now, closed_since)))
 
 
-def build_annex_a(session: Session, period: Period) -> list[AnnexList]:
-    """Lists 1, 3, 4 and 5 for the period, as the records stood at its end."""
+def _received(session: Session, period: Period) -> list[tuple[int | None, date, str]]:
+    rows = session.execute(
+        select(ContactRow.child_id, ContactRow.received_at, ContactRow.source)
+        .where(ContactRow.received_at >= period.first_instant,
+               ContactRow.received_at < period.cutoff)
+        .order_by(ContactRow.received_at, ContactRow.id)).all()
+    return [(child, local_day(at), source) for child, at, source in rows]
+
+
+def read_records(session: Session, period: Period) -> Records:
+    """Every row the seven lists need, as at the end of the period."""
+    contacts = _received(session, period)
+    spells = early_help_spells(session, period)
     episodes = load_episodes(session, _episode_contacts(session, period), period.cutoff)
-    child_ids = sorted({e.child_id for e in episodes if e.child_id is not None})
-    children = load_children(session, child_ids)
-    history = _history(session, child_ids, period)
-    return [_list_1(session, period), _list_3(episodes, children, history, period),
-            _list_4(episodes, children, period), _list_5(episodes, children, history, period)]
+    in_episodes = {e.child_id for e in episodes if e.child_id is not None}
+    child_ids = in_episodes | {c for c, _, _ in contacts if c} | {
+        s.child_id for s in spells if s.child_id}
+    contact_ids = {e.contact_id for e in episodes}
+    return Records(period, contacts, spells, episodes, load_children(session, child_ids),
+                   allocations(session, contact_ids | {s.contact_id for s in spells},
+                               period.cutoff),
+                   visits(session, contact_ids, period.cutoff),
+                   history(session, in_episodes, period.cutoff))
 
 
-# -- files -------------------------------------------------------------------------------------
-
-def to_xlsx(lists: Sequence[AnnexList]) -> bytes:
-    """One workbook, one sheet per list, headings in bold on the first row."""
-    book = Workbook()
-    book.remove(book.active)
-    for annex in lists:
-        sheet = book.create_sheet(annex.sheet_name)
-        sheet.append(list(annex.headings))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in annex.rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def to_csv(annex: AnnexList) -> str:
-    """One list as CSV text (headings first)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(annex.headings)
-    writer.writerows(annex.rows)
-    return out.getvalue()
+def _cells(spec: AnnexSpec, annex: ListSpec, row: Fields) -> list[Cell]:
+    """One row as written: coded fields in the template's words, text made formula-safe,
+    dates and whole numbers as they are, blanks as None."""
+    cells: list[Cell] = []
+    for column in annex.columns:
+        value = row.get(column.field)
+        if value is None or value == "":
+            cells.append(None)
+        elif column.type == "coded" and column.codes:
+            cells.append(spec.written(column.codes, str(value)))
+        elif column.type == "text":
+            cells.append(safe_cell(str(value)))
+        else:
+            cells.append(value)
+    return cells
 
 
-def to_csv_zip(lists: Sequence[AnnexList]) -> bytes:
-    """A zip holding one CSV file per list."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for annex in lists:
-            archive.writestr(annex.filename, to_csv(annex))
-    return buffer.getvalue()
+def build_annex_a(session: Session, period: Period,
+                  config: AnnexConfig | None = None) -> list[AnnexList]:
+    """Lists 1 to 7 for the period in the template version in force on its last day."""
+    config = config or load_annex_config(DEFAULT_CONFIG, period.end)
+    records = read_records(session, period)
+    spec = config.spec
+    return [AnnexList(annex, [_cells(spec, annex, row) for row in
+                              LISTS[annex.number](records, config)],
+                      spec.date_format, spec.excel_date_format) for annex in spec.lists]
 
 
-def write_csv_files(lists: Sequence[AnnexList], folder: Path) -> list[Path]:
-    """One CSV file per list in ``folder`` (created if needed)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for annex in lists:
-        path = folder / annex.filename
-        path.write_text(to_csv(annex), encoding="utf-8", newline="")
-        written.append(path)
-    return written
-
+def is_empty(lists: Sequence[AnnexList]) -> bool:
+    """True when no list has a row: the files would hold the headings only."""
+    return not any(annex.rows for annex in lists)

@@ -1,5 +1,6 @@
-"""Assessments on the read side: the managers' authorisation queue and one assessment's
-page (its submission, factors, visits and clocks).
+"""Assessments on the read side: the managers' authorisation queue, one assessment's
+page (its submission, factors, visits and clocks), and the assessments authorised with the
+child not seen, with the managers' reasons, for oversight.
 
 Why a queue of its own: an assessment waits for a team manager's authorisation after its
 author submits it, and every day it waits counts against the 45 working days. The queue
@@ -85,3 +86,36 @@ def visits(session: Session, contact_id: int) -> list[Visit]:
     rows = session.scalars(select(VisitRow).where(VisitRow.contact_id == contact_id)
                            .order_by(VisitRow.id))
     return [Visit(v.visited_at, v.child_seen, v.seen_alone, v.by) for v in rows]
+
+
+@dataclass(frozen=True)
+class NotSeen:
+    """One assessment a manager authorised with the child not seen, and why."""
+
+    contact_id: int
+    kind: str
+    authorised_at: datetime
+    authorised_by: str
+    reason: str
+    team: str | None
+    worker: str | None
+
+    @property
+    def reference(self) -> str:
+        return reference_for(self.contact_id)
+
+
+def authorised_not_seen(session: Session, since: datetime, until: datetime,
+                        limit: int = 200) -> list[NotSeen]:
+    """Assessments authorised in [since, until) with the child not seen, newest first (the
+    index on ``authorised_at``). Names no child: the reference leads to the contact."""
+    rows = session.execute(
+        select(AssessmentRow.contact_id, AssessmentRow.kind, AssessmentRow.authorised_at,
+               AssessmentRow.authorised_by, AssessmentRow.not_seen_reason, ContactRow.team,
+               ContactRow.worker)
+        .join(ContactRow, ContactRow.id == AssessmentRow.contact_id)
+        .where(AssessmentRow.authorised_at >= since, AssessmentRow.authorised_at < until,
+               AssessmentRow.authorised_not_seen.is_(True))
+        .order_by(AssessmentRow.authorised_at.desc()).limit(limit)).all()
+    return [NotSeen(cid, kind, at, by or "", reason or "", team, worker)
+            for cid, kind, at, by, reason, team, worker in rows if at is not None]

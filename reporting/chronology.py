@@ -10,8 +10,6 @@ contact pages it summarises.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,12 +19,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from reporting.cells import safe_cell
+from reporting.cells import csv_text
 from workflow.casework.config import LA_SOCIAL_WORKER
 from workflow.contact import reference_for
 from workflow.engine.action import Told
 from workflow.engine.registry import actions
 from workflow.mash.config import AgencyBook
+from workflow.mash.lawful_bases import LawfulBasisBook
 from workflow.persistence.tables import ContactRow, EventRow
 from workflow.persistence.tables_mash import InfoRequestRow
 from workflow.stages import stage_title
@@ -46,9 +45,10 @@ class Entry:
     by: str
 
 
-def chronology(session: Session, child_id: int, agencies: AgencyBook, now: datetime
-               ) -> list[Entry]:
-    """Everything about one child, oldest first (ties kept in each contact's event order)."""
+def chronology(session: Session, child_id: int, agencies: AgencyBook, now: datetime,
+               bases: LawfulBasisBook | None = None) -> list[Entry]:
+    """Everything about one child, oldest first (ties kept in each contact's event order);
+    ``bases`` names the lawful bases requests and answers cite (else their ids)."""
     contacts = {c.id: c for c in session.scalars(
         select(ContactRow).where(ContactRow.child_id == child_id))}
     contacts |= _linked(session, contacts)  # step up and step down carry the history across
@@ -56,8 +56,8 @@ def chronology(session: Session, child_id: int, agencies: AgencyBook, now: datet
                              .order_by(EventRow.at, EventRow.contact_id, EventRow.seq)).all()
     requests = _request_agencies(session, list(contacts))
     stepped = _stepped_up_to(contacts)
-    entries = [_event_entry(e, _Told(e, contacts[e.contact_id], agencies, requests, stepped))
-               for e in events]
+    entries = [_event_entry(e, _Told(e, contacts[e.contact_id], agencies, requests, stepped,
+                                     bases)) for e in events]
     entries += _overdue_entries(session, child_id, agencies, now)
     return sorted(entries, key=lambda e: e.at)
 
@@ -66,9 +66,10 @@ class _Told:
     """What an action's narrator may ask about the event it tells."""
 
     def __init__(self, event: EventRow, contact: ContactRow, agencies: AgencyBook,
-                 requests: Mapping[int, str], stepped: Mapping[int, int]) -> None:
+                 requests: Mapping[int, str], stepped: Mapping[int, int],
+                 bases: LawfulBasisBook | None = None) -> None:
         self.event, self.contact, self.agencies = event, contact, agencies
-        self.requests, self.stepped = requests, stepped
+        self.requests, self.stepped, self.bases = requests, stepped, bases
 
     @property
     def reason(self) -> str:
@@ -83,6 +84,9 @@ class _Told:
 
     def request_agency(self, request_id: int) -> str:
         return self.agencies.name(self.requests.get(request_id, ""))
+
+    def lawful_basis(self, basis_id: str) -> str:
+        return self.bases.label(basis_id) if self.bases else basis_id
 
     def contact_detail(self, name: str) -> str:
         return str(getattr(self.contact, name, "") or "")
@@ -154,11 +158,7 @@ CSV_HEADER = ("Date and time (UK)", "Contact", "Kind", "What happened", "Detail"
 
 
 def to_csv(entries: list[Entry]) -> str:
-    """The chronology as CSV, dates in UK time (dd/mm/yyyy hh:mm), one row per entry."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for e in entries:
-        writer.writerow([_local(e.at), e.contact, e.kind, safe_cell(e.title), safe_cell(e.detail),
-                         safe_cell(e.by)])
-    return out.getvalue()
+    """The chronology as CSV, dates in UK time (dd/mm/yyyy hh:mm), one row per entry, every
+    cell formula-safe (``reporting.cells.csv_text``)."""
+    return csv_text(CSV_HEADER, ([_local(e.at), e.contact, e.kind, e.title, e.detail, e.by]
+                                 for e in entries))

@@ -82,6 +82,7 @@ class Child:
     upn: str | None
     disabilities: tuple[str, ...] = ()
     upn_unknown: str | None = None
+    expected_date_of_birth: date | None = None
 
     @property
     def gender(self) -> str:
@@ -330,7 +331,17 @@ def _records(session: Session, chunk: list[int], cutoff: datetime) -> dict[int, 
                   ThresholdDecisionRow.status == "in_force"):
         found[d.contact_id].primary_need = d.primary_need or found[d.contact_id].primary_need
         found[d.contact_id].nfa_decision = d.outcome == "no_further_action"
+    _revised_needs(found.values())
     return found
+
+
+def _revised_needs(found: Iterable[Records]) -> None:
+    """An assessment that found another primary need revises the decision's (the latest
+    assessment's word stands)."""
+    for records in found:
+        revised = [a.primary_need for a in records.assessments if a.primary_need]
+        if revised:
+            records.primary_need = revised[-1]
 
 
 def load_episodes(session: Session, contact_ids: Iterable[int],
@@ -356,7 +367,7 @@ def load_children(session: Session, child_ids: Iterable[int]) -> dict[int, Child
             codes[person_id].append(code)
         for r in session.scalars(select(PersonRow).where(PersonRow.id.in_(chunk))):
             found[r.id] = Child(r.id, r.date_of_birth, r.sex, r.ethnicity, r.upn,
-                                tuple(codes[r.id]), r.upn_unknown)
+                                tuple(codes[r.id]), r.upn_unknown, r.expected_date_of_birth)
     return found
 
 

@@ -25,12 +25,12 @@ from workflow.casework.records import Assessment, AssessmentStatus, StepDown
 from workflow.contact import Contact, reference_for
 from workflow.decision.records import DecisionStamp, DecisionStatus, ThresholdDecision
 from workflow.errors import NotFound
-from workflow.mash.records import InfoRequest, RequestStatus
+from workflow.mash.records import InfoRequest, RequestStatus, Sharing
 from workflow.persistence.repository import ContactRepository
-from workflow.persistence.tables import ClockRow, ContactRow, EventRow
+from workflow.persistence.tables import ClockRow, ContactRow, EventRow, UserRow
 from workflow.persistence.tables_decision import ThresholdDecisionRow
 from workflow.persistence.tables_mash import AgendaItemRow, InfoRequestRow, MeetingRow
-from workflow.persistence.tables_people import PersonRow, PersonWarningRow
+from workflow.persistence.tables_people import PersonRow, PersonWarningRow, TeamRow
 from workflow.persistence.tables_strategy import Section47Row, StepDownRow
 
 _CONTACT_FIELDS = ("id", "child_id", "intake", "received_at", "source", "channel", "referrer",
@@ -171,6 +171,8 @@ class ContactPage:
     repeats: list[int] = field(default_factory=list)
     family: list[Relative] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    team_name: str | None = None
+    worker_name: str | None = None
 
 
 def _view(row: Any, kind: type, names: tuple[str, ...] | None = None) -> Any:
@@ -215,7 +217,8 @@ def _casework(session: Session, page: ContactPage) -> None:
         author=a.author, submitted_at=a.submitted_at, summary=a.summary,
         factors=tuple(a.factors or ()), returned_reason=a.returned_reason,
         authorised_by=a.authorised_by, authorised_at=a.authorised_at, outcome=a.outcome,
-        lateness_reason=a.lateness_reason, id=a.id)
+        lateness_reason=a.lateness_reason, primary_need=a.primary_need,
+        authorised_not_seen=a.authorised_not_seen, not_seen_reason=a.not_seen_reason, id=a.id)
         for a in assessments_for_contact(session, contact_id)]
     page.assessment = page.assessments[-1] if page.assessments else None
     page.visits = visits(session, contact_id)
@@ -229,8 +232,10 @@ def _casework(session: Session, page: ContactPage) -> None:
 
 
 def _request(row: InfoRequestRow) -> InfoRequest:
-    values = {n: getattr(row, n) for n in InfoRequest.__dataclass_fields__ if n != "status"}
-    return InfoRequest(**values, status=RequestStatus(row.status))
+    values = {n: getattr(row, n) for n in InfoRequest.__dataclass_fields__
+              if n not in ("status", "sharing")}
+    return InfoRequest(**values, status=RequestStatus(row.status),
+                       sharing=Sharing(row.sharing) if row.sharing else None)
 
 
 def _mash(session: Session, page: ContactPage, now: datetime) -> None:
@@ -292,11 +297,23 @@ def contact_page(session: Session, contact_id: int, now: datetime) -> ContactPag
     _casework(session, page)
     _mash(session, page, now)
     _alerts(session, page)
+    _allocated(session, page)
     if row.child_id is not None:
         page.family = family(session, row.child_id)
         page.warnings = list(session.scalars(select(PersonWarningRow.text).where(
             PersonWarningRow.person_id == row.child_id, PersonWarningRow.ended_at.is_(None))))
     return page
+
+
+def _allocated(session: Session, page: ContactPage) -> None:
+    """The names of the team and worker the contact is allocated to (the codes are what
+    the contact holds; people read names)."""
+    c = page.contact
+    if c.team:
+        page.team_name = session.scalar(select(TeamRow.name).where(TeamRow.code == c.team))
+    if c.worker:
+        page.worker_name = session.scalar(select(UserRow.display_name)
+                                          .where(UserRow.username == c.worker))
 
 
 def load_contact(session: Session, contact_id: int) -> Contact | None:

@@ -15,10 +15,12 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
+from reporting.scope import scoped
 from workflow.persistence.tables import ClockRow, ContactRow
 from workflow.persistence.tables_mash import InfoRequestRow
 from workflow.persistence.tables_oversight import NotificationRow
 from workflow.persistence.tables_people import PersonRow
+from workflow.scope import RecordScope
 
 DIMENSIONS = {"rule": ClockRow.rule, "team": ContactRow.team, "worker": ContactRow.worker,
               "rag": ContactRow.rag}
@@ -32,6 +34,8 @@ class Scope:
     team: str | None = None
     rule: str | None = None
     rag: str | None = None
+    #: Only the contacts this person may open (None: the whole service).
+    record: RecordScope | None = None
 
 
 def _scoped(stmt: Select, scope: Scope) -> Select:
@@ -41,7 +45,7 @@ def _scoped(stmt: Select, scope: Scope) -> Select:
             stmt = stmt.where(column.is_(None))
         elif value:
             stmt = stmt.where(column == value)
-    return stmt
+    return scoped(stmt, scope.record)
 
 
 def _running(now: datetime, horizon: timedelta) -> Any:

@@ -33,7 +33,11 @@ from workflow.clocks.calendar import WorkingCalendar
 from workflow.config_schema import Flag, Number, OneOf, Text, load_entries
 from workflow.persistence.tables import ClockRow, ContactRow
 from workflow.persistence.tables_decision import ThresholdDecisionRow
-from workflow.persistence.tables_strategy import StrategyDiscussionRow, StrategyParticipationRow
+from workflow.persistence.tables_strategy import (
+    AssessmentRow,
+    StrategyDiscussionRow,
+    StrategyParticipationRow,
+)
 from workflow.persistence.types import UTCDateTime
 
 LONDON = ZoneInfo("Europe/London")
@@ -177,6 +181,14 @@ def _conversion(session: Session, months: list[Month]) -> Figures:
                           ContactRow.referral_at.is_not(None))
 
 
+def _authorised_child_seen(session: Session, months: list[Month]) -> Figures:
+    """Assessments authorised in the month, and those authorised with the child seen (not
+    flagged "authorised with the child not seen"), by the index on ``authorised_at``."""
+    a = AssessmentRow
+    return _monthly_share(session, months, a.authorised_at, a.authorised_not_seen.is_(False),
+                          a.status == "authorised")
+
+
 def _consistency(session: Session, months: list[Month]) -> Figures:
     """Threshold decisions made in the month (each row of the decisions table, a returned
     override included: it was a decision), and those whose level matched the catalogue's
@@ -270,6 +282,7 @@ COUNTERS: dict[str, SeriesCounter] = {
     "assessment_timeliness": _clock_share(("assessment",), ("assessment_completed",)),
     "assessment_timeliness_dfe": _clock_share(("assessment_dfe",), ("assessment_completed",)),
     "child_seen": _clock_share(("child_seen_s17", "child_seen_s47"), ("child_seen",)),
+    "authorised_child_seen": _authorised_child_seen,
     "re_referrals": _re_referrals,
     "conversion": _conversion,
     "threshold_consistency": _consistency,

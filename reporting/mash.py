@@ -44,7 +44,7 @@ def overdue(now: datetime) -> Any:
 
 # -- partner inbox --------------------------------------------------------------------
 _INBOX_COLUMNS = (R.id, R.child_id, R.question, R.requested_at, R.due_at, R.status, R.answer,
-                  R.answered_at, R.answered_by, R.lawful_basis, R.authorised_by, R.rag,
+                  R.sharing, R.answered_at, R.answered_by, R.lawful_basis, R.authorised_by, R.rag,
                   PersonRow.first_name, PersonRow.last_name, PersonRow.date_of_birth)
 
 
@@ -67,7 +67,8 @@ def _inbox_row(r: Any) -> dict[str, Any]:
     return {"id": r.id, "child_id": r.child_id, "question": r.question,
             "requested_at": r.requested_at,
             "due_at": r.due_at, "status": r.status, "overdue": bool(r.overdue),
-            "answer": r.answer, "answered_at": r.answered_at, "answered_by": r.answered_by,
+            "answer": r.answer, "sharing": r.sharing, "answered_at": r.answered_at,
+            "answered_by": r.answered_by,
             "lawful_basis": r.lawful_basis, "authorised_by": r.authorised_by, "rag": r.rag,
             "child": f"{r.first_name or ''} {r.last_name or ''}".strip() or "Not recorded",
             "date_of_birth": r.date_of_birth}

@@ -13,9 +13,11 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from reporting.scope import scoped
 from workflow.contact import reference_for
 from workflow.persistence.tables import ClockRow, ContactRow
 from workflow.persistence.tables_people import PersonRow
+from workflow.scope import RecordScope
 from workflow.stages import Stage
 
 
@@ -32,6 +34,8 @@ class QueueFilter:
     include_closed: bool = False
     limit: int = 200
     offset: int = 0
+    #: Whose lists: only the contacts this scope may open (None: the whole service).
+    scope: RecordScope | None = None
 
 
 CLOSED_STAGES = ("closed", "passed_to_allocated_worker")
@@ -58,7 +62,7 @@ def _filtered(stmt: Select, f: QueueFilter) -> Select:
     for wanted, condition in conditions:
         if wanted:
             stmt = stmt.where(condition())
-    return stmt
+    return scoped(stmt, f.scope)
 
 
 def work_queue(session: Session, f: QueueFilter, now: datetime) -> list[dict[str, Any]]:
@@ -90,7 +94,7 @@ def stage_counts(session: Session, f: QueueFilter) -> dict[str, int]:
     counted = select(ContactRow.stage, func.count()).group_by(ContactRow.stage)
     stmt = _filtered(counted,
                      QueueFilter(rag=f.rag, worker=f.worker, team=f.team,
-                                 include_closed=f.include_closed))
+                                 include_closed=f.include_closed, scope=f.scope))
     return {stage: count for stage, count in session.execute(stmt).all()}
 
 

@@ -93,9 +93,11 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "proceed_to_decision": {"plain": {"reason": REASON}},
     "complete_information_gathering": {"plain": {}},
     "decide": {
-        "referral": {"outcome": "referral_to_social_care", "level": 4, "rationale": REASON},
+        "referral": {"outcome": "referral_to_social_care", "level": 4, "rationale": REASON,
+                     "primary_need": "N1"},
         "strategy_discussion": {"outcome": "strategy_discussion", "level": 4,
-                                "rationale": REASON, "reasonable_cause": REASON},
+                                "rationale": REASON, "reasonable_cause": REASON,
+                                "primary_need": "N1"},
         "early_help": {"outcome": "early_help", "level": 2, "rationale": REASON,
                        "consent": "given"},
         "no_further_action": {"outcome": "no_further_action", "level": 1,
@@ -145,11 +147,27 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
                                       "lawful_basis": "public_task",
                                       "authorised_by": "Team manager"}},
     # A request has the id its save gave it: the first on a fresh database is 1.
-    "answer_request": {"plain": {"request_id": 1, "answer": "Nothing known"}},
+    "answer_request": {"plain": {"request_id": 1, "sharing": "shared", "answer": "Nothing known",
+                                 "lawful_basis": "public_task"},
+                       "not_shared": {"request_id": 1, "sharing": "not_shared",
+                                      "not_shared_reason": "It would alert the suspect",
+                                      "decided_by_name": "Insp. Example",
+                                      "decided_by_role": "Public protection inspector"}},
     "chase_request": {"plain": {"request_id": 1}},
     "withdraw_request": {"plain": {"request_id": 1, "reason": REASON}},
     "close_outstanding_requests": {"plain": {"reason": REASON}},
     "give_referrer_feedback": {"plain": {"reason": REASON}},
+    "start_pre_proceedings": {"plain": {"started_on": "@day", "reason": REASON}},
+    "send_letter_before_proceedings": {
+        "offered": {"sent_on": "@day", "fgdm_offered": True},
+        "not_offered": {"sent_on": "@day", "fgdm_offered": False, "not_offered_reason": REASON}},
+    "record_fgdm": {"held": {"facilitated": True, "held_on": "@day"},
+                    "not_held": {"facilitated": False, "reason": REASON}},
+    "hold_pre_proceedings_meeting": {"plain": {"held_on": "@day"}},
+    "conclude_pre_proceedings": {
+        "plain": {"decided_on": "@day", "outcome": "A", "rationale": REASON},
+        "care_proceedings": {"decided_on": "@day", "outcome": "B", "rationale": REASON,
+                             "court_application_on": "@day", "letter_initiating_on": "@day"}},
 }
 
 
@@ -273,7 +291,8 @@ ROUTE: dict[Stage, tuple[Stage | None, tuple[Step, ...]]] = {
     Stage.SECTION_47: (Stage.STRATEGY_DISCUSSION, (Step("hold_strategy_discussion", _SW),
                                                    Step("start_section_47", _SW))),
     Stage.CP_PLAN: (Stage.SECTION_47, (Step("hold_icpc", _SW, "plan"),)),
-    Stage.CIN_PLAN: (Stage.ASSESSMENT, (Step("submit_assessment", _SW),
+    Stage.CIN_PLAN: (Stage.ASSESSMENT, (Step("record_visit", _SW, "seen"),
+                                        Step("submit_assessment", _SW),
                                         Step("complete_assessment", _TM, "cin_plan"))),
 }
 

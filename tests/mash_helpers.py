@@ -62,10 +62,12 @@ def request_information(uow: UnitOfWork, rules: Rules, contact_id: int, form: Re
 
 
 def answer_request(uow: UnitOfWork, rules: Rules, request_id: int, answer: str,
-                   actor: Actor, now: datetime) -> dict[str, Any]:
-    """A partner answers by the request's id alone (the action finds the contact)."""
-    return _act(uow, rules, "answer_request", None, actor,
-                {"request_id": request_id, "answer": answer}, None, now)
+                   actor: Actor, now: datetime, **more: Any) -> dict[str, Any]:
+    """A partner answers by the request's id alone (the action finds the contact): shared
+    on the public task basis unless ``more`` says otherwise."""
+    data = {"request_id": request_id, "sharing": "shared", "answer": answer,
+            "lawful_basis": "public_task"} | more
+    return _act(uow, rules, "answer_request", None, actor, data, None, now)
 
 
 def chase_request(uow: UnitOfWork, rules: Rules, contact_id: int, request_id: int,

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 
 from workflow.accounts import Access, Accounts
 from workflow.roles import Role
+from workflow.scope import GLASS_HOURS, RecordScope, scope_for
 
 F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC = "public"
@@ -77,6 +78,37 @@ def enforce(app: Flask) -> None:
         if rule is None or current_user.role not in rule:
             log_access(None, None, "denied")
             abort(403)
+        _check_scope(request.view_args or {})
+
+
+#: Routes that name a record but must answer outside the scope: breaking the glass itself.
+_SCOPE_EXEMPT: set[str] = set()
+
+
+def scope_exempt(func: F) -> F:
+    """The route names a contact or person yet answers whoever is allowed its role (it is
+    how the glass is broken, or it checks scope itself)."""
+    _SCOPE_EXEMPT.add(_key(func))
+    return func
+
+
+def _check_scope(args: dict[str, Any]) -> None:
+    """Every route that names a contact, a person or a child is within the record scope,
+    checked here once for pages and API alike, so no route can forget it."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None or _key(getattr(view, "view_class", None) or view) in _SCOPE_EXEMPT:
+        return
+    if record_scope().whole_service:
+        return
+    from reporting.scope import child_allocations, contact_allocation
+
+    if isinstance(args.get("contact_id"), int):
+        found = contact_allocation(g.db, args["contact_id"])
+        if found is not None:  # a contact that does not exist is the route's own 404
+            require_contact(found[0], found[1], found[2], found[3], args["contact_id"])
+    for name in ("person_id", "child_id"):
+        if isinstance(args.get(name), int):
+            require_child(args[name], child_allocations(g.db, args[name]))
 
 
 def accounts() -> Accounts:
@@ -94,6 +126,59 @@ def log_access(child_id: int | None, contact_id: int | None, outcome: str = "vie
 
 
 def log_children_shown(child_ids: list[int]) -> None:
-    """One access-log row per child a list or search showed (DOMAIN.md §6)."""
-    for child_id in dict.fromkeys(child_ids):
-        log_access(child_id, None)
+    """One access-log row per child a list or search showed (DOMAIN.md §6), written in
+    one transaction."""
+    username = current_user.username if current_user.is_authenticated else "anonymous"
+    route, now = str(request.url_rule or request.path)[:120], datetime.now(UTC)
+    accounts().log_accesses([Access(username, now, child_id, None, route)
+                             for child_id in dict.fromkeys(child_ids)])
+
+
+# -- record scope ----------------------------------------------------------------------
+class OutsideScope(Exception):
+    """The record is not within the signed-in person's scope (they may break the glass)."""
+
+    def __init__(self, child_id: int | None, contact_id: int | None) -> None:
+        super().__init__("outside your record scope")
+        self.child_id, self.contact_id = child_id, contact_id
+
+
+def record_scope() -> RecordScope:
+    """The signed-in person's scope, worked out once per request: role, teams, and the
+    children they broke the glass for in the last few hours."""
+    found: RecordScope | None = g.get("record_scope")
+    if found is None:
+        now = datetime.now(UTC)
+        username, role = current_user.username, current_user.role
+        found = g.record_scope = scope_for(
+            username, role, accounts().memberships(username),
+            accounts().glass_children(username, now - GLASS_HOURS))
+    return found
+
+
+def require_contact(stage: str, team: str | None, worker: str | None, child_id: int | None,
+                    contact_id: int) -> None:
+    """Refuse (logged) a contact outside the person's scope."""
+    if not record_scope().sees(stage, team, worker, child_id):
+        log_access(child_id, contact_id, "outside_scope")
+        raise OutsideScope(child_id, contact_id)
+
+
+def require_child(child_id: int, contacts: list[tuple[str, str | None, str | None]]) -> None:
+    """Refuse (logged) a child none of whose contacts is within scope (a person with no
+    contact, such as a parent recorded as family, is open to those who may see people)."""
+    scope = record_scope()
+    if not contacts or any(scope.sees(stage, team, worker, child_id)
+                           for stage, team, worker in contacts):
+        return
+    log_access(child_id, None, "outside_scope")
+    raise OutsideScope(child_id, None)
+
+
+def break_glass(child_id: int, contact_id: int | None, reason: str) -> None:
+    """Open a child's records to the signed-in person for a few hours, for the reason
+    given (logged; managers see every one)."""
+    route = str(request.url_rule or request.path)[:120]
+    accounts().log_access(Access(current_user.username, datetime.now(UTC), child_id,
+                                 contact_id, route, "break_glass", reason.strip()))
+    g.pop("record_scope", None)

@@ -30,6 +30,7 @@ from werkzeug.wrappers import Response
 from thresholds import load_registry
 from thresholds.policy import CataloguePolicy
 from web import access, auth, health, logs
+from web.auth import sso
 from web.navigation import can_search, nav_items
 from web.settings import Settings, load_settings
 from workflow.contact import reference_for
@@ -39,7 +40,7 @@ from workflow.rules import DEFAULT_CONFIG, load_rules
 
 CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
        "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'{sign_in_services}")
 
 
 def _web_settings(config_dir: Path) -> dict[str, Any]:
@@ -122,7 +123,11 @@ def _wire_security_headers(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = CSP.format(nonce=g.get("csp_nonce", ""))
+        # A single sign-on button's form redirects to the provider, which form-action
+        # must allow (browsers apply it to a form's redirects too).
+        services = "".join(f" {o}" for o in app.extensions["sso"].origins())
+        response.headers["Content-Security-Policy"] = CSP.format(
+            nonce=g.get("csp_nonce", ""), sign_in_services=services)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
@@ -162,6 +167,15 @@ def _wire_errors(app: Flask) -> None:
         errors = data.get("errors") or data.get("messages")
         return _error_response(error.code or 500, message, errors)
 
+    @app.errorhandler(access.OutsideScope)
+    def _outside(error: access.OutsideScope) -> tuple[Any, int]:
+        if request.path.startswith("/api/"):
+            return _error_response(403, "This record is not one of your cases: open it on "
+                                        "its page to give a reason (break the glass).")
+        from web.oversight.access import outside_scope_page
+
+        return outside_scope_page(error.child_id, error.contact_id)
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[Any, int]:
         # The formatter keeps the exception's type and frames, never its text (web.logs).
@@ -185,6 +199,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _wire_security_headers(app)
     CSRFProtect(app)
     auth.init_login(app)
+    sso.init_sso(app)
     _register_blueprints(app)
     health.register(app)
     app.extensions["route_rules"] = access.route_rules(app)
@@ -196,18 +211,23 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per area of the process; the API builds its routes from the actions."""
     from web import api, home
+    from web.admin import changes, leavers  # noqa: F401 - changes adds routes to admin.bp
     from web.admin import pages as admin
+    from web.auth import account
     from web.casework import assessments
     from web.contact import pages as contact
     from web.intake import pages as intake
     from web.mash import meetings
     from web.mash import pages as mash
+    from web.oversight import access as record_access
     from web.oversight import pages as oversight
     from web.people import pages as people
+    from web.people import sharing
     from web.returns import pages as returns
 
-    for blueprint in (auth.bp, home.bp, intake.bp, contact.bp, people.bp, admin.bp,
-                      oversight.bp, returns.bp, mash.bp, meetings.bp):
+    for blueprint in (auth.bp, account.bp, sso.bp, home.bp, intake.bp, contact.bp, people.bp,
+                      admin.bp, leavers.bp, oversight.bp, returns.bp, mash.bp, meetings.bp,
+                      sharing.bp, record_access.bp):
         app.register_blueprint(blueprint)
     assessments.register(app)
     api.register(app)

@@ -1,4 +1,5 @@
-"""Operations commands: ``frontdoor backup``, ``restore``, ``users add`` and ``settings``.
+"""Operations commands: ``frontdoor backup``, ``restore``, ``users add``, ``directory import``
+and ``settings``.
 
 What an IT team runs around a deployment (docs/deploy.md): take and restore backups, create
 the first administrator (there is no sign-up page, by design), and check the environment
@@ -17,10 +18,15 @@ from typing import Any, NoReturn
 
 import click
 
-from workflow.errors import FrontDoorError
+from workflow.errors import FrontDoorError, InvalidInput
 from workflow.roles import Role
 
-MIN_PASSWORD = 12
+
+def _policy(obj: Any) -> Any:
+    """The password policy of config/passwords.toml (NCSC: length and a deny-list)."""
+    from web.auth.passwords import load_policy
+
+    return load_policy(obj.config_dir)
 
 
 def register(main: click.Group) -> None:
@@ -28,9 +34,11 @@ def register(main: click.Group) -> None:
     main.add_command(backup_command)
     main.add_command(restore_command)
     main.add_command(settings_command)
+    main.add_command(directory)
     users = main.commands.get("users")
     if isinstance(users, click.Group):
         users.add_command(users_add)
+        users.add_command(users_password)
 
 
 def _refuse(error: Exception) -> NoReturn:
@@ -98,12 +106,39 @@ def users_add(obj: Any, username: str, display_name: str, role: str, team: str |
     click.echo(f"Created {username} ({Role(role).label}).")
 
 
+@click.command("password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input (for scripts); else it is asked.")
+@click.pass_obj
+def users_password(obj: Any, username: str, password_stdin: bool) -> None:
+    """Set a user's password (an imported user's first one, or a reset); their sessions
+    are ended, so a password someone else knew stops working at once."""
+    from datetime import UTC, datetime
+
+    from web.auth import hash_password
+
+    accounts = obj.store.accounts
+    found = accounts.account(username.strip().lower())
+    if found is None:
+        _refuse(FrontDoorError(f"There is no user '{username}'."))
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    problem = _policy(obj).problem(password, found.username)
+    if problem:
+        _refuse(FrontDoorError(problem))
+    accounts.set_password(found.id, hash_password(password), must_change=False)
+    accounts.revoke_sessions(found.id, datetime.now(UTC))
+    click.echo(f"Password set for {found.username}.")
+
+
 def _add_user(obj: Any, username: str, display: str, role: Role, team: str | None,
               agency: str | None, password: str) -> None:
     from web.auth import hash_password
 
-    if len(password) < MIN_PASSWORD:
-        raise FrontDoorError(f"Use a password of at least {MIN_PASSWORD} characters.")
+    problem = _policy(obj).problem(password, username)
+    if problem:
+        raise FrontDoorError(problem)
     accounts = obj.store.accounts
     if accounts.account(username) is not None:
         raise FrontDoorError(f"There is already a user '{username}'.")
@@ -123,3 +158,82 @@ def settings_command() -> None:
     except SettingsError as error:
         _refuse(error)
     click.echo(json.dumps(settings.describe(), indent=2))
+
+
+@click.group()
+def directory() -> None:
+    """Teams and staff: the lists allocation chooses from."""
+
+
+#: Stored for an imported person until they set a password or sign in by single sign-on:
+#: not a hash any password matches, so nobody can sign in as them meanwhile.
+NO_PASSWORD_YET = "!imported: no password yet"  # noqa: S105 - a marker, not a password
+
+
+@directory.command("import")
+@click.option("--teams", "teams_file", type=click.Path(exists=True, dir_okay=False,
+                                                       path_type=Path),
+              help="CSV: code, name, kind, capacity.")
+@click.option("--users", "users_file", type=click.Path(exists=True, dir_okay=False,
+                                                       path_type=Path),
+              help="CSV: username, display_name, role, teams, manages, agency, swe_number.")
+@click.option("--dry-run", is_flag=True, help="Check the files and say what would change.")
+@click.pass_obj
+def directory_import(obj: Any, teams_file: Path | None, users_file: Path | None,
+                     dry_run: bool) -> None:
+    """Import teams and users from CSV files (checked whole first: one bad row, nothing
+    written). Run again after a restructure: existing teams and people are updated, nobody
+    is deleted, and passwords already set are kept."""
+    from workflow.directory_import import read_directory
+
+    if teams_file is None and users_file is None:
+        _refuse(click.UsageError("give --teams FILE, --users FILE or both"))
+    accounts = obj.store.accounts
+    try:
+        found = read_directory(_text(teams_file), _text(users_file),
+                               (t.code for t in accounts.teams()),
+                               (a.id for a in obj.rules.mash.agencies.all()))
+    except InvalidInput as error:
+        for where, problem in sorted(error.errors.items(), key=_by_line):
+            click.echo(f"problem: {where}: {problem}", err=True)
+        click.echo(f"{len(error.errors)} problem(s); nothing imported.", err=True)
+        sys.exit(1)
+    new = [u.username for u in found.users if accounts.account(u.username) is None]
+    if not dry_run:
+        _write_directory(accounts, found)
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb} {len(found.teams)} team(s) and {len(found.users)} user(s), "
+               f"{len(new)} of them new.")
+    if new and not dry_run:
+        click.echo("New users cannot sign in until they have a password (frontdoor users "
+                   "password USERNAME) or single sign-on is set up.")
+
+
+def _text(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        _refuse(click.FileError(str(path), "save the file as CSV UTF-8"))
+
+
+def _by_line(item: tuple[str, str]) -> tuple[str, int, str]:
+    where = item[0]
+    name, _, rest = where.partition(":")
+    line, _, column = rest.partition(" ")
+    return name, int(line) if line.isdigit() else 0, column
+
+
+def _write_directory(accounts: Any, found: Any) -> None:
+    """Teams first, then each person with their memberships (home team joined last, since
+    joining a team makes it the person's home team)."""
+    for team in found.teams:
+        accounts.save_team(team.code, team.name, team.kind, team.capacity)
+    for user in found.users:
+        existing = accounts.account(user.username)
+        password = existing.password_hash if existing is not None else NO_PASSWORD_YET
+        accounts.save_account(user.username, user.display_name, user.role, user.home_team,
+                              user.agency, password, user.swe_number)
+        for code in reversed(user.teams):
+            accounts.join_team(code, user.username, code in user.manages)

@@ -11,12 +11,14 @@ the same input with the same messages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
+from reporting.teams import team_choices, teams, worker_choices
 from workflow.engine.action import Action
 from workflow.engine.payload import Kind, LocalDateTime, asks, body_fields, flat_errors
 from workflow.intake.codes import CHANNELS, CONSENT, REFERRAL_SOURCES
@@ -43,10 +45,18 @@ class FormField:
 
 
 def _configured(name: str) -> tuple[tuple[str, str], ...]:
-    """Choices that are configuration (a payload names the list, the rules hold it)."""
+    """Choices that are configuration (a payload names the list, the rules hold it). Lawful
+    bases are those in force today: one awaiting commencement is not offered."""
+    rules = current_app.extensions["rules"]
     if name == "agencies":
-        rules = current_app.extensions["rules"]
         return tuple((a.id, a.name) for a in rules.mash.agencies.all())
+    if name in ("teams", "workers"):  # the directory, with each caseload counted now
+        lines = g.get("team_lines")
+        if lines is None:
+            lines = g.team_lines = teams(g.db, active_only=True)
+        return team_choices(lines) if name == "teams" else worker_choices(lines)
+    if name == "lawful_bases":
+        return rules.mash.lawful_bases.choices(rules.calendar.local_date(datetime.now(UTC)))
     return ()
 
 

@@ -21,6 +21,7 @@ _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Consistency", "/oversight/consistency", frozenset({_C, _M})),
     ("Notifications", "/notifications", frozenset({_W, _C, _M, _S})),
     ("Returns", "/returns", frozenset({_M})),
+    ("Access report", "/oversight/access", frozenset({_M})),
     ("Authorise assessments", "/assessments/authorise", frozenset({_M})),
     # The MASH
     ("MASH meetings", "/mash/meetings", frozenset({_W, _C, _M})),

@@ -24,6 +24,9 @@ a council's records by accident. The laptop demo may keep a generated key in
 | FRONTDOOR_LOG_LEVEL | INFO | INFO |
 | FRONTDOOR_BASE_URL (https://host[:port]) | none | none (https only) |
 | FRONTDOOR_INSECURE_COOKIES (1 = plain http) | off | refused |
+
+The DfE feed's FRONTDOOR_DFE_* variables are read only by ``frontdoor feed send``
+(:func:`load_feed_settings`, :class:`FeedSettings` lists them).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import re
 import secrets
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -226,3 +229,80 @@ def _publish_once(path: Path, content: str) -> None:
             os.link(temporary, path)                 # its key is the one everyone uses
     finally:
         os.unlink(temporary)
+
+
+# -- the DfE's daily feed ----------------------------------------------------------------------
+
+#: The feed's variables (``frontdoor feed send``); the web app itself never reads them.
+FEED_VARIABLES = ("FRONTDOOR_DFE_API_URL", "FRONTDOOR_DFE_TOKEN_URL", "FRONTDOOR_DFE_CLIENT_ID",
+                  "FRONTDOOR_DFE_CLIENT_SECRET", "FRONTDOOR_DFE_SCOPE")
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """How to reach the DfE's children's social care data API, from the DfE's API portal.
+
+    | variable | meaning |
+    |---|---|
+    | FRONTDOOR_DFE_API_URL | the API's base URL (the submission path is added to it) |
+    | FRONTDOOR_DFE_TOKEN_URL | the OAuth2 token endpoint |
+    | FRONTDOOR_DFE_CLIENT_ID, FRONTDOOR_DFE_CLIENT_SECRET | the client credentials |
+    | FRONTDOOR_DFE_SCOPE | the OAuth2 scope |
+    | FRONTDOOR_DFE_SUPPLIER_KEY | the portal's subscription key, if it gave one (optional) |
+    | FRONTDOOR_DFE_TIMEOUT | seconds to wait for an answer (1-300, default 30) |
+    | FRONTDOOR_DFE_ATTEMPTS | tries per batch (1-10, default 5) |
+
+    Secrets come from the environment only (never a file in the repository), and
+    ``describe`` says only whether they are set.
+    """
+
+    api_url: str
+    token_url: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    scope: str
+    supplier_key: str | None = field(default=None, repr=False)
+    timeout: float = 30.0
+    attempts: int = 5
+
+    def submission_url(self, la_code: str) -> str:
+        """``POST /children_social_care_data/{la_code}/children`` (openapi.json)."""
+        return f"{self.api_url}/children_social_care_data/{la_code}/children"
+
+    def describe(self) -> dict[str, object]:
+        return {"api_url": self.api_url, "token_url": self.token_url,
+                "client_id": self.client_id, "scope": self.scope,
+                "client_secret": "set" if self.client_secret else "missing",
+                "supplier_key": "set" if self.supplier_key else "not set",
+                "timeout": self.timeout, "attempts": self.attempts}
+
+
+def load_feed_settings(environ: Mapping[str, str] | None = None) -> FeedSettings:
+    """The feed's settings; SettingsError names the first variable missing or malformed."""
+    env = os.environ if environ is None else environ
+    production = _value(env, "FRONTDOOR_ENV").lower() == "production"
+    for name in FEED_VARIABLES:
+        if not _value(env, name):
+            raise SettingsError(f"{name} is not set: the DfE feed needs it (from the DfE's "
+                                "API portal; see docs/deploy.md).")
+    return FeedSettings(
+        api_url=_feed_url(env, "FRONTDOOR_DFE_API_URL", production),
+        token_url=_feed_url(env, "FRONTDOOR_DFE_TOKEN_URL", production),
+        client_id=_value(env, "FRONTDOOR_DFE_CLIENT_ID"),
+        client_secret=_value(env, "FRONTDOOR_DFE_CLIENT_SECRET"),
+        scope=_value(env, "FRONTDOOR_DFE_SCOPE"),
+        supplier_key=_value(env, "FRONTDOOR_DFE_SUPPLIER_KEY") or None,
+        timeout=float(_integer(env, "FRONTDOOR_DFE_TIMEOUT", 30, 1, 300)),
+        attempts=_integer(env, "FRONTDOOR_DFE_ATTEMPTS", 5, 1, 10))
+
+
+def _feed_url(env: Mapping[str, str], name: str, production: bool) -> str:
+    """https, or plain http to this machine's loopback outside production (a stand-in)."""
+    url = _value(env, name).rstrip("/")
+    parts = urlsplit(url)
+    local = parts.scheme == "http" and parts.hostname in LOOPBACK and not production
+    if not parts.hostname or parts.query or parts.fragment or not (
+            parts.scheme == "https" or local):
+        raise SettingsError(f"{name} is '{url}': give an https:// address without a query "
+                            "(plain http only to 127.0.0.1 outside production).")
+    return url

@@ -26,6 +26,8 @@ JOURNEY = [Stage.RECEIVED, Stage.SCREENING, Stage.INFORMATION_GATHERING,
 _RESULTS = {"met": "Met", "late": "Met late", "not_met": "Not met",
             "not_applicable": "Not needed: the contact moved on",
             "superseded": "Replaced by a new rating"}
+#: What an assessment flagged "child not seen" before reasons were asked for shows instead.
+NO_REASON_RECORDED = "No reason recorded (authorised before a reason was required)"
 
 
 def action_label(name: str) -> str:

@@ -22,6 +22,7 @@ from workflow.casework.records import (
     Assessment,
     ChildProtectionPlan,
     PlanMeeting,
+    PreProceedings,
     Section47,
     StepDown,
     StrategyDiscussion,
@@ -94,8 +95,10 @@ class CaseRecords(Protocol):
     def discussion(self, contact_id: int) -> StrategyDiscussion | None: ...
     def enquiry(self, contact_id: int) -> Section47 | None: ...
     def assessment(self, contact_id: int) -> Assessment | None: ...
+    def visits(self, contact_id: int) -> tuple[Visit, ...]: ...
     def plan(self, contact_id: int) -> ChildProtectionPlan | None: ...
     def step_down(self, contact_id: int) -> StepDown | None: ...
+    def pre_proceedings(self, contact_id: int) -> PreProceedings | None: ...
     def open_requests(self, contact_id: int) -> tuple[InfoRequest, ...]: ...
     def request(self, contact_id: int, request_id: int) -> InfoRequest | None: ...
     def agenda_item(self, contact_id: int, meeting_id: int) -> AgendaItem | None: ...
@@ -104,8 +107,10 @@ class CaseRecords(Protocol):
 #: Records kept one per slot (the latest of their kind on the contact).
 _SLOTS: dict[type, str] = {ThresholdDecision: "decision", StrategyDiscussion: "discussion",
                            Section47: "enquiry", Assessment: "assessment",
-                           ChildProtectionPlan: "plan", StepDown: "handover"}
-#: Records only ever added (history), never read back by the rules.
+                           ChildProtectionPlan: "plan", StepDown: "handover",
+                           PreProceedings: "pre_proceedings"}
+#: Records only ever added (history), never changed; of these only visits are read back
+#: (whether the child was seen during the assessment being authorised).
 _APPEND_ONLY = (Visit, PlanMeeting)
 
 
@@ -181,6 +186,14 @@ class Contact:
         return self._read("assessment", lambda r, i: r.assessment(i), None)
 
     @property
+    def visits(self) -> tuple[Visit, ...]:
+        """Every visit to the child on this contact: those stored, then those recorded
+        since it was loaded (not yet written)."""
+        none: tuple[Visit, ...] = ()
+        stored = self._read("visits", lambda r, i: r.visits(i), none)
+        return stored + tuple(r for r in self.changed_records.values() if isinstance(r, Visit))
+
+    @property
     def plan(self) -> ChildProtectionPlan | None:
         """The latest child protection plan."""
         return self._read("plan", lambda r, i: r.plan(i), None)
@@ -189,6 +202,11 @@ class Contact:
     def step_down(self) -> StepDown | None:
         """The latest step down to early help."""
         return self._read("handover", lambda r, i: r.step_down(i), None)
+
+    @property
+    def pre_proceedings(self) -> PreProceedings | None:
+        """The latest pre-proceedings (open, or concluded with its outcome)."""
+        return self._read("pre_proceedings", lambda r, i: r.pre_proceedings(i), None)
 
     @property
     def open_requests(self) -> tuple[InfoRequest, ...]:
@@ -272,6 +290,7 @@ class Contact:
         self.started_clocks.clear()
         self.stopped_clocks.clear()
         self.changed_records.clear()
+        self._cache.pop("visits", None)  # the visits just written are stored ones now
 
     def clocks_out_of_scope(self) -> list[Clock]:
         """Open clocks the current stage does not list (they stop: the contact moved on)."""

@@ -58,13 +58,15 @@ class GuardFailed(FrontDoorError):
 
 
 class StaleVersion(FrontDoorError):
-    """Optimistic locking: the contact moved on since the caller read it."""
+    """Optimistic locking: the contact (or the ``record`` named, e.g. a person's) moved on
+    since the caller read it."""
 
     status = 409
 
-    def __init__(self, contact_id: int, expected: int, actual: int | None) -> None:
+    def __init__(self, contact_id: int, expected: int, actual: int | None,
+                 record: str = "contact") -> None:
         super().__init__(
-            f"Someone else changed contact {contact_id} since you opened it "
+            f"Someone else changed {record} {contact_id} since you opened it "
             f"(you had version {expected}, it is now at version {actual}). "
             "Reload it, check what changed, then try again."
         )

@@ -45,7 +45,9 @@ class StageSpec:
 
 
 _DECISION = ("contact_decision",)
-_AFTER_DECISION = ("referrer_feedback",)
+#: Telling the referrer: the local feedback on the decision, and the statutory
+#: acknowledgement of a referral (both stopped by recording the feedback given).
+_AFTER_DECISION = ("referrer_feedback", "referral_acknowledgement")
 _MASH = ("mash_red", "mash_amber", "mash_green")
 _ASSESSMENT = ("assessment", "assessment_dfe")
 

@@ -13,7 +13,8 @@ identifier) and what tells two children apart (addresses, family). The ``child``
 renamed ``person`` (every foreign key follows it, on SQLite and PostgreSQL); its
 GenderCurrent code becomes the Sex code (1 → M, 2 → F, anything else → U) and its
 yes/no disability becomes NONE (a "yes" had no code: it is left for a worker to record).
-Name search keys are built for everyone already recorded. Downgrade reverses each step.
+Name search keys are built for everyone already recorded, and children recorded together
+(one intake) are recorded as siblings. Downgrade reverses each step.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -27,6 +28,7 @@ branch_labels = None
 depends_on = None
 
 UTC_DT = workflow.persistence.types.UTCDateTime(timezone=True)
+CURRENT = sa.text("moved_out IS NULL")
 SEX_OF_GENDER = {"1": "M", "2": "F"}
 _NEW = (("kind", sa.String(10), "child"), ("preferred_name", sa.String(80), ""),
         ("sex", sa.String(1), "U"), ("gender_identity", sa.String(80), ""),
@@ -59,8 +61,11 @@ def _tables() -> None:
         sa.Column("recorded_by", sa.String(80), nullable=False),
         sa.Column("recorded_at", UTC_DT, nullable=False))
     op.create_index("ix_person_address_person_id", "person_address", ["person_id"])
-    op.create_index("ix_person_address_outward", "person_address", ["outward"])
-    op.create_index("ix_person_address_postcode", "person_address", ["postcode"])
+    # Who lives at a postcode or in a district now: current addresses only, in person order.
+    for name, column in (("ix_person_address_outward", "outward"),
+                         ("ix_person_address_postcode", "postcode")):
+        op.create_index(name, "person_address", [column, "person_id"],
+                        sqlite_where=CURRENT, postgresql_where=CURRENT)
     op.create_table(
         "person_change", sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("person_id", sa.Integer(), sa.ForeignKey("person.id"), nullable=False),
@@ -144,17 +149,55 @@ def _move_values(conn) -> None:
             conn.execute(keys.insert(), [{"person_id": row.id, "key": k} for k in made])
 
 
+def _date_of_birth_index(columns: list[str]) -> None:
+    """Search by a range of dates reads (date_of_birth, id) from the index alone."""
+    op.drop_index("ix_child_date_of_birth", "person")
+    op.create_index("ix_child_date_of_birth", "person", columns)
+
+
+def _relate_siblings(conn) -> None:
+    """Children recorded together (contacts sharing an intake reference) are each other's
+    siblings, recorded both ways as the intake records them now: living together, no
+    parental responsibility, as of the earliest contact of the intake."""
+    contact = sa.table("contact", sa.column("intake", sa.String),
+                       sa.column("child_id", sa.Integer), sa.column("received_at", UTC_DT))
+    relationship = sa.table("relationship", *(sa.column(n) for n in (
+        "person_id", "relative_id", "kind", "parental_responsibility", "lives_with",
+        "recorded_by")), sa.column("recorded_at", UTC_DT))
+    intakes: dict[str, list] = {}
+    for row in conn.execute(sa.select(contact).where(
+            contact.c.intake.is_not(None), contact.c.child_id.is_not(None))
+            .order_by(contact.c.received_at)).all():
+        intakes.setdefault(row.intake, []).append(row)
+    pairs: dict[tuple[int, int], object] = {}
+    for rows in intakes.values():
+        children = sorted({r.child_id for r in rows})
+        for a in children:
+            for b in children:
+                if a != b:
+                    pairs.setdefault((a, b), rows[0].received_at)
+    if pairs:
+        conn.execute(relationship.insert(), [
+            {"person_id": a, "relative_id": b, "kind": "sibling",
+             "parental_responsibility": False, "lives_with": True,
+             "recorded_by": "migration 0008", "recorded_at": at}
+            for (a, b), at in sorted(pairs.items())])
+
+
 def upgrade() -> None:
     _person_columns()
     _tables()
     _move_values(op.get_bind())
+    _relate_siblings(op.get_bind())
     with op.batch_alter_table("person") as batch:
         batch.drop_column("gender")
         batch.drop_column("disability")
+    _date_of_birth_index(["date_of_birth", "id"])
 
 
 def downgrade() -> None:
     conn = op.get_bind()
+    _date_of_birth_index(["date_of_birth"])
     with op.batch_alter_table("person") as batch:
         batch.add_column(sa.Column("gender", sa.String(1), nullable=False, server_default="0"))
         batch.add_column(sa.Column("disability", sa.Boolean(), nullable=True))

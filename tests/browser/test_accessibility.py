@@ -23,6 +23,7 @@ import pytest
 
 from tests.browser.helpers import SCREENSHOTS, axe_scan, describe, page_problems, screenshot
 from tests.browser.test_one_definition import SHOTS as JOURNEY_SHOTS
+from tests.browser.test_people_journey import SHOTS as PEOPLE_SHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -104,4 +105,4 @@ def test_page_has_no_serious_wcag_violations(case: Case, open_context: Callable[
 def test_screenshot_readme_lists_every_screenshot() -> None:
     """docs/screenshots/README.md describes exactly the screenshots these tests take."""
     listed = set(re.findall(r"`([\w-]+)\.png`", (SCREENSHOTS / "README.md").read_text()))
-    assert listed == {c.shot for c in CASES if c.shot} | set(JOURNEY_SHOTS)
+    assert listed == {c.shot for c in CASES if c.shot} | set(JOURNEY_SHOTS) | set(PEOPLE_SHOTS)

@@ -38,7 +38,7 @@ from tests.browser.conftest import TIMEOUT_MS, VIEWPORT
 from tests.browser.helpers import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
-USERNAME, PASSWORD = "h.https", "https-journey-passphrase"
+USERNAME, PASSWORD = "h.https", "tls-journey-passphrase"
 CHILD = ("Tamsin", "Tlsworth")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 

@@ -114,7 +114,7 @@ def test_worker_records_siblings_screens_and_rates_red(open_context: Callable[..
         child = page.locator("fieldset.app-child").nth(i)
         child.get_by_label("First name").fill(first)
         child.get_by_label("Last name").fill("Browser")
-        child.get_by_label("Date of birth").fill(dob)
+        child.get_by_label("Date of birth", exact=True).fill(dob)
     page.get_by_label("What are the concerns?").fill("Both boys arrived hungry all week.")
     page.get_by_role("button", name="Record contact").click()
 

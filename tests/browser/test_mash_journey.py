@@ -78,7 +78,9 @@ def test_requests_answers_overdue_and_the_meeting_in_a_browser(
     inbox = police.locator("main").inner_text()
     assert "Any call-outs to the address?" in inbox and "Nell Mashford" in inbox
     assert "Registered with a GP?" not in inbox
+    police.get_by_label("Shared", exact=True).check()
     police.get_by_label("Your answer").fill("Two call-outs in May (synthetic).")
+    police.get_by_label("Lawful basis your agency shares on").select_option("s47_enquiry")
     police.get_by_role("button", name="Send answer").click()
     assert "Your answer was sent." in _banner(police)
     assert police.goto("/queue").status == 403

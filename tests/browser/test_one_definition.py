@@ -117,7 +117,9 @@ def _police_answer(page: Any) -> None:
     page.goto("/inbox")
     card = page.locator(".govuk-summary-card", has_text=QUESTION)
     assert "Oona Definition" in card.inner_text()
+    card.get_by_label("Shared", exact=True).check()
     card.get_by_label("Your answer").fill(ANSWER)
+    card.get_by_label("Lawful basis your agency shares on").select_option("public_task")
     card.get_by_role("button", name="Send answer").click()
     assert "Your answer was sent." in _banner(page)
     assert page.locator(".govuk-summary-card", has_text=QUESTION).count() == 0
@@ -177,8 +179,10 @@ def test_a_contact_from_the_call_to_a_signed_off_override(
     assert [t for t in titles if t in STEPS] == STEPS, titles
     # Each entry in the words of the form that asked: options' text, not their codes.
     asked = _entry(manager, "Ask a partner agency for information")
-    assert "Agency Police" in asked and "UK GDPR art. 6(1)(e) public task" in asked
-    assert "Request" not in _entry(manager, "Answer an information request")
+    assert "Agency Police" in asked and "Public task (UK GDPR art. 6(1)(e))" in asked
+    answered = _entry(manager, "Answer an information request")
+    assert "Request" not in answered
+    assert "Did your agency share the information asked for? Shared" in answered
     decided = _entry(manager, "Record the threshold decision")
     assert "Outcome No further action" in decided and "Level of need Level 1" in decided
     mash_clock = manager.locator("table.app-clocks tr", has_text="MASH enquiry completed")

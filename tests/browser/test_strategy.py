@@ -35,6 +35,8 @@ def _walked(live_app: Any, first: str, stage: Stage) -> int:
     driver = OnService(app.extensions["uow"], app.extensions["rules"], contact_id, version,
                        datetime.now(UTC) - timedelta(hours=2))
     walk_to(driver, stage)
+    # Past the front door the case is a team's: the social worker's, so it is theirs to open.
+    live_app.allocate(contact_id, "assessment-1", live_app.people["socialworker"].username)
     return contact_id
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.builders import staff_the_directory
 from workflow.mash.config import MashConfig, load_mash_config
 from workflow.persistence.accounts import SqlAccounts
+from workflow.persistence.append_only import rewriting
 from workflow.persistence.db import make_engine
 from workflow.persistence.tables import Base
 from workflow.persistence.uow import SqlUnitOfWork
@@ -94,7 +95,7 @@ def _postgres_engine() -> Iterator[Engine]:
 
 def _empty_all_tables(engine: Engine) -> None:
     """Delete every row, children before parents (faster than TRUNCATE on tiny tables)."""
-    with engine.begin() as conn:
+    with engine.begin() as conn, rewriting(conn, "tests: every test starts empty"):
         for table in reversed(_all_tables().sorted_tables):
             conn.execute(table.delete())
 

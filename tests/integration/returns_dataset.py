@@ -105,7 +105,8 @@ def _alex(b: Builder, made: Made) -> int:
     b.step(first, at("2025-06-12 09:00"), "allocate", TEAM_MANAGER)
     b.step(first, at("2025-06-20 11:00"), "submit_assessment", SOCIAL_WORKER, "no_factors")
     b.step(first, at("2025-06-20 12:00"), "complete_assessment", TEAM_MANAGER,
-           "no_further_action", factors=["21"])
+           "no_further_action", factors=["21"],
+           not_seen_reason="Synthetic: the family declined every visit")
     made.alex_2025 = first.contact_id
     with b.uow_factory() as uow:
         child_id = int(uow.contacts.get(first.contact_id).child_id or 0)

@@ -25,7 +25,11 @@ from reporting.kpis import COUNTERS, KpiDefinition, last_months, month_bounds, s
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 from workflow.persistence.tables_decision import ThresholdDecisionRow
 from workflow.persistence.tables_people import PersonRow
-from workflow.persistence.tables_strategy import StrategyDiscussionRow, StrategyParticipationRow
+from workflow.persistence.tables_strategy import (
+    AssessmentRow,
+    StrategyDiscussionRow,
+    StrategyParticipationRow,
+)
 
 LONDON = ZoneInfo("Europe/London")
 FIRST, LAST = datetime(2024, 9, 1, tzinfo=UTC), datetime(2026, 12, 31, tzinfo=UTC)
@@ -71,6 +75,7 @@ class DataSet:
     decisions: list[dict[str, Any]] = field(default_factory=list)
     discussions: list[dict[str, Any]] = field(default_factory=list)
     participation: list[dict[str, Any]] = field(default_factory=list)
+    assessments: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _referral_at(rng: random.Random, received: datetime, earlier: list[datetime]) -> Any:
@@ -153,6 +158,20 @@ def _discussions(rng: random.Random, data: DataSet) -> None:
                                        "status": status})
 
 
+def _assessments(rng: random.Random, data: DataSet) -> None:
+    """Assessments open, submitted or authorised (some with the child not seen), their
+    authorisations crowding London month boundaries and summer-time changes."""
+    for contact in rng.sample(data.contacts, len(data.contacts) // 2):
+        status = rng.choice(("authorised", "authorised", "authorised", "open", "submitted"))
+        done = status == "authorised"
+        data.assessments.append({
+            "contact_id": contact["id"], "kind": rng.choice(("s17", "s47")), "status": status,
+            "started_at": contact["received_at"], "factors": ["21"],
+            "authorised_at": _instant(rng) if done else None,
+            "authorised_not_seen": done and rng.random() < 0.25,
+            "not_seen_reason": ""})
+
+
 def build(seed: int, n: int = 360) -> DataSet:
     rng = random.Random(seed)  # noqa: S311 - synthetic data
     data = DataSet()
@@ -160,6 +179,7 @@ def build(seed: int, n: int = 360) -> DataSet:
     _clocks(rng, data)
     _events(rng, data)
     _discussions(rng, data)
+    _assessments(rng, data)
     return data
 
 
@@ -169,7 +189,8 @@ def store(engine: Engine, data: DataSet) -> None:
                             (ClockRow, data.clocks), (EventRow, data.events),
                             (ThresholdDecisionRow, data.decisions),
                             (StrategyDiscussionRow, data.discussions),
-                            (StrategyParticipationRow, data.participation)):
+                            (StrategyParticipationRow, data.participation),
+                            (AssessmentRow, data.assessments)):
             session.execute(insert(table), rows)
         session.commit()
 
@@ -208,6 +229,12 @@ def _consistency(data: DataSet, month: date) -> tuple[int, int]:
     return sum(d["matches_recommendation"] for d in decided), len(decided)
 
 
+def _authorised_child_seen(data: DataSet, month: date) -> tuple[int, int]:
+    authorised = [a for a in data.assessments if a["status"] == "authorised"
+                  and _in(a["authorised_at"], month)]
+    return sum(not a["authorised_not_seen"] for a in authorised), len(authorised)
+
+
 def _london_day(at: datetime) -> date:
     return at.astimezone(LONDON).date()
 
@@ -231,6 +258,7 @@ BY_HAND = {
     "assessment_timeliness": _clock_kpi(("assessment",), "assessment_completed"),
     "assessment_timeliness_dfe": _clock_kpi(("assessment_dfe",), "assessment_completed"),
     "child_seen": _clock_kpi(("child_seen_s17", "child_seen_s47"), "child_seen"),
+    "authorised_child_seen": _authorised_child_seen,
     "re_referrals": _re_referrals,
     "conversion": _conversion,
     "threshold_consistency": _consistency,
@@ -258,3 +286,5 @@ def test_each_kpi_series_equals_the_hand_count_of_the_same_rows(engine: Engine, 
                          for f in series(session, kpi, months)]
                 assert found == [(m, *by_hand(data, m)) for m in months], kpi_id
     assert sum(_re_referrals(data, m)[0] for m in MONTH_LISTS[0]) > 10  # the data has repeats
+    seen = [_authorised_child_seen(data, m) for m in MONTH_LISTS[0]]
+    assert 0 < sum(n for n, _ in seen) < sum(total for _, total in seen)  # and some not seen

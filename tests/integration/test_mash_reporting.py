@@ -98,7 +98,7 @@ def test_the_chronology_orders_everything_across_the_childs_contacts(
 
     with Session(engine) as session:
         entries = chronology(session, _child_of(mash_uow, contact.contact_id),
-                             mash.agencies, NOW + timedelta(hours=1))
+                             mash.agencies, NOW + timedelta(hours=1), mash.lawful_bases)
 
     kinds = [e.kind for e in entries]
     assert kinds[0] == "Contact" and entries[0].title == "Contact received from 6: Police"
@@ -106,7 +106,9 @@ def test_the_chronology_orders_everything_across_the_childs_contacts(
         assert kind in kinds
     assert [e.at for e in entries] == sorted(e.at for e in entries)
     answer = next(e for e in entries if e.kind == "Agency response")
-    assert (answer.title, answer.detail) == ("Police answered", "Two call-outs in May")
+    assert (answer.title, answer.detail) == (
+        "Police answered: shared", "Two call-outs in May (lawful basis: Public task (UK GDPR "
+        "art. 6(1)(e)), with the Data Protection Act 2018 safeguarding of children condition)")
 
 
 def walk_from_gathering_to_decision(contact: object) -> None:

@@ -296,6 +296,7 @@ def test_a_referral_within_twelve_months_flags_a_re_referral(
     before = NOW - timedelta(days=200)
     earlier = record_one(uow_factory, rules, before, before)
     walk_to(earlier, Stage.ASSESSMENT)
+    earlier.fire("record_visit", SOCIAL_WORKER, payload("record_visit", before, "seen"))
     earlier.fire("submit_assessment", SOCIAL_WORKER, payload("submit_assessment", before))
     earlier.fire("complete_assessment", TEAM_MANAGER,
                  payload("complete_assessment", before, "no_further_action"))

@@ -1,11 +1,12 @@
-"""The CIN census from real records: valid against our XSD, and every rule caught in words.
+"""The CIN census from real records: valid against the year's schema, and every DfE rule
+caught by its code on the right child.
 
 The data set (tests/integration/returns_dataset.py) is sound except for one child whose
-disability was never recorded. Each rule is then broken by changing rows directly, as a
-bad import or a hand edit would (in the tables the census reads: assessments, section 47
-enquiries, threshold decisions, the contact's closure reason), and the problem must be
-reported against the right child in plain words. The demo data's census must have no
-problems at all.
+disability was never recorded (DfE rule 8540). Each rule is then broken by changing rows
+directly, as a bad import or a hand edit would (in the tables the census reads:
+assessments, section 47 enquiries, clocks, threshold decisions, the contact's closure
+reason), and the DfE's rule must be reported against the right child. The demo data's
+census has no error at all.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from sqlalchemy.orm import Session
 from reporting.annex_a import Period, build_annex_a
 from reporting.cin_census import CensusResult, CollectionYear, build_census
 from reporting.cin_episodes import la_child_id
+from reporting.cin_rules import Kind
 from tests.integration.returns_dataset import Made, at, build
 from web.cli import main
+from workflow.persistence.append_only import rewriting
 from workflow.persistence.schema import metadata
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 from workflow.persistence.tables_decision import ThresholdDecisionRow
@@ -33,11 +36,11 @@ from workflow.persistence.tables_people import PersonDisabilityRow, PersonRow
 from workflow.persistence.tables_strategy import AssessmentRow, Section47Row
 from workflow.ports import UnitOfWork
 from workflow.rules import Rules
+from workflow.stages import Stage
 
 YEAR = CollectionYear.parse("2025-26")
 NOW = datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
-NO_DISABILITY = "disability is not recorded (the census needs 'no disability' or the DfE " \
-                "disability codes)"
+NO_DISABILITY = "8540 Child’s disability is missing or invalid (see Disability table)"
 
 
 @pytest.fixture
@@ -47,7 +50,7 @@ def made(uow_factory: Callable[[], UnitOfWork], rules: Rules) -> Made:
 
 def census(engine: Engine, rules: Rules, year: CollectionYear = YEAR) -> CensusResult:
     with Session(engine.execution_options(readonly=True)) as session:
-        return build_census(session, year, rules.calendar, "885", NOW)
+        return build_census(session, year, rules.people, "885", NOW)
 
 
 def child_of(engine: Engine, contact_id: int) -> int:
@@ -57,10 +60,10 @@ def child_of(engine: Engine, contact_id: int) -> int:
 
 
 def change(engine: Engine, *statements: Any) -> None:
-    with Session(engine) as session:
+    """Plant a defect straight in the tables (the history included, on purpose)."""
+    with engine.begin() as conn, rewriting(conn, "tests: a planted defect"):
         for statement in statements:
-            session.execute(statement)
-        session.commit()
+            conn.execute(statement)
 
 
 def text_of(xml: bytes, path: str) -> list[str]:
@@ -70,28 +73,53 @@ def text_of(xml: bytes, path: str) -> list[str]:
 
 # -- the sound data set ------------------------------------------------------------------------
 
+def findings(result: CensusResult) -> dict[str | None, set[str]]:
+    """Per child (None: the return), the DfE rule codes found."""
+    found: dict[str | None, set[str]] = {}
+    for f in result.findings:
+        found.setdefault(f.child, set()).add(f.code)
+    return found
+
+
 def test_the_census_of_the_data_set_is_valid_and_reports_only_the_missing_disability(
         engine: Engine, rules: Rules, made: Made) -> None:
     result = census(engine, rules)
 
     dee = la_child_id(child_of(engine, made.dee))
-    assert [(p.child, p.message) for p in result.problems] == [(dee, NO_DISABILITY)]
+    assert [(f.child, f"{f.code} {f.message}") for f in result.errors] == [
+        (dee, NO_DISABILITY)]
+    assert findings(result) == {dee: {"8540"}, None: {"2887Q"}}  # the return: < 8 codes
+    assert result.schema_problems == []
     assert (result.children, result.episodes) == (3, 4)  # Cal's contact was not a referral
     assert text_of(result.xml, "Children/Child/ChildIdentifiers/UPNunknown") == ["UN1"]
+    assert text_of(result.xml, "Children/Child/ChildIdentifiers/Sex") == ["M", "F", "F"]
     assert text_of(result.xml, "Children/Child/CINdetails/ReasonForClosure") == ["RC8"]
     assert text_of(result.xml, ".//Section47/InitialCPCtarget") == ["2026-02-24", "2026-03-03"]
     assert text_of(result.xml, ".//Section47/DateOfInitialCPC") == ["2026-02-20"]
-    assert text_of(result.xml, ".//Section47/ICPCnotRequired") == ["false", "true"]
+    assert text_of(result.xml, ".//Section47/ICPCnotRequired") == ["0", "1"]
     assert text_of(result.xml, ".//ChildProtectionPlans/CPPstartDate") == ["2026-02-20"]
     assert text_of(result.xml, ".//CINPlanDates/CINPlanStartDate") == ["2026-01-20"]
     assert text_of(result.xml, ".//AssessmentFactors") == ["21", "3A", "4B"]
 
 
-def test_the_census_written_for_the_year_validates_against_our_xsd(
+def test_the_census_written_for_the_year_validates_against_its_xsd(
         engine: Engine, rules: Rules, made: Made) -> None:
     schema = xmlschema.XMLSchema(str(Path("reporting/schemas/cin_census_2025_26.xsd")))
 
     schema.validate(census(engine, rules).xml)
+
+
+def test_the_same_records_for_2023_24_are_written_with_gender_current(
+        engine: Engine, rules: Rules, made: Made) -> None:
+    change(engine, update(ContactRow).where(ContactRow.id == made.alex_2025).values(
+        referral_at=at("2024-02-05 09:00")))
+
+    result = census(engine, rules, CollectionYear.parse("2023-24"))
+
+    assert text_of(result.xml, "Children/Child/ChildIdentifiers/GenderCurrent") == ["1"]
+    assert text_of(result.xml, "Children/Child/ChildIdentifiers/Sex") == []
+    xmlschema.XMLSchema(str(Path("reporting/schemas/cin_census_2023_24.xsd"))).validate(
+        result.xml)
 
 
 def test_the_next_year_leaves_out_what_closed_or_ended_before_it(
@@ -104,11 +132,13 @@ def test_the_next_year_leaves_out_what_closed_or_ended_before_it(
     assert text_of(result.xml, ".//CINPlanStartDate") == ["2026-01-20"]  # still open
 
 
-def test_a_year_before_any_referral_has_no_children(engine: Engine, rules: Rules,
-                                                    made: Made) -> None:
+def test_a_year_before_any_referral_is_empty_and_never_ok(engine: Engine, rules: Rules,
+                                                          made: Made) -> None:
     result = census(engine, rules, CollectionYear.parse("2024-25"))
 
-    assert (result.children, result.problems) == (0, [])
+    assert (result.children, result.empty, result.ok) == (0, True, False)
+    assert result.summary() == ("no children in the census for 2024-25: there is nothing "
+                                "to send")
 
 
 # -- each rule broken by a direct change to the rows -------------------------------------------
@@ -140,60 +170,45 @@ def _new_enquiry(contact_id: int, started: str, closed: str | None = None) -> An
 
 BREAKERS: dict[str, tuple[str, Callable[[Made], list[Any]], str]] = {
     "s47 before the referral": ("bea", lambda m: [update(Section47Row).where(
-        _of(Section47Row, m.bea)).values(started_at=at("2026-01-30 10:00"))],
-        "the section 47 start on 30/01/2026 is before the referral date 02/02/2026"),
+        _of(Section47Row, m.bea)).values(started_at=at("2026-01-30 10:00"))], "2889"),
     "activity on an NFA referral": ("alex", lambda m: [update(ThresholdDecisionRow).where(
-        _of(ThresholdDecisionRow, m.alex_2026)).values(outcome="no_further_action")],
-        "the referral was decided 'no further action', yet it has an assessment and a CIN "
-        "plan"),
+        _of(ThresholdDecisionRow, m.alex_2026)).values(outcome="no_further_action")], "8831"),
+    "a CIN plan on an NFA referral": ("alex", lambda m: [update(ThresholdDecisionRow).where(
+        _of(ThresholdDecisionRow, m.alex_2026)).values(outcome="no_further_action")], "4000"),
     "two open assessments": ("bea", lambda m: [_new_assessment(m.bea, "2026-02-05 09:00")],
-        "2 assessments are open at the same time (at most one may be)"),
+                             "8896"),
     "two open section 47s": ("dee", lambda m: [
         update(Section47Row).where(_of(Section47Row, m.dee)).values(status="open",
                                                                     closed_at=None),
-        _new_enquiry(m.dee, "2026-02-12 09:00")],
-        "2 section 47 enquiries are open at the same time (at most one may be)"),
+        _new_enquiry(m.dee, "2026-02-12 09:00")], "8839"),
     "plan not on the ICPC date": ("bea", lambda m: [update(Section47Row).where(
-        _of(Section47Row, m.bea)).values(conference_at=at("2026-02-19 12:00"))],
-        "the child protection plan starts on 20/02/2026, but no initial child protection "
-        "conference is recorded that day"),
+        _of(Section47Row, m.bea)).values(conference_at=at("2026-02-19 12:00"))], "2885"),
     "RC8 without an assessment": ("alex", lambda m: [delete(AssessmentRow).where(
-        _of(AssessmentRow, m.alex_2025))],
-        "closed as RC8 (Closed after assessment, no further action) but no assessment is "
-        "recorded"),
+        _of(AssessmentRow, m.alex_2025))], "8825Q"),
     "RC8 with a section 47": ("alex", lambda m: [_new_enquiry(
-        m.alex_2025, "2025-06-12 09:00", closed="2025-06-18 09:00")],
-        "closed as RC8 (Closed after assessment, no further action) but it has a section 47 "
-        "enquiry or a plan, which RC8/RC9 forbid"),
+        m.alex_2025, "2025-06-12 09:00", closed="2025-06-18 09:00")], "2990"),
     "closure before the referral": ("alex", lambda m: [update(EventRow).where(
         *_event(m.alex_2025, "complete_assessment")).values(at=at("2025-06-09 12:00"))],
-        "the closure date 09/06/2025 is before the referral date 11/06/2025"),
+        "8630"),
     "activity after closure": ("alex", lambda m: [update(AssessmentRow).where(
         _of(AssessmentRow, m.alex_2025)).values(authorised_at=at("2025-06-25 12:00"))],
-        "the assessment authorisation on 25/06/2025 is after the case was closed on "
-        "20/06/2025"),
-    "ICPC target not 15 working days on": ("bea", lambda m: [update(ClockRow).where(
-        *_clock(m.bea, "icpc")).values(due_at=at("2026-02-25 23:59"))],
-        "the ICPC target 25/02/2026 is not 15 working days after the section 47 start "
-        "03/02/2026 (that is 24/02/2026)"),
+        "8565"),
+    "ICPC target at a weekend": ("bea", lambda m: [update(ClockRow).where(
+        *_clock(m.bea, "icpc")).values(due_at=at("2026-02-28 23:59"))], "8870Q"),
+    "ICPC at a weekend": ("bea", lambda m: [update(Section47Row).where(
+        _of(Section47Row, m.bea)).values(conference_at=at("2026-02-21 12:00"))], "8875"),
     "closed without a reason": ("alex", lambda m: [update(ContactRow).where(
-        ContactRow.id == m.alex_2025).values(closure_reason=None)],
-        "the case was closed on 20/06/2025 without a CIN reason for closure (RC1 to RC9)"),
+        ContactRow.id == m.alex_2025).values(closure_reason=None)], "8805"),
     "no primary need": ("bea", lambda m: [update(ThresholdDecisionRow).where(
-        _of(ThresholdDecisionRow, m.bea)).values(primary_need=None)],
-        "no primary need code (N0 to N9) is recorded"),
+        _of(ThresholdDecisionRow, m.bea)).values(primary_need=None)], "8610"),
     "episodes overlap": ("alex", lambda m: [update(ContactRow).where(
-        ContactRow.id == m.alex_2026).values(referral_at=at("2025-06-15 09:00"))],
-        "starts before the referral of 11/06/2025"),
+        ContactRow.id == m.alex_2026).values(referral_at=at("2025-06-15 09:00"))], "8820"),
 }
 CHILD_BREAKERS: dict[str, tuple[dict[str, Any], str]] = {
-    "no UPN and no derivable reason": ({"upn": None}, "UPN or UPN-unknown reason needed: "
-                                       "no UPN is recorded and none of the unknown-reason "
-                                       "codes follows from our records (the child is 10 on "
-                                       "31/03/2026)"),
-    "no date of birth": ({"date_of_birth": None}, "date of birth is not recorded"),
-    "an ethnicity that is not a DfE code": ({"ethnicity": "XXXX"},
-                                            "ethnicity code 'XXXX' is not a CIN code"),
+    "no UPN and no derivable reason": ({"upn": None}, "8770Q"),
+    "no date of birth": ({"date_of_birth": None}, "8525Q"),
+    "an ethnicity that is not a DfE code": ({"ethnicity": "XXXX"}, "4220"),
+    "a sex that is not a DfE code": ({"sex": "X"}, "4180"),
 }
 
 
@@ -202,29 +217,29 @@ def _contact_of(made: Made, name: str) -> int:
 
 
 @pytest.mark.parametrize("broken", BREAKERS)
-def test_a_broken_record_is_reported_against_its_child_in_words(
+def test_a_broken_record_is_reported_against_its_child_by_the_dfes_rule(
         broken: str, engine: Engine, rules: Rules, made: Made) -> None:
-    name, statements, expected = BREAKERS[broken]
+    name, statements, code = BREAKERS[broken]
+    before = findings(census(engine, rules))
     change(engine, *statements(made))
 
-    result = census(engine, rules)
+    after = findings(census(engine, rules))
 
     child = la_child_id(child_of(engine, _contact_of(made, name)))
-    found = [p.message for p in result.problems if p.child == child]
-    assert any(expected in message for message in found), found
+    assert code in after.get(child, set()) - before.get(child, set()), after
 
 
 @pytest.mark.parametrize("broken", CHILD_BREAKERS)
 def test_a_child_missing_what_the_census_needs_is_reported(
         broken: str, engine: Engine, rules: Rules, made: Made) -> None:
-    values, expected = CHILD_BREAKERS[broken]
+    values, code = CHILD_BREAKERS[broken]
     alex = child_of(engine, made.alex_2026)
     change(engine, update(PersonRow).where(PersonRow.id == alex).values(**values))
 
-    found = [p.message for p in census(engine, rules).problems
-             if p.child == la_child_id(alex)]
+    found = [f for f in census(engine, rules).findings if f.child == la_child_id(alex)]
 
-    assert any(message.startswith(expected) for message in found), found
+    assert code in {f.code for f in found}, found
+    assert next(f for f in found if f.code == code).fix.page == "person"
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -234,14 +249,17 @@ def _run(database_url: str, output: Path, *more: str) -> Any:
                                      "--year", "2025-26", "--output", str(output), *more])
 
 
-def test_the_command_prints_the_problems_and_writes_nothing(
+def test_the_command_prints_the_findings_and_writes_nothing(
         database_url: str, engine: Engine, made: Made, tmp_path: Path) -> None:
     result = _run(database_url, tmp_path / "cin.xml")
 
     assert result.exit_code == 1
-    assert f"problem: {la_child_id(child_of(engine, made.dee))}: {NO_DISABILITY}" \
+    assert f"error: {la_child_id(child_of(engine, made.dee))}: {NO_DISABILITY}" \
         in result.output
-    assert "3 child(ren), 4 referral episode(s), 1 problem(s); nothing written" in result.output
+    assert "(put right at the disabilities)" in result.output
+    assert "query: return: 2887Q" in result.output
+    assert ("3 child(ren), 4 referral episode(s): 1 error(s) and 1 query(ies) on 1 "
+            "child(ren), 0 schema problem(s); nothing written") in result.output
     assert not (tmp_path / "cin.xml").exists()
 
 
@@ -253,9 +271,29 @@ def test_the_command_writes_with_force_and_without_problems(
     clean = _run(database_url, tmp_path / "clean.xml")
 
     assert (forced.exit_code, clean.exit_code) == (0, 0), forced.output + clean.output
-    assert "0 problem(s)" in clean.output
+    assert "0 error(s) and 1 query(ies)" in clean.output
     assert (tmp_path / "forced.xml").read_bytes().startswith(b"<?xml")
     assert b"<LAchildID>" in (tmp_path / "clean.xml").read_bytes()
+
+
+def test_the_command_says_a_year_with_no_child_is_empty_and_fails_even_forced(
+        database_url: str, made: Made, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--database-url", database_url, "export", "cin-census",
+                                       "--year", "2024-25", "--force",
+                                       "--output", str(tmp_path / "x.xml")])
+
+    assert result.exit_code == 1
+    assert "no children in the census for 2024-25" in result.output
+    assert not (tmp_path / "x.xml").exists()
+
+
+def test_the_command_refuses_a_year_the_dfe_has_not_specified(
+        database_url: str, engine: Engine, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--database-url", database_url, "export", "cin-census",
+                                       "--year", "2027-28", "--output", str(tmp_path / "x.xml")])
+
+    assert result.exit_code == 1
+    assert "has not specified a CIN census for 2027-28" in result.output
 
 
 def test_the_command_refuses_a_year_not_written_like_2025_26(
@@ -286,10 +324,12 @@ def demo(tmp_path: Path, rules: Rules) -> Iterator[Engine]:
     store.close()
 
 
-def test_the_demo_datas_census_has_no_validation_problems(demo: Engine, rules: Rules) -> None:
+def test_the_demo_datas_census_has_no_validation_error(demo: Engine, rules: Rules) -> None:
     result = census(demo, rules)
 
-    assert [str(p) for p in result.problems] == []
+    assert [str(f) for f in result.errors] == []
+    assert result.schema_problems == []
+    assert {f.code for f in result.findings if f.kind is Kind.QUERY} <= {"8670Q", "8675Q"}
     assert result.children > 10
 
 
@@ -300,3 +340,63 @@ def test_the_demo_datas_annex_a_has_a_row_for_every_contact(demo: Engine) -> Non
 
     assert len(lists[0].rows) == contacts
     assert all(len(annex.rows) > 0 for annex in lists)
+
+
+# -- the primary need, entered where it happens --------------------------------------------------
+
+def test_a_primary_need_the_assessment_revises_is_the_one_the_census_reports(
+        uow_factory: Callable[[], UnitOfWork], engine: Engine, rules: Rules) -> None:
+    """Chosen at the decision (N1 on the standard route), found to be N3 at the assessment:
+    the census says N3; an assessment that leaves it alone keeps the decision's."""
+    from tests.builders import path_to, payload, record_one
+
+    revised = record_one(uow_factory, rules, at("2026-01-12 09:00"), at("2026-01-12 09:30"))
+    kept = record_one(uow_factory, rules, at("2026-01-12 10:00"), at("2026-01-12 10:30"))
+    for driver, need in ((revised, "N3"), (kept, None)):
+        for step in path_to(Stage.CIN_PLAN):
+            data = payload(step.trigger, driver.now, step.variant)
+            if step.trigger == "submit_assessment" and need:
+                data = {**data, "primary_need": need}
+            driver.fire(step.trigger, step.who, data)
+
+    needs = text_of(census(engine, rules).xml, ".//CINdetails/PrimaryNeedCode")
+
+    decided = payload("decide", NOW, "referral")["primary_need"]
+    assert sorted(needs) == sorted(["N3", decided])
+
+
+# -- module 5: pre-proceedings recorded on a plan ------------------------------------------------
+
+def test_pre_proceedings_recorded_on_a_plan_are_the_2026_27_census_module_5(
+        uow_factory: Callable[[], UnitOfWork], engine: Engine, rules: Rules) -> None:
+    """A child protection plan from an ICPC on Tuesday 6 October 2026, pre-proceedings
+    started 12 October, the letter with its FGDM offer on 15 October, the FGDM held on 22
+    October, the first meeting on 26 October: one block in the referral, last, in the
+    DfE's element names; no module 5 rule broken; the year before has none of it."""
+    from tests.builders import SOCIAL_WORKER, path_to, payload, record_one
+
+    driver = record_one(uow_factory, rules, at("2026-10-05 09:00"), at("2026-10-05 09:30"))
+    for step in path_to(Stage.CP_PLAN):
+        driver.now = at("2026-10-06 11:00") if step.trigger == "hold_icpc" else driver.now
+        driver.fire(step.trigger, step.who, payload(step.trigger, driver.now, step.variant))
+    for day, trigger in (("2026-10-12", "start_pre_proceedings"),
+                         ("2026-10-15", "send_letter_before_proceedings"),
+                         ("2026-10-22", "record_fgdm"),
+                         ("2026-10-26", "hold_pre_proceedings_meeting")):
+        driver.now = at(f"{day} 10:00")
+        driver.fire(trigger, SOCIAL_WORKER, payload(trigger, driver.now))
+
+    result = census(engine, rules, CollectionYear.parse("2026-27"))
+
+    root = xmlschema.XMLResource(result.xml).root
+    details = root.find("Children/Child/CINdetails")
+    assert details is not None and details[-1].tag == "PreProceedingsandFGDM"
+    assert {n.tag: n.text for n in details[-1]} == {
+        "PPStartDate": "2026-10-12", "LBPSentDate": "2026-10-15", "FGDMMeetingOffer": "1",
+        "FGDMMeetingFac": "1", "InitialPPMeetingDate": "2026-10-26",
+        "ReviewMeetingsCount": "0"}
+    assert {f.code for f in result.findings} & {"8995Q", "9000Q", "9005", "9006", "9007",
+                                                "9010Q", "9015Q"} == set()
+    assert result.schema_problems == []
+    assert b"PreProceedingsandFGDM" not in census(
+        engine, rules, CollectionYear.parse("2025-26")).xml

@@ -96,6 +96,7 @@ def test_the_assessment_row_follows_referral_submission_and_authorisation(
         uow_factory: UowFactory, rules: Rules, fetch: Fetch) -> None:
     driver = _at(uow_factory, rules, Stage.ASSESSMENT)
     [opened] = fetch(select(AssessmentRow))
+    _step(driver, "record_visit", SOCIAL_WORKER, RECEIVED + timedelta(days=1), "seen")
     submitted = RECEIVED + timedelta(days=3)
     _step(driver, "submit_assessment", SOCIAL_WORKER, submitted, factors=["4B", "3A"])
     [waiting] = fetch(select(AssessmentRow))

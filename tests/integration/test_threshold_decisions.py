@@ -154,7 +154,7 @@ def test_an_override_cannot_move_on_until_it_is_signed_off(
 
     with pytest.raises(InvalidTransition):  # no second decision over the pending one
         _decide(driver, indicators=ACUTE, level=4, outcome="referral_to_social_care",
-                rationale=REASON)
+                rationale=REASON, primary_need="N1")
     with pytest.raises(InvalidTransition):
         driver.fire("step_down", FRONT_DOOR_WORKER, {"consent": "given", "reason": REASON})
     for who in (FRONT_DOOR_WORKER, MASH_CHAIR):  # only team managers sign off
@@ -207,7 +207,7 @@ def test_a_returned_override_goes_back_to_the_worker_who_decides_again(
     clock = _clock(fetch, driver.contact_id, "contact_decision")
     assert clock is not None and clock.stopped_at is None
     assert _decide(driver, indicators=ACUTE, level=4, outcome="referral_to_social_care",
-                   rationale=REASON) == Stage.ASSESSMENT
+                   rationale=REASON, primary_need="N1") == Stage.ASSESSMENT
     assert [(d.status, d.level) for d in _decisions(fetch, driver.contact_id)] == [
         ("returned", 2), ("in_force", 4)]  # the returned one stays as history
 
@@ -217,7 +217,8 @@ def test_a_strategy_discussion_without_a_rationale_or_reasonable_cause_is_imposs
         uow_factory: Callable[[], Any], rules: Rules, engine: Engine, now: datetime) -> None:
     driver = _at_decision(uow_factory, rules, now)
     before = stored(engine, driver.contact_id)
-    strategy: dict[str, Any] = {"indicators": ACUTE, "level": 4, "outcome": "strategy_discussion"}
+    strategy: dict[str, Any] = {"indicators": ACUTE, "level": 4, "outcome": "strategy_discussion",
+                                "primary_need": "N1"}
 
     with pytest.raises(GuardFailed) as no_rationale:
         _decide(driver, **strategy, rationale=" ", reasonable_cause=REASON)
@@ -296,7 +297,7 @@ def test_a_decision_keeps_its_catalogue_version_after_a_new_one_is_published(
 
     today = _at_decision(uow_factory, rules, now)  # the rules in force: both versions
     assert _decide(today, indicators=COMPLEX, level=4, outcome="referral_to_social_care",
-                   rationale=REASON) == Stage.ASSESSMENT
+                   rationale=REASON, primary_need="N1") == Stage.ASSESSMENT
     [new] = _decisions(fetch, today.contact_id)
     assert (new.catalogue_version, new.recommended_level) == (2, 4)  # escalation
     [again] = _decisions(fetch, in_2023.contact_id)
@@ -319,7 +320,7 @@ def test_consistency_counts_matches_overrides_and_who_signed_them_off(
         uow_factory: Callable[[], Any], rules: Rules, now: datetime, engine: Engine) -> None:
     matched = _at_decision(uow_factory, rules, now)
     _decide(matched, indicators=ACUTE, level=4, outcome="referral_to_social_care",
-            rationale=REASON)
+            rationale=REASON, primary_need="N1")
     signed, returned, waiting = (_at_decision(uow_factory, rules, now) for _ in range(3))
     for driver in (signed, returned, waiting):
         _decide(driver, **STEP_DOWN)
@@ -342,3 +343,18 @@ def test_consistency_counts_matches_overrides_and_who_signed_them_off(
     assert (manager.decisions, manager.matching, manager.matching_percent) == (1, 1, 100.0)
     [team] = team_totals(rows)  # no users stored here, so both fall in the "–" team
     assert (team.decisions, team.matching, team.overrides) == (5, 2, 3)
+
+
+def test_a_referral_without_its_census_primary_need_is_refused_at_that_field(
+        uow_factory: Callable[[], Any], rules: Rules, engine: Engine, now: datetime) -> None:
+    driver = _at_decision(uow_factory, rules, now)
+    before = stored(engine, driver.contact_id)
+
+    with pytest.raises(GuardFailed) as refused:
+        _decide(driver, indicators=ACUTE, level=4, outcome="referral_to_social_care",
+                rationale=REASON)
+
+    assert (refused.value.guard, refused.value.field) == ("primary_need_chosen",
+                                                          "primary_need")
+    assert "primary need" in refused.value.message
+    assert stored(engine, driver.contact_id) == before

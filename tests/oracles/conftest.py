@@ -1,5 +1,5 @@
 """The oracle fixtures, for the tests of the harness itself."""
 
-from tests.oracles.fixtures import annex_a_cleaner, cin_validator
+from tests.oracles.fixtures import annex_a_cleaner, cin_validator, liia_template
 
-__all__ = ["annex_a_cleaner", "cin_validator"]
+__all__ = ["annex_a_cleaner", "cin_validator", "liia_template"]

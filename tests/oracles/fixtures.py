@@ -1,7 +1,8 @@
 """Pytest fixtures that hand a test an oracle, building its venv once per session.
 
-``cin_validator`` gives ``harness.cin_report`` and ``annex_a_cleaner`` gives
-``harness.annex_a_oracle``, each only after its venv is built (minutes the first time on a
+``cin_validator`` gives ``harness.cin_report``, ``annex_a_cleaner`` gives
+``harness.annex_a_oracle`` and ``liia_template`` what ``harness.annex_a_template`` reads
+from liiatools' template, each only after its venv is built (minutes the first time on a
 machine, a file read after). When a venv cannot be built (no network, no wheel for this
 Python) a test that asks for the oracle is skipped with the reason, except in CI
 (``CI=true``), where it fails: a green build must mean the returns were checked.
@@ -19,7 +20,14 @@ from pathlib import Path
 import pytest
 
 from tests.oracles.build import HOME, OracleUnavailable, ensure
-from tests.oracles.harness import CinReport, CleanReport, annex_a_oracle, cin_report
+from tests.oracles.harness import (
+    AnnexTemplate,
+    CinReport,
+    CleanReport,
+    annex_a_oracle,
+    annex_a_template,
+    cin_report,
+)
 
 
 def _ready(name: str) -> None:
@@ -46,3 +54,10 @@ def annex_a_cleaner() -> Callable[[Path | str], CleanReport]:
     """liiatools' Annex A cleaner as ``clean(path) -> CleanReport``."""
     _ready("liia")
     return annex_a_oracle
+
+
+@pytest.fixture(scope="session")
+def liia_template() -> AnnexTemplate:
+    """Ofsted's Annex A template as the installed liiatools transcribes it."""
+    _ready("liia")
+    return annex_a_template()

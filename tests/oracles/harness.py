@@ -12,7 +12,9 @@ through a small driver (``drivers/``) that prints JSON:
   (the validator cannot check one).
 - ``annex_a_oracle(path)``: liiatools' Annex A cleaner on an .xlsx workbook: which list it
   recognised each sheet as, and per list and column the values it blanked, found missing
-  or rewrote.
+  or rewrote, and every cell whose cleaned value is not the one written.
+- ``annex_a_template()``: the template itself as liiatools transcribes it (headings per
+  list, codes per coded column, the sample workbook's sheet names).
 
 Both raise ``OracleUnavailable`` when the venv cannot be built, ``OracleError`` when the
 driver fails on the file; tests get them through the fixtures in ``tests.oracles.fixtures``,
@@ -32,8 +34,9 @@ from tests.oracles.build import OracleUnavailable, ensure
 DRIVERS = Path(__file__).resolve().parent / "drivers"
 TIMEOUT = 300
 
-__all__ = ["CellNote", "CinReport", "CleanReport", "Finding", "OracleError",
-           "OracleUnavailable", "Sheet", "annex_a_oracle", "cin_oracle", "cin_report"]
+__all__ = ["AnnexTemplate", "CellNote", "CinReport", "CleanReport", "Finding", "OracleError",
+           "OracleUnavailable", "Sheet", "annex_a_oracle", "annex_a_template", "cin_oracle",
+           "cin_report"]
 
 
 class OracleError(RuntimeError):
@@ -114,6 +117,10 @@ class CleanReport:
     blanked: tuple[CellNote, ...]
     missing: tuple[CellNote, ...]
     recoded: tuple[CellNote, ...]
+    #: Every cell of a recognised sheet whose cleaned value is not the one written.
+    changed: tuple[CellNote, ...] = ()
+    #: How many cells of recognised sheets were compared.
+    cells: int = 0
 
     def recognised(self) -> dict[str, str | None]:
         """Sheet title → the list it was recognised as (None when it was not)."""
@@ -166,4 +173,27 @@ def annex_a_oracle(path: Path | str) -> CleanReport:
     sheets = tuple(Sheet(s["title"], s["list"], tuple(s["extra_columns"]), s["rows"])
                    for s in raw["sheets"])
     return CleanReport(sheets, tuple(raw["missing_lists"]), _notes(raw["blanked"]),
-                       _notes(raw["missing"]), _notes(raw["recoded"]))
+                       _notes(raw["missing"]), _notes(raw["recoded"]), _notes(raw["changed"]),
+                       int(raw["cells"]))
+
+
+@dataclass(frozen=True)
+class AnnexTemplate:
+    """Ofsted's template as liiatools transcribes it."""
+
+    #: List name ("List 3") -> its headings, in the spec's order.
+    headings: dict[str, tuple[str, ...]]
+    #: List name -> data-map heading -> the codes the cleaner accepts, in its order.
+    codes: dict[str, dict[str, tuple[str, ...]]]
+    #: The sheet names of liiatools' own sample workbook.
+    sample_sheets: tuple[str, ...]
+
+
+def annex_a_template() -> AnnexTemplate:
+    """The installed liiatools' Annex A headings, codes and sample sheet names."""
+    raw = _run("liia", "annex_a_spec_driver.py")
+    lists = raw["lists"]
+    return AnnexTemplate({n: tuple(v["headings"]) for n, v in lists.items()},
+                         {n: {h: tuple(c) for h, c in v["codes"].items()}
+                          for n, v in lists.items()},
+                         tuple(raw["sample_sheets"]))

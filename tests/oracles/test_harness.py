@@ -121,6 +121,9 @@ def test_template_workbook_is_recognised_sheet_by_sheet_and_left_as_it_is(
     assert report.clean
     assert report.missing_lists == ("List 2", "List 6", "List 7", "List 8", "List 9",
                                     "List 10", "List 11")
+    # Every cell compared with what was written (dd/mm/yyyy text read as that date).
+    assert report.cells == sum(len(headings) for headings, _ in ANNEX_A.values())
+    assert report.changed == ()
 
 
 @pytest.mark.parametrize(("list_name", "heading", "value", "cell"), [
@@ -139,6 +142,7 @@ def test_value_the_template_does_not_allow_is_blanked(
 
     assert report.blanked == (CellNote(list_name, heading, cell, value),)
     assert report.missing == report.recoded == ()
+    assert report.changed == (CellNote(list_name, heading, cell, value, ""),)
 
 
 def test_label_without_its_template_letter_is_recoded(
@@ -148,6 +152,7 @@ def test_label_without_its_template_letter_is_recoded(
 
     assert report.recoded == (CellNote("List 1", "Gender", "B2", "Female", "b) Female"),)
     assert report.blanked == ()
+    assert report.changed == report.recoded
 
 
 def test_required_cell_left_blank_is_reported_missing(

@@ -33,6 +33,11 @@ def _fire(engine: Engine, contact: Contact, trigger: str, who: Actor, now: datet
                 payload(trigger, now, variant, **overrides), now)
 
 
+def _see(engine: Engine, contact: Contact, at: datetime) -> None:
+    """A visit at ``at`` in which the child was seen."""
+    _fire(engine, contact, "record_visit", SOCIAL_WORKER, at, "seen")
+
+
 def _assessment(contact: Contact) -> Assessment:
     found = contact.assessment
     assert found is not None, "the contact has no assessment"
@@ -128,6 +133,7 @@ def test_an_assessment_cannot_be_authorised_before_it_is_submitted(
 
 def test_a_manager_who_wrote_the_assessment_cannot_authorise_it_another_can(
         workflow_engine: Engine, assessing: Contact, now: datetime) -> None:
+    _see(workflow_engine, assessing, now)
     _fire(workflow_engine, assessing, "submit_assessment", TEAM_MANAGER, now)
 
     refusal = _refused(workflow_engine, assessing, "complete_assessment", TEAM_MANAGER, now)
@@ -170,6 +176,7 @@ def test_a_returned_assessment_goes_back_to_its_author_to_submit_again(
 
 def test_factors_restated_at_authorisation_are_checked_too(
         workflow_engine: Engine, assessing: Contact, now: datetime) -> None:
+    _see(workflow_engine, assessing, now)
     _fire(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now)
 
     refusal = _refused(workflow_engine, assessing, "complete_assessment", TEAM_MANAGER, now,
@@ -183,6 +190,7 @@ def test_past_45_working_days_the_reason_is_kept_on_the_stopped_clock(
     referred = datetime(2026, 3, 23, 11, 0, tzinfo=UTC)  # due end of Fri 29 May 2026
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, referred)
     late = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+    _see(workflow_engine, contact, referred)
     _fire(workflow_engine, contact, "submit_assessment", SOCIAL_WORKER, late)
 
     _fire(workflow_engine, contact, "complete_assessment", TEAM_MANAGER, late,
@@ -197,6 +205,7 @@ def test_in_time_no_reason_is_asked_for(workflow_engine: Engine) -> None:
     referred = datetime(2026, 3, 23, 11, 0, tzinfo=UTC)
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, referred)
     last_day = datetime(2026, 5, 29, 16, 0, tzinfo=UTC)
+    _see(workflow_engine, contact, referred)
     _fire(workflow_engine, contact, "submit_assessment", SOCIAL_WORKER, last_day)
 
     _fire(workflow_engine, contact, "complete_assessment", TEAM_MANAGER, last_day)
@@ -222,6 +231,7 @@ def test_a_visit_records_whether_the_child_was_seen_and_seen_alone(
 
 def test_an_assessment_ending_in_early_help_records_the_step_down(
         workflow_engine: Engine, assessing: Contact, now: datetime) -> None:
+    _see(workflow_engine, assessing, now)
     _fire(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now)
 
     _fire(workflow_engine, assessing, "complete_assessment", TEAM_MANAGER, now, "early_help")
@@ -267,15 +277,16 @@ def test_a_step_down_from_a_plan_closes_social_care_with_rc7(
 def test_authorising_an_assessment_with_the_child_never_seen_leaves_that_clock_not_met(
         workflow_engine: Engine, assessing: Contact, now: datetime) -> None:
     """The visit was needed by the assessment being concluded: the one clock a contact
-    leaves as a breach rather than as not applicable."""
+    leaves as a breach rather than as not applicable, with the manager's reason."""
     _fire(workflow_engine, assessing, "submit_assessment", SOCIAL_WORKER, now)
 
     _fire(workflow_engine, assessing, "complete_assessment", TEAM_MANAGER, now,
-          "no_further_action")
+          "no_further_action", not_seen_reason="Family moved to Spain; seen by video only")
 
     [seen] = [c for c in assessing.started_clocks if c.rule == "child_seen_s17"]
     assert (seen.result, seen.stop_event) == (ClockResult.NOT_MET, "left_for_closed")
     assert seen.is_breached(now)
+    assert seen.note == "Family moved to Spain; seen by video only"
 
 
 def test_authorising_after_the_child_was_seen_meets_that_clock(
@@ -296,6 +307,7 @@ def test_authorising_an_assessment_on_a_protection_plan_records_no_step_down(
     """The plan continues (a review conference ends it): an early-help outcome chosen on
     the form is no step down, and nothing without a hand-over is recorded as one."""
     contact = contact_at(workflow_engine, Stage.CP_PLAN, now)
+    _see(workflow_engine, contact, now)
     _fire(workflow_engine, contact, "submit_assessment", SOCIAL_WORKER, now)
 
     workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER,

@@ -11,8 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from workflow.clocks.calendar import NaiveDatetimeError, ServiceHours, WorkingCalendar
+from workflow.clocks.calendar import (
+    ClosuresSchema,
+    NaiveDatetimeError,
+    ServiceHours,
+    WorkingCalendar,
+)
 from workflow.config_errors import ConfigError
+from workflow.config_schema import load_file
 
 D = date
 LONDON = ZoneInfo("Europe/London")
@@ -201,8 +207,38 @@ def test_shipped_configuration_builds_the_worcestershire_calendar() -> None:
     assert calendar.service_hours.window(4) == (time(9, 0), time(16, 30))
     assert calendar.service_hours.window(0) == (time(9, 0), time(17, 0))
     assert calendar.service_hours.window(5) is None
-    assert (calendar.non_working_reason(D(2024, 12, 27)) or "").startswith("Council closure: ")
     assert calendar.add_working_days(D(2026, 4, 2), 45) == D(2026, 6, 10)
+
+
+def test_the_shipped_closures_file_closes_no_day() -> None:
+    """A closure moves real deadlines, so none ships: each council adds its own."""
+    closures, bank_holidays = load_file(CONFIG / "closures.toml", ClosuresSchema())
+
+    assert (closures, bank_holidays) == ({}, {})
+
+
+def test_with_the_shipped_configuration_christmas_2024_moves_deadlines_by_bank_holidays_only(
+) -> None:
+    # Tue 24 Dec 2024: Christmas Wed 25 and Boxing Day Thu 26; Fri 27 Dec is a working day.
+    calendar = WorkingCalendar.from_config(CONFIG)
+
+    assert calendar.is_working_day(D(2024, 12, 27))
+    assert calendar.non_working_reason(D(2024, 12, 27)) is None
+    assert calendar.add_working_days(D(2024, 12, 24), 1) == D(2024, 12, 27)
+
+
+def test_the_closure_example_documented_in_the_shipped_file_loads_when_uncommented(
+        tmp_path: Path) -> None:
+    text = (CONFIG / "closures.toml").read_text(encoding="utf-8")
+    example = text[text.index("# [[closure]]\n"):]
+    uncommented = "\n".join(line.removeprefix("# ") for line in example.splitlines()
+                            if line.startswith("# "))
+    _write_settings(tmp_path)
+    (tmp_path / "closures.toml").write_text(uncommented, encoding="utf-8")
+
+    calendar = WorkingCalendar.from_config(tmp_path)
+
+    assert (calendar.non_working_reason(D(2030, 12, 27)) or "").startswith("Council closure: ")
 
 
 def test_proclaimed_bank_holiday_from_closures_file(tmp_path: Path) -> None:

@@ -134,6 +134,8 @@ def test_an_authorised_assessment_leads_to_a_plan_early_help_or_closure_with_its
         workflow_engine: Engine, now: datetime, variant: str, stage: Stage,
         closure: str | None) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
+    workflow_engine.fire(contact, "record_visit", SOCIAL_WORKER,
+                         payload("record_visit", now, "seen"), now)
     workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER,
                          payload("submit_assessment", now), now)
 
@@ -163,7 +165,7 @@ def test_a_conference_without_a_plan_returns_to_the_assessment_and_ends_the_enqu
 def test_a_review_conference_ending_the_plan_moves_to_a_child_in_need_plan(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.CP_PLAN, now)
-    later = now + timedelta(days=80)
+    later = now + timedelta(days=79)  # Friday 22 May 2026: a conference is held on a weekday
 
     workflow_engine.fire(contact, "hold_review_conference", SOCIAL_WORKER,
                          payload("hold_review_conference", later, "ends"), later)

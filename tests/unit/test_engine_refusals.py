@@ -273,6 +273,8 @@ def test_an_assessment_cannot_be_authorised_by_its_own_author(
 def test_an_assessment_past_45_working_days_needs_the_reason_it_is_late(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
+    workflow_engine.fire(contact, "record_visit", SOCIAL_WORKER,
+                         payload("record_visit", now, "seen"), now)
     workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER,
                          payload("submit_assessment", now), now)
     late = now + timedelta(days=70)

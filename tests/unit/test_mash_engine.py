@@ -46,6 +46,7 @@ from workflow.stages import Stage
 REQUEST_ID = 7
 QUESTION = {"agency": "police", "question": "Any call-outs to the address?",
             "lawful_basis": "public_task", "authorised_by": "Team manager"}
+SHARED = {"request_id": REQUEST_ID, "sharing": "shared", "lawful_basis": "public_task"}
 
 
 def _ask(**overrides: Any) -> dict[str, Any]:
@@ -129,10 +130,11 @@ def test_a_request_missing_what_the_law_asks_for_is_refused_at_its_field(
 def test_a_lawful_basis_that_is_not_on_the_list_is_refused_at_its_field(
         workflow_engine: Engine, gathering: Contact, now: datetime) -> None:
     refusal = _refused(workflow_engine, gathering, "request_information", FRONT_DOOR_WORKER,
-                       _ask(lawful_basis="because"), now, InvalidInput)
+                       _ask(lawful_basis="because"), now)
 
-    assert isinstance(refusal, InvalidInput)
-    assert refusal.errors["lawful_basis"].startswith("Choose one of: public_task, ")
+    assert isinstance(refusal, GuardFailed) and refusal.field == "lawful_basis"
+    assert refusal.message.startswith("Choose a lawful basis from the list (s47_enquiry, ")
+    assert "public_task" in refusal.message and "s16la" not in refusal.message
 
 
 @pytest.mark.parametrize("extra", [{"request_id": 7}, {"_open_requests": 1},
@@ -175,7 +177,7 @@ def test_only_the_front_door_asks_agencies(workflow_engine: Engine, gathering: C
 # -- answering --------------------------------------------------------------------------
 def test_only_a_partner_may_answer_and_the_count_follows(
         workflow_engine: Engine, asked: Contact, now: datetime) -> None:
-    answer = {"request_id": REQUEST_ID, "answer": "Two call-outs in May."}
+    answer = SHARED | {"answer": "Two call-outs in May."}
 
     _refused(workflow_engine, asked, "answer_request", FRONT_DOOR_WORKER, answer, now,
              NotPermitted)
@@ -192,7 +194,7 @@ def test_only_a_partner_may_answer_and_the_count_follows(
 def test_a_partner_cannot_answer_a_request_addressed_to_another_agency(
         workflow_engine: Engine, asked: Contact, now: datetime) -> None:
     refusal = _refused(workflow_engine, asked, "answer_request", HEALTH_PARTNER,
-                       {"request_id": REQUEST_ID, "answer": "Seen at the GP."}, now,
+                       SHARED | {"answer": "Seen at the GP."}, now,
                        NotPermitted)
 
     assert "addressed to Police" in refusal.message
@@ -202,7 +204,7 @@ def test_a_partner_cannot_answer_a_request_addressed_to_another_agency(
 def test_an_empty_answer_is_refused(workflow_engine: Engine, asked: Contact,
                                     now: datetime) -> None:
     refusal = _refused(workflow_engine, asked, "answer_request", PARTNER,
-                       {"request_id": REQUEST_ID, "answer": " "}, now)
+                       SHARED | {"answer": " "}, now)
 
     assert isinstance(refusal, GuardFailed) and refusal.field == "answer"
 
@@ -210,16 +212,16 @@ def test_an_empty_answer_is_refused(workflow_engine: Engine, asked: Contact,
 def test_a_request_that_is_not_on_the_contact_is_not_found(
         workflow_engine: Engine, asked: Contact, now: datetime) -> None:
     _refused(workflow_engine, asked, "answer_request", PARTNER,
-             {"request_id": 8, "answer": "Nothing known."}, now, NotFound)
+             SHARED | {"request_id": 8, "answer": "Nothing known."}, now, NotFound)
 
 
 def test_an_answered_request_cannot_be_answered_or_withdrawn_again(
         workflow_engine: Engine, asked: Contact, now: datetime) -> None:
     _fire(workflow_engine, asked, "answer_request", PARTNER,
-          {"request_id": REQUEST_ID, "answer": "Nothing known."}, now)
+          SHARED | {"answer": "Nothing known."}, now)
 
     again = _refused(workflow_engine, asked, "answer_request", PARTNER,
-                     {"request_id": REQUEST_ID, "answer": "Something after all."}, now,
+                     SHARED | {"answer": "Something after all."}, now,
                      InvalidTransition)
     _refused(workflow_engine, asked, "withdraw_request", FRONT_DOOR_WORKER,
              {"request_id": REQUEST_ID, "reason": "Not needed"}, now, InvalidTransition)

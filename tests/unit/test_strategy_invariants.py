@@ -3,7 +3,7 @@
 DOMAIN.md §5: nothing happens before the referral date; no assessment, s47 or plan on a
 referral closed with no further action; at most one open assessment and one open s47
 per episode; a plan starts on its conference date; no activity after closure. The
-census checks these months later (reporting/cin_rules.py); the engine refuses them now.
+census checks these months later (reporting/cin_rules/); the engine refuses them now.
 """
 
 from __future__ import annotations
@@ -135,6 +135,8 @@ def test_after_closure_only_feedback_to_the_referrer_can_be_recorded(
 def test_no_casework_after_an_assessment_closes_the_case(
         workflow_engine: Engine, now: datetime, variant: str) -> None:
     contact = contact_at(workflow_engine, Stage.ASSESSMENT, now)
+    workflow_engine.fire(contact, "record_visit", SOCIAL_WORKER,
+                         payload("record_visit", now, "seen"), now)
     workflow_engine.fire(contact, "submit_assessment", SOCIAL_WORKER,
                          payload("submit_assessment", now), now)
     workflow_engine.fire(contact, "complete_assessment", TEAM_MANAGER,

@@ -23,7 +23,7 @@ def test_a_request_is_told_with_the_agency_and_lawful_basis_by_name(rules: Rules
         "authorised_by": "A Manager"})
 
     assert shown["Agency"] == "Police"
-    assert shown["Lawful basis for sharing"].startswith("UK GDPR art. 6(1)(e) public task")
+    assert shown["Lawful basis for sharing"].startswith("Public task (UK GDPR art. 6(1)(e))")
     assert shown["Question for the agency"] == "Any call-outs?"
 
 
@@ -31,6 +31,19 @@ def test_the_answer_leaves_out_the_request_id_the_page_sent(rules: Rules) -> Non
     shown = _details(rules, "answer_request", {"request_id": 3, "answer": "Two call-outs."})
 
     assert list(shown.values()) == ["Two call-outs."]
+
+
+def test_an_answer_kept_back_is_told_with_the_choice_the_reason_and_who_decided(
+        rules: Rules) -> None:
+    shown = _details(rules, "answer_request", {
+        "request_id": 3, "sharing": "not_shared", "not_shared_reason": "Would alert a suspect",
+        "decided_by_name": "Insp. Example", "decided_by_role": "Inspector"})
+
+    assert shown == {"Did your agency share the information asked for?": "Not shared",
+                     "Why your agency did not share (all or part of) the information":
+                         "Would alert a suspect",
+                     "Who decided not to share: name": "Insp. Example",
+                     "Who decided not to share: role": "Inspector"}
 
 
 def test_a_decision_shows_its_level_and_outcome_as_chosen_and_keeps_the_reason_apart(

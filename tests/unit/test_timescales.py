@@ -14,6 +14,7 @@ from freezegun import freeze_time
 from workflow.clocks.calendar import NaiveDatetimeError, WorkingCalendar
 from workflow.clocks.timescales import (
     Convention,
+    CountsFrom,
     TimescaleBook,
     TimescaleRule,
     Unit,
@@ -30,8 +31,11 @@ TODAY = D(2026, 11, 26)
 RULE_NAMES = [
     "assessment", "assessment_dfe", "child_seen_s17", "child_seen_s47", "contact_decision",
     "core_group", "first_review_conference", "icpc", "mash_amber", "mash_green", "mash_red",
-    "referrer_feedback", "review_conference", "strategy_discussion",
+    "referral_acknowledgement", "referrer_feedback", "review_conference", "strategy_discussion",
 ]
+#: The statutory rules every Working Together edition since 2013 sets, with the same limits.
+WORKING_TOGETHER = ["contact_decision", "referral_acknowledgement", "assessment", "icpc",
+                    "first_review_conference", "review_conference"]
 # The clock events the engine emits; renaming one here or in the file is a breaking change.
 EVENTS = {
     "contact_received", "decision_made", "referrer_feedback_given", "referral_accepted",
@@ -99,6 +103,8 @@ def test_every_local_rule_is_flagged_for_the_council_to_review() -> None:
     [
         ("contact_decision", 1, Unit.WORKING_DAYS, Convention.START_DAY_IS_DAY_0,
          "contact_received", ("decision_made",)),
+        ("referral_acknowledgement", 1, Unit.WORKING_DAYS, Convention.START_DAY_IS_DAY_0,
+         "referral_accepted", ("referrer_feedback_given",)),
         ("assessment", 45, Unit.WORKING_DAYS, Convention.START_DAY_IS_DAY_0,
          "referral_accepted", ("assessment_completed",)),
         ("assessment_dfe", 45, Unit.WORKING_DAYS, Convention.START_DAY_IS_DAY_1,
@@ -143,10 +149,61 @@ def test_the_version_in_force_on_a_date_is_chosen(
 
 
 def test_no_version_before_the_first_is_an_unknown_rule(book: TimescaleBook) -> None:
-    with pytest.raises(UnknownRule, match="not in force on 2018-07-03"):
-        book.rule("assessment", D(2018, 7, 3))
+    with pytest.raises(UnknownRule, match="not in force on 2013-04-14"):
+        book.rule("assessment", D(2013, 4, 14))
     with pytest.raises(KeyError):
         book.rule("no_such_rule", TODAY)
+
+
+@pytest.mark.parametrize(
+    ("on", "edition"),
+    [
+        # Working Together 2013 came into force on Mon 15 Apr 2013; 2015 on Thu 26 Mar 2015;
+        # 2018 on Wed 4 Jul 2018; 2023 on Fri 15 Dec 2023. Each day before is the old one's.
+        (D(2013, 4, 15), "2013-04-15"),
+        (D(2015, 3, 25), "2013-04-15"),
+        (D(2015, 3, 26), "2015-03-26"),
+        (D(2017, 6, 1), "2015-03-26"),
+        (D(2018, 7, 3), "2015-03-26"),
+        (D(2018, 7, 4), "2018-07-04"),
+        (D(2023, 12, 14), "2018-07-04"),
+        (D(2023, 12, 15), "2023-12-15"),
+    ],
+)
+@pytest.mark.parametrize("name", WORKING_TOGETHER)
+def test_each_working_together_edition_governs_from_its_own_date(
+    book: TimescaleBook, name: str, on: date, edition: str
+) -> None:
+    rule = book.rule(name, on)
+    assert rule.version == f"{name}@{edition}"
+    assert f"Working Together to Safeguard Children {edition[:4]}" in rule.source
+
+
+@pytest.mark.parametrize("name", WORKING_TOGETHER)
+def test_no_working_together_rule_before_the_2013_edition(book: TimescaleBook,
+                                                           name: str) -> None:
+    with pytest.raises(UnknownRule, match="not in force on 2013-04-14"):
+        book.rule(name, D(2013, 4, 14))
+
+
+@pytest.mark.parametrize("name", WORKING_TOGETHER)
+def test_every_edition_keeps_the_same_limit_unit_and_counting(book: TimescaleBook,
+                                                               name: str) -> None:
+    editions = [book.rule(name, D(y, m, d)) for y, m, d in (
+        (2013, 4, 15), (2015, 3, 26), (2018, 7, 4), (2023, 12, 15))]
+    assert len({rule.version for rule in editions}) == 4
+    assert len({(r.limit, r.unit, r.convention, r.starts_on, r.stops_on, r.counts_from,
+                 r.local) for r in editions}) == 1
+
+
+def test_a_contact_from_2017_has_its_statutory_clocks(book: TimescaleBook) -> None:
+    on = D(2017, 6, 1)
+    assert {r.name for r in book.started_by("contact_received", on)} == {"contact_decision"}
+    assert {r.name for r in book.started_by("referral_accepted", on)} == {
+        "assessment", "assessment_dfe", "referral_acknowledgement"}
+    assert {r.name for r in book.started_by("s47_started", on)} == {"icpc"}
+    assert {r.name for r in book.started_by("cp_plan_started", on)} == {
+        "first_review_conference"}
 
 
 def test_a_new_version_changes_the_limit_only_from_its_date(tmp_path: Path) -> None:
@@ -159,13 +216,13 @@ def test_a_new_version_changes_the_limit_only_from_its_date(tmp_path: Path) -> N
 
 def test_events_start_and_stop_the_rules_in_force(book: TimescaleBook) -> None:
     started = {rule.name for rule in book.started_by("referral_accepted", TODAY)}
-    assert started == {"assessment", "assessment_dfe"}
+    assert started == {"assessment", "assessment_dfe", "referral_acknowledgement"}
     stopped = {rule.name for rule in book.stopped_by("review_conference_held", TODAY)}
     assert stopped == {"first_review_conference", "review_conference"}
     assert {rule.name for rule in book.started_by("review_conference_held", TODAY)} == {
         "review_conference"
     }
-    assert book.started_by("s47_started", D(2017, 1, 1)) == []
+    assert book.started_by("s47_started", D(2013, 4, 14)) == []
 
 
 # -- due dates ----------------------------------------------------------------------------
@@ -300,7 +357,27 @@ def test_describe_counting_says_which_convention(book: TimescaleBook) -> None:
         "closure days; the day the clock starts is day 0, so it is due by the end of the "
         "45th working day after it."
     )
-    assert "is day 1 if it is a working day (DfE census counting)" in day_1
+    assert "is day 1 if it is a working day (as the DfE's CIN census validation counts)" in day_1
+
+
+def test_the_dfe_rule_is_named_for_what_it_counts_and_says_how_the_dfe_publishes(
+    book: TimescaleBook,
+) -> None:
+    rule = book.rule("assessment_dfe", TODAY)
+    assert rule.title == ("Assessment within 45 working days, referral day counted as day 1 "
+                          "(CIN census validation)")
+    assert "table C2" in rule.source
+    assert "41-45, 46-50" in rule.source and "working days from start to authorisation" in (
+        rule.source)
+
+
+def test_the_acknowledgement_says_it_counts_from_receipt(book: TimescaleBook) -> None:
+    described = book.rule("referral_acknowledgement", TODAY).describe_counting()
+    assert described.startswith("1 working day, ")
+    assert described.endswith("Counted from when the contact was received, not from when "
+                              "the clock started.")
+    assert book.rule("referral_acknowledgement", TODAY).counts_from is CountsFrom.RECEIPT
+    assert book.rule("assessment", TODAY).counts_from is CountsFrom.START_EVENT
 
 
 @pytest.mark.parametrize(
@@ -336,6 +413,8 @@ def test_describe_counting_per_unit(book: TimescaleBook, name: str, phrase: str)
         ({"stops_on": "[]"}, "stops_on must be a non-empty list of event names"),
         ({"local": '"no"'}, "local must be true or false"),
         ({"colour": '"red"'}, "unknown key(s) colour"),
+        ({"counts_from": '"referral"'}, "counts_from must be one of start_event, receipt "
+         "(got 'referral')"),
         ({"unit": '"calendar_months"', "convention": '"start_day_is_day_1"'},
          "calendar_months rules must use convention start_day_is_day_0"),
         ({"unit": '"clock_hours"', "convention": '"start_day_is_day_1"'},

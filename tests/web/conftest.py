@@ -242,6 +242,9 @@ def stamp_latest_revision(engine: Engine) -> None:
             conn.execute(text("INSERT INTO alembic_version VALUES (:r)"), {"r": revision})
 
 
+#: Stages at which a case is held by a team (the social worker's, in these tests).
+CASEWORK_STAGES = frozenset({Stage.STRATEGY_DISCUSSION, Stage.SECTION_47, Stage.ASSESSMENT,
+                             Stage.CP_PLAN, Stage.CIN_PLAN})
 #: The teams the people above belong to (allocation chooses from the directory's lists).
 TEAMS = {"front-door": ("Front Door", "front_door"), "assessment-1": ("Assessment 1", "assessment")}
 
@@ -385,6 +388,9 @@ class Contacts:
         driver = OnService(self.uow, self.rules, made["id"], made["version"],
                            datetime.now(UTC))
         walk_to(driver, stage)
+        if stage in CASEWORK_STAGES:  # a case past the front door is some team's: the SW's
+            driver.fire("allocate", person_actor("manager"),
+                        {"team": "assessment-1", "worker": "social.worker"})
         return int(made["id"])
 
     def fire(self, contact_id: int, trigger: str, who: str = "worker",

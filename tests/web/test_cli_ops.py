@@ -85,3 +85,12 @@ def test_settings_names_the_bad_variable_and_shows_no_secret(
     described = json.loads(shown.output)
     assert described["proxy_count"] == 1 and described["secret_key"] == "set"
     assert "hunter2" not in shown.output
+
+
+def test_a_common_password_or_one_holding_the_username_is_refused(url: str) -> None:
+    common = add(url, "it.admin", "--name", "Ira Admin", password="Password12345!")
+    own_name = add(url, "it.admin", "--name", "Ira Admin", password="it.admin-long-enough")
+
+    assert common.exit_code == 1 and "too common" in common.output
+    assert own_name.exit_code == 1 and "username" in own_name.output
+    assert _user(url, "it.admin") is None

@@ -17,6 +17,8 @@ from tests.web.test_mash_pages import HEALTH_QUESTION, POLICE_QUESTION, ask, sta
 from workflow.persistence.tables import AccessLogRow
 from workflow.stages import Stage
 
+#: An answer that shares what was asked, on the public task basis.
+SHARED = {"sharing": "shared", "lawful_basis": "public_task"}
 
 @pytest.fixture
 def two_requests(app: Flask, contacts: Contacts) -> tuple[int, int, int]:
@@ -38,7 +40,7 @@ def test_a_partners_api_inbox_holds_only_their_agencys_requests_and_minimal_iden
     assert (item["id"], item["question"], item["child"]) == (police, POLICE_QUESTION,
                                                              "Ellis Quenby")
     assert set(item) == {"id", "question", "requested_at", "due_at", "overdue", "status",
-                         "answer", "answered_at", "child", "date_of_birth"}
+                         "answer", "sharing", "answered_at", "child", "date_of_birth"}
 
 
 @pytest.mark.parametrize("route", ["/api/v1/requests/{rid}/answer",
@@ -51,11 +53,11 @@ def test_a_partner_answers_through_the_api(signed_in: Callable[[str], Browser],
     partner = signed_in("partner")
 
     response = partner.api("POST", route.format(rid=police),
-                           {"answer": "Nothing known (synthetic)"})
+                           SHARED | {"answer": "Nothing known (synthetic)"})
 
     assert response.status_code == 200, response.get_json()
-    assert partner.api("GET", "/api/v1/inbox").get_json()["answered"][0]["answer"] == \
-        "Nothing known (synthetic)"
+    [answered] = partner.api("GET", "/api/v1/inbox").get_json()["answered"]
+    assert (answered["answer"], answered["sharing"]) == ("Nothing known (synthetic)", "shared")
 
 
 @pytest.mark.parametrize("route", ["/api/v1/requests/{rid}/answer",
@@ -69,7 +71,7 @@ def test_an_answer_tells_the_partner_nothing_about_the_case(
     contact_id, police, _health = two_requests
 
     response = signed_in("partner").api("POST", route.format(rid=police),
-                                        {"answer": "Nothing known (synthetic)"})
+                                        SHARED | {"answer": "Nothing known (synthetic)"})
 
     assert response.status_code == 200
     text = response.get_data(as_text=True)

@@ -25,6 +25,8 @@ from workflow.stages import Stage
 
 POLICE_QUESTION = "Any call-outs to the address? (synthetic)"
 HEALTH_QUESTION = "Registered with a GP? (synthetic)"
+#: An inbox answer that shares what was asked, on the public task basis.
+SHARED = {"sharing": "shared", "lawful_basis": "public_task"}
 
 
 def page(response: Any) -> str:
@@ -36,8 +38,8 @@ def state(db: Callable[[], Session]) -> dict[str, Any]:
     (a contact's typed records are rows of their own tables, so the counts cover them)."""
     with db() as session:
         counts = {k: v for k, v in all_counts(session).items() if k != "access_log"}
-        requests = [(r.id, r.status, r.answer, r.chase_count)
-                    for r in session.scalars(select(InfoRequestRow))]
+        requests = [(r.id, r.status, r.answer, r.chase_count, r.sharing, r.not_shared_reason,
+                     r.decided_by_name) for r in session.scalars(select(InfoRequestRow))]
         contacts = [(c.id, c.stage, c.version, c.rag, c.team, c.worker)
                     for c in session.scalars(select(ContactRow))]
     return {"counts": counts, "requests": requests, "contacts": contacts}
@@ -145,13 +147,14 @@ def test_a_partner_answers_their_own_request_and_the_worker_sees_the_answer(
     partner = signed_in("partner")
 
     response = partner.post(f"/inbox/requests/{police}/answer",
-                            {"answer": "Two call-outs in May (synthetic)"})
+                            SHARED | {"answer": "Two call-outs in May (synthetic)"})
 
     assert response.status_code == 302
     with db() as session:
         row = session.get(InfoRequestRow, police)
         assert row is not None
-        assert (row.status, row.answered_by) == ("answered", "police.partner")
+        assert (row.status, row.answered_by, row.sharing, row.answer_basis) == (
+            "answered", "police.partner", "shared", "public_task")
     assert "Two call-outs in May (synthetic)" in page(
         signed_in("worker").get(f"/contacts/{contact_id}"))
 
@@ -177,11 +180,75 @@ def test_an_empty_answer_is_refused_and_what_was_asked_stays_open(
     _contact_id, police, _health = two_requests
     before = state(db)
 
-    response = signed_in("partner").post(f"/inbox/requests/{police}/answer", {"answer": ""})
+    response = signed_in("partner").post(f"/inbox/requests/{police}/answer",
+                                         SHARED | {"answer": ""})
 
     assert response.status_code == 422
-    assert f'href="#answer-{police}">Write the agency\'s answer.' in page(response)
+    assert 'href="#answer">Write what your agency shares (or choose \'not shared\').' in \
+        page(response)
     assert state(db) == before
+
+
+def test_the_inbox_form_asks_what_was_shared_on_which_basis_and_who_decided_not_to(
+        signed_in: Callable[[str], Browser], two_requests: tuple[int, int, int]) -> None:
+    _contact_id, police, _health = two_requests
+
+    body = page(signed_in("partner").get("/inbox"))
+
+    prefix = f"answer-{police}-"
+    for value in ("shared", "shared_in_part", "not_shared"):
+        assert f'id="{prefix}sharing-{value}" name="sharing" type="radio" value="{value}"' in body
+    for name in ("answer", "not_shared_reason"):
+        assert f'<textarea class="govuk-textarea" id="{prefix}{name}" name="{name}"' in body
+    for name in ("decided_by_name", "decided_by_role"):
+        assert f'id="{prefix}{name}" name="{name}" type="text"' in body
+    bases = re.search(rf'<select class="govuk-select" id="{prefix}lawful_basis" '
+                      r'name="lawful_basis">(.*?)</select>', body, re.S)
+    assert bases is not None
+    offered = re.findall(r'<option value="(\w+)"', bases.group(1))
+    assert "public_task" in offered and "s47_enquiry" in offered
+    assert "s16la_duty_to_share" not in offered  # not commenced: not offered
+
+
+def test_not_shared_without_a_reason_is_refused_at_the_reason_and_nothing_changes(
+        signed_in: Callable[[str], Browser], two_requests: tuple[int, int, int],
+        db: Callable[[], Session]) -> None:
+    _contact_id, police, _health = two_requests
+    before = state(db)
+
+    response = signed_in("partner").post(f"/inbox/requests/{police}/answer", {
+        "sharing": "not_shared", "decided_by_name": "Insp. Example",
+        "decided_by_role": "Inspector"})
+
+    assert response.status_code == 422
+    body = page(response)
+    assert ('href="#not_shared_reason">Give the reason your agency did not share the '
+            "information (or the part it kept back).") in body
+    assert f'id="answer-{police}-sharing-not_shared" name="sharing" type="radio" ' \
+        'value="not_shared" checked' in body  # what was chosen is kept
+    assert 'value="Insp. Example"' in body
+    assert state(db) == before
+
+
+def test_not_shared_with_its_reason_is_recorded_and_shown_to_the_worker(
+        signed_in: Callable[[str], Browser], two_requests: tuple[int, int, int],
+        db: Callable[[], Session]) -> None:
+    contact_id, police, _health = two_requests
+
+    response = signed_in("partner").post(f"/inbox/requests/{police}/answer", {
+        "sharing": "not_shared", "not_shared_reason": "An investigation is live (synthetic)",
+        "decided_by_name": "Insp. Example", "decided_by_role": "Inspector"})
+
+    assert response.status_code == 302
+    with db() as session:
+        row = session.get(InfoRequestRow, police)
+        assert row is not None
+        assert (row.status, row.sharing, row.not_shared_reason, row.decided_by_name,
+                row.decided_by_role) == ("answered", "not_shared",
+                                         "An investigation is live (synthetic)",
+                                         "Insp. Example", "Inspector")
+    body = page(signed_in("worker").get(f"/contacts/{contact_id}"))
+    assert "An investigation is live (synthetic) (decided by Insp. Example, Inspector)" in body
 
 
 @pytest.mark.parametrize("path", [

@@ -275,7 +275,10 @@ def test_every_action_form_on_the_contact_page_posts_to_its_own_action_route(
             contacts.fire(contact_id, "request_information", agency="police",
                           question=POLICE_QUESTION, lawful_basis="public_task",
                           authorised_by="Mo Manager")
-        body = page(person.get(f"/contacts/{contact_id}"))
+        response = person.get(f"/contacts/{contact_id}")
+        if response.status_code == 403:  # not this person's case (record scope: its own test)
+            continue
+        body = page(response)
         for block_id, block in action_blocks(body).items():
             name = block_id.split("-")[0]
             assert name in actions(), block_id

@@ -304,11 +304,13 @@ def test_the_contact_page_shows_every_clock_with_due_date_status_and_how_it_is_c
     contact_id = contacts.at(Stage.ASSESSMENT)
     rules = app.extensions["rules"]
     with db() as session:
+        # In the page's order: by when each clock counts from (the acknowledgement to
+        # the referrer from receipt, though the referral started it).
         clocks = session.scalars(select(ClockRow).where(
-            ClockRow.contact_id == contact_id)).all()
+            ClockRow.contact_id == contact_id).order_by(ClockRow.started_at, ClockRow.id)).all()
     assert len(clocks) >= 5  # decision, MASH, assessment (both countings), child seen…
 
-    body = page(signed_in("worker").get(f"/contacts/{contact_id}"))
+    body = page(signed_in("social_worker").get(f"/contacts/{contact_id}"))
 
     rows = re.findall(r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell">'
                       r'(.*?)</tr>', body, re.S)
@@ -362,13 +364,19 @@ def test_an_assessment_completed_without_seeing_the_child_shows_that_clock_not_m
     contact_id = contacts.at(Stage.ASSESSMENT)
     contacts.fire(contact_id, "submit_assessment", who="social_worker")
     contacts.fire(contact_id, "complete_assessment", who="manager",
-                  variant="no_further_action")
+                  variant="no_further_action",
+                  not_seen_reason="Family left the country before any visit")
 
-    body = page(signed_in("worker").get(f"/contacts/{contact_id}"))
+    body = page(signed_in("social_worker").get(f"/contacts/{contact_id}"))
 
     unseen = _status_of(app, body, "child_seen_s17")
     assert "Not met (" in unseen and "Overdue" in unseen, unseen  # tagged as a breach
     assert _status_of(app, body, "assessment").startswith("Met")
+    flag = re.search(r'id="assessment-not-seen"><dt[^>]*>(.*?)</dt><dd[^>]*>(.*?)</dd>', body)
+    assert flag is not None
+    assert flag.group(1) == "Authorised with the child not seen"
+    assert " ".join(re.sub(r"<[^>]+>", " ", flag.group(2)).split()) == (
+        "Child not seen Manager's reason: Family left the country before any visit")
 
 
 def _permitted(app: Flask, contact_id: int, role: Role) -> set[str]:
@@ -383,7 +391,7 @@ def test_the_contact_page_offers_exactly_the_actions_the_engine_permits_this_rol
         app: Flask, signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
     screening = contacts.at(Stage.SCREENING, "Sam", "Screened")
     signoff = contacts.at(Stage.AWAITING_SIGNOFF, "Ash", "Override")
-    for key in ("worker", "chair", "manager", "social_worker"):
+    for key in ("worker", "chair", "manager"):
         person = signed_in(key)
         for contact_id in (screening, signoff):
             offered = offered_actions(person.get(f"/contacts/{contact_id}"))
@@ -393,8 +401,12 @@ def test_the_contact_page_offers_exactly_the_actions_the_engine_permits_this_rol
     assert "Set or change the RAG rating" in worker_view
     assert "Sign off the override" not in worker_view
     assert "Sign off the override" in page(signed_in("manager").get(f"/contacts/{signoff}"))
-    social = page(signed_in("social_worker").get(f"/contacts/{screening}"))
-    assert "There is nothing you can do on this contact at this stage." in social
+    # The front door's work is not an assessment social worker's case: refused, with the
+    # way to open it for a reason (record scope).
+    social = signed_in("social_worker").get(f"/contacts/{screening}")
+    assert social.status_code == 403
+    assert "This child is not one of your cases" in page(social)
+    assert "Set or change the RAG rating" not in page(social)
 
 
 def test_an_action_sent_from_the_page_moves_the_stage_and_is_on_the_timeline(
@@ -538,7 +550,7 @@ def test_a_manager_allocates_a_team_and_worker_and_the_contact_shows_it(
     assert f"{ref(contact_id)} allocated." in after
     assert f'action="/allocation/{contact_id}"' not in after  # no longer unallocated
     body = page(manager.get(f"/contacts/{contact_id}"))
-    assert "assessment-1 / social.worker" in body
+    assert "Assessment 1 / Sol Worker" in body  # names, not codes
     assert "Allocate to a team and worker" in body and "by team.manager (team manager)" in body
     assert queue_refs(signed_in("social_worker").get("/queue")) == [ref(contact_id)]
 
@@ -572,3 +584,40 @@ def test_the_workflow_page_lists_every_row_of_the_transition_table(
     diagram = body[body.index('<pre class="app-mermaid"'):]
     for stage in STAGES:
         assert stage.value in diagram
+
+
+def test_allocation_offers_the_directorys_teams_and_workers_with_their_caseloads(
+        signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    held = contacts.at(Stage.SCREENING, "Al", "Ready")
+    contacts.fire(held, "allocate", who="manager")  # the builders' team: to social.worker
+    waiting = contacts.at(Stage.SCREENING, "Bo", "Waiting")
+    manager = signed_in("manager")
+
+    listing = page(manager.get("/allocation"))
+
+    form = re.search(rf'action="/allocation/{waiting}".*?</form>', listing, re.S).group(0)
+    assert '<option value="assessment-1">Assessment 1 (Assessment, 0 open of 20)</option>' \
+        in form
+    assert re.search(r'<option value="social.worker">Sol Worker \([^;]*Assessment 1[^;]*; '
+                     r'1 open\)</option>', form), form
+    assert 'value="police.partner"' not in form and 'value="admin"' not in form
+    caseloads = listing[listing.index('id="caseloads"'):]
+    assert "Sol Worker: 1" in caseloads
+
+
+def test_allocating_to_a_team_or_worker_not_in_the_directory_is_refused_and_nothing_changes(
+        signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    contact_id = contacts.at(Stage.SCREENING, "Al", "Typo")
+    manager = signed_in("manager")
+    listing = text_of(manager.get("/allocation"))
+    version = int(re.search(rf'action="/allocation/{contact_id}".*?name="version" '
+                            r'value="(\d+)"', listing, re.S).group(1))
+
+    for sent, words in (({"team": "no such team", "worker": ""}, "Choose a team from the list"),
+                        ({"team": "", "worker": "nobody.here"}, "Choose a worker from the list"),
+                        ({"team": "front-door", "worker": "social.worker"},
+                         "Sol Worker is not a member of Front Door")):
+        manager.post(f"/allocation/{contact_id}", {**sent, "version": version})
+        after = page(manager.get("/allocation"))
+        assert f"Allocation of {ref(contact_id)} not saved: {words}" in after, sent
+    assert f'action="/allocation/{contact_id}"' in after  # still unallocated

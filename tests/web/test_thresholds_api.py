@@ -28,7 +28,7 @@ RATIONALE = "Two acute needs recorded by the referrer and confirmed by health."
 STEP_DOWN = {"indicators": ACUTE, "level": 2, "outcome": "early_help",
              "rationale": RATIONALE, "override_reason": "Risk managed by the school nurse"}
 REFERRAL = {"indicators": ACUTE, "level": 4, "outcome": "referral_to_social_care",
-            "rationale": RATIONALE}
+            "rationale": RATIONALE, "primary_need": "N1"}
 
 
 def _errors(response: Any) -> dict[str, Any]:

@@ -108,7 +108,8 @@ def test_the_forms_string_level_is_recorded_as_a_number(
 
     response = signed_in("worker").post(
         f"/contacts/{contact_id}/actions/decide",
-        _form(contacts, contact_id, level="4", outcome="referral_to_social_care"))
+        _form(contacts, contact_id, level="4", outcome="referral_to_social_care",
+              primary_need="N1"))
 
     assert response.status_code == 302
     with contacts.uow() as uow:

@@ -3,13 +3,16 @@
 from flask import Flask
 from flask_smorest import Api, Blueprint
 
-from web.api import casework, contacts, mash, thresholds
+from web.api import casework, contacts, intake, mash, people, thresholds
 
 
 def _blueprint() -> Blueprint:
     """A fresh blueprint per app (a Flask blueprint cannot gain routes once registered)."""
-    blp = Blueprint("api", __name__, url_prefix="/api/v1", description="Front Door contacts")
+    blp = Blueprint("api", __name__, url_prefix="/api/v1",
+                    description="Front Door contacts, people and teams")
     contacts.add_routes(blp)
+    intake.add_routes(blp)
+    people.add_routes(blp)
     mash.add_routes(blp)
     casework.add_routes(blp)
     return blp

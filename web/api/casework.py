@@ -75,6 +75,11 @@ class AssessmentOut(Schema):
     authorised_by = fields.String(allow_none=True)
     authorised_at = fields.DateTime(allow_none=True)
     outcome = fields.String(allow_none=True)
+    authorised_not_seen = fields.Boolean(metadata={
+        "description": "Authorised with the child not seen (never seen during the "
+                       "assessment, or its child-seen timescale not met)"})
+    not_seen_reason = fields.String(metadata={
+        "description": "The authorising manager's reason, when authorised_not_seen"})
 
 
 class CaseworkOut(Schema):

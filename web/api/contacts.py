@@ -1,4 +1,5 @@
-"""The JSON API's contacts: the queue, recording a contact, one contact, and every action.
+"""The JSON API's contacts: the queue, one contact (with every field of its child's record),
+its child's chronology, and every action (recording a contact is ``web.api.intake``).
 
 Each action gets its route from its definition (``/contacts/<id>/actions/<name>``, or
 ``/<record>s/<id>/actions/<name>`` for one a caller finds by a record it names, such as a
@@ -14,25 +15,25 @@ from typing import Any
 from flask import current_app, g
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
+from reporting.chronology import chronology
 from reporting.contact_page import contact_page, load_contact
+from reporting.people import person_page
 from reporting.queries import QueueFilter, work_queue
-from web.access import allow, log_access, log_children_shown
-from web.forms import NewContactSchema, api_body, camel
+from web.access import allow, log_access, log_children_shown, record_scope
+from web.api.person_schemas import PersonOut
+from web.forms import api_body, camel
 from workflow.contact import reference_for
 from workflow.engine.action import Action
-from workflow.engine.payload import LocalDate, body_fields
+from workflow.engine.payload import body_fields
 from workflow.engine.registry import actions
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput
-from workflow.intake.commands import NewContact, RecordContact
-from workflow.people.records import PersonDetails
 from workflow.roles import Role
 from workflow.services import Act, handle
 from workflow.stages import Stage
 
 CASEWORKERS = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER)
-INTAKE = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER)
 #: Where each page's actions are fired from in the API (the others have routes of their own).
 _BY_CONTACT = ("contact", "assessment", "requests", "meeting")
 
@@ -44,30 +45,6 @@ class QueueArgs(Schema):
     overdue = fields.Boolean(load_default=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     offset = fields.Integer(load_default=0, validate=validate.Range(0, 10_000_000))
-
-
-class ChildIn(Schema):
-    """One child of a new contact: a known child's id, or the child's details."""
-
-    class Meta:
-        unknown = RAISE
-
-    child_id = fields.Integer(strict=True, validate=validate.Range(1, 2**31 - 1))
-    first_name = fields.String(validate=validate.Length(1, 80))
-    last_name = fields.String(validate=validate.Length(1, 80))
-    date_of_birth = LocalDate(load_default=None)
-    nhs_number = fields.String(load_default=None, validate=validate.Regexp(
-        r"^\d{10}$", error="an NHS number is 10 digits"))
-    upn = fields.String(load_default=None, validate=validate.Regexp(
-        r"^[A-Z]\d{11}[0-9A-Z]$", error="a UPN is a letter, 11 digits and a digit or letter"))
-
-
-class NewContactIn(NewContactSchema):
-    class Meta:
-        unknown = RAISE
-
-    children = fields.List(fields.Nested(ChildIn), required=True, validate=validate.Length(
-        min=1, max=6, error="Add between one and six children"))
 
 
 class ClockOut(Schema):
@@ -103,6 +80,22 @@ class ContactOut(Schema):
     clocks = fields.List(fields.Nested(ClockOut))
     events = fields.List(fields.Nested(EventOut))
     permitted_actions = fields.List(fields.String())
+    child = fields.Nested(PersonOut, allow_none=True,
+                          metadata={"description": "Every stored field of the child's record"})
+
+
+class EntryOut(Schema):
+    at = fields.DateTime()
+    contact = fields.String(metadata={"description": "The contact's reference"})
+    kind = fields.String()
+    title = fields.String()
+    detail = fields.String()
+    by = fields.String()
+
+
+class ChronologyOut(Schema):
+    child_id = fields.Integer(allow_none=True)
+    entries = fields.List(fields.Nested(EntryOut))
 
 
 def _now() -> datetime:
@@ -130,18 +123,21 @@ def _contact_out(contact_id: int) -> dict[str, Any]:
     c = page.contact
     log_access(c.child_id, c.id)
     offered = _rules().engine.offered(aggregate, current_user.actor, _now())
+    child = person_page(g.db, c.child_id) if c.child_id else None
     return {"id": c.id, "reference": c.reference, "stage": c.stage, "version": c.version,
             "rag": c.rag, "team": c.team, "worker": c.worker, "received_at": c.received_at,
             "clocks": page.clocks, "events": page.events,
             "permitted_actions": [a.name for a in offered
-                                  if any(p in a.offered_in for p in _BY_CONTACT)]}
+                                  if any(p in a.offered_in for p in _BY_CONTACT)],
+            "child": child.person if child else None}
 
 
 @allow(*CASEWORKERS)
 def list_contacts(args: dict[str, Any]) -> dict[str, Any]:
     """The work queue: open contacts soonest due first."""
     f = QueueFilter(stage=args.get("stage"), rag=args.get("rag"), worker=args.get("worker"),
-                    overdue_only=args["overdue"], limit=args["limit"], offset=args["offset"])
+                    overdue_only=args["overdue"], limit=args["limit"], offset=args["offset"],
+                    scope=record_scope())
     rows = work_queue(g.db, f, _now())
     log_children_shown([r["child_id"] for r in rows if r.get("child_id")])
     return {"contacts": [r | {"received_at": r["received_at"].isoformat(),
@@ -149,35 +145,24 @@ def list_contacts(args: dict[str, Any]) -> dict[str, Any]:
                          for r in rows]}
 
 
-def _child(kid: dict[str, Any], index: int) -> PersonDetails | int:
-    if "child_id" in kid:
-        return int(kid["child_id"])
-    if not kid.get("first_name") or not kid.get("last_name"):
-        abort(422, message="Each child needs a first and last name, or a child_id.",
-              errors={f"children.{index}": "give first_name and last_name, or child_id"})
-    return PersonDetails(kid["first_name"], kid["last_name"],
-                         date_of_birth=kid.get("date_of_birth"),
-                         nhs_number=kid.get("nhs_number"), upn=kid.get("upn"))
-
-
-@allow(*INTAKE)
-def create_contact(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Record a contact for one or more children (one contact each, siblings linked)."""
-    kids = [_child(kid, i) for i, kid in enumerate(body["children"])]
-    intake = NewContact(body["received_at"], body["source"], kids, body["channel"],
-                        body["referrer"], body["concerns"], body["consent"])
-    try:
-        made = handle(current_app.extensions["uow"](), _rules(),
-                      RecordContact(intake, current_user.actor, _now()))
-    except FrontDoorError as error:
-        refuse(error)
-    return {"contacts": made}, 201
-
-
 @allow(*CASEWORKERS)
 def get_contact(contact_id: int) -> dict[str, Any]:
     """One contact: stage, version, every clock and event, and the actions you may take."""
     return _contact_out(contact_id)
+
+
+@allow(*CASEWORKERS)
+def contact_chronology(contact_id: int) -> dict[str, Any]:
+    """Everything known about the contact's child across all contacts, oldest first (what
+    the chronology page shows)."""
+    contact = load_contact(g.db, contact_id)
+    if contact is None:
+        abort(404, message=f"There is no contact {reference_for(contact_id)}.")
+        raise AssertionError  # abort raises; this tells the type checker
+    log_access(contact.child_id, contact_id)
+    entries = [] if contact.child_id is None else chronology(
+        g.db, contact.child_id, _rules().mash.agencies, _now())
+    return {"child_id": contact.child_id, "entries": entries}
 
 
 def _fire(action: Action[Any], contact_id: int | None, body: dict[str, Any]) -> Any:
@@ -227,10 +212,11 @@ def add_routes(blp: Blueprint) -> None:
     """The contact routes and one route per action, from the actions' definitions."""
     blp.route("/contacts", methods=["GET"], endpoint="list_contacts")(
         blp.arguments(QueueArgs, location="query")(list_contacts))
-    blp.route("/contacts", methods=["POST"], endpoint="create_contact")(
-        blp.arguments(NewContactIn)(create_contact))
     blp.route("/contacts/<int:contact_id>", methods=["GET"], endpoint="get_contact")(
         blp.response(200, ContactOut)(get_contact))
+    blp.route("/contacts/<int:contact_id>/chronology", methods=["GET"],
+              endpoint="contact_chronology")(
+        blp.response(200, ChronologyOut)(contact_chronology))
     for action in actions().values():
         if action.locate:
             _record_route(blp, action)

@@ -1,5 +1,6 @@
 """The MASH in the JSON API: the agency inbox and answers for partners, known-child
-candidates, and agency performance.
+candidates, the daily meetings (attendees, agenda, each agency's views and the joint
+recommendation, as the meeting pages show them), and agency performance.
 
 Every view is classified with ``@allow``; a partner is granted only the inbox and
 answering, exactly as on the pages. An answer is the ``answer_request`` action, found by
@@ -16,17 +17,22 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
 
-from reporting.intake import known_child_candidates
-from reporting.mash import agency_performance, inbox, recent_months
+from reporting.mash import agency_performance, inbox, meeting_detail, meetings, recent_months
 from web.access import allow, log_children_shown
 from web.api.contacts import refuse
-from workflow.engine.payload import LocalDate
+from web.api.people import candidates
+from workflow.contact import reference_for
+from workflow.decision.outcomes import OUTCOMES
+from workflow.engine.payload import LocalDate, body_fields
+from workflow.engine.registry import actions
 from workflow.errors import FrontDoorError
 from workflow.people.records import PersonDetails
 from workflow.roles import Role
 from workflow.services import Act, handle
 
 FRONT_DOOR = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER)
+#: Who may read the meetings: the front door, as on the meeting pages.
+MEETING_READERS = FRONT_DOOR
 OVERSIGHT = (Role.TEAM_MANAGER, Role.MASH_CHAIR)
 
 
@@ -38,6 +44,8 @@ class InboxItemOut(Schema):
     overdue = fields.Boolean()
     status = fields.String()
     answer = fields.String()
+    sharing = fields.String(allow_none=True, metadata={
+        "description": "shared, shared_in_part or not_shared (null while open)"})
     answered_at = fields.DateTime(allow_none=True)
     child = fields.String(metadata={"description": "The child's name (all that is shared)"})
     date_of_birth = fields.Date(allow_none=True)
@@ -49,11 +57,13 @@ class InboxOut(Schema):
     answered = fields.List(fields.Nested(InboxItemOut))
 
 
-class AnswerIn(Schema):
-    class Meta:
-        unknown = RAISE
-
-    answer = fields.String(load_default="", validate=validate.Length(max=10000))
+def answer_in() -> type[Schema]:
+    """The short form's body: the answer action's own payload, less the request in the path
+    (whether shared, the basis, and what was kept back, why and who decided)."""
+    answering = actions()["answer_request"]
+    declared = {k: v for k, v in body_fields(answering.payload).items()
+                if k != answering.locate}
+    return Schema.from_dict(declared, name="AnswerIn")
 
 
 class MonthsArgs(Schema):
@@ -97,7 +107,7 @@ def answer(body: dict[str, Any], request_id: int) -> dict[str, Any]:
     try:
         handle(current_app.extensions["uow"](), rules,
                Act(answering.name, None, current_user.actor, _now(),
-                   {"request_id": request_id, "answer": body["answer"]}))
+                   body | {answering.locate: request_id}))
     except FrontDoorError as error:
         refuse(error)
     return {"id": request_id, "status": "answered"}
@@ -105,20 +115,92 @@ def answer(body: dict[str, Any], request_id: int) -> dict[str, Any]:
 
 @allow(*FRONT_DOOR)
 def child_matches(body: dict[str, Any]) -> dict[str, Any]:
-    """Known children who may be this child (link one with ``child_id`` when recording)."""
+    """Known children who may be this child (link one with ``person_id`` when recording)."""
     child = PersonDetails(body["first_name"], body["last_name"],
                           date_of_birth=body["date_of_birth"], nhs_number=body["nhs_number"],
                           upn=body["upn"])
-    found = known_child_candidates(g.db, child)
-    log_children_shown([c.child.id for c in found])
-    return {"candidates": [{"child_id": c.child.id, "first_name": c.child.first_name,
-                            "last_name": c.child.last_name,
-                            "date_of_birth": _iso(c.child.date_of_birth), "score": c.score,
-                            "reasons": list(c.reasons)} for c in found]}
+    return {"candidates": [c | {"child_id": c["person_id"],
+                                "date_of_birth": _iso(c["date_of_birth"])}
+                           for c in candidates(child)]}
 
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
+
+
+# -- meetings -----------------------------------------------------------------------
+class MeetingLineOut(Schema):
+    id = fields.Integer()
+    held_on = fields.Date()
+    chair = fields.String(allow_none=True)
+    attendees = fields.Integer(metadata={"description": "How many attended"})
+    agenda = fields.Integer(metadata={"description": "How many contacts were on the agenda"})
+    decided = fields.Integer(metadata={"description": "How many have a joint decision"})
+
+
+class MeetingsOut(Schema):
+    meetings = fields.List(fields.Nested(MeetingLineOut))
+
+
+class AttendeeOut(Schema):
+    agency = fields.String()
+    agency_name = fields.String()
+    name = fields.String()
+    position = fields.String()
+
+
+class AgendaItemOut(Schema):
+    contact_id = fields.Integer()
+    reference = fields.String()
+    child_id = fields.Integer(allow_none=True)
+    child = fields.String()
+    stage = fields.String()
+    rag = fields.String(allow_none=True)
+    version = fields.Integer()
+    views = fields.Dict(keys=fields.String(), values=fields.String(),
+                        metadata={"description": "Each agency's view (agency id → text)"})
+    outcome = fields.String(allow_none=True, metadata={"description": "Recommended outcome"})
+    outcome_label = fields.String(allow_none=True)
+    level = fields.Integer(allow_none=True)
+    rationale = fields.String(allow_none=True)
+    decided_by = fields.String(allow_none=True)
+
+
+class MeetingOut(Schema):
+    id = fields.Integer()
+    held_on = fields.Date()
+    chair = fields.String(allow_none=True)
+    attendees = fields.List(fields.Nested(AttendeeOut))
+    agenda = fields.List(fields.Nested(AgendaItemOut))
+
+
+@allow(*MEETING_READERS)
+def list_meetings() -> dict[str, Any]:
+    """The daily MASH meetings, newest first, with how many attended and were decided."""
+    return {"meetings": meetings(g.db)}
+
+
+@allow(*MEETING_READERS)
+def read_meeting(meeting_id: int) -> dict[str, Any]:
+    """One meeting: who attended for which agency, and each contact on the agenda with the
+    agencies' views and the joint recommendation."""
+    detail = meeting_detail(g.db, meeting_id)
+    if detail is None:
+        abort(404, message=f"There is no MASH meeting {meeting_id}.")
+        raise AssertionError  # abort raises; this tells the type checker
+    agenda = [_item(i) for i in detail["agenda"]]
+    log_children_shown([i["child_id"] for i in agenda if i["child_id"]])
+    agencies = current_app.extensions["rules"].mash.agencies
+    return detail["meeting"] | {
+        "attendees": [a | {"agency_name": agencies.name(a["agency"])}
+                      for a in detail["attendees"]], "agenda": agenda}
+
+
+def _item(row: dict[str, Any]) -> dict[str, Any]:
+    name = f"{row.get('first_name') or ''} {row.get('last_name') or ''}".strip()
+    return row | {"reference": reference_for(row["contact_id"]), "child": name,
+                  "views": row.get("views") or {},
+                  "outcome_label": OUTCOMES.get(row["outcome"]) if row.get("outcome") else None}
 
 
 @allow(*OVERSIGHT)
@@ -136,8 +218,12 @@ def add_routes(blp: Blueprint) -> None:
     blp.route("/inbox", methods=["GET"], endpoint="mash_inbox")(
         blp.response(200, InboxOut)(agency_inbox))
     blp.route("/requests/<int:request_id>/answer", methods=["POST"], endpoint="mash_answer")(
-        blp.arguments(AnswerIn)(answer))
+        blp.arguments(answer_in())(answer))
     blp.route("/children/matches", methods=["POST"], endpoint="mash_child_matches")(
         blp.arguments(MatchIn)(child_matches))
+    blp.route("/mash/meetings", methods=["GET"], endpoint="mash_meetings")(
+        blp.response(200, MeetingsOut)(list_meetings))
+    blp.route("/mash/meetings/<int:meeting_id>", methods=["GET"], endpoint="mash_meeting")(
+        blp.response(200, MeetingOut)(read_meeting))
     blp.route("/mash/agencies", methods=["GET"], endpoint="mash_agencies")(
         blp.arguments(MonthsArgs, location="query")(performance))

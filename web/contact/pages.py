@@ -16,10 +16,12 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from reporting.cin_census import child_warnings
 from reporting.contact_page import ContactPage, contact_page, load_contact
 from reporting.queries import QueueFilter, stage_counts, work_queue
+from reporting.teams import team_choices, teams, worker_choices
 from thresholds import ThresholdsError, recommend
-from web.access import allow, log_access, log_children_shown
+from web.access import allow, log_access, log_children_shown, record_scope
 from web.contact.panels import casework_panel, mash_panel
 from web.forms import (
     asks_indicators,
@@ -67,7 +69,8 @@ def _queue_filter(args: MultiDict[str, str]) -> tuple[QueueFilter, dict[str, str
     if args.get("scope", "mine" if current_user.role == Role.SOCIAL_WORKER else "") == "mine":
         worker = current_user.username
     return QueueFilter(stage=stage, rag=rag, worker=worker, overdue_only=args.get("overdue")
-                       == "yes", limit=size, offset=(number - 1) * size), errors
+                       == "yes", limit=size, offset=(number - 1) * size,
+                       scope=record_scope()), errors
 
 
 @bp.get("/queue")
@@ -126,7 +129,18 @@ def _contact_context(contact_id: int) -> dict[str, Any]:
             "clocks": [clock_view(k, _rules(), now) for k in page.clocks],
             "events": [event_view(e) for e in reversed(page.events)],
             "actions": _actions(contact_id), "diagram": diagram_stages(), "when": when,
-            "catalogue": _catalogue(now), "decision": page.decision, "pending": page.pending}
+            "catalogue": _catalogue(now), "decision": page.decision, "pending": page.pending,
+            "census": _census_warnings(c.child_id, contact_id, now)}
+
+
+def _census_warnings(child_id: int | None, contact_id: int, now: datetime) -> list[Any]:
+    """What the census rules about one child say of the child and of this referral: the
+    child's record (put right on the person page) and this contact's own findings."""
+    if child_id is None:
+        return []
+    today = now.astimezone(LONDON).date()
+    return [f for f in child_warnings(g.db, child_id, _rules().people, today)
+            if f.fix.page == "person" or f.contact_id == contact_id]
 
 
 def _catalogue(now: datetime) -> Any:
@@ -237,8 +251,11 @@ def allocation() -> str:
     for row in rows:
         row["due_text"] = when(row["next_due"])
         row["stage_title"] = STAGES[Stage(row["stage"])].title
+    lines = teams(g.db, active_only=True)
     return render_template("allocation.html", title="Allocation", rows=rows, errors={},
-                           unallocated=unallocated)
+                           unallocated=unallocated, teams=lines,
+                           team_choices=team_choices(lines),
+                           worker_choices=worker_choices(lines))
 
 
 @bp.post("/allocation/<int:contact_id>")

@@ -12,13 +12,12 @@ from flask import current_app
 
 from reporting.cin_codes import CLOSURE_REASONS
 from reporting.contact_page import ContactPage
-from web.views import when
+from web.views import NO_REASON_RECORDED, when
 from workflow.casework.config import STATUSES, CaseworkConfig
 from workflow.casework.factors import FACTORS
 from workflow.casework.guards import STRATEGY_OUTCOMES
 from workflow.contact import reference_for
 from workflow.decision.outcomes import OUTCOMES
-from workflow.mash.codes import LAWFUL_BASES
 from workflow.mash.config import MashConfig
 
 STATUS_TEXT = {"open": "Open", "answered": "Answered", "withdrawn": "Withdrawn"}
@@ -64,7 +63,9 @@ def assessment_view(page: ContactPage) -> dict[str, Any] | None:
             "factors": [(c, FACTORS.get(c, c)) for c in a.factors],
             "authorised_by": a.authorised_by, "authorised": when(a.authorised_at),
             "outcome": outcome, "started": when(a.started_at),
-            "returned_reason": a.returned_reason, "lateness_reason": a.lateness_reason}
+            "returned_reason": a.returned_reason, "lateness_reason": a.lateness_reason,
+            "not_seen": a.authorised_not_seen,
+            "not_seen_reason": a.not_seen_reason or NO_REASON_RECORDED}
 
 
 def _icpc(page: ContactPage) -> dict[str, Any] | None:
@@ -111,6 +112,7 @@ def casework_panel(page: ContactPage) -> dict[str, Any]:
 
 
 def _request(request: Any, is_overdue: bool) -> dict[str, Any]:
+    bases = mash_config().lawful_bases
     return {"id": request.id, "agency": mash_config().agencies.name(request.agency),
             "question": request.question,
             "status": STATUS_TEXT.get(request.status.value, request.status.value),
@@ -118,7 +120,12 @@ def _request(request: Any, is_overdue: bool) -> dict[str, Any]:
             "requested": when(request.requested_at), "due": when(request.due_at),
             "answered": when(request.answered_at), "answer": request.answer,
             "answered_by": request.answered_by,
-            "lawful_basis": LAWFUL_BASES.get(request.lawful_basis, request.lawful_basis),
+            "lawful_basis": bases.label(request.lawful_basis),
+            "sharing": request.sharing.label if request.sharing else "",
+            "answer_basis": bases.label(request.answer_basis),
+            "not_shared_reason": request.not_shared_reason,
+            "decided_by": ", ".join(n for n in (request.decided_by_name,
+                                                request.decided_by_role) if n),
             "authorised_by": request.authorised_by, "chases": request.chase_count,
             "closed_reason": request.closed_reason}
 
@@ -146,7 +153,7 @@ def mash_panel(page: ContactPage, offered: list[str], now: datetime) -> dict[str
     return {
         "requests": requests, "overdue": sum(r["overdue"] for r in requests),
         "permitted": set(offered), "agencies": mash_config().agencies.all(),
-        "lawful_bases": LAWFUL_BASES, "meetings": page.meetings, "outcomes": OUTCOMES,
+        "meetings": page.meetings, "outcomes": OUTCOMES,
         "recommendation": None if rec is None else {
             "meeting_date": rec.meeting_date.strftime("%d/%m/%Y"), "outcome": rec.outcome,
             "level": rec.level, "rationale": rec.rationale, "recorded_by": rec.decided_by},

@@ -11,10 +11,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from reporting import ReadSession
 from thresholds import CatalogueRegistry, load_registry
@@ -36,6 +37,7 @@ SOURCES = ("6", "6", "6", "2A", "2A", "3A", "3E", "1A", "3B", "5D", "8", "9")
 #: CIN primary need codes (DOMAIN.md §5) a referral records with its decision.
 NEEDS = ("N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8")
 
+LONDON = ZoneInfo("Europe/London")
 WORKER = Actor("demo.worker", Role.FRONT_DOOR_WORKER)
 MANAGER = Actor("demo.manager", Role.TEAM_MANAGER)
 SOCIAL_WORKER = Actor("demo.socialworker", Role.SOCIAL_WORKER)
@@ -44,13 +46,21 @@ Step = tuple[str, Actor, Callable[[datetime], dict[str, Any]]]
 
 
 def _p(**fields: Any) -> Callable[[datetime], dict[str, Any]]:
-    return lambda at: {k: (at if v == "@" else v) for k, v in fields.items()}
+    """A payload: "@" is the step's moment, "@day" its date in London."""
+    return lambda at: {k: (at if v == "@" else _day(at) if v == "@day" else v)
+                       for k, v in fields.items()}
+
+
+def _day(at: datetime) -> date:
+    return at.astimezone(LONDON).date()
 
 
 _SCREEN: list[Step] = [("start_screening", WORKER, _p())]
 _MASH: list[Step] = [("send_to_mash", WORKER, _p()),
                      ("complete_information_gathering", WORKER, _p())]
 _REASON = "Synthetic demo rationale."
+#: A strategy discussion's social worker is allocated as soon as it is decided.
+_ALLOCATE_S47 = _p(team="assessment-1", worker="demo.socialworker")
 JOURNEYS: dict[str, list[Step]] = {
     "nfa": _MASH + [("decide", WORKER, _p(outcome="no_further_action", rationale=_REASON))],
     "early_help": _MASH + [("decide", WORKER, _p(outcome="early_help", rationale=_REASON,
@@ -65,6 +75,7 @@ JOURNEYS: dict[str, list[Step]] = {
     "s47": _MASH + [
         ("decide", WORKER, _p(outcome="strategy_discussion", rationale=_REASON,
                               reasonable_cause="Synthetic: injury disclosed at school")),
+        ("allocate", MANAGER, _ALLOCATE_S47),
         ("hold_strategy_discussion", SOCIAL_WORKER, _p(
             held_at="@", rationale=_REASON, chair="demo.manager", outcome="section_47",
             reasonable_cause="Synthetic: injury disclosed at school",
@@ -77,10 +88,30 @@ JOURNEYS: dict[str, list[Step]] = {
 }
 
 
+#: Pre-proceedings on some child protection plans (chosen by contact id, so the seeds are
+#: unchanged): the legal planning meeting, the letter offering a family group
+#: decision-making meeting (Children Act 1989 s31ZA), the meeting held, the first
+#: pre-proceedings meeting, and for some the decision (census module 5, 2026-27 on).
+PRE_PROCEEDINGS: list[Step] = [
+    ("start_pre_proceedings", SOCIAL_WORKER, _p(started_on="@day", reason=_REASON)),
+    ("send_letter_before_proceedings", SOCIAL_WORKER, _p(sent_on="@day", fgdm_offered=True)),
+    ("record_fgdm", SOCIAL_WORKER, _p(facilitated=True, held_on="@day")),
+    ("hold_pre_proceedings_meeting", SOCIAL_WORKER, _p(held_on="@day"))]
+CONCLUSION: Step = ("conclude_pre_proceedings", MANAGER, _p(decided_on="@day", outcome="A",
+                                                           rationale=_REASON))
+
 DECISIONS = ("decide", "pass_to_allocated_worker")
 #: Steps added after the seeds were fixed take a set time, not a random one, so every
 #: seed still makes the same contacts (the submission comes hours before authorisation).
-FIXED_GAPS = {"submit_assessment": timedelta(hours=3)}
+FIXED_GAPS = {"submit_assessment": timedelta(hours=3),
+              "start_pre_proceedings": timedelta(days=2),
+              "send_letter_before_proceedings": timedelta(days=3),
+              "record_fgdm": timedelta(days=5),
+              "hold_pre_proceedings_meeting": timedelta(days=4),
+              "conclude_pre_proceedings": timedelta(days=6)}
+#: The same for a step known by its payload (a trigger other journeys also take at random).
+FIXED_STEP_GAPS: dict[Callable[[datetime], dict[str, Any]], timedelta] = {
+    _ALLOCATE_S47: timedelta(minutes=20)}
 _FEEDBACK: Step = ("give_referrer_feedback", WORKER, _p(reason="Referrer told of the decision"))
 
 
@@ -111,7 +142,7 @@ def _walk(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, steps: 
     version = 1
     decided = False
     for trigger, actor, payload in steps:
-        at += FIXED_GAPS.get(trigger) or _gap(rng, decided)
+        at += FIXED_GAPS.get(trigger) or FIXED_STEP_GAPS.get(payload) or _gap(rng, decided)
         decided = decided or trigger in DECISIONS
         if at >= now:
             return
@@ -144,10 +175,14 @@ def _stamped(rules: Rules, body: dict[str, Any], at: datetime) -> dict[str, Any]
     return body | {"level": level, "indicators": ticked}
 
 
-#: Synthetic characteristics, weighted roughly as an English county's children in need.
+#: Synthetic characteristics, weighted roughly as an English county's children in need:
+#: most have no disability; the others any of the DfE's twelve codes, some two of them
+#: (the census queries a return that uses fewer than eight codes, 2887Q, or records no
+#: child with more than one, 2888Q).
 ETHNICITIES = ("WBRI",) * 14 + ("WOTH", "MWBC", "MWBA", "MOTH", "AIND", "APKN", "BAFR",
                                 "BCRB", "CHNE", "OOTH", "WROM", "REFU", "NOBT")
-DISABILITIES = ("NONE",) * 12 + ("LD", "AUT", "COMM", "BEH", "MOB", "HEAR")
+DISABILITIES = ("MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT",
+                "DDA")
 OUTWARD = tuple(f"WR{n}" for n in range(1, 16))
 
 
@@ -167,8 +202,15 @@ def _child(first: str, last: str, details: random.Random, received: datetime,
                       f"{details.choice('ABDEFGHJLNPQRSTUWXYZ')}", town="Synthetown")
     return PersonDetails(first, last, date_of_birth=born, sex=details.choice("MMFFU"[:4]),
                          ethnicity=details.choice(ETHNICITIES),
-                         disabilities=(details.choice(DISABILITIES),),
+                         disabilities=_disabilities(details),
                          nhs_number=synthetic_nhs_number(details), upn=upn, address=address)
+
+
+def _disabilities(details: random.Random) -> tuple[str, ...]:
+    """No disability for two children in three; one code or, now and then, two."""
+    if details.random() < 2 / 3:
+        return ("NONE",)
+    return tuple(details.sample(DISABILITIES, 2 if details.random() < 0.25 else 1))
 
 
 def load_demo(uow_factory: Callable[[], UnitOfWork], rules: Rules, spec: DemoSpec,
@@ -235,6 +277,8 @@ def _journey(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, rece
     steps = _SCREEN + (JOURNEYS[name] if name == "open_case" else rate + JOURNEYS[name])
     if name in ("assessment", "s47"):  # a referral: the census needs its primary need
         steps = _with_need(steps, "N1" if name == "s47" else NEEDS[cid % len(NEEDS)])
+    if name == "s47" and cid % 2 == 0:
+        steps = steps + PRE_PROCEEDINGS + ([CONCLUSION] if cid % 4 == 0 else [])
     steps = _with_gaps_in_the_grid(steps, cid)
     if rng.random() < 0.9:  # most referrers hear back; the rest show on the dashboard
         decided = next(i for i, step in enumerate(steps) if step[0] in DECISIONS) + 1

@@ -3,7 +3,8 @@
 Run at the end of ``web.demo.load_demo``, through the same commands the pages send, on the contacts
 the demo left in information gathering: each gets requests to police, health and
 education sent some hours after it arrived, so the older ones are past due; police answer
-every other contact's and health every third (some late), the rest stay open and show as overdue
+every other contact's and health every third (some late; one police request in four is
+not shared, with its reason and who decided), the rest stay open and show as overdue
 in the inboxes, on the contacts and on the agency performance table. Today's meeting is
 opened by the demo chair with an attendee per agency, a few contacts on the agenda and
 one joint decision. Every name and answer is invented; the same seed gives the same data.
@@ -79,12 +80,24 @@ def _answer(uow: Callable[[], UnitOfWork], rules: Rules, contact_id: int, agency
         request = next(r for r in u.contacts.get(contact_id).open_requests
                        if r.agency == agency)
     answered = min(sent + timedelta(hours=rng.uniform(0.5, 30)), now)
-    answer = {"request_id": request.id, "answer": f"Synthetic answer from {agency}: nothing "
-              "of concern known beyond the referral."}
+    answer = _reply(agency, int(request.id or 0))
     try:
         handle(uow(), rules, Act("answer_request", None, PARTNERS[agency], answered, answer))
     except FrontDoorError:
         return
+
+
+def _reply(agency: str, request_id: int) -> dict[str, object]:
+    """Shared on the public task basis; one police request in four kept back, with the
+    reason and who decided, so the sharing ledger has a decision not to share to show."""
+    if agency == "police" and request_id % 4 == 0:
+        return {"request_id": request_id, "sharing": "not_shared",
+                "not_shared_reason": "An investigation is live and sharing now would alert "
+                                     "the suspect (synthetic).",
+                "decided_by_name": "DI Demo Sample", "decided_by_role": "Detective inspector"}
+    return {"request_id": request_id, "sharing": "shared", "lawful_basis": "public_task",
+            "answer": f"Synthetic answer from {agency}: nothing of concern known beyond the "
+                      "referral."}
 
 
 def _meeting(uow: Callable[[], UnitOfWork], rules: Rules, now: datetime,

@@ -7,7 +7,7 @@ known-child step (the worker links a known child or confirms a new one), then se
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request
@@ -23,7 +23,7 @@ from web.views import LONDON
 from workflow.errors import FrontDoorError, InvalidInput
 from workflow.intake.codes import CHANNELS, REFERRAL_SOURCES
 from workflow.intake.commands import NewContact, RecordContact
-from workflow.people.records import PersonDetails
+from workflow.people.records import SEXES, Address, PersonDetails
 from workflow.roles import Role
 from workflow.services import handle
 
@@ -39,41 +39,83 @@ def _now() -> datetime:
 def _children_from_form(form: MultiDict[str, str]) -> list[dict[str, str]]:
     kids = []
     for i in range(MAX_CHILDREN):
-        child = {k: (form.get(f"child-{i}-{k}") or "").strip()
-                 for k in ("first_name", "last_name", "date_of_birth", *IDENTIFIERS)}
-        if any(child.values()):
+        child = {k: (form.get(f"child-{i}-{k}") or "").strip() for k in CHILD_FIELDS}
+        if any(v for k, v in child.items() if k != "sex"):
             kids.append(child)
     return kids
 
 
-def _child_details(kids: list[dict[str, str]]) -> tuple[list[PersonDetails], dict[str, str]]:
+#: What the intake form asks about each child (the rest is added on the person's page).
+CHILD_FIELDS = ("first_name", "last_name", "date_of_birth", "expected_date_of_birth", "sex",
+                *IDENTIFIERS, "school")
+#: The household's address, typed once for the children recorded together.
+ADDRESS_FIELDS = ("line_1", "line_2", "town", "postcode")
+
+
+def _day(kid: dict[str, str], key: str, i: int, what: str,
+         errors: dict[str, str]) -> date | None:
+    if not kid.get(key):
+        return None
+    try:
+        return datetime.strptime(kid[key], "%Y-%m-%d").date()
+    except ValueError:
+        errors[f"child-{i}-{key}"] = f"Enter child {i + 1}'s {what} as a real date"
+        return None
+
+
+def _address(form: MultiDict[str, str]) -> Address | None:
+    typed = {k: (form.get(f"address-{k}") or "").strip() for k in ADDRESS_FIELDS}
+    if not any(typed.values()):
+        return None
+    return Address(typed["line_1"][:120], typed["postcode"][:10], typed["line_2"][:120],
+                   typed["town"][:80])
+
+
+def _child_details(kids: list[dict[str, str]], address: Address | None
+                   ) -> tuple[list[PersonDetails], dict[str, str]]:
     errors: dict[str, str] = {}
     details = []
     for i, kid in enumerate(kids):
         if not kid.get("first_name") or not kid.get("last_name"):
             errors[f"child-{i}-first_name"] = f"Enter child {i + 1}'s first and last name"
             continue
-        dob = None
-        if kid.get("date_of_birth"):
-            try:
-                dob = datetime.strptime(kid["date_of_birth"], "%Y-%m-%d").date()
-            except ValueError:
-                errors[f"child-{i}-date_of_birth"] = (f"Enter child {i + 1}'s date of birth "
-                                                      "as a real date")
-                continue
+        before = len(errors)
+        born = _day(kid, "date_of_birth", i, "date of birth", errors)
+        expected = _day(kid, "expected_date_of_birth", i, "expected date of birth", errors)
         ids, id_errors = identifiers(kid, i)
         errors |= id_errors
-        details.append(PersonDetails(kid["first_name"][:80], kid["last_name"][:80],
-                                     date_of_birth=dob, nhs_number=ids["nhs_number"],
-                                     upn=ids["upn"]))
+        if len(errors) > before:
+            continue
+        details.append(PersonDetails(
+            kid["first_name"][:80], kid["last_name"][:80], date_of_birth=born,
+            expected_date_of_birth=expected, sex=kid.get("sex") or "U",
+            nhs_number=ids["nhs_number"], upn=ids["upn"], school=kid.get("school", "")[:120],
+            address=address))
     return details, errors
+
+
+def _on_the_form(errors: dict[str, str]) -> dict[str, str]:
+    """The command's field names (``children.0.upn``, ``children.0.address.postcode``) as
+    the form's inputs (``child-0-upn``, ``address-postcode``), so each problem shows at the
+    box it is about."""
+    shown = {}
+    for key, text in errors.items():
+        parts = key.split(".")
+        if parts[0] == "children" and len(parts) >= 3 and parts[2] == "address":
+            shown[f"address-{parts[-1]}"] = text
+        elif parts[0] == "children" and len(parts) >= 3 and parts[1].isdigit():
+            shown[f"child-{parts[1]}-{parts[2]}"] = text
+        else:
+            shown[key] = text
+    return shown
 
 
 def _page(values: dict[str, Any], errors: dict[str, str], status: int = 200,
           matches: list[dict[str, Any]] | None = None) -> tuple[str, int]:
     return render_template("contact_new.html", title="Record a new contact", values=values,
                            errors=errors, sources=REFERRAL_SOURCES, channels=tuple(CHANNELS),
-                           slots=range(MAX_CHILDREN), matches=matches or []), status
+                           slots=range(MAX_CHILDREN), matches=matches or [],
+                           sexes=SEXES), status
 
 
 @bp.get("/contacts/new")
@@ -93,7 +135,7 @@ def new_contact_post() -> Response | tuple[str, int]:
     data = {k: form.get(k) for k in ("received_at", "source", "channel", "referrer",
                                      "concerns", "consent") if form.get(k)}
     values = dict(form.items())
-    details, errors = _child_details(kids)
+    details, errors = _child_details(kids, _address(form))
     try:
         loaded = NewContactSchema().load(data | {"children": kids})
     except ValidationError as error:
@@ -110,7 +152,7 @@ def new_contact_post() -> Response | tuple[str, int]:
         made = handle(current_app.extensions["uow"](), current_app.extensions["rules"],
                       RecordContact(intake, current_user.actor, _now()))
     except InvalidInput as error:
-        return _page(values, error.errors, 422)
+        return _page(values, _on_the_form(error.errors), 422)
     except FrontDoorError as error:
         return _page(values, {"children": error.message}, error.status)
     flash(f"Recorded {len(made)} contact(s): " + ", ".join(m["reference"] for m in made),

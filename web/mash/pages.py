@@ -29,8 +29,10 @@ from reporting.chronology import chronology, to_csv
 from reporting.mash import agency_performance, child_exists, inbox, recent_months
 from web.access import allow, log_access, log_children_shown
 from web.contact.panels import mash_config
+from web.forms import fields_for, form_data
 from web.views import when
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput
+from workflow.mash.records import Sharing
 from workflow.roles import Role
 from workflow.services import Act, handle
 
@@ -50,21 +52,26 @@ def _rules() -> Any:
 
 # -- the partner agency inbox --------------------------------------------------------
 def inbox_context(agency: str | None) -> dict[str, Any]:
-    """What a partner sees: their agency's requests, the child's name and birth date only."""
+    """What a partner sees: their agency's requests, the child's name and birth date only,
+    and the answer form drawn from the answer action's payload."""
     if not agency:
         abort(403, "Your account is not bound to a partner agency.")
     rows = inbox(g.db, agency, _now())
     log_children_shown([r["child_id"] for r in rows["open"] + rows["answered"]
                         if r.get("child_id")])
-    return {"agency": mash_config().agencies.name(agency), "open": rows["open"],
-            "answered": rows["answered"], "when": when}
+    config = mash_config()
+    return {"agency": config.agencies.name(agency), "open": rows["open"],
+            "answered": rows["answered"], "when": when, "bases": config.lawful_bases,
+            "sharing_labels": {s.value: s.label for s in Sharing},
+            "answer_fields": fields_for(_rules().engine.action("answer_request"))}
 
 
 @bp.get("/inbox")
 @allow(Role.PARTNER)
 def agency_inbox() -> str:
     """The agency inbox: open requests soonest due first, overdue marked, answer forms."""
-    return render_template("mash/inbox.html", title="Agency inbox", errors={},
+    return render_template("mash/inbox.html", title="Agency inbox", errors={}, typed={},
+                           failed=None,
                            **inbox_context(current_user.agency))
 
 
@@ -72,29 +79,33 @@ def agency_inbox() -> str:
 @allow(Role.PARTNER)
 def answer(request_id: int) -> WerkzeugResponse | tuple[str, int]:
     """Answer a request addressed to my agency; another agency's request is refused."""
-    data = {"request_id": request_id, "answer": request.form.get("answer", "")}
+    answering = _rules().engine.action("answer_request")
     try:
-        answering = _rules().engine.action("answer_request")
+        _version, data = form_data(answering, request.form)
         handle(current_app.extensions["uow"](), _rules(),
-               Act(answering.name, None, current_user.actor, _now(), data))
+               Act(answering.name, None, current_user.actor, _now(),
+                   data | {answering.locate: request_id}))
     except FrontDoorError as error:
         return _inbox_refusal(request_id, error)
     flash("Your answer was sent.", "success")
     return redirect("/inbox")
 
 
-def _message(error: FrontDoorError) -> str:
+def _errors(request_id: int, error: FrontDoorError) -> dict[str, str]:
+    """A refusal at the field it is about; one about the request itself, beside it."""
     if isinstance(error, InvalidInput):
-        return " ".join(error.errors.values())
-    return error.message if not isinstance(error, GuardFailed) else error.message
+        return dict(error.errors)
+    if isinstance(error, GuardFailed) and error.field:
+        return {error.field: error.message}
+    return {f"answer-{request_id}": error.message}
 
 
 def _inbox_refusal(request_id: int, error: FrontDoorError) -> tuple[str, int]:
     if error.status == 403:
         log_access(None, None, "denied")
-    errors = {f"answer-{request_id}": _message(error)}
-    return render_template("mash/inbox.html", title="Agency inbox", errors=errors,
-                           failed=request_id, typed=request.form.get("answer", ""),
+    typed = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    return render_template("mash/inbox.html", title="Agency inbox",
+                           errors=_errors(request_id, error), failed=request_id, typed=typed,
                            **inbox_context(current_user.agency)), error.status
 
 
@@ -112,7 +123,8 @@ def _child_or_404(child_id: int) -> dict[str, Any]:
 def child_chronology(child_id: int) -> str:
     """Everything known about one child across all contacts, oldest first; printable."""
     child = _child_or_404(child_id)
-    entries = chronology(g.db, child_id, mash_config().agencies, _now())
+    entries = chronology(g.db, child_id, mash_config().agencies, _now(),
+                         mash_config().lawful_bases)
     return render_template("mash/chronology.html", title="Chronology", child=child,
                            entries=entries, when=when, errors={})
 
@@ -122,7 +134,8 @@ def child_chronology(child_id: int) -> str:
 def child_chronology_csv(child_id: int) -> Response:
     """The same chronology as CSV (UK dates; spreadsheet formulas neutralised)."""
     _child_or_404(child_id)
-    body = to_csv(chronology(g.db, child_id, mash_config().agencies, _now()))
+    body = to_csv(chronology(g.db, child_id, mash_config().agencies, _now(),
+                             mash_config().lawful_bases))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="chronology-child-{child_id}.csv"'})
 

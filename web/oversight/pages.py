@@ -14,6 +14,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from reporting import ReadSession
+from reporting.assessments import authorised_not_seen
 from reporting.consistency import by_team, consistency
 from reporting.dashboard import (
     DIMENSIONS,
@@ -28,8 +29,8 @@ from reporting.dashboard import (
 from reporting.kpis import assessment_backlog, last_months, load_kpis, month_bounds, series
 from reporting.strategy import KPI_AGENCIES, monthly
 from reporting.svg import trend_chart
-from web.access import allow, log_children_shown
-from web.views import LONDON, when
+from web.access import allow, log_children_shown, record_scope
+from web.views import LONDON, NO_REASON_RECORDED, when
 from workflow.oversight.escalation import load_policy
 from workflow.roles import Role
 
@@ -44,7 +45,7 @@ def _scope() -> Scope:
     if current_user.role not in SEE_ALL:
         worker = current_user.username
     return Scope(worker=worker, team=args.get("team") or None, rule=args.get("rule") or None,
-                 rag=args.get("rag") or None)
+                 rag=args.get("rag") or None, record=record_scope())
 
 
 @bp.get("/oversight")
@@ -62,8 +63,14 @@ def dashboard() -> str:
     history = historic_breaches(g.db, month_start - timedelta(days=62), now, scope, limit=50)
     return render_template("oversight/dashboard.html", title="Timescales dashboard",
                            tables=tables, scope=scope, history=history, when=when,
-                           requests=requests,
+                           requests=requests, titles=_titles(),
                            horizon=policy.at_risk_horizon, errors={})
+
+
+def _titles() -> dict[str, str]:
+    """Each timescale's title by its stored rule id: people read the title."""
+    titles: dict[str, str] = current_app.extensions["rules"].timescales.titles()
+    return titles
 
 
 @bp.get("/oversight/clocks")
@@ -77,7 +84,7 @@ def clocks() -> str:
     rows = clock_list(g.db, datetime.now(UTC), policy.at_risk_horizon, _scope(), state)
     log_children_shown([r["child_id"] for r in rows if r.get("child_id")])
     return render_template("oversight/clocks.html", title="Clocks " + state.replace("_", " "),
-                           rows=rows, state=state, when=when, errors={})
+                           rows=rows, state=state, when=when, titles=_titles(), errors={})
 
 
 def strategy_by_agency(session: ReadSession, months: list[date]) -> dict[str, Any]:
@@ -115,9 +122,11 @@ def kpis() -> str:
         cards.append({"kpi": kpi, "figures": figures, "chart": Markup(chart)})  # noqa: S704
     backlog = assessment_backlog(g.db, current_app.extensions["rules"].calendar,
                                  datetime.now(UTC))
+    not_seen = authorised_not_seen(g.db, month_bounds(months[0])[0], datetime.now(UTC))
     return render_template("oversight/kpis.html", title="KPIs", cards=cards, errors={},
                            strategy=strategy_by_agency(g.db, months),
-                           backlog=backlog)
+                           backlog=backlog, not_seen=not_seen, when=when,
+                           no_reason=NO_REASON_RECORDED)
 
 
 def _month_arg() -> date:

@@ -16,8 +16,9 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from reporting.cin_census import child_warnings
 from reporting.people import PersonPage, person_page
-from reporting.search import read_query, search, when_born
+from reporting.search import Query, read_query, search, when_born
 from web.access import allow, log_access, log_children_shown
 from web.forms import read_version
 from web.views import LONDON, when
@@ -66,15 +67,19 @@ def search_page() -> str:
 @allow(*READERS)
 def search_results() -> tuple[str, int]:
     """What the box found, best match first; each child shown is access-logged."""
-    typed = {k: request.form.get(k, "").strip()[:200] for k in ("q", "born_from", "born_to")}
+    sent = {k: request.form.get(k, "").strip() for k in ("q", "born_from", "born_to")}
+    typed = {k: v[:200] for k, v in sent.items()}  # shown back; the query reads all of it
     errors = {name: "Enter the date as dd/mm/yyyy" for name in ("born_from", "born_to")
               if typed[name] and when_born(typed[name]) is None}
-    query = read_query(typed["q"], when_born(typed["born_from"]), when_born(typed["born_to"]))
+    try:
+        query = read_query(sent["q"], when_born(sent["born_from"]), when_born(sent["born_to"]))
+    except InvalidInput as refused:
+        query, errors = Query(), refused.errors | errors
     if query.empty and not errors:
         errors["q"] = ("Enter a name, date of birth, NHS number, UPN, postcode or contact "
                        "reference")
-    results = [] if errors else search(g.db, query)
-    log_children_shown([r.person_id for r in results])
+    results = None if errors else search(g.db, query)  # refused: nothing was searched
+    log_children_shown([r.person_id for r in results or []])
     return render_template("people/search.html", title="Find a child", results=results,
                            typed=typed, errors=errors, when=when), 422 if errors else 200
 
@@ -85,6 +90,8 @@ def _choices() -> dict[str, Any]:
     year = people.year(_now().astimezone(LONDON).date())
     return {"sexes": SEXES, "ethnicities": people.codes.choices("ethnicity", year),
             "disabilities": people.codes.choices("disability", year),
+            "upn_unknowns": [(code, f"{code}: {label}") for code, label in
+                             people.codes.choices("upn_unknown", year)],
             "immigration": IMMIGRATION_STATUSES, "relationships": RELATIONSHIPS,
             "identifier_statuses": [(s.value, s.label) for s in IdentifierStatus]}
 
@@ -95,9 +102,20 @@ def person_response(person_id: int, status: int = 200, **extra: Any) -> tuple[st
     if page is None:
         abort(404, f"There is no person {person_id}.")
     log_access(person_id, None)
-    context = {"errors": {}, "typed": {}, "open_form": None} | extra
+    opened = "details" if request.args.get("edit") == "details" else None
+    context = {"errors": {}, "typed": {}, "open_form": opened} | extra
+    census = _census_warnings(person_id) if page.person.kind == "child" else []
     return render_template("people/person.html", title=page.person.name, page=page,
-                           p=page.person, when=when, **_choices(), **context), status
+                           p=page.person, when=when, census=census, **_choices(),
+                           **context), status
+
+
+def _census_warnings(person_id: int) -> list[Any]:
+    """What the census rules about one child say of this record (put right on this page:
+    the findings a contact's own record fixes are shown on that contact's page)."""
+    today = _now().astimezone(LONDON).date()
+    return [f for f in child_warnings(g.db, person_id, _rules().people, today)
+            if f.fix.page == "person"]
 
 
 @bp.get("/people/<int:person_id>")

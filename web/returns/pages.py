@@ -2,21 +2,25 @@
 
 Why team managers only: the files hold every child's identifiers and history for a
 period; they are made for Ofsted and the DfE by the people who answer to them. Each
-download is written to the access log (DOMAIN.md §6). The census is checked before it
-is offered: its problems are listed per child in plain words, and the file is only
-downloaded with them when the manager says so ("download anyway").
+download is written to the access log (DOMAIN.md §6). The census is checked before it is
+offered, by the year's DfE rules and schema: what they find is listed per child with the
+rule's code and message and a link to the field that puts it right, and the file is only
+downloaded with errors when the manager says so ("download anyway"). A year with no child
+in it says so and offers no file.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
-from reporting.annex_a import Period, build_annex_a, to_csv_zip, to_xlsx
-from reporting.cin_census import CollectionYear, build_census, load_la_number
+from reporting.annex_a import Period, build_annex_a, is_empty, to_csv_zip, to_xlsx
+from reporting.annex_a_spec import load_annex_config
+from reporting.cin_census import CollectionYear, UnknownYear, build_census, load_la_number
 from web.access import allow, log_access
 from web.views import LONDON
 from workflow.config_errors import ConfigError
@@ -37,12 +41,14 @@ def _current_year(today: date) -> str:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
-def _form(errors: dict[str, str] | None = None, status: int = 200) -> tuple[str, int]:
+def _form(errors: dict[str, str] | None = None, status: int = 200,
+          empty: str | None = None) -> tuple[str, int]:
     today = _today()
     values = {"from": (today - relativedelta(months=6)).isoformat(), "to": today.isoformat(),
               "format": "xlsx", "year": _current_year(today)} | request.args.to_dict()
+    anyway = request.path + "?" + urlencode(request.args.to_dict() | {"empty": "ok"})
     return render_template("returns/index.html", title="Statutory returns", values=values,
-                           errors=errors or {}), status
+                           errors=errors or {}, empty=empty, anyway=anyway), status
 
 
 @bp.get("/returns")
@@ -73,14 +79,22 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 @bp.get("/returns/annex-a")
 @allow(Role.TEAM_MANAGER)
 def annex_a() -> Any:
-    """Annex A lists 1, 3, 4 and 5 as one workbook, or a zip of CSV files."""
+    """Annex A lists 1 to 7 as one workbook, or a zip of CSV files. A period with nothing
+    in it is said so first; its headings-only file is a click further."""
     period = _period()
     fmt = request.args.get("format", "xlsx")
     if fmt not in FORMATS:
         period = {"format": "Choose Excel workbook or CSV files"}
     if isinstance(period, dict):
         return _form(period, 400)
-    lists = build_annex_a(g.db, period)
+    try:
+        config = load_annex_config(current_app.config["CONFIG_DIR"], period.end)
+    except ConfigError as error:
+        abort(500, str(error))
+    lists = build_annex_a(g.db, period, config)
+    if is_empty(lists) and request.args.get("empty") != "ok":
+        return _form(empty=f"Nothing was recorded from {period.start:%d/%m/%Y} to "
+                           f"{period.end:%d/%m/%Y}: every list would hold its headings only.")
     mimetype, suffix = FORMATS[fmt]
     data = to_xlsx(lists) if fmt == "xlsx" else to_csv_zip(lists)
     return _download(data, mimetype, f"annex_a_{period.start}_{period.end}.{suffix}")
@@ -89,7 +103,7 @@ def annex_a() -> Any:
 @bp.get("/returns/cin-census")
 @allow(Role.TEAM_MANAGER)
 def cin_census() -> Any:
-    """The census XML for a year, or the problems that stop it (unless forced)."""
+    """The census XML for a year, or what the year's rules found first (unless forced)."""
     try:
         year = CollectionYear.parse(request.args.get("year", ""))
     except ValueError as error:
@@ -98,9 +112,14 @@ def cin_census() -> Any:
         la_number = load_la_number(current_app.config["CONFIG_DIR"])
     except ConfigError as error:
         abort(500, str(error))
-    result = build_census(g.db, year, current_app.extensions["rules"].calendar, la_number,
-                          datetime.now(UTC))
-    if result.problems and request.args.get("force") != "1":
-        return render_template("returns/census_problems.html", title="CIN census problems",
+    try:
+        result = build_census(g.db, year, current_app.extensions["rules"].people, la_number,
+                              datetime.now(UTC))
+    except UnknownYear as error:
+        text = str(error)
+        return _form({"year": text[:1].upper() + text[1:]}, 400)
+    forced = request.args.get("force") == "1" and not result.empty
+    if (result.findings or result.schema_problems or result.empty) and not forced:
+        return render_template("returns/census_problems.html", title="CIN census check",
                                result=result, year=year, errors={})
     return _download(result.xml, "application/xml", f"cin_census_{year.label}.xml")

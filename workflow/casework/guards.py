@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from workflow.casework import conference_dates
 from workflow.casework.config import CONTRIBUTED, STATUSES
 from workflow.casework.factors import factor_problem
 from workflow.casework.records import AssessmentStatus
@@ -159,14 +160,16 @@ def _not_before_enquiry(ctx: Ctx[Any]) -> Failure:
 
 
 def _on_a_weekday(ctx: Ctx[Any]) -> Failure:
-    """DfE CIN census rule 8875: an initial child protection conference is not held on a
-    Saturday or Sunday, so a weekend date is a mistake in the record."""
+    """DfE CIN census rule 8875: a child protection conference is not held on a Saturday
+    or Sunday, so a weekend date is a mistake in the record. The census checks the initial
+    conference's date; a review conference is held on a working day all the same, and its
+    date is refused for the same reason (``workflow.casework.conference_dates``)."""
     held = local_day(ctx, ctx.payload.held_at)
-    if held is None or held.weekday() < 5:
+    if held is None or not conference_dates.at_a_weekend(held):
         return None
-    return "held_at", (f"{held:%A %d %B %Y} is a {held:%A}: an initial child protection "
-                       "conference is not held at a weekend (DfE census rule 8875); check "
-                       "the date")
+    return "held_at", (f"{held:%A %d %B %Y} is a {held:%A}: a child protection conference is "
+                       f"not held at a weekend (DfE census rule {conference_dates.RULE}: "
+                       f"\"{conference_dates.MESSAGE}\"); check the date")
 
 
 CONFERENCE_NOT_BEFORE_ENQUIRY: Guard[Any] = Guard("conference_not_before_enquiry",
@@ -226,6 +229,38 @@ def _lateness_reason_if_late(ctx: Ctx[Any]) -> Failure:
     return None
 
 
+#: The clocks that time seeing the child during an assessment (local timescales).
+CHILD_SEEN_CLOCKS = ("child_seen_s17", "child_seen_s47")
+
+
+def child_not_seen(ctx: Ctx[Any]) -> str | None:
+    """Why the assessment being authorised counts as "child not seen", or None if the child
+    was seen: no visit with the child seen since the assessment started, or a child-seen
+    clock still running, which authorising leaves not met (seen for the child in need
+    assessment, say, but not since the section 47 enquiry began)."""
+    assessment = ctx.contact.assessment
+    since = assessment.started_at if assessment else ctx.contact.referral_at
+    seen = any(v.child_seen and (since is None or v.visited_at >= since)
+               for v in ctx.contact.visits)
+    if not seen:
+        return "the child has not been seen during this assessment"
+    running = [c for c in ctx.contact.open_clocks if c.rule in CHILD_SEEN_CLOCKS]
+    if running:
+        day = local_day(ctx, running[0].started_at)
+        return (f"the child has not been seen since {day:%d/%m/%Y}, when the child-seen "
+                "timescale started, so it is not met")
+    return None
+
+
+def _not_seen_reason_if_not_seen(ctx: Ctx[Any]) -> Failure:
+    """Authorising with the child not seen is a manager's decision to be accounted for:
+    it needs their reason (it is flagged on the assessment with it)."""
+    why = child_not_seen(ctx)
+    if why and not text(ctx, "not_seen_reason"):
+        return "not_seen_reason", f"{why}: record why you authorise it"
+    return None
+
+
 #: Where the assessment is (open, submitted) is the record's, not the form's: a page does
 #: not offer authorising before submission, nor submitting twice.
 ASSESSMENT_SUBMITTED: Guard[Any] = Guard("assessment_submitted", _submitted, before_input=True)
@@ -239,8 +274,11 @@ AUTHORISER_IS_NOT_AUTHOR: Guard[Any] = Guard("authoriser_is_not_author",
                                              _authoriser_is_not_author, before_input=True)
 LATENESS_REASON_IF_LATE: Guard[Any] = Guard("lateness_reason_if_late", _lateness_reason_if_late,
                                             ("lateness_reason",))
+NOT_SEEN_REASON_IF_NOT_SEEN: Guard[Any] = Guard("not_seen_reason_if_not_seen",
+                                                _not_seen_reason_if_not_seen,
+                                                ("not_seen_reason",))
 AUTHORISE = (ASSESSMENT_SUBMITTED, AUTHORISER_IS_NOT_AUTHOR, LATENESS_REASON_IF_LATE,
-             FACTORS_VALID_IF_GIVEN)
+             NOT_SEEN_REASON_IF_NOT_SEEN, FACTORS_VALID_IF_GIVEN)
 
 
 # -- step down ------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 A strategy discussion and its agency grid, the section 47 enquiry it may start, the single
 assessment (section 17, or the enquiry carried out through it), the visits to the child, a
-child protection plan and the conferences that review it, and a step down to early help.
+child protection plan and the conferences that review it, a step down to early help, and
+pre-proceedings with its family group decision-making meeting
+(``workflow.casework.pre_proceedings``).
 Each is a frozen value: an action replaces it with a changed copy (``contact.put``), and the
 repository writes what changed in the contact's own transaction. Nothing here is copied
 into another place: the contact page, the census and the KPIs all read these.
@@ -116,6 +118,12 @@ class Assessment:
     authorised_at: datetime | None = None
     outcome: str | None = None
     lateness_reason: str = ""
+    #: The CIN census primary need as the assessment found it (None: the decision's stands).
+    primary_need: str | None = None
+    #: Authorised with the child not seen: never seen during the assessment, or its
+    #: child-seen timescale left not met. The authorising manager's reason is required.
+    authorised_not_seen: bool = False
+    not_seen_reason: str = ""
     id: int | None = None
 
     @property
@@ -175,3 +183,39 @@ class StepDown:
     at: datetime
     from_stage: str
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class PreProceedings:
+    """One pre-proceedings on a contact, from the decision to start it to its outcome.
+
+    Census elements: ``started_on`` PPStartDate (N00826), ``letter_sent_on`` LBPSentDate
+    (N00827), ``fgdm_offered`` FGDMMeetingOffer (N00828), ``fgdm_facilitated``
+    FGDMMeetingFac (N00829), ``initial_meeting_on`` InitialPPMeetingDate (N00830),
+    ``review_meetings`` ReviewMeetingsCount (N00831), ``decided_on`` StepDecisionDate,
+    ``outcome`` PPOutcome (N00833), ``court_application_on`` CourtAppDate (N00834),
+    ``letter_initiating_on`` LetterInitCPDate. The rest is the record's own (who, why).
+    """
+
+    event_seq: int
+    started_on: date
+    started_by: str
+    reason: str
+    letter_sent_on: date | None = None
+    fgdm_offered: bool | None = None
+    fgdm_not_offered_reason: str = ""
+    fgdm_facilitated: bool | None = None
+    fgdm_held_on: date | None = None
+    fgdm_not_held_reason: str = ""
+    initial_meeting_on: date | None = None
+    review_meetings: int = 0
+    decided_on: date | None = None
+    outcome: str | None = None
+    court_application_on: date | None = None
+    letter_initiating_on: date | None = None
+    id: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Started and not yet concluded."""
+        return self.outcome is None

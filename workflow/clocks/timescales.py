@@ -12,7 +12,12 @@ stricter. Each working-day rule says which it uses and shows it to users
 (DOMAIN.md section 3, "Rules for the clock").
 
 Clocks are started and stopped by events the engine emits (``starts_on``/``stops_on``):
-the book answers "which clocks does this event start or stop on this date?".
+the book answers "which clocks does this event start or stop on this date?". Most clocks
+count from the instant of the event that starts them; a rule may instead count from the
+contact's receipt (``counts_from = "receipt"``) when the law times it from there although
+it only applies once something later has happened (Working Together: the referrer is
+acknowledged "within one working day of a referral being received", a clock that exists
+only once the contact is accepted as a referral).
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from workflow.config_schema import (
 
 __all__ = [
     "Convention",
+    "CountsFrom",
     "TimescaleBook",
     "TimescaleRule",
     "Unit",
@@ -68,6 +74,14 @@ class Convention(StrEnum):
     START_DAY_IS_DAY_1 = "start_day_is_day_1"
 
 
+class CountsFrom(StrEnum):
+    """Where a clock counts from: the instant of the event that starts it, or the receipt
+    of the contact it runs on (the version in force is chosen on that same date)."""
+
+    START_EVENT = "start_event"
+    RECEIPT = "receipt"
+
+
 class UnknownRule(KeyError):
     """No rule of that name, or none in force on that date; a caller can act on it."""
 
@@ -89,6 +103,7 @@ class TimescaleRule:
     source: str
     effective_from: date
     local: bool
+    counts_from: CountsFrom = CountsFrom.START_EVENT
 
     @property
     def version(self) -> str:
@@ -129,7 +144,11 @@ class TimescaleRule:
 
     def describe_counting(self) -> str:
         """One plain-English sentence on how this rule counts, shown next to a due date."""
-        return _DESCRIBERS[self.unit](self)
+        described = _DESCRIBERS[self.unit](self)
+        if self.counts_from is CountsFrom.RECEIPT:
+            described += (" Counted from when the contact was received, not from when the "
+                          "clock started.")
+        return described
 
 
 def _plural(count: int, word: str) -> str:
@@ -153,7 +172,8 @@ def _describe_working_days(rule: TimescaleRule) -> str:
             f"{_ordinal(rule.limit)} working day after it."
         )
     return head + (
-        "the day the clock starts is day 1 if it is a working day (DfE census counting), so "
+        "the day the clock starts is day 1 if it is a working day (as the DfE's CIN census "
+        "validation counts), so "
         f"it is due by the end of the {_ordinal(rule.limit)} working day counting that day "
         "as the first; a clock started on a non-working day counts from the next working day."
     )
@@ -209,6 +229,11 @@ class TimescaleBook:
         """Every rule name, sorted."""
         return sorted(self._versions)
 
+    def titles(self) -> dict[str, str]:
+        """Each rule's title as its latest version gives it: what a list of clocks of every
+        date (the breach dashboard) shows in place of the stored rule id."""
+        return {name: versions[-1].title for name, versions in self._versions.items()}
+
     def started_by(self, event: str, on: date) -> list[TimescaleRule]:
         """Rules in force on ``on`` whose clock this event starts."""
         return [rule for rule in self._in_force(on) if rule.starts_on == event]
@@ -262,6 +287,7 @@ class RuleSchema(EntrySchema):
     source = Text(required=True)
     effective_from = TomlDate("2023-12-15", required=True)
     local = Flag(required=True)
+    counts_from = OneOf(CountsFrom, load_default=CountsFrom.START_EVENT)
 
     def ident(self, entry: Mapping[str, Any]) -> str | None:
         name = entry.get("name")

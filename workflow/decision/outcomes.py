@@ -24,3 +24,5 @@ PRIMARY_NEEDS = {"N1": "Abuse or neglect", "N2": "Child's disability",
                  "N5": "Family dysfunction", "N6": "Socially unacceptable behaviour",
                  "N7": "Low income", "N8": "Absent parenting",
                  "N9": "Cases other than children in need", "N0": "Not stated"}
+#: The same codes as a form's choices ("N1: Abuse or neglect").
+PRIMARY_NEED_CHOICES = tuple((code, f"{code}: {text}") for code, text in PRIMARY_NEEDS.items())

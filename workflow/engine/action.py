@@ -185,6 +185,10 @@ class Narration(Protocol):
         """The name of the agency an information request was sent to."""
         ...
 
+    def lawful_basis(self, basis_id: str) -> str:
+        """A lawful basis's name (config/lawful_bases.toml), or the id as stored."""
+        ...
+
     def contact_detail(self, name: str) -> str:
         """One of the contact's own fields (source, channel, referrer, concerns …)."""
         ...

@@ -16,6 +16,7 @@ from typing import Any
 
 from workflow.accounts import Directory
 from workflow.clocks.clock import Clock, ClockResult
+from workflow.clocks.timescales import CountsFrom, TimescaleRule, UnknownRule
 from workflow.contact import Contact, require_aware
 from workflow.engine.action import Action, Config, Ctx, Fired, Row, sentence
 from workflow.engine.machine import StageMachine
@@ -33,6 +34,9 @@ REANCHOR = "icpc_reanchored"
 CLOCKS_OF = {"assessment_opened": "referral_accepted"}
 _TIME_FIELDS = ("held_at", "visited_at")
 _REASON_FIELDS = ("lateness_reason", "reason", "rationale")
+#: The reason a row records for leaving a clock not met (a manager authorising an
+#: assessment with the child not seen), kept on that clock as its note.
+_UNMET_REASON_FIELDS = ("not_seen_reason",)
 
 
 class Engine:
@@ -116,7 +120,7 @@ class Engine:
             action.effect(fired)
         for clock_event in row.emits:
             self._apply_clock_event(contact, clock_event, ctx)
-        self._close_out_of_scope(contact, row, now)
+        self._close_out_of_scope(contact, row, now, _note(ctx.payload, _UNMET_REASON_FIELDS))
         return fired
 
     def receive(self, contact: Contact, actor: Actor, data: Mapping[str, Any] | Payload,
@@ -162,7 +166,7 @@ class Engine:
         name = CLOCKS_OF.get(name, name)
         on = self.config.calendar.local_date(ctx.now)
         stopping = {r.name for r in self.config.timescales.stopped_by(name, on)}
-        note = _lateness_note(ctx.payload)
+        note = _note(ctx.payload, _REASON_FIELDS)
         for clock in [c for c in contact.open_clocks if c.rule in stopping]:
             contact.stop_clock(clock, at, name, note=note if at > clock.due_at else "")
         self._start_clocks(contact, name, _anchor(contact, name, at))
@@ -181,16 +185,38 @@ class Engine:
     def _start_clocks(self, contact: Contact, event: str, started: datetime) -> None:
         on = self.config.calendar.local_date(started)
         for rule in self.config.timescales.started_by(event, on):
-            due = rule.due(started, self.config.calendar)
-            contact.start_clock(Clock(rule.name, rule.version, started, due))
+            counted = self._counted_from(contact, rule, started)
+            if counted is None:
+                continue
+            rule, at = counted
+            due = rule.due(at, self.config.calendar)
+            contact.start_clock(Clock(rule.name, rule.version, at, due))
 
-    def _close_out_of_scope(self, contact: Contact, row: Row[Any], now: datetime) -> None:
+    def _counted_from(self, contact: Contact, rule: TimescaleRule, started: datetime
+                      ) -> tuple[TimescaleRule, datetime] | None:
+        """The version that applies and the instant it counts from. A rule counted from
+        receipt takes the version in force on the day the contact was received (a contact
+        takes the rule of its own day), and none if no version was in force then."""
+        if rule.counts_from is not CountsFrom.RECEIPT:
+            return rule, started
+        received = contact.received_at
+        try:
+            return (self.config.timescales.rule(rule.name,
+                                                self.config.calendar.local_date(received)),
+                    received)
+        except UnknownRule:
+            return None
+
+    def _close_out_of_scope(self, contact: Contact, row: Row[Any], now: datetime,
+                            unmet_note: str = "") -> None:
         """Clocks the new stage does not list stop: not met when the row concludes what
-        they time without it, otherwise not applicable (never a breach)."""
+        they time without it (keeping the reason the row recorded for that), otherwise
+        not applicable (never a breach)."""
         for clock in contact.clocks_out_of_scope():
-            result = (ClockResult.NOT_MET if clock.rule in row.leaves_unmet
-                      else ClockResult.NOT_APPLICABLE)
-            contact.stop_clock(clock, now, f"left_for_{contact.stage.value}", result)
+            unmet = clock.rule in row.leaves_unmet
+            result = ClockResult.NOT_MET if unmet else ClockResult.NOT_APPLICABLE
+            contact.stop_clock(clock, now, f"left_for_{contact.stage.value}", result,
+                               note=unmet_note if unmet else "")
 
 
 def _wrong_stage(action: Action[Any], stage: Stage) -> str:
@@ -200,9 +226,10 @@ def _wrong_stage(action: Action[Any], stage: Stage) -> str:
             f"it can be done at: {', '.join(allowed)}.")
 
 
-def _lateness_note(payload: Payload) -> str:
-    """The reason recorded with a late action (Working Together: say why when exceeded)."""
-    for name in _REASON_FIELDS:
+def _note(payload: Payload, fields: tuple[str, ...]) -> str:
+    """The reason recorded with a late action (Working Together: say why when exceeded),
+    or with one that leaves a clock not met; the first of ``fields`` given."""
+    for name in fields:
         given = getattr(payload, name, None)
         if isinstance(given, str) and given.strip():
             return given.strip()[:500]

@@ -1,4 +1,5 @@
-"""The MASH's configuration: partner agencies, request deadlines and repeat-contact alerts.
+"""The MASH's configuration: partner agencies, request deadlines, repeat-contact alerts
+and the lawful bases of information sharing.
 
 Why data: which agencies a council works with, and how fast it asks them to answer, are
 local choices a council edits by hand (ARCHITECTURE.md habit 3). A mistake must stop
@@ -10,6 +11,8 @@ surface later as a request to an agency nobody can answer for.
 * ``config/agency_timescales.toml`` — the answer deadlines per RAG rating, in the
   ``timescales.toml`` format and read by the same loader.
 * ``config/settings.toml`` ``[mash]`` — the repeat-contact window and threshold.
+* ``config/lawful_bases.toml`` — the lawful bases of requests and answers, each with its
+  citation and, where it awaits commencement, its date (``workflow.mash.lawful_bases``).
 
 Nothing is loaded at import time: ``load_mash_config(config_dir)`` is called at start-up
 by the app factory (through the MASH blueprint), by the CLI and by the tests.
@@ -40,6 +43,7 @@ from workflow.config_schema import (
     load_file,
     load_table,
 )
+from workflow.mash.lawful_bases import LawfulBasisBook, load_lawful_bases
 
 __all__ = ["Agency", "AgencyBook", "MashConfig", "MashSettings", "load_agencies",
            "load_mash_config", "load_mash_settings"]
@@ -99,6 +103,7 @@ class MashConfig:
     agencies: AgencyBook
     deadlines: TimescaleBook
     settings: MashSettings
+    lawful_bases: LawfulBasisBook
 
     def deadline_rule(self, rag: str, on: date) -> TimescaleRule:
         """The answer deadline for a request sent on a contact rated ``rag``."""
@@ -106,10 +111,11 @@ class MashConfig:
 
 
 def load_mash_config(config_dir: Path) -> MashConfig:
-    """Load and check the three sources; any problem raises ConfigError."""
+    """Load and check the four sources; any problem raises ConfigError."""
     return MashConfig(load_agencies(config_dir / "agencies.toml"),
                       load_deadlines(config_dir / "agency_timescales.toml"),
-                      load_mash_settings(config_dir / "settings.toml"))
+                      load_mash_settings(config_dir / "settings.toml"),
+                      load_lawful_bases(config_dir / "lawful_bases.toml"))
 
 
 # -- agencies -------------------------------------------------------------------------

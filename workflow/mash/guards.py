@@ -1,11 +1,15 @@
 """Rules of the information-request actions: the request named must be this contact's,
-addressed to the acting partner's own agency, and still open."""
+addressed to the acting partner's own agency, and still open; a lawful basis must be one
+configured and in force on the day (``config/lawful_bases.toml``), with the detail it
+asks for written beside it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from workflow.engine.action import Ctx, Failure, Guard
+from workflow.engine.rules import text, value
 from workflow.errors import InvalidTransition, NotFound, NotPermitted
 from workflow.mash.records import InfoRequest
 
@@ -46,3 +50,43 @@ OWN_AGENCY: Guard[Any] = Guard("request_is_for_your_agency", _own_agency, ("requ
                                NotPermitted)
 REQUEST_OPEN: Guard[Any] = Guard("request_open", _still_open, ("request_id",),
                                  InvalidTransition)
+
+
+# -- lawful bases ----------------------------------------------------------------------
+Needed = Callable[[Ctx[Any]], bool]
+
+
+def _always(ctx: Ctx[Any]) -> bool:
+    return True
+
+
+def basis_in_force(name: str, missing: str, needed: Needed = _always) -> Guard[Any]:
+    """The basis named in field ``name`` is configured and in force today; it must be
+    given when ``needed`` says so (an agency that shares nothing need not name one)."""
+
+    def check(ctx: Ctx[Any]) -> Failure:
+        chosen = value(ctx, name)
+        if not chosen:
+            return (name, missing) if needed(ctx) else None
+        bases = ctx.config.mash.lawful_bases
+        today = ctx.config.calendar.local_date(ctx.now)
+        basis = bases.get(chosen)
+        if basis is None:
+            offered = ", ".join(b.id for b in bases.in_force(today))
+            return name, f"choose a lawful basis from the list ({offered})"
+        why = basis.not_in_force(today)
+        return None if why is None else (name, why)
+
+    return Guard(f"{name}_in_force", check, (name,))
+
+
+def basis_detail(name: str, detail: str) -> Guard[Any]:
+    """A basis that needs more (consent overridden: why) has it written in ``detail``."""
+
+    def check(ctx: Ctx[Any]) -> Failure:
+        basis = ctx.config.mash.lawful_bases.get(value(ctx, name))
+        if basis is None or not basis.needs_detail or text(ctx, detail):
+            return None
+        return detail, f"{basis.needs_detail} (the basis chosen is: {basis.name})"
+
+    return Guard(f"{detail}_given", check, (name, detail))

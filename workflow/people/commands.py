@@ -16,9 +16,13 @@ from typing import Any
 
 from workflow.engine.registry import handles
 from workflow.errors import InvalidInput, NotPermitted, StaleVersion
-from workflow.people.postcodes import normalise_postcode
 from workflow.people.records import EDITABLE, RELATIONSHIPS, Address, Change, Person, shown
-from workflow.people.rules import details_problems, normalised
+from workflow.people.rules import (
+    address_problems,
+    details_problems,
+    normalised,
+    normalised_address,
+)
 from workflow.ports import UnitOfWork
 from workflow.roles import CASEWORK, FRONT_DOOR, Actor
 from workflow.rules import Rules
@@ -108,7 +112,8 @@ def update_person(uow: UnitOfWork, rules: Rules, command: UpdatePerson) -> dict[
     with uow:
         before = uow.people.get(command.person_id)
         if before.version != command.read_version:
-            raise StaleVersion(command.person_id, command.read_version, before.version)
+            raise StaleVersion(command.person_id, command.read_version, before.version,
+                               "the record of person")
         after = _typed(before, command.changes)
         errors = details_problems(rules.people, after, on)
         if errors:
@@ -137,16 +142,12 @@ def _decided(after: Person, before: Person, command: UpdatePerson) -> Person:
 def move_address(uow: UnitOfWork, rules: Rules, command: MoveAddress) -> int:
     """Record the new address; the previous one is kept as history."""
     _editor(command.actor)
-    postcode = normalise_postcode(command.address.postcode)
-    errors = {}
-    if postcode is None:
-        errors["postcode"] = "enter a UK postcode, for example WR1 2AB"
-    if not command.address.line_1.strip():
-        errors["line_1"] = "enter the first line of the address"
+    errors = address_problems(command.address)
     if errors:
         raise InvalidInput(errors)
-    address = replace(command.address, postcode=str(postcode),
-                      line_1=command.address.line_1.strip())
+    address = normalised_address(command.address)
+    if address.moved_in is None:  # moving in today, as far as anyone knows
+        address = replace(address, moved_in=rules.calendar.local_date(command.now))
     with uow:
         uow.people.get(command.person_id)
         address_id = uow.people.move(command.person_id, address, command.actor.username,

@@ -20,7 +20,7 @@ from workflow.people.codes import CodeBook, UnknownCode, load_code_lists
 from workflow.people.consistent_identifier import IdentifierStatus
 from workflow.people.nhs_number import nhs_number_problem, normalise_nhs_number
 from workflow.people.postcodes import normalise_postcode
-from workflow.people.records import IMMIGRATION_STATUSES, SEXES, PersonDetails
+from workflow.people.records import IMMIGRATION_STATUSES, SEXES, Address, PersonDetails
 from workflow.people.upn import LaNumbers, load_la_numbers, normalise_upn, upn_problem
 from workflow.people.upn_unknown import (
     SchoolAgeRules,
@@ -33,6 +33,8 @@ from workflow.people.years import CollectionYear
 #: The latest an expected date of birth may be (a pregnancy's full term and a margin).
 MAX_DAYS_UNBORN = 300
 D = TypeVar("D", bound=PersonDetails)
+#: Statuses saying the council does not hold the identifier (s16LC(8), (4)(b)).
+_NOT_HELD = (IdentifierStatus.NOT_KNOWN_UNREASONABLE_DELAY, IdentifierStatus.NO_IDENTIFIER_RELATES)
 _POSTCODE = "A9 9AA, A99 9AA, A9A 9AA, AA9 9AA, AA99 9AA or AA9A 9AA"
 
 
@@ -127,6 +129,9 @@ def _identifier_status(d: PersonDetails) -> dict[str, str]:
     if status is IdentifierStatus.INCLUDED and d.kind == "child" and not d.nhs_number and (
             d.identifier_reason.strip()):
         return {"identifier_status": "a reason is given but the status says it is included"}
+    if status in _NOT_HELD and d.nhs_number:
+        return {"identifier_status": "the NHS number is recorded, so the status cannot say "
+                                     "there is none or it is not known: choose included"}
     return {}
 
 
@@ -141,10 +146,31 @@ def _names(d: PersonDetails) -> dict[str, str]:
     return errors
 
 
+def address_problems(address: Address) -> dict[str, str]:
+    """What is missing or wrong in an address (its first line and a UK postcode's shape)."""
+    errors = {}
+    if not address.line_1.strip():
+        errors["line_1"] = "enter the first line of the address"
+    if problem := postcode_problem(address.postcode):
+        errors["postcode"] = problem
+    return errors
+
+
+def normalised_address(address: Address) -> Address:
+    """The address as stored: trimmed, the postcode in its standard form (``WR1 2AB``)."""
+    return replace(address, line_1=address.line_1.strip(), line_2=address.line_2.strip(),
+                   town=address.town.strip(),
+                   postcode=str(normalise_postcode(address.postcode) or address.postcode))
+
+
 def details_problems(rules: PeopleRules, details: PersonDetails, on: date) -> dict[str, str]:
-    """Every problem with a person's details on ``on``, field → what to record instead."""
-    return (_names(details) | _dates(details, on) | _codes(rules, details, on)
-            | _identifiers(rules, details, on) | _identifier_status(details))
+    """Every problem with a person's details on ``on``, field → what to record instead
+    (an address's fields as ``address.postcode``)."""
+    found = (_names(details) | _dates(details, on) | _codes(rules, details, on)
+             | _identifiers(rules, details, on) | _identifier_status(details))
+    if details.address is not None:
+        found |= {f"address.{k}": v for k, v in address_problems(details.address).items()}
+    return found
 
 
 def normalised(rules: PeopleRules, details: D, on: date) -> D:
@@ -158,8 +184,10 @@ def normalised(rules: PeopleRules, details: D, on: date) -> D:
                                      all_referrals_nfa=False, year=rules.year(on),
                                      rules=rules.school_age)
         reason = derived.value if derived else None
+    address = normalised_address(details.address) if details.address else None
     return replace(details, nhs_number=nhs or None, upn=upn or None, upn_unknown=reason,
-                   first_name=details.first_name.strip(), last_name=details.last_name.strip())
+                   first_name=details.first_name.strip(), last_name=details.last_name.strip(),
+                   address=address)
 
 
 def postcode_problem(postcode: str) -> str | None:

@@ -5,14 +5,19 @@ a few hundred candidates well, but it cannot be run over a million people on eve
 Each name part gets keys that a misspelling usually keeps: its Soundex code ("Smith",
 "Smyth" and "Smtih" are all S530) and its first three letters; a first name also gets the
 keys of its nickname group's first name ("Alfie" keys as "Alfred"). A double-barrelled
-surname is keyed by each part and by the whole, so "Jones" finds "Smith-Jones". The search
-reads the people holding any of the query's keys, through an index, and the matcher
-then decides which of them are matches and how strongly.
+surname is keyed by each part and by the whole, so "Jones" finds "Smith-Jones". Each
+surname key is also paired with each first-name key ("ls:S530+fs:O416"), because a search
+by first name and surname wants the people holding one of each: one index range of pair
+keys reads just them, where intersecting the two single keys' lists would read everyone
+called Smith and everyone called Oliver (tens of thousands each in a million people).
+The search reads the people holding any of the query's keys (``query_keys``), through an
+index, and the matcher then decides which of them are matches and how strongly.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from workflow.intake.matching import NICKNAMES, normalise
 
@@ -69,7 +74,27 @@ def first_name_keys(name: str) -> set[str]:
     return keys
 
 
+def pair_keys(surname: set[str], first: set[str]) -> set[str]:
+    """Every surname key joined with every first-name key: a person holds the pair exactly
+    when they hold both keys."""
+    return {f"{last}+{given}" for last in surname for given in first}
+
+
 def person_keys(first_name: str, last_name: str, preferred_name: str = "") -> set[str]:
-    """Every key of one person's names (legal and preferred)."""
-    return surname_keys(last_name) | first_name_keys(first_name) | (
+    """Every key of one person's names (legal and preferred), and their pairs."""
+    last = surname_keys(last_name)
+    first = first_name_keys(first_name) | (
         first_name_keys(preferred_name) if preferred_name else set())
+    return last | first | pair_keys(last, first)
+
+
+def query_keys(words: Sequence[str]) -> set[str]:
+    """The keys a search's name words look people up by; holding any one makes a person a
+    candidate. A single word may be either name, so its surname and first-name keys. Several
+    words are a first name and a surname in either order, so the pairs of any word's
+    surname key with any word's first-name key: the people with a surname like one word
+    and a first name like one word."""
+    last = {key for word in words for key in surname_keys(word)}
+    if len(words) == 1:
+        return last | first_name_keys(words[0])
+    return pair_keys(last, {key for word in words for key in first_name_keys(word)})

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.accounts import TEAM_KINDS, Access, Account, SignInSession, Team
+from workflow.persistence.identity import SqlIdentity
 from workflow.persistence.tables import AccessLogRow, LoginAttemptRow, SessionRow, UserRow
 from workflow.persistence.tables_people import TeamMemberRow, TeamRow
 from workflow.roles import Role
@@ -20,7 +21,8 @@ from workflow.roles import Role
 
 def _account(row: UserRow) -> Account:
     return Account(row.id, row.username, row.display_name, Role(row.role), row.team, row.agency,
-                   row.active, row.password_hash, row.swe_number)
+                   row.active, row.password_hash, row.swe_number, row.email,
+                   row.must_change_password, row.totp_secret, row.totp_last_step)
 
 
 def read_team(session: Session, row: TeamRow) -> Team:
@@ -51,9 +53,9 @@ def _session(row: SessionRow) -> SignInSession:
     return SignInSession(row.id, row.user_id, row.created_at, row.last_seen_at, row.revoked_at)
 
 
-class SqlAccounts:
+class SqlAccounts(SqlIdentity):
     """The accounts port over the ``app_user``, ``user_session``, ``login_attempt`` and
-    ``access_log`` tables."""
+    ``access_log`` tables (and, through ``SqlIdentity``, the identity tables)."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
@@ -61,6 +63,11 @@ class SqlAccounts:
     def account(self, username: str) -> Account | None:
         with self.sessions() as db:
             row = db.scalar(select(UserRow).where(UserRow.username == username))
+            return None if row is None else _account(row)
+
+    def account_by_email(self, email: str) -> Account | None:
+        with self.sessions() as db:
+            row = db.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
             return None if row is None else _account(row)
 
     def account_by_id(self, user_id: int) -> Account | None:
@@ -75,17 +82,18 @@ class SqlAccounts:
     def save_account(self, username: str, display: str, role: Role, team: str | None,
                      agency: str | None, password_hash: str,
                      swe_number: str | None = None) -> Account:
-        """Create or update a user (a partner must name an agency)."""
+        """Create or update a user (a partner must name an agency). An update keeps the
+        account's status: re-importing the directory never re-opens a leaver's account."""
         if role == Role.PARTNER and not agency:
             raise ValueError("a partner agency practitioner must be bound to one agency")
         with self.sessions() as db:
             row = db.scalar(select(UserRow).where(UserRow.username == username))
             if row is None:
                 row = UserRow(username=username, display_name=display, password_hash="",
-                              role=role.value)
+                              role=role.value, active=True)
                 db.add(row)
             row.display_name, row.role, row.team, row.agency = display, role.value, team, agency
-            row.password_hash, row.active = password_hash, True
+            row.password_hash = password_hash
             row.swe_number = swe_number
             db.commit()
             return _account(row)
@@ -138,11 +146,35 @@ class SqlAccounts:
             db.commit()
 
     def log_access(self, access: Access) -> None:
+        self.log_accesses([access])
+
+    def log_accesses(self, accesses: list[Access]) -> None:
+        """Write the lines in one transaction (a list of fifty children is one write)."""
+        if not accesses:
+            return
         with self.sessions() as db:
-            db.add(AccessLogRow(username=access.username, at=access.at,
-                                child_id=access.child_id, contact_id=access.contact_id,
-                                route=access.route[:120], outcome=access.outcome))
+            db.add_all(AccessLogRow(username=a.username, at=a.at, child_id=a.child_id,
+                                    contact_id=a.contact_id, route=a.route[:120],
+                                    outcome=a.outcome, reason=a.reason) for a in accesses)
             db.commit()
+
+    def memberships(self, username: str) -> frozenset[str]:
+        """The codes of the active teams a person belongs to (their home team included)."""
+        with self.sessions() as db:
+            user = db.scalar(select(UserRow).where(UserRow.username == username))
+            if user is None:
+                return frozenset()
+            codes = set(db.scalars(select(TeamRow.code).join(
+                TeamMemberRow, TeamMemberRow.team_id == TeamRow.id).where(
+                TeamMemberRow.user_id == user.id, TeamRow.active.is_(True))))
+            return frozenset(codes | ({user.team} if user.team else set()))
+
+    def glass_children(self, username: str, since: datetime) -> frozenset[int]:
+        """The children this person broke the glass for since ``since``."""
+        with self.sessions() as db:
+            return frozenset(c for c in db.scalars(select(AccessLogRow.child_id).where(
+                AccessLogRow.outcome == "break_glass", AccessLogRow.username == username,
+                AccessLogRow.at >= since)) if c is not None)
 
     def teams(self) -> list[Team]:
         with self.sessions() as db:

@@ -8,7 +8,7 @@ with them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -31,6 +31,8 @@ _COLUMNS = ("kind", "first_name", "last_name", "preferred_name", "date_of_birth"
             "expected_date_of_birth", "sex", "gender_identity", "ethnicity", "first_language",
             "immigration_status", "nhs_number", "upn", "upn_unknown", "school",
             "identifier_status", "identifier_reason")
+#: How a refusal names the record ("Someone else changed the record of person 7 ...").
+_RECORD = "the record of person"
 
 
 def _address(row: PersonAddressRow) -> Address:
@@ -89,7 +91,7 @@ class SqlPeople:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             actual = self.session.scalar(select(PersonRow.version)
                                          .where(PersonRow.id == person.id))
-            raise StaleVersion(person.id, read_version, actual)
+            raise StaleVersion(person.id, read_version, actual, _RECORD)
         self.session.add_all(PersonChangeRow(person_id=person.id, field=c.field, old=c.old,
                                              new=c.new, reason=reason, by=by, at=now)
                              for c in changes)
@@ -100,10 +102,11 @@ class SqlPeople:
         self.session.flush()
 
     def move(self, person_id: int, address: Address, by: str, now: datetime) -> int:
-        """The new current address; the one before it ends when this one starts."""
+        """The new current address; the one before it ends the day before this one starts."""
+        starts = address.moved_in or now.date()
         self.session.execute(update(PersonAddressRow).where(
             PersonAddressRow.person_id == person_id, PersonAddressRow.moved_out.is_(None))
-            .values(moved_out=address.moved_in or now.date()))
+            .values(moved_out=starts - timedelta(days=1)))
         row = PersonAddressRow(person_id=person_id, line_1=address.line_1,
                                line_2=address.line_2, town=address.town,
                                postcode=address.postcode, outward=address.outward,

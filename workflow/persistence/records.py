@@ -21,16 +21,18 @@ from workflow.casework.records import (
     EnquiryStatus,
     Participation,
     PlanMeeting,
+    PreProceedings,
     Section47,
     StepDown,
     StrategyDiscussion,
     Visit,
 )
 from workflow.decision.records import DecisionStamp, DecisionStatus, ThresholdDecision
-from workflow.mash.records import AgendaItem, InfoRequest, RequestStatus
+from workflow.mash.records import AgendaItem, InfoRequest, RequestStatus, Sharing
 from workflow.persistence.tables import Base
 from workflow.persistence.tables_decision import ThresholdDecisionRow
 from workflow.persistence.tables_mash import AgendaItemRow, AttendeeRow, InfoRequestRow, MeetingRow
+from workflow.persistence.tables_pre_proceedings import PreProceedingsRow
 from workflow.persistence.tables_strategy import (
     AssessmentRow,
     ChildProtectionPlanRow,
@@ -70,7 +72,8 @@ def _assessment(row: AssessmentRow) -> Assessment:
 
 
 def _request(row: InfoRequestRow) -> InfoRequest:
-    return _record(InfoRequest, row, status=RequestStatus(row.status))
+    return _record(InfoRequest, row, status=RequestStatus(row.status),
+                   sharing=Sharing(row.sharing) if row.sharing else None)
 
 
 class SqlCaseRecords:
@@ -106,6 +109,11 @@ class SqlCaseRecords:
         row = self._latest(AssessmentRow, contact_id)
         return None if row is None else _assessment(row)
 
+    def visits(self, contact_id: int) -> tuple[Visit, ...]:
+        rows = self.session.scalars(select(VisitRow).where(VisitRow.contact_id == contact_id)
+                                    .order_by(VisitRow.visited_at, VisitRow.id)).all()
+        return tuple(_record(Visit, r) for r in rows)
+
     def plan(self, contact_id: int) -> ChildProtectionPlan | None:
         row = self._latest(ChildProtectionPlanRow, contact_id)
         return None if row is None else _record(ChildProtectionPlan, row)
@@ -113,6 +121,10 @@ class SqlCaseRecords:
     def step_down(self, contact_id: int) -> StepDown | None:
         row = self._latest(StepDownRow, contact_id)
         return None if row is None else _record(StepDown, row)
+
+    def pre_proceedings(self, contact_id: int) -> PreProceedings | None:
+        row = self._latest(PreProceedingsRow, contact_id)
+        return None if row is None else _record(PreProceedings, row)
 
     def open_requests(self, contact_id: int) -> tuple[InfoRequest, ...]:
         rows = self.session.scalars(select(InfoRequestRow).where(
@@ -146,6 +158,7 @@ _TABLES: dict[type, type[Any]] = {
     Section47: Section47Row, Assessment: AssessmentRow, ChildProtectionPlan: ChildProtectionPlanRow,
     StepDown: StepDownRow, Visit: VisitRow, PlanMeeting: PlanMeetingRow,
     InfoRequest: InfoRequestRow, AgendaItem: AgendaItemRow,
+    PreProceedings: PreProceedingsRow,
 }
 #: Record fields that are not columns of their table (kept elsewhere, or computed).
 _NOT_COLUMNS = {"participation", "stamp", "meeting_date", "attending_agencies"}

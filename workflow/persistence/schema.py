@@ -8,19 +8,29 @@ from __future__ import annotations
 
 import importlib
 
+from workflow.persistence.append_only import attach
 from workflow.persistence.tables import Base
 
 _AREA_MODULES = ("workflow.persistence.tables_mash", "workflow.persistence.tables_oversight",
                  "workflow.persistence.tables_strategy", "workflow.persistence.tables_decision",
-                 "workflow.persistence.tables_people")
+                 "workflow.persistence.tables_people", "workflow.persistence.tables_feed",
+                 "workflow.persistence.tables_identity",
+                 "workflow.persistence.tables_pre_proceedings")
 
 
 def metadata() -> object:
-    """The complete metadata (imports each area's module if it exists yet)."""
+    """The complete metadata (imports each area's module if it exists yet); building it
+    with ``create_all`` also makes the audit tables append-only, as the migration does."""
     for name in _AREA_MODULES:
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as error:
             if error.name != name:
                 raise
+    if not _ATTACHED:
+        attach(Base.metadata)
+        _ATTACHED.append(True)
     return Base.metadata
+
+
+_ATTACHED: list[bool] = []

@@ -2,9 +2,9 @@
 
 The app factory and the CLI open a ``Store`` from a URL and take from it what they plug in:
 a unit of work per change, a read-only session per page (SQLite: a deferred ``BEGIN``, so
-a page or an export never holds the write lock), the accounts and the outbox, the schema
-upgrade and the breach sweep. Nothing else outside ``workflow/persistence`` builds an
-engine or a session, so the web layer never imports SQLAlchemy.
+a page or an export never holds the write lock), the accounts, the outbox, the DfE feed's
+log, the schema upgrade and the breach sweep. Nothing else outside ``workflow/persistence``
+builds an engine or a session, so the web layer never imports SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from workflow.oversight.outbox import Note
 from workflow.persistence.accounts import SqlAccounts
 from workflow.persistence.backup import backup, restore
 from workflow.persistence.db import PROJECT_ROOT, make_engine
+from workflow.persistence.feed_log import SqlFeedLog
 from workflow.persistence.readiness import database_state
 from workflow.persistence.sweep import SweepResult, sweep
 from workflow.persistence.tables import ContactRow
@@ -69,6 +70,7 @@ class Store:
                                   expire_on_commit=False)
         self.accounts = SqlAccounts(self.sessions)
         self.outbox = SqlOutbox(self.sessions)
+        self.feed_log = SqlFeedLog(self.sessions)  # the DfE feed's runs, batches, ledger
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction) for one command."""

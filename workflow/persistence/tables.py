@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from workflow.persistence.types import JSONDoc, UTCDateTime
@@ -111,6 +111,17 @@ class UserRow(Base):
     active: Mapped[bool] = mapped_column(default=True)
     #: Social Work England registration (e.g. "SW123456"), for a registered social worker.
     swe_number: Mapped[str | None] = mapped_column(String(12))
+    #: Work e-mail an administrator pre-registers, matched once at a first single sign-on
+    #: (tables_identity.UserIdentityRow then holds the provider's subject for good).
+    email: Mapped[str | None] = mapped_column(String(254))
+    #: Set by an administrator's password reset: the next sign-in must choose a new one.
+    must_change_password: Mapped[bool] = mapped_column(default=False,
+                                                       server_default=false())
+    #: The TOTP secret, sealed (encrypted) by the web layer; None when not enrolled.
+    totp_secret: Mapped[str | None] = mapped_column(String(400))
+    #: The last 30-second step a code was accepted for: a code is never accepted twice.
+    totp_last_step: Mapped[int | None]
+    __table_args__ = (UniqueConstraint("email", name="uq_app_user_email"),)
 
 
 class SessionRow(Base):
@@ -133,6 +144,15 @@ class LoginAttemptRow(Base):
     at: Mapped[datetime]
 
 
+class RewritePermitRow(Base):
+    """SQLite only: while a row is here (inside one transaction) the append-only tables
+    accept UPDATE and DELETE (``workflow.persistence.append_only.rewriting``)."""
+
+    __tablename__ = "rewrite_permit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    why: Mapped[str] = mapped_column(Text, default="")
+
+
 class AccessLogRow(Base):
     """Who viewed which child's record, when, through which route (DOMAIN.md §6)."""
 
@@ -144,3 +164,6 @@ class AccessLogRow(Base):
     contact_id: Mapped[int | None]
     route: Mapped[str] = mapped_column(String(120))
     outcome: Mapped[str] = mapped_column(String(20), default="viewed")
+    reason: Mapped[str] = mapped_column(Text, default="")  # why the glass was broken
+    # Broken glass is looked up per person and time: which children are open to them now.
+    __table_args__ = (Index("ix_access_log_outcome_user_at", "outcome", "username", "at"),)

@@ -11,6 +11,11 @@ written once at insert, so the monthly agency report groups on a plain indexed c
 on every database instead of on dialect-specific date functions in UTC (which would put
 a request sent at 00:30 BST on 1 April into March).
 
+An answer says whether the agency shared (``sharing``: shared, shared_in_part,
+not_shared; null for a request answered before this was recorded), the basis it shared on,
+and, when it kept anything back, the reason and who decided (name and role, which need not
+be the practitioner who typed it). A child's information-sharing ledger reads these columns.
+
 A meeting is one per date (unique ``held_on``); an agenda item is one per contact per
 meeting, and carries the agencies' views and the joint decision once recorded.
 """
@@ -48,6 +53,13 @@ class InfoRequestRow(Base):
     answered_at: Mapped[datetime | None]
     answered_by: Mapped[str | None] = mapped_column(String(80))
     answer: Mapped[str] = mapped_column(Text, default="")
+    sharing: Mapped[str | None] = mapped_column(String(16))
+    answer_basis: Mapped[str | None] = mapped_column(String(40))
+    answer_basis_detail: Mapped[str] = mapped_column(Text, default="")
+    not_shared_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_name: Mapped[str] = mapped_column(String(120), default="")
+    decided_by_role: Mapped[str] = mapped_column(String(120), default="")
+    more_detrimental: Mapped[bool | None]
     chase_count: Mapped[int] = mapped_column(Integer, default=0)
     last_chased_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]

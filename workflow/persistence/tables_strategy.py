@@ -84,7 +84,12 @@ class AssessmentRow(Base):
     authorised_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(30))
     lateness_reason: Mapped[str] = mapped_column(Text, default="")
-    __table_args__ = (Index("ix_assessment_status", "status", "submitted_at"),)
+    primary_need: Mapped[str | None] = mapped_column(String(2))  # revised at assessment
+    #: Authorised with the child not seen, and the authorising manager's reason.
+    authorised_not_seen: Mapped[bool] = mapped_column(default=False)
+    not_seen_reason: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_assessment_status", "status", "submitted_at"),
+                      Index("ix_assessment_authorised", "authorised_at"))
 
 
 class Section47Row(Base):

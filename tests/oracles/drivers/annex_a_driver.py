@@ -11,7 +11,11 @@ Usage: ``python annex_a_driver.py FILE.xlsx``. Prints one JSON object on stdout:
   of the template's codes), with the list, heading, cell and the value as written;
 - ``missing``: cells left blank in a column the template says cannot be blank;
 - ``recoded``: cells the cleaner recognised but rewrote to the template's own code (for
-  example ``Female`` to ``b) Female``), so an export can be held to writing the code itself.
+  example ``Female`` to ``b) Female``), so an export can be held to writing the code itself;
+- ``cells``: how many cells of recognised sheets were compared before and after cleaning,
+  and ``changed``: every one whose cleaned value differs from the value as written (a date
+  read as a date, a blank as blank), whatever the cleaner flagged, so nothing it altered
+  silently is missed.
 
 It chains the cleaner's own steps as its ``cleanfile`` command does (parse, promote the
 first row, configure, clean, log errors), found by reading its installed source, and stops
@@ -72,9 +76,34 @@ def _cell_entry(event: Any, sheet: dict[str, Any]) -> dict[str, Any]:
             "value": _shown(event.get("raw_value"))}
 
 
+def _plain(value: Any) -> Any:
+    """An Excel date-time as its date, an empty string as blank."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return None if value == "" else value
+
+
+def _unchanged(raw: Any, cleaned: Any) -> bool:
+    """The cleaned value says what was written: the same value, a date written as text
+    dd/mm/yyyy read as that date, or a whole number written as text read as that number."""
+    raw, cleaned = _plain(raw), _plain(cleaned)
+    if isinstance(cleaned, dt.date) and isinstance(raw, str):
+        try:
+            return dt.datetime.strptime(raw, "%d/%m/%Y").date() == cleaned
+        except ValueError:
+            return False
+    if isinstance(cleaned, int) and isinstance(raw, str | float):
+        return str(raw) in (str(cleaned), f"{cleaned}.0")
+    return bool(raw == cleaned)
+
+
 def _record_cell(event: Any, sheet: dict[str, Any], report: dict[str, Any]) -> None:
-    """File one cleaned cell under blanked, missing or recoded (or nowhere if it was fine)."""
+    """File one cleaned cell under blanked, missing or recoded (or nowhere if it was fine),
+    and under changed whenever its value is not the one written."""
     entry = _cell_entry(event, sheet)
+    report["cells"] += 1
+    if not _unchanged(event.get("raw_value"), event.value):
+        report["changed"].append({**entry, "became": _shown(event.value)})
     if event.get("formatting_error") == "1":
         report["blanked"].append(entry)
     elif event.get("blank_error") == "1":
@@ -88,7 +117,8 @@ def clean_report(path: str) -> dict[str, Any]:
     """What the cleaner recognised, blanked, found missing and recoded in the workbook."""
     from sfdata_stream_parser import events
 
-    report: dict[str, Any] = {"sheets": [], "blanked": [], "missing": [], "recoded": []}
+    report: dict[str, Any] = {"sheets": [], "blanked": [], "missing": [], "recoded": [],
+                              "changed": [], "cells": 0}
     sheet: dict[str, Any] = {}
     for event in cleaned_events(path):
         if isinstance(event, events.StartTable):

@@ -3,7 +3,10 @@
 CIN census: RC8 closes after an assessment with no further action, RC9 after an
 assessment with a step down to early help. An assessment authorised with the child never
 seen leaves the child-seen clock not met (the visit was needed by the assessment it
-concludes), and one past 45 working days says why (Working Together).
+concludes), and one past 45 working days says why (Working Together). Authorising with the
+child not seen (never seen during the assessment, or its child-seen timescale not met)
+needs the manager's reason, and the assessment is flagged with it for the contact page,
+the KPIs and oversight; the child-seen clock left not met keeps the reason as its note.
 """
 
 from __future__ import annotations
@@ -11,7 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from workflow.casework.factors import normalised
-from workflow.casework.guards import ASSESSMENT_OPEN, AUTHORISE, STEP_DOWN
+from workflow.casework.guards import (
+    ASSESSMENT_OPEN,
+    AUTHORISE,
+    CHILD_SEEN_CLOCKS,
+    STEP_DOWN,
+    child_not_seen,
+)
 from workflow.casework.payloads import FACTOR_CHOICES, HandOver
 from workflow.casework.records import AssessmentStatus
 from workflow.casework.steps import record_step_down
@@ -25,13 +34,17 @@ OUTCOMES = (("cin_plan", "Child in need plan"),
             ("early_help", "Step down to early help (RC9)"),
             ("no_further_action", "No further action (RC8)"))
 CLOSURES = {"no_further_action": "RC8", "early_help": "RC9"}
-CHILD_SEEN = ("child_seen_s17", "child_seen_s47")
+CHILD_SEEN = CHILD_SEEN_CLOCKS
 
 
 @dataclass(frozen=True)
 class Authorisation(HandOver):
     assessment_outcome: str | None = ask("Outcome", Kind.RADIOS, OUTCOMES)
     lateness_reason: str = ask("Reason the assessment is late (if past 45 working days)")
+    not_seen_reason: str = ask(
+        "Reason for authorising with the child not seen",
+        hint="Needed when the child was not seen during the assessment, or not within its "
+             "child-seen timescale.")
     factors: tuple[str, ...] = ask("Assessment factors, if the author's need correcting",
                                    Kind.CHECKBOXES, FACTOR_CHOICES)
     comment: str = ask("Comment (optional)", hint="Shown on the timeline with the "
@@ -43,10 +56,12 @@ def _authorise(fired: Fired[Authorisation]) -> None:
     current = contact.assessment
     assert current is not None  # ASSESSMENT_SUBMITTED passed
     factors = tuple(normalised(p.factors)) if p.factors else current.factors
+    not_seen = child_not_seen(ctx) is not None
     contact.put(replace(current, status=AssessmentStatus.AUTHORISED,
                         authorised_by=ctx.actor.username, authorised_at=ctx.now,
                         outcome=p.assessment_outcome, lateness_reason=p.lateness_reason,
-                        factors=factors))
+                        factors=factors, authorised_not_seen=not_seen,
+                        not_seen_reason=p.not_seen_reason.strip() if not_seen else ""))
     closure = CLOSURES.get(str(p.assessment_outcome))
     if closure and fired.row.dest is not None:
         contact.closure_reason = closure

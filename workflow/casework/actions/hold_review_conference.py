@@ -1,11 +1,13 @@
 """Record a review child protection conference: the plan continues (the next review
-within 6 months) or ends, and the case continues as child in need."""
+within 6 months) or ends, and the case continues as child in need. Like the initial
+conference, it is never dated at a weekend (refused at the date, DfE census rule 8875)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from workflow.casework.guards import CONFERENCE_ON_A_WEEKDAY
 from workflow.casework.records import PlanMeeting
 from workflow.engine.action import Action, Fired, row
 from workflow.engine.payload import Kind, Payload, ask
@@ -29,7 +31,7 @@ def _record(fired: Fired[Review]) -> None:
         contact.put(replace(plan, ended_at=held))
 
 
-_DATE = (dated("held_at", "it was held"),)
+_DATE = (dated("held_at", "it was held"), CONFERENCE_ON_A_WEEKDAY)
 ACTION: Action[Review] = Action(
     name="hold_review_conference", order=120, label="Record a review conference", payload=Review,
     rows=(

@@ -49,7 +49,7 @@ class Discussion(Payload):
     rationale: str = ask("Rationale", hint="Why: what you weighed and what decided it.")
 
 
-def _counts_from_last(ctx: Ctx[Any]) -> bool:
+def _counts_from_last(ctx: Ctx[Discussion]) -> bool:
     return ctx.config.casework.icpc_anchor == "last"
 
 

@@ -9,6 +9,7 @@ from workflow.casework.factors import normalised
 from workflow.casework.guards import ASSESSMENT_NOT_SUBMITTED, ASSESSMENT_OPEN, FACTORS_VALID
 from workflow.casework.payloads import FACTOR_CHOICES
 from workflow.casework.records import Assessment, AssessmentStatus
+from workflow.decision.outcomes import PRIMARY_NEED_CHOICES
 from workflow.engine.action import Action, Fired, row
 from workflow.engine.payload import Kind, Payload, ask
 from workflow.engine.rules import RATIONALE_GIVEN
@@ -22,6 +23,9 @@ class Submission(Payload):
                                    FACTOR_CHOICES,
                                    hint="Every factor identified, or 21 if there are none.")
     rationale: str = ask("Summary of the assessment and its recommendation")
+    primary_need: str | None = ask(
+        "Primary need (CIN census), if the assessment found a different one", Kind.SELECT,
+        PRIMARY_NEED_CHOICES, hint="Leave as it is to keep the one chosen at the decision.")
 
 
 def _submit(fired: Fired[Submission]) -> None:
@@ -31,7 +35,8 @@ def _submit(fired: Fired[Submission]) -> None:
         current = Assessment(kind="s17", started_at=contact.referral_at or ctx.now)
     contact.put(replace(current, status=AssessmentStatus.SUBMITTED, author=ctx.actor.username,
                         submitted_at=ctx.now, summary=fired.payload.rationale,
-                        factors=tuple(normalised(fired.payload.factors))))
+                        factors=tuple(normalised(fired.payload.factors)),
+                        primary_need=fired.payload.primary_need or current.primary_need))
 
 
 ACTION: Action[Submission] = Action(

@@ -20,6 +20,7 @@ from workflow.decision.outcomes import (
     EARLY_HELP,
     NO_FURTHER_ACTION,
     OUTCOMES,
+    PRIMARY_NEED_CHOICES,
     PRIMARY_NEEDS,
     REFERRAL,
     REFERRAL_OUTCOMES,
@@ -42,8 +43,7 @@ class Decision(Payload):
     outcome: str | None = ask("Outcome", Kind.RADIOS, tuple(OUTCOMES.items()))
     indicators: tuple[str, ...] = ask("Indicators present (levels of need)", Kind.INDICATORS)
     primary_need: str | None = ask("Primary need (CIN census)", Kind.SELECT,
-                                   tuple((c, f"{c}: {t}") for c, t in PRIMARY_NEEDS.items()),
-                                   hint="For a referral to social care.")
+                                   PRIMARY_NEED_CHOICES, hint="For a referral to social care.")
     rationale: str = ask("Rationale", hint="Why: what you weighed and what decided it.")
     override_reason: str = ask("Reason for choosing a level below the recommendation")
     reasonable_cause: str = ask("Reasonable cause to suspect significant harm",
@@ -88,6 +88,11 @@ _REASON = needs_text("override_reason",
                      guard="override_reason_given")
 _CONSENT = one_of("consent", ("given",), "record the family's agreement to early help",
                   guard="consent_recorded")
+#: A referral is a CIN census episode, and the census needs its primary need (DfE 8606):
+#: asked of the worker deciding, when they know most, not left for the return.
+_NEED = one_of("primary_need", tuple(PRIMARY_NEEDS),
+               "choose the child's primary need (CIN census) for a referral",
+               guard="primary_need_chosen")
 _FROM = (Stage.THRESHOLD_DECISION,)
 
 ACTION: Action[Decision] = Action(
@@ -100,10 +105,11 @@ ACTION: Action[Decision] = Action(
         row(_FROM, Stage.EARLY_HELP, FRONT_DOOR, when=(payload_is("outcome", *EARLY_HELP),),
             guards=(RATIONALE_GIVEN, _CONSENT), emits=("decision_made", "stepped_down")),
         row(_FROM, Stage.ASSESSMENT, FRONT_DOOR, when=(payload_is("outcome", *REFERRAL),),
-            guards=(RATIONALE_GIVEN,),
+            guards=(RATIONALE_GIVEN, _NEED),
             emits=("decision_made", "referral_accepted", "s17_assessment_started")),
         row(_FROM, Stage.STRATEGY_DISCUSSION, FRONT_DOOR,
-            when=(payload_is("outcome", *STRATEGY),), guards=(RATIONALE_GIVEN, REASONABLE_CAUSE),
+            when=(payload_is("outcome", *STRATEGY),),
+            guards=(RATIONALE_GIVEN, REASONABLE_CAUSE, _NEED),
             emits=("decision_made", "referral_accepted", "strategy_discussion_decided")),
     ),
     effect=_decide, narrate=_told, preview="Update recommendation",

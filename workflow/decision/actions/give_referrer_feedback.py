@@ -1,4 +1,10 @@
-"""Record the feedback given to the referrer about the decision (local: within 24 hours)."""
+"""Record the feedback given to the referrer about the decision.
+
+One action stops two clocks: the local feedback on the decision (within 24 hours of it) and,
+for a referral, the statutory acknowledgement to the referrer (Working Together: within one
+working day of the referral being received). Telling the referrer of the decision is
+acknowledging it; the reason field says what they were told.
+"""
 
 from __future__ import annotations
 

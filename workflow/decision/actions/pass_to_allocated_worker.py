@@ -8,7 +8,6 @@ information gathering only when every request is answered or closed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from workflow.contact import reference_for
 from workflow.engine.action import Action, Ctx, Failure, Fired, Guard, row
@@ -25,12 +24,12 @@ class OpenCaseReference(Payload):
     reason: str = ask("Reason")
 
 
-def _found(ctx: Ctx[Any]) -> str:
+def _found(ctx: Ctx[OpenCaseReference]) -> str:
     case = ctx.contact.flags.open_case_contact_id
     return text(ctx, "open_case_reference") or (reference_for(case) if case else "")
 
 
-def _reference_given(ctx: Ctx[Any]) -> Failure:
+def _reference_given(ctx: Ctx[OpenCaseReference]) -> Failure:
     if _found(ctx):
         return None
     return "open_case_reference", "give the reference of the child's open case"

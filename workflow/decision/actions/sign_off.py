@@ -20,14 +20,14 @@ class SignOff(Payload):
 
 
 def pending_outcome_in(*outcomes: str) -> Selector[Any]:
-    def test(ctx: Ctx[Any]) -> bool:
+    def test(ctx: Ctx[SignOff]) -> bool:
         decision = ctx.contact.decision
         return decision is not None and decision.awaiting_signoff and decision.outcome in outcomes
 
     return Selector(f"pending_outcome_is_{outcomes[0]}", test)
 
 
-def _not_author(ctx: Ctx[Any]) -> Failure:
+def _not_author(ctx: Ctx[SignOff]) -> Failure:
     decision = ctx.contact.decision
     if decision is not None and decision.decided_by == ctx.actor.username:
         return "actor", "the override must be signed off by a different manager from its author"

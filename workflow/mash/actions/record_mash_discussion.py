@@ -33,19 +33,19 @@ class JointDecision(Payload):
     views: dict[str, str] = ask("Each agency's view", Kind.REASONS)
 
 
-def agenda_item(ctx: Ctx[Any]) -> AgendaItem | None:
+def agenda_item(ctx: Ctx[JointDecision]) -> AgendaItem | None:
     meeting = ctx.payload.meeting_id
     return ctx.contact.agenda_item(meeting) if isinstance(meeting, int) else None
 
 
-def _on_agenda(ctx: Ctx[Any]) -> Failure:
+def _on_agenda(ctx: Ctx[JointDecision]) -> Failure:
     if agenda_item(ctx) is not None:
         return None
     return "contact_id", (f"{ctx.contact.reference} is not on that meeting's agenda: put it "
                           "on the agenda before recording its decision. Nothing was saved")
 
 
-def _every_view(ctx: Ctx[Any]) -> Failure:
+def _every_view(ctx: Ctx[JointDecision]) -> Failure:
     item = agenda_item(ctx)
     attending = item.attending_agencies if item else ()
     if not attending:

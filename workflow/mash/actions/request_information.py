@@ -1,5 +1,8 @@
 """Ask a partner agency for information, with the lawful basis and who authorised it.
 
+The basis is one of ``config/lawful_bases.toml`` in force on the day (s16LA only once
+commenced), with the detail a basis asks for (consent overridden: why).
+
 The request is due by the deadline for the contact's RAG rating when it is sent
 (``config/agency_timescales.toml``: red round the clock, amber and green in working
 hours); the rule's version is kept with it, as every clock keeps its rule.
@@ -13,8 +16,8 @@ from typing import Any
 
 from workflow.engine.action import Action, Ctx, Failure, Fired, Guard, Narration, Told, row
 from workflow.engine.payload import Kind, Payload, ask
-from workflow.engine.rules import needs_text, one_of
-from workflow.mash.codes import LAWFUL_BASES
+from workflow.engine.rules import needs_text
+from workflow.mash.guards import basis_detail, basis_in_force
 from workflow.mash.records import InfoRequest
 from workflow.roles import FRONT_DOOR
 from workflow.screening.guards import RAG_SET
@@ -25,13 +28,15 @@ from workflow.stages import Stage
 class Question(Payload):
     agency: str | None = ask("Agency", Kind.SELECT, max_length=40, choices_from="agencies")
     question: str = ask("Question for the agency")
-    lawful_basis: str | None = ask("Lawful basis for sharing", Kind.SELECT,
-                                   tuple(LAWFUL_BASES.items()))
-    lawful_basis_detail: str = ask("More about the basis (optional)")
+    lawful_basis: str | None = ask("Lawful basis for sharing", Kind.SELECT, max_length=40,
+                                   choices_from="lawful_bases")
+    lawful_basis_detail: str = ask(
+        "More about the basis", hint="Consent: who gave it and when, or why it was not sought "
+        "or was overridden.")
     authorised_by: str = ask("Authorised by", Kind.TEXT, max_length=120)
 
 
-def _known_agency(ctx: Ctx[Any]) -> Failure:
+def _known_agency(ctx: Ctx[Question]) -> Failure:
     known = ctx.config.mash.agencies.ids()
     if ctx.payload.agency in known:
         return None
@@ -52,7 +57,7 @@ def _send(fired: Fired[Question]) -> None:
 
 
 def _told(p: Mapping[str, Any], n: Narration) -> Told:
-    basis = LAWFUL_BASES.get(str(p.get("lawful_basis")), str(p.get("lawful_basis", "")))
+    basis = n.lawful_basis(str(p.get("lawful_basis", "")))
     return Told("Request", f"Information requested from {n.agency(str(p.get('agency', '')))}",
                 f"{p.get('question', '')} (lawful basis: {basis}; authorised by "
                 f"{p.get('authorised_by', '')})")
@@ -64,8 +69,9 @@ ACTION: Action[Question] = Action(
     rows=(row((Stage.INFORMATION_GATHERING,), None, FRONT_DOOR, guards=(
         RAG_SET, Guard("agency_known", _known_agency, ("agency",)),
         needs_text("question", "write the question for the agency"),
-        one_of("lawful_basis", LAWFUL_BASES,
-               "record the lawful basis or consent position for sharing"),
+        basis_in_force("lawful_basis", "record the lawful basis or consent position for "
+                       "sharing"),
+        basis_detail("lawful_basis", "lawful_basis_detail"),
         needs_text("authorised_by", "record who authorised the request"))),),
     effect=_send, narrate=_told,
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from workflow.engine.action import Action, Ctx, Failure, Fired, Guard, row
 from workflow.engine.payload import Kind, Payload, ask
@@ -13,8 +12,8 @@ from workflow.stages import OPEN_STAGES, Stage
 
 @dataclass(frozen=True)
 class Allocation(Payload):
-    team: str = ask("Team", Kind.TEXT, max_length=40)
-    worker: str = ask("Worker (username)", Kind.TEXT, max_length=80)
+    team: str = ask("Team", Kind.SELECT, max_length=40, choices_from="teams")
+    worker: str = ask("Worker", Kind.SELECT, max_length=80, choices_from="workers")
 
 
 #: Who may hold a case (a partner practitioner or an administrator may not).
@@ -22,13 +21,13 @@ CASEHOLDERS = frozenset({Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANA
                          Role.SOCIAL_WORKER})
 
 
-def _given(ctx: Ctx[Any]) -> Failure:
+def _given(ctx: Ctx[Allocation]) -> Failure:
     if ctx.payload.team or ctx.payload.worker:
         return None
     return "team", "choose a team or a worker to allocate to"
 
 
-def _known(ctx: Ctx[Any]) -> Failure:
+def _known(ctx: Ctx[Allocation]) -> Failure:
     """The team and the worker are records: a team that exists and is active, a worker who
     can hold a case and, when both are given, is a member of that team."""
     directory, p = ctx.directory, ctx.payload
