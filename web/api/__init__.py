@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_smorest import Api, Blueprint
 
-from web.api import casework, contacts, intake, mash, people, thresholds
+from web.api import casework, contacts, intake, mash, outcomes, people, thresholds
 
 
 def _blueprint() -> Blueprint:
@@ -11,6 +11,7 @@ def _blueprint() -> Blueprint:
     blp = Blueprint("api", __name__, url_prefix="/api/v1",
                     description="Front Door contacts, people and teams")
     contacts.add_routes(blp)
+    outcomes.add_routes(blp)
     intake.add_routes(blp)
     people.add_routes(blp)
     mash.add_routes(blp)
