@@ -26,7 +26,7 @@ _PENDING: dict[str, frozenset[Role] | str] = {}
 #: Routes that libraries add (not our functions): classified here, by endpoint.
 LIBRARY_ENDPOINTS: dict[str, frozenset[Role] | str] = {
     "static": PUBLIC,
-    "api-docs.openapi_json": frozenset(Role),  # the API's description, for any signed-in user
+    "api-docs.openapi_json": PUBLIC,  # the API's description, read before any sign-in
 }
 
 

@@ -43,7 +43,8 @@ OVERSIGHT = frozenset({_CH, _TM})
 GRANTS: dict[str, frozenset[Role] | str] = {
     "static": PUBLIC, "home.health": PUBLIC, "health.ready": PUBLIC, "auth.sign_in": PUBLIC,
     "auth.sign_in_post": PUBLIC, "auth.sign_out": PUBLIC,
-    "home.index": frozenset(Role), "api-docs.openapi_json": frozenset(Role),
+    "home.index": frozenset(Role), "api-docs.openapi_json": PUBLIC,
+    "api_docs_page.page": PUBLIC,
     "home.workflow": CASEWORKERS | {_AD},
     "admin.users": frozenset({_AD}), "admin.revoke": frozenset({_AD}),
     "admin.user": frozenset({_AD}), "admin.new_user": frozenset({_AD}),
