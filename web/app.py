@@ -224,6 +224,7 @@ def _register_blueprints(app: Flask) -> None:
     """One blueprint per area of the process; the API builds its routes from the actions."""
     from web import api, home
     from web.admin import changes, leavers  # noqa: F401 - changes adds routes to admin.bp
+    from web.admin import clients as admin_clients
     from web.admin import pages as admin
     from web.auth import account
     from web.casework import assessments
@@ -239,7 +240,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth.bp, account.bp, sso.bp, home.bp, intake.bp, contact.bp, people.bp,
                       admin.bp, leavers.bp, oversight.bp, returns.bp, mash.bp, meetings.bp,
-                      sharing.bp, record_access.bp):
+                      sharing.bp, record_access.bp, admin_clients.bp):
         app.register_blueprint(blueprint)
     assessments.register(app)
     api.register(app)

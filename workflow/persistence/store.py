@@ -130,6 +130,15 @@ class Store:
             db.commit()
             return made
 
+    def webhook_subscriptions(self) -> list[Subscription]:
+        with self.reads() as db:
+            return webhooks.subscriptions(db)
+
+    def webhook_deliveries(self, limit: int = 100) -> list[dict[str, object]]:
+        """The latest deliveries, newest first (references and statuses only)."""
+        with self.reads() as db:
+            return webhooks.deliveries(db, limit)
+
     def end_subscription(self, subscription_id: int) -> bool:
         with self.sessions() as db:
             ended = webhooks.end_subscription(db, subscription_id)
