@@ -206,3 +206,17 @@ def test_the_token_use_log_cannot_be_rewritten(
 
     with db() as s, pytest.raises(Exception, match="append-only"):
         s.execute(text("UPDATE api_token_use SET status = 200"))
+
+
+def test_a_token_told_a_child_may_be_known_learns_no_details_of_the_known_child(
+        anonymous: Browser, token: Token, contacts: Contacts) -> None:
+    contacts.record(("Kit", "Madeup"))
+    police = token("police", "contacts:create")
+
+    maybe = call(anonymous, "POST", "/api/v1/contacts", police,
+                 NEW | {"children": [{"first_name": "Kit", "last_name": "Madeup"}]})
+
+    assert maybe.status_code == 409
+    [candidate] = maybe.get_json()["children"][0]["candidates"]
+    assert set(candidate) == {"person_id", "score", "reasons", "by_identifier"}
+    assert "Kit" not in maybe.get_data(as_text=True)
