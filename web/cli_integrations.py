@@ -37,12 +37,14 @@ def clients() -> None:
 @click.option("--agency", required=True, help="The partner agency the client answers for.")
 @click.option("--scopes", required=True,
               help="Space- or comma-separated, e.g. 'contacts:create contacts:read-own'.")
+@click.option("--expires-in-days", "expires_days", default="",
+              help="The token stops working after this many days (default: never).")
 @click.pass_obj
-def clients_create(obj: Any, name: str, agency: str, scopes: str) -> None:
+def clients_create(obj: Any, name: str, agency: str, scopes: str, expires_days: str) -> None:
     """Make a client and print its token ONCE (only a hash of it is kept)."""
     try:
         client, token = create_client(obj.store.clients, obj.rules.mash.agencies.ids(), name,
-                                      agency, scopes, "cli", _now())
+                                      agency, scopes, "cli", _now(), expires_days)
     except InvalidInput as error:
         _refuse(error.errors)
         return
@@ -70,7 +72,8 @@ def clients_revoke(obj: Any, name: str) -> None:
 def clients_list(obj: Any) -> None:
     """Every client: name, agency, key, scopes, and whether it is revoked."""
     for c in obj.store.clients.all():
-        state = f"revoked {c.revoked_at:%Y-%m-%d %H:%M} UTC" if c.revoked_at else "active"
+        state = f"revoked {c.revoked_at:%Y-%m-%d %H:%M} UTC" if c.revoked_at else (
+            f"active until {c.expires_at:%Y-%m-%d %H:%M} UTC" if c.expires_at else "active")
         click.echo(f"{c.name}\t{c.agency}\tfdt_{c.key}_…\t{' '.join(sorted(c.scopes))}\t{state}")
 
 

@@ -5,6 +5,7 @@ after the last attempt."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -22,6 +23,7 @@ from workflow.integrations.webhooks import MAX_ATTEMPTS, EventKind, Sent, new_se
 from workflow.people.records import PersonDetails
 from workflow.persistence.integrations import SqlClients
 from workflow.persistence.tables_integrations import WebhookDeliveryRow
+from workflow.persistence.tables_mash import InfoRequestRow
 from workflow.persistence.uow import SqlUnitOfWork
 from workflow.persistence.webhooks import deliver_due_webhooks, subscribe
 from workflow.roles import Actor, Role
@@ -158,3 +160,36 @@ def test_a_receiver_that_never_answers_is_given_up_after_the_last_attempt(
 
     assert len(attempts) == MAX_ATTEMPTS
     assert _deliveries(sessions) == [("contact.created", "failed", MAX_ATTEMPTS)]
+
+
+def test_a_health_system_hears_of_requests_to_its_agency_only_named_by_the_request(
+        sessions: sessionmaker[Session], uow_factory: Callable[[], SqlUnitOfWork],
+        rules: Rules) -> None:
+    health, _token = create_client(SqlClients(sessions), AGENCIES, "health-trust", "health",
+                                   "requests:read-own requests:answer", "admin",
+                                   datetime.now(UTC))
+    _subscribe(sessions, health, "http://127.0.0.1:5119/unused", new_secret(),
+               EventKind.REQUEST_CREATED, EventKind.REQUEST_ANSWERED)
+    now = datetime.now(UTC)
+    driver = _sent_by(FRONT_DOOR_WORKER, uow_factory, rules, now)
+    walk_to(driver, Stage.INFORMATION_GATHERING)
+    asked = {"question": "Known to the health visitor?", "lawful_basis": "public_task",
+             "authorised_by": "Team manager"}
+    driver.fire("request_information", FRONT_DOOR_WORKER, asked | {"agency": "police"})
+    driver.fire("request_information", FRONT_DOOR_WORKER, asked | {"agency": "health"})
+    with sessions() as db:
+        request_id = db.scalar(select(InfoRequestRow.id).where(
+            InfoRequestRow.agency == "health"))
+    driver.fire("answer_request", Actor("hal.health", Role.PARTNER, "health"),
+                {"request_id": request_id, "sharing": "shared", "answer": "Seen at clinic",
+                 "lawful_basis": "public_task"})
+    got: list[bytes] = []
+
+    with sessions() as db:
+        deliver_due_webhooks(db, now, lambda _u, body, _h, _t: got.append(body) or Sent(204))
+
+    created, answered = (json.loads(b) for b in got)
+    assert (created["type"], answered["type"]) == ("request.created", "request.answered")
+    assert created["data"]["request"]["id"] == answered["data"]["request"]["id"] == request_id
+    assert answered["data"]["request"]["sharing"] == "shared"
+    assert "contact" not in created["data"] and b"Seen at clinic" not in b"".join(got)

@@ -74,3 +74,17 @@ def test_scopes_are_read_from_a_list_and_unknown_words_are_named() -> None:
 
     assert granted == {Scope.CONTACTS_CREATE, Scope.REQUESTS_ANSWER}
     assert unknown == ["admin:everything"]
+
+
+@pytest.mark.parametrize("days", ["0", "367", "soon", "-1"])
+def test_a_token_lifetime_must_be_a_whole_number_of_days_up_to_a_year(days: str) -> None:
+    from workflow.integrations.admin import client_problems
+
+    class NoClients:
+        def by_name(self, _name: str) -> None:
+            return None
+
+    errors = client_problems(NoClients(), ["police"], "police-niche", "police",  # type: ignore[arg-type]
+                             "contacts:create", days)
+
+    assert list(errors) == ["expires_days"]

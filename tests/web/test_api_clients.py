@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import freezegun
 import pytest
 from flask import Flask
 from sqlalchemy import select, text
@@ -220,3 +221,22 @@ def test_a_token_told_a_child_may_be_known_learns_no_details_of_the_known_child(
     [candidate] = maybe.get_json()["children"][0]["candidates"]
     assert set(candidate) == {"person_id", "score", "reasons", "by_identifier"}
     assert "Kit" not in maybe.get_data(as_text=True)
+
+
+def test_a_token_past_its_expiry_is_refused_with_401_saying_so(
+        app: Flask, anonymous: Browser) -> None:
+    store = store_of(app)
+    agencies = app.extensions["rules"].mash.agencies.ids()
+    with freezegun.freeze_time("2026-11-01 09:00:00"):
+        _client, made = create_client(store.clients, agencies, "health-trust", "health",
+                                      "requests:read-own", "admin", datetime.now(UTC), "30")
+    headers = {"Authorization": f"Bearer {made}"}
+
+    with freezegun.freeze_time("2026-11-30 23:59:00"):
+        before = anonymous.client.get("/api/v1/inbox", headers=headers)
+    with freezegun.freeze_time("2026-12-01 09:00:01"):
+        after = anonymous.client.get("/api/v1/inbox", headers=headers)
+
+    assert before.status_code == 200
+    assert after.status_code == 401
+    assert after.get_json()["message"].startswith("The token has expired")

@@ -62,11 +62,12 @@ def create() -> Any:
     try:
         client, token = create_client(_store().clients, _agencies(), form.get("name", ""),
                                       form.get("agency", ""), scopes, current_user.username,
-                                      datetime.now(UTC))
+                                      datetime.now(UTC), form.get("expires_days", ""))
     except InvalidInput as error:
         return _page(error.errors, form, 400)
     audit("api_client_created", client.name,
-          f"agency: {client.agency}; scopes: {' '.join(sorted(client.scopes))}")
+          f"agency: {client.agency}; scopes: {' '.join(sorted(client.scopes))}; "
+          f"expires: {when(client.expires_at) if client.expires_at else 'never'}")
     return render_template("admin_client_token.html", title="Client added", client=client,
                            token=token, errors={})
 

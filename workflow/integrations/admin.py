@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from workflow.errors import InvalidInput
@@ -17,8 +17,13 @@ from workflow.integrations.webhooks import EventKind
 NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,79}$")
 
 
+#: The longest a token may live before it must be replaced (a year: NCSC's advice is to
+#: rotate credentials; an expiry nobody set is "never", which an administrator chooses).
+LONGEST_DAYS = 366
+
+
 def client_problems(clients: Clients, agencies: Iterable[str], name: str, agency: str,
-                    scopes: str) -> dict[str, str]:
+                    scopes: str, expires_days: str = "") -> dict[str, str]:
     """What is wrong with a new client (empty: it can be made)."""
     errors: dict[str, str] = {}
     if not NAME.match(name):
@@ -34,18 +39,26 @@ def client_problems(clients: Clients, agencies: Iterable[str], name: str, agency
         errors["scopes"] = f"not a scope: {', '.join(unknown)}"
     elif not granted:
         errors["scopes"] = "grant at least one scope"
+    if expires_days.strip() and not (expires_days.strip().isdigit()
+                                     and 1 <= int(expires_days) <= LONGEST_DAYS):
+        errors["expires_days"] = (f"give a whole number of days from 1 to {LONGEST_DAYS}, or "
+                                  "leave it empty for a token that does not expire")
     return errors
 
 
 def create_client(clients: Clients, agencies: Iterable[str], name: str, agency: str,
-                  scopes: str, by: str, now: datetime) -> tuple[ApiClient, str]:
-    """Make a client and its token (the token is returned once and never stored)."""
+                  scopes: str, by: str, now: datetime, expires_days: str = ""
+                  ) -> tuple[ApiClient, str]:
+    """Make a client and its token (the token is returned once and never stored); with
+    ``expires_days``, the token stops working that many days from now."""
     name, agency = name.strip(), agency.strip()
-    errors = client_problems(clients, agencies, name, agency, scopes)
+    errors = client_problems(clients, agencies, name, agency, scopes, expires_days)
     if errors:
         raise InvalidInput(errors)
     token, _key = new_token()
-    return clients.create(name, agency, parse_scopes(scopes)[0], token, by, now), token
+    expires = now + timedelta(days=int(expires_days)) if expires_days.strip() else None
+    return clients.create(name, agency, parse_scopes(scopes)[0], token, by, now,
+                          expires), token
 
 
 def subscription_problems(client: ApiClient | None, event: str, url: str,

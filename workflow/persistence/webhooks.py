@@ -179,8 +179,10 @@ def _request_data(session: Session, kind: EventKind, event: EventRow, agency: st
                                         InfoRequestRow.contact_id == event.contact_id)
     if kind is EventKind.REQUEST_ANSWERED:
         stmt = stmt.where(InfoRequestRow.id == int(event.payload.get("request_id") or 0))
-    else:
-        stmt = stmt.where(InfoRequestRow.requested_at == event.at)
+    elif event.payload.get("agency") != agency:
+        return None
+    else:  # the request row the event made: same contact, agency and instant
+        stmt = stmt.where(InfoRequestRow.requested_at == event.at).order_by(InfoRequestRow.id)
     found = session.scalar(stmt.limit(1))
     if found is None:
         return None
