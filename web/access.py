@@ -3,7 +3,8 @@
 ``@allow(Role.X, …)`` and ``@public`` record the decision in a registry that a
 ``before_request`` hook enforces. A route that nobody classified is refused for everyone
 (and the role × route test fails on it), so forgetting to decide is never a hole.
-Refusals and views of a child's record go to the access log (DOMAIN.md §6).
+Refusals and views of a child's record go to the access log (DOMAIN.md §6). An API client
+signed in by its token is judged by its scopes instead of a role (``web.auth.tokens``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ _PENDING: dict[str, frozenset[Role] | str] = {}
 #: Routes that libraries add (not our functions): classified here, by endpoint.
 LIBRARY_ENDPOINTS: dict[str, frozenset[Role] | str] = {
     "static": PUBLIC,
-    "api-docs.openapi_json": frozenset(Role),  # the API's description, for any signed-in user
+    "api-docs.openapi_json": PUBLIC,  # the API's description, read before any sign-in
 }
 
 
@@ -64,6 +65,8 @@ def route_rules(app: Flask) -> dict[str, frozenset[Role] | str | None]:
 def enforce(app: Flask) -> None:
     """Install the before_request hook that applies the registry."""
 
+    from web.auth import tokens  # the sign-in package imports this module
+
     @app.before_request
     def _check() -> None:
         if request.endpoint is None:
@@ -73,8 +76,11 @@ def enforce(app: Flask) -> None:
             return
         if not current_user.is_authenticated:
             if request.path.startswith("/api/"):
-                abort(401)
+                abort(401, tokens.refusal_message())
             return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        if isinstance(current_user._get_current_object(), tokens.ClientUser):
+            tokens.check_client(current_user, request.endpoint, request.view_args or {})
+            return
         if rule is None or current_user.role not in rule:
             log_access(None, None, "denied")
             abort(403)

@@ -20,17 +20,17 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from thresholds import load_registry
 from thresholds.policy import CataloguePolicy
 from web import access, auth, health, logs
-from web.auth import sso
+from web.auth import sso, tokens
 from web.navigation import can_search, nav_items
 from web.settings import Settings, load_settings
 from workflow.contact import reference_for
@@ -154,6 +154,15 @@ _TITLES = {400: "Bad request", 401: "Sign in first", 403: "You do not have acces
            422: "Check what you entered", 429: "Too many requests", 500: "Server error"}
 
 
+def _challenge_headers(error: HTTPException, response: Response) -> None:
+    """What HTTP says a refusal must carry: ``Allow`` on a 405 (RFC 9110 §15.5.6), and on an
+    API 401 the ``WWW-Authenticate`` challenge saying how to authenticate (RFC 6750)."""
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    if error.code == 401 and request.path.startswith("/api/"):
+        response.headers["WWW-Authenticate"] = tokens.www_authenticate()
+
+
 def _wire_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> tuple[Any, int]:
@@ -161,11 +170,13 @@ def _wire_errors(app: Flask) -> None:
                                     "Go back, reload the page and try again.")
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[Any, int]:
+    def _http(error: HTTPException) -> Response:
         data = getattr(error, "data", None) or {}
         message = data.get("message") or str(error.description or "")
         errors = data.get("errors") or data.get("messages")
-        return _error_response(error.code or 500, message, errors)
+        response = make_response(_error_response(error.code or 500, message, errors))
+        _challenge_headers(error, response)
+        return response
 
     @app.errorhandler(access.OutsideScope)
     def _outside(error: access.OutsideScope) -> tuple[Any, int]:
@@ -198,6 +209,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _wire_templates(app)
     _wire_security_headers(app)
     CSRFProtect(app)
+    tokens.init_tokens(app)
     auth.init_login(app)
     sso.init_sso(app)
     _register_blueprints(app)
@@ -212,6 +224,7 @@ def _register_blueprints(app: Flask) -> None:
     """One blueprint per area of the process; the API builds its routes from the actions."""
     from web import api, home
     from web.admin import changes, leavers  # noqa: F401 - changes adds routes to admin.bp
+    from web.admin import clients as admin_clients
     from web.admin import pages as admin
     from web.auth import account
     from web.casework import assessments
@@ -227,7 +240,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth.bp, account.bp, sso.bp, home.bp, intake.bp, contact.bp, people.bp,
                       admin.bp, leavers.bp, oversight.bp, returns.bp, mash.bp, meetings.bp,
-                      sharing.bp, record_access.bp):
+                      sharing.bp, record_access.bp, admin_clients.bp):
         app.register_blueprint(blueprint)
     assessments.register(app)
     api.register(app)

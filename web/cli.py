@@ -21,6 +21,7 @@ from reporting.queries import QueueFilter, breached_clocks, work_queue
 from thresholds.policy import catalogue_policy
 from web.cli_exports import export
 from web.cli_feed import feed
+from web.cli_integrations import register as register_integrations
 from web.cli_ops import register as register_ops
 from workflow.config_errors import ConfigError
 from workflow.contact import reference_for
@@ -321,6 +322,7 @@ def check_spec(obj: Context) -> None:
 main.add_command(export)  # `frontdoor export annex-a | cin-census` (web/cli_exports.py)
 main.add_command(feed)  # `frontdoor feed send | log`: the DfE's daily feed (web/cli_feed.py)
 register_ops(main)  # backup, restore, users add, settings (web/cli_ops.py)
+register_integrations(main)  # clients and webhooks (web/cli_integrations.py)
 
 if __name__ == "__main__":  # pragma: no cover - `python -m web.cli`
     main()

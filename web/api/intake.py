@@ -8,7 +8,9 @@ integrator decides. If anyone might already be known, nothing is stored and the 
 409 with the candidates of each such child (person id, name, date of birth, postcode, score
 and why); the integrator resends that child as ``{"person_id": N}``, or with
 ``"confirm_new": true`` when it is a different child. Without this step a police system's
-child already on record would become a second, parallel person.
+child already on record would become a second, parallel person. A system calling with a
+token is told each candidate's person id, score and which details matched, never the known
+child's name, date of birth or postcode.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from web.access import allow
 from web.api.bodies import json_body, refuse
 from web.api.people import candidates, candidates_json
 from web.api.person_schemas import CandidateOut, ChildIn, details_of
+from web.auth.tokens import ClientUser
 from web.forms import NewContactSchema
 from workflow.errors import FrontDoorError
 from workflow.intake.commands import NewContact, RecordContact
@@ -35,6 +38,10 @@ from workflow.roles import Role
 from workflow.services import handle
 
 INTAKE = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER)
+#: What another system (an API token) learns of a known child the check found: enough to
+#: resend the child by ``person_id`` or confirm a new one, never the record's name, date of
+#: birth or address (the reasons name which details matched, not their values).
+_FOR_SYSTEMS = ("person_id", "score", "reasons", "by_identifier")
 _KNOWN = ("person_id", "child_id")
 _CHOOSE = ("may already be known: resend this child as {\"person_id\": N} (one of the "
            "candidates), or with \"confirm_new\": true if it is a different child")
@@ -117,7 +124,8 @@ def create_contact(body: dict[str, Any]) -> Any:
     children = [_details(kid) for kid in body["children"]]
     if unknown := _unknown_people(children):
         abort(422, message="A person_id names nobody on record.", errors=unknown)
-    found = [candidates(c) if isinstance(c, PersonDetails) else [] for c in children]
+    found = [_disclosed(candidates(c)) if isinstance(c, PersonDetails) else []
+             for c in children]
     if unresolved := _maybe_known(found, body["children"]):
         return _choose(unresolved)
     intake = NewContact(body["received_at"], body["source"], children, body["channel"],
@@ -130,6 +138,13 @@ def create_contact(body: dict[str, Any]) -> Any:
     g.db.rollback()  # end the read snapshot taken before the write (SQLite WAL)
     return {"contacts": made, "children": [_made(m, c, f) for m, c, f in
                                            zip(made, children, found, strict=True)]}, 201
+
+
+def _disclosed(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The candidates as this caller may see them (a person: all; a system: no details)."""
+    if not isinstance(current_user._get_current_object(), ClientUser):
+        return found
+    return [{k: c[k] for k in _FOR_SYSTEMS if k in c} for c in found]
 
 
 def _choose(unresolved: dict[int, list[dict[str, Any]]]) -> Any:

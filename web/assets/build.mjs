@@ -15,6 +15,8 @@
 //                            GOV.UK and MOJ Frontend images, and the app's own icon.
 //                            Never the fonts: GDS Transport is for GOV.UK services only.
 //   test/axe.min.js          axe-core, loaded only by the browser tests
+//   swagger-ui/              Swagger UI's bundle and stylesheet for /api/docs (served by
+//                            the app itself: the API's docs need no internet)
 //
 // Any error ends the build with a message saying what failed and exit code 1, and
 // leaves web/static/build/ as it was, so `make run` and `make test` stop there.
@@ -95,6 +97,9 @@ function copyScripts () {
     copyFile(join(SOURCE, 'js', file), join(STAGE, 'js', file))
   }
   copyFile(join(MODULES, 'axe-core', 'axe.min.js'), join(STAGE, 'test', 'axe.min.js'))
+  for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css', 'LICENSE', 'NOTICE']) {
+    copyFile(join(MODULES, 'swagger-ui-dist', file), join(STAGE, 'swagger-ui', file))
+  }
 }
 
 /** Refuse a stylesheet that breaks the rules the tests check, or points at missing files. */

@@ -20,6 +20,7 @@ from flask_login import LoginManager, current_user
 from werkzeug.wrappers import Response
 
 from web.access import accounts
+from web.auth import tokens
 from workflow.accounts import Account, SignInSession
 from workflow.roles import Actor, Role
 
@@ -99,7 +100,9 @@ def init_login(app: Any) -> None:
     manager.login_view = "auth.sign_in"
     manager.login_message = "Sign in to continue."
     manager.session_protection = None  # our own session table does this job
-    manager.request_loader(lambda _request: _load_from_session())
+    # A request with a bearer token is judged by the token alone (web.auth.tokens).
+    manager.request_loader(lambda req: tokens.load_client(req)
+                           if tokens.bearer_token(req) is not None else _load_from_session())
     manager.user_loader(lambda _id: None)
     manager.init_app(app)
 

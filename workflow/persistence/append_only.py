@@ -1,6 +1,6 @@
 """The audit trail cannot be rewritten: the database itself refuses UPDATE and DELETE on
-the event history, the access log, a person's change history and the administrators'
-audit of who changed whose access.
+the event history, the access log, a person's change history, the administrators'
+audit of who changed whose access, and the log of every API token's use.
 
 Why in the database and not only in the code: an append-only promise kept by the
 application is broken by the first script, console session or compromised account that
@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, MetaData, event, text
 
 #: The tables that only ever grow.
-APPEND_ONLY = ("contact_event", "access_log", "person_change", "admin_audit")
+APPEND_ONLY = ("contact_event", "access_log", "person_change", "admin_audit", "api_token_use")
 
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION frontdoor_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -15,12 +15,15 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from workflow.integrations.webhooks import EventKind, HttpPost, Subscription
 from workflow.oversight.escalation import EscalationPolicy
 from workflow.oversight.outbox import Note
+from workflow.persistence import webhooks
 from workflow.persistence.accounts import SqlAccounts
 from workflow.persistence.backup import backup, restore
 from workflow.persistence.db import PROJECT_ROOT, make_engine
 from workflow.persistence.feed_log import SqlFeedLog
+from workflow.persistence.integrations import SqlClients
 from workflow.persistence.readiness import database_state
 from workflow.persistence.sweep import SweepResult, sweep
 from workflow.persistence.tables import ContactRow
@@ -71,6 +74,7 @@ class Store:
         self.accounts = SqlAccounts(self.sessions)
         self.outbox = SqlOutbox(self.sessions)
         self.feed_log = SqlFeedLog(self.sessions)  # the DfE feed's runs, batches, ledger
+        self.clients = SqlClients(self.sessions)  # API clients and every use of a token
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction) for one command."""
@@ -112,6 +116,34 @@ class Store:
             result = sweep(db, now, policy)
             db.commit()
             return result
+
+    def deliver_webhooks(self, now: datetime, http_post: HttpPost) -> webhooks.DeliveryRun:
+        """Queue new events and send the due webhook deliveries (one run, committed)."""
+        with self.sessions() as db:
+            return webhooks.deliver_due_webhooks(db, now, http_post)
+
+    def subscribe(self, client_id: int, event: EventKind, url: str, secret: str,
+                  now: datetime) -> Subscription:
+        """A client's new webhook subscription, from now on."""
+        with self.sessions() as db:
+            made = webhooks.subscribe(db, client_id, event, url, secret, now)
+            db.commit()
+            return made
+
+    def webhook_subscriptions(self) -> list[Subscription]:
+        with self.reads() as db:
+            return webhooks.subscriptions(db)
+
+    def webhook_deliveries(self, limit: int = 100) -> list[dict[str, object]]:
+        """The latest deliveries, newest first (references and statuses only)."""
+        with self.reads() as db:
+            return webhooks.deliveries(db, limit)
+
+    def end_subscription(self, subscription_id: int) -> bool:
+        with self.sessions() as db:
+            ended = webhooks.end_subscription(db, subscription_id)
+            db.commit()
+            return ended
 
     def close(self) -> None:
         self.engine.dispose()
