@@ -8,13 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from reporting.compliance import Compliance, Filters, Oversight, cases_csv
 from reporting.performance import performance
 from tests.builders import SOCIAL_WORKER, record_one, walk_to
+from workflow.oversight.escalation import EscalationPolicy
+from workflow.persistence.sweep import sweep
 from workflow.persistence.tables import ContactRow
+from workflow.persistence.tables_oversight import NotificationRow
 from workflow.persistence.uow import SqlUnitOfWork
 from workflow.rules import Rules
 from workflow.stages import Stage
@@ -106,3 +109,25 @@ def test_the_csv_export_cannot_carry_a_formula() -> None:
                        "worker": "sw.a"}])
 
     assert text.splitlines()[1].split(",")[5] == "'=HYPERLINK(1)"
+
+
+def _warned(engine: Engine, rules: Rules, now: datetime) -> list[tuple[str, str]]:
+    policy = EscalationPolicy(timedelta(hours=24), 0.75, timedelta(hours=24), ())
+    with Session(engine) as session:
+        sweep(session, now, policy, rules.timescales.titles())
+        session.commit()
+        return [(n.recipient, n.subject) for n in session.scalars(
+            select(NotificationRow).where(NotificationRow.kind == "warning"))]
+
+
+def test_the_worker_is_warned_before_a_visit_is_missed_in_words(
+        uow_factory: Callable[[], SqlUnitOfWork], rules: Rules, engine: Engine) -> None:
+    contact_id = _plan(uow_factory, rules, engine, "cp-team-a", "sw.a")
+    visit = f"Front Door: warning — Child protection visit, child seen (alone where age " \
+            f"allows) on contact {contact_id}"
+
+    early = _warned(engine, rules, datetime(2026, 8, 28, 12, tzinfo=UTC))
+    late = _warned(engine, rules, datetime(2026, 9, 3, 12, tzinfo=UTC))  # due Fri 4 Sep
+
+    assert ("sw.a", visit) not in early
+    assert ("sw.a", visit) in late
