@@ -231,18 +231,42 @@ class Compliance:
                 filters: Filters = Filters()) -> list[dict[str, Any]]:
         """Per month of the due date: standards that fell due, and those met in time (a
         clock still running past its due date counts as missed). One grouped query."""
-        spans = [Month.of(m) for m in sorted({m.replace(day=1) for m in months})]
+        spans = _spans(months)
+        found = {n: counts for (_, n), counts in self._due_by_month(
+            session, who, spans, filters, by_standard=False).items()}
+        return [_month_line(m, *found.get(m.number, (0, 0))) for m in spans]
+
+    def monthly_by_standard(self, session: Session, who: Oversight, months: Sequence[date]
+                            ) -> dict[str, list[dict[str, Any]]]:
+        """The same series for each standard (by title), from one grouped query."""
+        spans = _spans(months)
+        found = self._due_by_month(session, who, spans, Filters(), by_standard=True)
+        return {self.titles[name]: [_month_line(m, *found.get((name, m.number), (0, 0)))
+                                    for m in spans] for name in self.names}
+
+    def _due_by_month(self, session: Session, who: Oversight, spans: list[Month],
+                      filters: Filters, *, by_standard: bool
+                      ) -> dict[tuple[str | None, int], tuple[int, int]]:
         in_time = and_(ClockRow.result == "met", ClockRow.stopped_at <= ClockRow.due_at)
         month = _month_number(ClockRow.due_at, spans).label("month")
+        keys = (ClockRow.rule, month) if by_standard else (month,)
         stmt = self._scope(
-            select(month, func.count(), func.sum(case((in_time, 1), else_=0)))
+            select(*keys, func.count(), func.sum(case((in_time, 1), else_=0)))
             .join(ContactRow, ContactRow.id == ClockRow.contact_id)
             .where(_within(ClockRow.due_at, spans), ClockRow.due_at < self.now,
                    (ClockRow.result.is_(None)) | (ClockRow.result != "not_applicable")),
-            who, filters).group_by(month)
-        found = {n: (int(total), int(met or 0)) for n, total, met in session.execute(stmt)
-                 if n is not None}
-        return [_month_line(m, *found.get(m.number, (0, 0))) for m in spans]
+            who, filters).group_by(*keys)
+        found = {}
+        for row in session.execute(stmt):
+            *key, total, met = row
+            rule, number = (key[0], key[1]) if by_standard else (None, key[0])
+            if number is not None:
+                found[(rule, number)] = (int(total), int(met or 0))
+        return found
+
+
+def _spans(months: Sequence[date]) -> list[Month]:
+    return [Month.of(m) for m in sorted({m.replace(day=1) for m in months})]
 
 
 def _month_line(month: Month, due: int, met: int) -> dict[str, Any]:
@@ -261,6 +285,15 @@ def govuk_date(day: date) -> str:
 
 
 CSV_HEADER = ("Case", "Practice standard", "Due", "Status", "By how long", "Team", "Worker")
+
+
+def trend_csv(series: dict[str, list[dict[str, Any]]]) -> str:
+    """Each standard's monthly series as CSV, one row per standard and month."""
+    header = ("Practice standard", "Month", "Fell due", "Met in time", "Missed",
+              "Met in time (%)")
+    return csv_text(header, ([title, m["label"], m["due"], m["met"], m["missed"],
+                              m["percent"]] for title, months in series.items()
+                             for m in months))
 
 
 def cases_csv(rows: Iterable[dict[str, Any]]) -> str:

@@ -137,3 +137,20 @@ def test_a_child_on_a_plan_is_visited_from_the_contact_page_and_meets_the_standa
         reasons = session.scalars(select(VisitRow.not_alone_reason).where(
             VisitRow.contact_id == contact_id)).all()
     assert reasons == ["Aged 2: seen with her mother"]
+
+
+def test_the_kpi_page_shows_each_standard_month_by_month_and_it_downloads(
+        signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    _overdue_plan(contacts)
+    manager = signed_in("manager2")
+
+    kpis = manager.get("/oversight/kpis").get_data(as_text=True)
+    trend = manager.get("/standards/trend.csv")
+
+    assert "Practice standards met in time" in kpis and CP_VISIT in kpis
+    lines = trend.get_data(as_text=True).splitlines()
+    assert lines[0] == "Practice standard,Month,Fell due,Met in time,Missed,Met in time (%)"
+    visits = [line for line in lines if line.startswith(f'"{CP_VISIT}",')]
+    assert len(visits) == 12  # twelve months, the one it fell due in missed
+    assert [line.split(",")[-4:] for line in visits if not line.endswith(",0,0,0,")] == [
+        ["1", "0", "1", "0.0"]]

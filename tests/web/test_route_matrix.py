@@ -81,6 +81,7 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "standards.cases": CASEWORKERS | {Role.HEAD_OF_SERVICE},
     "standards.cases_export": CASEWORKERS | {Role.HEAD_OF_SERVICE},
     "standards.team_performance": CASEWORKERS | {Role.HEAD_OF_SERVICE},
+    "standards.trend_export": CASEWORKERS | {Role.HEAD_OF_SERVICE},
     "returns.index": frozenset({_TM}), "returns.annex_a": frozenset({_TM}),
     "returns.cin_census": frozenset({_TM}),
     "api.list_contacts": CASEWORKERS, "api.get_contact": CASEWORKERS,

@@ -23,6 +23,7 @@ from reporting.compliance import (
     cases_csv,
     oversight_for,
     teams_of,
+    trend_csv,
 )
 from reporting.kpis import last_months
 from reporting.performance import performance, team_totals
@@ -137,3 +138,14 @@ def team_performance() -> str:
                            trend=c.monthly(g.db, who, months, filters),
                            teams=c.standing(g.db, who, "team", filters)
                            if who.whole_service or who.teams else [], errors={})
+
+
+@bp.get("/standards/trend.csv")
+@allow(*VIEWERS)
+def trend_export() -> Response:
+    """Each standard's twelve-month series within the person's line, as CSV."""
+    months = last_months(datetime.now(UTC).astimezone(LONDON).date())
+    series = _compliance().monthly_by_standard(g.db, _who(), months)
+    day = datetime.now(UTC).astimezone(LONDON).date().isoformat()
+    return Response(trend_csv(series), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="practice-standards-trend-{day}.csv"'})
