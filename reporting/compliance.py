@@ -103,9 +103,8 @@ class Filters:
     status: str | None = None
 
     def where(self) -> list[Any]:
+        """Conditions on the contact (the standard is chosen with the clocks)."""
         found = []
-        if self.standard:
-            found.append(ClockRow.rule == self.standard)
         if self.team:
             found.append(ContactRow.team == self.team)
         if self.worker:
@@ -145,10 +144,10 @@ class Compliance:
         self._soon = {s.name: calendar.end_of_day(calendar.add_working_days(today, s.due_soon))
                       for s in standards}
 
-    def _status(self) -> Any:
-        soon = case(*((ClockRow.rule == name, at) for name, at in self._soon.items()),
+    def _status(self, t: Any) -> Any:
+        soon = case(*((t.c.rule == name, at) for name, at in self._soon.items()),
                     else_=self.now)
-        return case((ClockRow.due_at < self.now, MISSED), (ClockRow.due_at <= soon, DUE_SOON),
+        return case((t.c.due_at < self.now, MISSED), (t.c.due_at <= soon, DUE_SOON),
                     else_=ON_TRACK)
 
     def late_days(self, due: datetime) -> int:
@@ -161,33 +160,45 @@ class Compliance:
         return self.calendar.working_days_between(self.calendar.local_date(self.now),
                                                   self.calendar.local_date(due))
 
+    def _clocks(self, *where: Any, standard: str | None = None) -> Any:
+        """The standards' clocks that ``where`` picks, read first from the clock's own
+        indexes (rule, then the stopped or due instant) and only then joined to their
+        contacts by key. MATERIALIZED: otherwise SQLite starts from the contact's team or
+        worker index (every contact a team ever held) to serve the GROUP BY."""
+        names = [standard] if standard else self.names
+        return (select(ClockRow.id, ClockRow.contact_id, ClockRow.rule, ClockRow.due_at,
+                       ClockRow.stopped_at, ClockRow.result)
+                .where(ClockRow.rule.in_(names), *where)
+                .cte("standard_clock").prefix_with("MATERIALIZED"))
+
     def _scope(self, stmt: Any, who: Oversight, filters: Filters) -> Any:
-        stmt = stmt.where(ClockRow.rule.in_(self.names), *filters.where())
+        stmt = stmt.where(*filters.where())
         condition = who.condition()
         return stmt if condition is None else stmt.where(condition)
+
+    def _joined(self, t: Any, *columns: Any) -> Any:
+        return select(*columns).select_from(t).join(ContactRow, ContactRow.id == t.c.contact_id)
 
     def standing(self, session: Session, who: Oversight, by: str,
                  filters: Filters = Filters()) -> list[Standing]:
         """One line per standard, team or worker (``by``): two grouped queries."""
-        column = GROUPS[by]
         lines: dict[str | None, Standing] = {}
-        status = self._status().label("standing")
-        running = self._scope(
-            select(column, status, func.count(), func.min(ClockRow.due_at))
-            .join(ContactRow, ContactRow.id == ClockRow.contact_id)
-            .where(ClockRow.stopped_at.is_(None)), who, filters).group_by(column, status)
-        for key, state, count, oldest in session.execute(running):
+        t = self._clocks(ClockRow.stopped_at.is_(None), standard=filters.standard)
+        column = t.c.rule if by == "standard" else GROUPS[by]
+        status = self._status(t).label("standing")
+        running = self._scope(self._joined(t, column, status, func.count(),
+                                           func.min(t.c.due_at)), who, filters)
+        for key, state, count, oldest in session.execute(running.group_by(column, status)):
             line = lines.setdefault(key, Standing(key, self._label(by, key)))
             setattr(line, state, int(count))
             if state == MISSED:
                 line.worst_late_days = self.late_days(oldest)
-        done = self._scope(
-            select(column, ClockRow.result, func.count())
-            .join(ContactRow, ContactRow.id == ClockRow.contact_id)
-            .where(ClockRow.stopped_at >= self.now - RECENT,
-                   ClockRow.result.in_(("met", "late", "not_met"))), who, filters
-        ).group_by(column, ClockRow.result)
-        for key, result, count in session.execute(done):
+        t = self._clocks(ClockRow.stopped_at >= self.now - RECENT,
+                         ClockRow.result.in_(("met", "late", "not_met")),
+                         standard=filters.standard)
+        column = t.c.rule if by == "standard" else GROUPS[by]
+        done = self._scope(self._joined(t, column, t.c.result, func.count()), who, filters)
+        for key, result, count in session.execute(done.group_by(column, t.c.result)):
             line = lines.setdefault(key, Standing(key, self._label(by, key)))
             if result == "met":
                 line.met += int(count)
@@ -202,15 +213,14 @@ class Compliance:
 
     def cases(self, session: Session, who: Oversight, filters: Filters) -> list[dict[str, Any]]:
         """The running standards behind a number, most overdue first (one page)."""
-        status = self._status().label("standing")
-        stmt = self._scope(
-            select(ClockRow.contact_id, ClockRow.rule, ClockRow.due_at, status,
-                   ContactRow.team, ContactRow.worker, ContactRow.stage, ContactRow.child_id)
-            .join(ContactRow, ContactRow.id == ClockRow.contact_id)
-            .where(ClockRow.stopped_at.is_(None)), who, filters)
+        t = self._clocks(ClockRow.stopped_at.is_(None), standard=filters.standard)
+        status = self._status(t).label("standing")
+        stmt = self._scope(self._joined(
+            t, t.c.contact_id, t.c.rule, t.c.due_at, status, ContactRow.team,
+            ContactRow.worker, ContactRow.stage, ContactRow.child_id), who, filters)
         if filters.status:
             stmt = stmt.where(status == filters.status)
-        rows = session.execute(stmt.order_by(ClockRow.due_at, ClockRow.id).limit(DRILL_LIMIT))
+        rows = session.execute(stmt.order_by(t.c.due_at, t.c.id).limit(DRILL_LIMIT))
         return [self._case(r) for r in rows]
 
     def _case(self, r: Any) -> dict[str, Any]:
@@ -247,17 +257,16 @@ class Compliance:
     def _due_by_month(self, session: Session, who: Oversight, spans: list[Month],
                       filters: Filters, *, by_standard: bool
                       ) -> dict[tuple[str | None, int], tuple[int, int]]:
-        in_time = and_(ClockRow.result == "met", ClockRow.stopped_at <= ClockRow.due_at)
-        month = _month_number(ClockRow.due_at, spans).label("month")
-        keys = (ClockRow.rule, month) if by_standard else (month,)
-        stmt = self._scope(
-            select(*keys, func.count(), func.sum(case((in_time, 1), else_=0)))
-            .join(ContactRow, ContactRow.id == ClockRow.contact_id)
-            .where(_within(ClockRow.due_at, spans), ClockRow.due_at < self.now,
-                   (ClockRow.result.is_(None)) | (ClockRow.result != "not_applicable")),
-            who, filters).group_by(*keys)
+        t = self._clocks(_within(ClockRow.due_at, spans), ClockRow.due_at < self.now,
+                         ClockRow.result.is_(None) | (ClockRow.result != "not_applicable"),
+                         standard=filters.standard)
+        in_time = and_(t.c.result == "met", t.c.stopped_at <= t.c.due_at)
+        month = _month_number(t.c.due_at, spans).label("month")
+        keys = (t.c.rule, month) if by_standard else (month,)
+        stmt = self._scope(self._joined(t, *keys, func.count(),
+                                        func.sum(case((in_time, 1), else_=0))), who, filters)
         found = {}
-        for row in session.execute(stmt):
+        for row in session.execute(stmt.group_by(*keys)):
             *key, total, met = row
             rule, number = (key[0], key[1]) if by_standard else (None, key[0])
             if number is not None:

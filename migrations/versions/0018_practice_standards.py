@@ -9,7 +9,8 @@ in need reviews, case supervision and hand-over meetings; each is kept as one da
 of ``case_activity`` (workflow/persistence/tables_standards.py), counted by kind and
 month. A visit to a child seen but not alone now keeps the reason
 (``visit.not_alone_reason``), and visits are read per case by date, so they get an index
-on (contact_id, visited_at). The standards' clocks are rows of the existing clock table.
+on (contact_id, visited_at). The standards' clocks are rows of the existing clock table;
+their month-by-month trend reads a few rules by due instant, hence ix_clock_rule_due.
 Existing visits get an empty reason (none was asked); downgrade drops the table, the
 column and the index.
 """
@@ -40,9 +41,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("not_alone_reason", sa.Text(), nullable=False,
                                    server_default=""))
     op.create_index("ix_visit_contact_at", "visit", ["contact_id", "visited_at"])
+    op.create_index("ix_clock_rule_due", "clock", ["rule", "due_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_clock_rule_due", "clock")
     op.drop_index("ix_visit_contact_at", "visit")
     with op.batch_alter_table("visit") as batch:
         batch.drop_column("not_alone_reason")
