@@ -237,10 +237,11 @@ def _register_blueprints(app: Flask) -> None:
     from web.people import pages as people
     from web.people import sharing
     from web.returns import pages as returns
+    from web.standards import pages as standards
 
     for blueprint in (auth.bp, account.bp, sso.bp, home.bp, intake.bp, contact.bp, people.bp,
                       admin.bp, leavers.bp, oversight.bp, returns.bp, mash.bp, meetings.bp,
-                      sharing.bp, record_access.bp, admin_clients.bp):
+                      sharing.bp, record_access.bp, admin_clients.bp, standards.bp):
         app.register_blueprint(blueprint)
     assessments.register(app)
     api.register(app)

@@ -235,7 +235,7 @@ def sweep_command(obj: Context, deliver: bool) -> None:
     from workflow.oversight.escalation import load_policy
 
     now = datetime.now(UTC)
-    result = obj.store.sweep(now, load_policy(obj.config_dir))
+    result = obj.store.sweep(now, load_policy(obj.config_dir), obj.rules.timescales.titles())
     sink = sink_from_config(obj.config_dir)
     sent = deliver_pending(obj.store.outbox, sink, now) if deliver else 0
     click.echo(f"Breaches recorded: {result.breaches}; warnings queued: {result.warnings}; "

@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from workflow.roles import Role
 
-_W, _C, _M, _S = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER,
-                  Role.SOCIAL_WORKER)
+_W, _C, _M, _S, _H = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER,
+                      Role.SOCIAL_WORKER, Role.HEAD_OF_SERVICE)
 _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("My work", "/queue", frozenset({_W, _C, _M, _S})),
     ("New contact", "/contacts/new", frozenset({_W, _C, _M})),
@@ -19,6 +19,8 @@ _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Timescales", "/oversight", frozenset({_W, _C, _M, _S})),
     ("KPIs", "/oversight/kpis", frozenset({_C, _M})),
     ("Consistency", "/oversight/consistency", frozenset({_C, _M})),
+    ("Practice standards", "/standards", frozenset({_W, _C, _M, _S, _H})),
+    ("Team performance", "/performance", frozenset({_W, _C, _M, _S, _H})),
     ("Notifications", "/notifications", frozenset({_W, _C, _M, _S})),
     ("Returns", "/returns", frozenset({_M})),
     ("Access report", "/oversight/access", frozenset({_M})),

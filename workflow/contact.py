@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 from workflow.casework.records import (
     Assessment,
+    CaseActivity,
     ChildProtectionPlan,
     PlanMeeting,
     PreProceedings,
@@ -111,7 +112,7 @@ _SLOTS: dict[type, str] = {ThresholdDecision: "decision", StrategyDiscussion: "d
                            PreProceedings: "pre_proceedings"}
 #: Records only ever added (history), never changed; of these only visits are read back
 #: (whether the child was seen during the assessment being authorised).
-_APPEND_ONLY = (Visit, PlanMeeting)
+_APPEND_ONLY = (Visit, PlanMeeting, CaseActivity)
 
 
 @dataclass(eq=False)

@@ -16,6 +16,9 @@ class Role(StrEnum):
     FRONT_DOOR_WORKER = "front_door_worker"
     MASH_CHAIR = "mash_chair"
     TEAM_MANAGER = "team_manager"
+    #: Answers for every team's practice (performance and compliance across the service);
+    #: holds no cases and signs off no decisions.
+    HEAD_OF_SERVICE = "head_of_service"
     SOCIAL_WORKER = "social_worker"
     PARTNER = "partner"
     ADMINISTRATOR = "administrator"
@@ -30,6 +33,7 @@ _LABELS = {
     Role.FRONT_DOOR_WORKER: "Front door worker",
     Role.MASH_CHAIR: "MASH chair",
     Role.TEAM_MANAGER: "Team manager",
+    Role.HEAD_OF_SERVICE: "Head of service",
     Role.SOCIAL_WORKER: "Assessment social worker",
     Role.PARTNER: "Partner agency practitioner",
     Role.ADMINISTRATOR: "Administrator",

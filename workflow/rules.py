@@ -15,6 +15,7 @@ from pathlib import Path
 
 from workflow.casework.config import CaseworkConfig, load_casework_config
 from workflow.clocks.calendar import WorkingCalendar
+from workflow.clocks.standards import PracticeStandard, load_standards
 from workflow.clocks.timescales import TimescaleBook, load_timescales
 from workflow.config_errors import ConfigError, read_toml
 from workflow.decision.records import DecisionStamp, ThresholdPolicy
@@ -40,6 +41,8 @@ class Rules:
     thresholds: ThresholdPolicy
     engine: Engine
     people: PeopleRules
+    #: The practice standards (also in ``timescales``, which starts and stops them).
+    standards: tuple[PracticeStandard, ...] = ()
 
 
 class NoCatalogue:
@@ -55,7 +58,12 @@ def load_rules(config_dir: Path = DEFAULT_CONFIG,
                thresholds: ThresholdPolicy | None = None) -> Rules:
     """Load and check everything the engine needs; refuse to start on any problem."""
     calendar = WorkingCalendar.from_config(config_dir)
-    book = load_timescales(config_dir / "timescales.toml")
+    standards = load_standards(config_dir / "practice_standards.toml")
+    try:
+        book = load_timescales(config_dir / "timescales.toml").with_rules(standards)
+    except ValueError as error:
+        raise ConfigError(config_dir / "practice_standards.toml", "standard",
+                          str(error)) from None
     problems = validate_spec(book)
     if problems:
         raise ConfigError(config_dir / "timescales.toml", "process", "; ".join(problems))
@@ -64,7 +72,8 @@ def load_rules(config_dir: Path = DEFAULT_CONFIG,
     policy = thresholds or NoCatalogue()
     config = Config(calendar, book, casework, mash, policy)
     people = load_people_rules(config_dir, _la_number(config_dir))
-    return Rules(config_dir, calendar, book, casework, mash, policy, Engine(config), people)
+    return Rules(config_dir, calendar, book, casework, mash, policy, Engine(config), people,
+                 standards)
 
 
 def _la_number(config_dir: Path) -> str:

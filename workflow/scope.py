@@ -66,7 +66,7 @@ class RecordScope:
 def scope_for(username: str, role: Role, teams: frozenset[str],
               granted_children: frozenset[int] = frozenset()) -> RecordScope:
     """The scope a role and its team memberships give."""
-    if role is Role.TEAM_MANAGER:
+    if role in (Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE):
         return RecordScope(username, whole_service=True)
     if role in (Role.PARTNER, Role.ADMINISTRATOR):
         return RecordScope(username, no_cases=True)

@@ -50,6 +50,10 @@ _DECISION = ("contact_decision",)
 _AFTER_DECISION = ("referrer_feedback", "referral_acknowledgement")
 _MASH = ("mash_red", "mash_amber", "mash_green")
 _ASSESSMENT = ("assessment", "assessment_dfe")
+#: Practice standards (config/practice_standards.toml) on any allocated case, and on plans.
+_CASE = ("allocation", "transfer_handover")
+_CIN_STANDARDS = ("cin_visit", "cin_plan_written", "cin_review", "supervision")
+_CP_STANDARDS = ("cp_visit", "cp_plan_written", "core_group_interval", "supervision")
 
 STAGES: dict[Stage, StageSpec] = {
     s.stage: s
@@ -61,18 +65,19 @@ STAGES: dict[Stage, StageSpec] = {
         StageSpec(Stage.THRESHOLD_DECISION, "Threshold decision", timed_by=_DECISION),
         StageSpec(Stage.AWAITING_SIGNOFF, "Awaiting manager sign-off", timed_by=_DECISION),
         StageSpec(Stage.STRATEGY_DISCUSSION, "Strategy discussion",
-                  timed_by=("strategy_discussion",) + _ASSESSMENT + _AFTER_DECISION),
+                  timed_by=("strategy_discussion",) + _ASSESSMENT + _AFTER_DECISION + _CASE),
         StageSpec(Stage.SECTION_47, "Section 47 enquiry",
                   timed_by=("icpc", "child_seen_s47", "child_seen_s17")
-                  + _ASSESSMENT + _AFTER_DECISION),
+                  + _ASSESSMENT + _AFTER_DECISION + _CASE),
         StageSpec(Stage.ASSESSMENT, "Assessment",
                   timed_by=("child_seen_s17", "child_seen_s47") + _ASSESSMENT
-                  + _AFTER_DECISION),
+                  + _AFTER_DECISION + _CASE),
         StageSpec(Stage.CP_PLAN, "Child protection plan",
                   timed_by=("core_group", "first_review_conference", "review_conference",
                             "child_seen_s47", "child_seen_s17") + _ASSESSMENT
-                  + _AFTER_DECISION),
-        StageSpec(Stage.CIN_PLAN, "Child in need plan", timed_by=_AFTER_DECISION),
+                  + _AFTER_DECISION + _CASE + _CP_STANDARDS),
+        StageSpec(Stage.CIN_PLAN, "Child in need plan",
+                  timed_by=_AFTER_DECISION + _CASE + _CIN_STANDARDS),
         StageSpec(Stage.EARLY_HELP, "Early help (stepped down)", timed_by=_AFTER_DECISION),
         StageSpec(Stage.PASSED_TO_ALLOCATED_WORKER, "Passed to allocated worker",
                   final=True, timed_by=_AFTER_DECISION),

@@ -260,12 +260,12 @@ def test_the_stage_cannot_be_assigned_from_outside_the_engine(now: datetime) -> 
     (Stage.AWAITING_SIGNOFF, Role.TEAM_MANAGER, ["sign_off", "return_decision", "allocate"]),
     (Stage.STRATEGY_DISCUSSION, Role.SOCIAL_WORKER,
      ["give_referrer_feedback", "hold_strategy_discussion", "start_section_47",
-      "continue_under_s17"]),
+      "continue_under_s17", "record_handover"]),
     (Stage.STRATEGY_DISCUSSION, Role.FRONT_DOOR_WORKER, ["give_referrer_feedback"]),
     (Stage.ASSESSMENT, Role.TEAM_MANAGER,
      ["give_referrer_feedback", "hold_strategy_discussion", "start_section_47",
       "record_visit", "submit_assessment", "return_assessment", "complete_assessment",
-      "allocate"]),
+      "record_handover", "allocate"]),
     (Stage.CLOSED, Role.SOCIAL_WORKER, ["give_referrer_feedback"]),
 ])
 def test_each_role_is_offered_only_the_actions_it_may_take_at_each_stage(

@@ -403,7 +403,7 @@ def test_describe_counting_per_unit(book: TimescaleBook, name: str, phrase: str)
         ({"limit": "0"}, "limit must be a positive whole number (got 0)"),
         ({"limit": "4.5"}, "limit must be a positive whole number (got 4.5)"),
         ({"unit": '"weeks"'}, "unit must be one of working_days, working_hours, clock_hours, "
-         "calendar_months (got 'weeks')"),
+         "calendar_weeks, calendar_months (got 'weeks')"),
         ({"convention": '"day_zero"'}, "convention must be one of start_day_is_day_0, "
          "start_day_is_day_1 (got 'day_zero')"),
         ({"source": None}, "missing source"),

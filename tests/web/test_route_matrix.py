@@ -79,6 +79,13 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "oversight.notifications": CASEWORKERS, "oversight.mark_read": CASEWORKERS,
     "oversight.kpis": OVERSIGHT, "oversight.requests_behind": OVERSIGHT,
     "oversight.threshold_consistency": OVERSIGHT,
+    # Practice standards and performance: every caseholder (their own line of management)
+    # and the head of service.
+    "standards.compliance": CASEWORKERS | {Role.HEAD_OF_SERVICE},
+    "standards.cases": CASEWORKERS | {Role.HEAD_OF_SERVICE},
+    "standards.cases_export": CASEWORKERS | {Role.HEAD_OF_SERVICE},
+    "standards.team_performance": CASEWORKERS | {Role.HEAD_OF_SERVICE},
+    "standards.trend_export": CASEWORKERS | {Role.HEAD_OF_SERVICE},
     "returns.index": frozenset({_TM}), "returns.annex_a": frozenset({_TM}),
     "returns.cin_census": frozenset({_TM}),
     "api.list_contacts": CASEWORKERS, "api.get_contact": CASEWORKERS,

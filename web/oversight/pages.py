@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from reporting import ReadSession
 from reporting.assessments import authorised_not_seen
+from reporting.compliance import Compliance, Oversight
 from reporting.consistency import by_team, consistency
 from reporting.dashboard import (
     DIMENSIONS,
@@ -123,7 +124,11 @@ def kpis() -> str:
     backlog = assessment_backlog(g.db, current_app.extensions["rules"].calendar,
                                  datetime.now(UTC))
     not_seen = authorised_not_seen(g.db, month_bounds(months[0])[0], datetime.now(UTC))
+    rules = current_app.extensions["rules"]
+    standards = Compliance(rules.standards, rules.calendar, datetime.now(UTC)) \
+        .monthly_by_standard(g.db, Oversight(current_user.username, whole_service=True), months)
     return render_template("oversight/kpis.html", title="KPIs", cards=cards, errors={},
+                           standards=standards,
                            strategy=strategy_by_agency(g.db, months),
                            backlog=backlog, not_seen=not_seen, when=when,
                            no_reason=NO_REASON_RECORDED)

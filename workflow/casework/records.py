@@ -142,6 +142,30 @@ class Visit:
     seen_alone: bool | None
     by: str
     id: int | None = None
+    #: Why a child seen was not seen alone (too young, would not be parted from a parent …).
+    not_alone_reason: str = ""
+
+
+class ActivityKind(StrEnum):
+    """Casework the practice standards time, beside visits and plan meetings."""
+
+    PLAN_WRITTEN = "plan_written"
+    CIN_REVIEW = "cin_review"
+    SUPERVISION = "supervision"
+    HANDOVER = "handover"
+
+
+@dataclass(frozen=True)
+class CaseActivity:
+    """A plan written or updated, a child in need review, a supervision or a hand-over
+    meeting: when it happened, who recorded it, and what was noted."""
+
+    kind: ActivityKind
+    happened_at: datetime
+    by: str
+    event_seq: int
+    note: str = ""
+    id: int | None = None
 
 
 @dataclass(frozen=True)

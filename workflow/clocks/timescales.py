@@ -64,6 +64,7 @@ class Unit(StrEnum):
     WORKING_DAYS = "working_days"
     WORKING_HOURS = "working_hours"
     CLOCK_HOURS = "clock_hours"
+    CALENDAR_WEEKS = "calendar_weeks"
     CALENDAR_MONTHS = "calendar_months"
 
 
@@ -104,6 +105,13 @@ class TimescaleRule:
     effective_from: date
     local: bool
     counts_from: CountsFrom = CountsFrom.START_EVENT
+    #: Further events that start this clock (a practice standard that starts on either
+    #: plan, or a recurring one that its own stop event starts again).
+    also_starts_on: tuple[str, ...] = ()
+
+    def is_started_by(self, event: str) -> bool:
+        """Whether ``event`` starts this clock."""
+        return self.starts_on == event or event in self.also_starts_on
 
     @property
     def version(self) -> str:
@@ -130,6 +138,9 @@ class TimescaleRule:
         if self.unit is Unit.CALENDAR_MONTHS:
             # relativedelta keeps the day of the month, or the month's last day if shorter.
             return start_day + relativedelta(months=self.limit)
+        if self.unit is Unit.CALENDAR_WEEKS:
+            # Counted on local dates, so a summer-time change cannot move the due day.
+            return start_day + timedelta(weeks=self.limit)
         counts_start_day = (
             self.convention is Convention.START_DAY_IS_DAY_1 and calendar.is_working_day(start_day)
         )
@@ -193,6 +204,13 @@ def _describe_clock_hours(rule: TimescaleRule) -> str:
     )
 
 
+def _describe_weeks(rule: TimescaleRule) -> str:
+    return (
+        f"{_plural(rule.limit, 'week')}; due by the end of the same day of the week "
+        f"{_plural(rule.limit, 'week')} later, whether or not that is a working day."
+    )
+
+
 def _describe_months(rule: TimescaleRule) -> str:
     return (
         f"{_plural(rule.limit, 'calendar month')}; due by the end of the same date "
@@ -204,6 +222,7 @@ _DESCRIBERS = {
     Unit.WORKING_DAYS: _describe_working_days,
     Unit.WORKING_HOURS: _describe_working_hours,
     Unit.CLOCK_HOURS: _describe_clock_hours,
+    Unit.CALENDAR_WEEKS: _describe_weeks,
     Unit.CALENDAR_MONTHS: _describe_months,
 }
 
@@ -236,7 +255,7 @@ class TimescaleBook:
 
     def started_by(self, event: str, on: date) -> list[TimescaleRule]:
         """Rules in force on ``on`` whose clock this event starts."""
-        return [rule for rule in self._in_force(on) if rule.starts_on == event]
+        return [rule for rule in self._in_force(on) if rule.is_started_by(event)]
 
     def stopped_by(self, event: str, on: date) -> list[TimescaleRule]:
         """Rules in force on ``on`` whose clock this event stops."""
@@ -248,8 +267,19 @@ class TimescaleBook:
             event
             for versions in self._versions.values()
             for rule in versions
-            for event in (rule.starts_on, *rule.stops_on)
+            for event in (rule.starts_on, *rule.also_starts_on, *rule.stops_on)
         }
+
+    def with_rules(self, extra: Collection[TimescaleRule]) -> TimescaleBook:
+        """This book and ``extra`` together (the practice standards beside the
+        timescales); a name in both would make one silently shadow the other, so it is
+        refused."""
+        clash = sorted({rule.name for rule in extra} & set(self._versions))
+        if clash:
+            raise ValueError(f"named both as a timescale and a practice standard: "
+                             f"{', '.join(clash)}")
+        mine = [rule for versions in self._versions.values() for rule in versions]
+        return TimescaleBook([*mine, *extra])
 
     def _in_force(self, on: date) -> list[TimescaleRule]:
         return [

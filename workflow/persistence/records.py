@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from workflow.casework.records import (
     Assessment,
     AssessmentStatus,
+    CaseActivity,
     ChildProtectionPlan,
     EnquiryStatus,
     Participation,
@@ -33,6 +34,7 @@ from workflow.persistence.tables import Base
 from workflow.persistence.tables_decision import ThresholdDecisionRow
 from workflow.persistence.tables_mash import AgendaItemRow, AttendeeRow, InfoRequestRow, MeetingRow
 from workflow.persistence.tables_pre_proceedings import PreProceedingsRow
+from workflow.persistence.tables_standards import CaseActivityRow
 from workflow.persistence.tables_strategy import (
     AssessmentRow,
     ChildProtectionPlanRow,
@@ -158,7 +160,7 @@ _TABLES: dict[type, type[Any]] = {
     Section47: Section47Row, Assessment: AssessmentRow, ChildProtectionPlan: ChildProtectionPlanRow,
     StepDown: StepDownRow, Visit: VisitRow, PlanMeeting: PlanMeetingRow,
     InfoRequest: InfoRequestRow, AgendaItem: AgendaItemRow,
-    PreProceedings: PreProceedingsRow,
+    PreProceedings: PreProceedingsRow, CaseActivity: CaseActivityRow,
 }
 #: Record fields that are not columns of their table (kept elsewhere, or computed).
 _NOT_COLUMNS = {"participation", "stamp", "meeting_date", "attending_agencies"}

@@ -16,7 +16,8 @@ _AREA_MODULES = ("workflow.persistence.tables_mash", "workflow.persistence.table
                  "workflow.persistence.tables_people", "workflow.persistence.tables_feed",
                  "workflow.persistence.tables_identity",
                  "workflow.persistence.tables_pre_proceedings",
-                 "workflow.persistence.tables_integrations")
+                 "workflow.persistence.tables_integrations",
+                 "workflow.persistence.tables_standards")
 
 
 def metadata() -> object:

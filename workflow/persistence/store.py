@@ -9,6 +9,7 @@ builds an engine or a session, so the web layer never imports SQLAlchemy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -110,10 +111,11 @@ class Store:
         with self.reads() as db:
             return int(db.scalar(select(func.count()).select_from(ContactRow)) or 0)
 
-    def sweep(self, now: datetime, policy: EscalationPolicy) -> SweepResult:
+    def sweep(self, now: datetime, policy: EscalationPolicy,
+              titles: Mapping[str, str] | None = None) -> SweepResult:
         """One idempotent breach sweep, committed."""
         with self.sessions() as db:
-            result = sweep(db, now, policy)
+            result = sweep(db, now, policy, titles)
             db.commit()
             return result
 

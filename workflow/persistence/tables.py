@@ -94,6 +94,8 @@ class ClockRow(Base):
         Index("ix_clock_running", "due_at", sqlite_where=text("stopped_at IS NULL"),
               postgresql_where=text("stopped_at IS NULL")),
         Index("ix_clock_stopped", "stopped_at", "rule"),
+        # The practice standards' months: the clocks of a few rules by the month they fell due.
+        Index("ix_clock_rule_due", "rule", "due_at"),
     )
 
 

@@ -121,6 +121,8 @@ class VisitRow(Base):
     child_seen: Mapped[bool]
     seen_alone: Mapped[bool | None]
     by: Mapped[str] = mapped_column(String(80))
+    not_alone_reason: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_visit_contact_at", "contact_id", "visited_at"),)
 
 
 class ChildProtectionPlanRow(Base):

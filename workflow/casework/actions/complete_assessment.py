@@ -74,7 +74,8 @@ ACTION: Action[Authorisation] = Action(
     name="complete_assessment", order=80, label="Authorise the assessment", payload=Authorisation,
     rows=(
         row(_FROM, Stage.CIN_PLAN, MANAGERS, when=(payload_is("assessment_outcome", "cin_plan"),),
-            guards=AUTHORISE, emits=("assessment_completed",), leaves_unmet=CHILD_SEEN),
+            guards=AUTHORISE, emits=("assessment_completed", "cin_plan_started"),
+            leaves_unmet=CHILD_SEEN),
         row(_FROM, Stage.EARLY_HELP, MANAGERS,
             when=(payload_is("assessment_outcome", "early_help"),), guards=AUTHORISE + STEP_DOWN,
             emits=("assessment_completed", "stepped_down", "contact_closed"),

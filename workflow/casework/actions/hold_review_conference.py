@@ -39,7 +39,7 @@ ACTION: Action[Review] = Action(
             guards=_DATE, emits=("review_conference_held",)),
         row((Stage.CP_PLAN,), Stage.CIN_PLAN, CASEWORK,
             when=(payload_is("plan_continues", False),), guards=_DATE,
-            emits=("review_conference_held", "cp_plan_ended")),
+            emits=("review_conference_held", "cp_plan_ended", "cin_plan_started")),
     ),
     effect=_record, help=("plan_continues", "say whether the plan continues"),
 )

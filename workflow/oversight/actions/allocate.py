@@ -1,13 +1,18 @@
-"""Allocate a contact to a team and a worker (recorded as an event on the contact)."""
+"""Allocate a contact to a team and a worker (recorded as an event on the contact).
+
+Naming a worker meets the allocation practice standard; on a case (after the front door)
+moving it from one worker to another is a transfer, which starts the hand-over standard
+(config/practice_standards.toml). Rows are chosen by what changes, before it changes.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflow.engine.action import Action, Ctx, Failure, Fired, Guard, row
+from workflow.engine.action import Action, Ctx, Failure, Fired, Guard, Selector, row
 from workflow.engine.payload import Kind, Payload, ask
 from workflow.roles import MANAGERS, Role
-from workflow.stages import OPEN_STAGES, Stage
+from workflow.stages import AFTER_DECISION, OPEN_STAGES, Stage
 
 
 @dataclass(frozen=True)
@@ -53,10 +58,27 @@ def _allocate(fired: Fired[Allocation]) -> None:
     contact.worker = p.worker or contact.worker
 
 
+def _transfers(ctx: Ctx[Allocation]) -> bool:
+    held = ctx.contact.worker
+    return bool(ctx.payload.worker) and held is not None and held != ctx.payload.worker
+
+
+def _names_worker(ctx: Ctx[Allocation]) -> bool:
+    return bool(ctx.payload.worker) and ctx.payload.worker != ctx.contact.worker
+
+
+_STAGES = (*OPEN_STAGES, Stage.PASSED_TO_ALLOCATED_WORKER)
+_CASES = tuple(s for s in _STAGES if s in AFTER_DECISION)
+_GUARDS = (Guard("allocation_given", _given, ("team", "worker")),
+           Guard("allocation_known", _known, ("team", "worker")))
 ACTION: Action[Allocation] = Action(
     name="allocate", label="Allocate to a team and worker", payload=Allocation,
-    rows=(row((*OPEN_STAGES, Stage.PASSED_TO_ALLOCATED_WORKER), None, MANAGERS,
-              guards=(Guard("allocation_given", _given, ("team", "worker")),
-                      Guard("allocation_known", _known, ("team", "worker")))),),
+    rows=(row(_CASES, None, MANAGERS, when=(Selector("worker_changes", _transfers,
+                                                      ("worker",)),),
+              guards=_GUARDS, emits=("worker_allocated", "case_transferred")),
+          row(_STAGES, None, MANAGERS, when=(Selector("worker_named", _names_worker,
+                                                       ("worker",)),),
+              guards=_GUARDS, emits=("worker_allocated",)),
+          row(_STAGES, None, MANAGERS, guards=_GUARDS)),
     effect=_allocate,
 )

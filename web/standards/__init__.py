@@ -1,0 +1,1 @@
+"""Practice standards pages: compliance (met, due soon, missed) and team performance."""
