@@ -9,10 +9,11 @@ the engine depends on its port, never on the catalogue code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from workflow.audits.config import AuditConfig, load_audit_config
 from workflow.casework.config import CaseworkConfig, load_casework_config
 from workflow.clocks.calendar import WorkingCalendar
 from workflow.clocks.timescales import TimescaleBook, load_timescales
@@ -40,6 +41,7 @@ class Rules:
     thresholds: ThresholdPolicy
     engine: Engine
     people: PeopleRules
+    audits: AuditConfig = field(default_factory=AuditConfig)
 
 
 class NoCatalogue:
@@ -64,7 +66,8 @@ def load_rules(config_dir: Path = DEFAULT_CONFIG,
     policy = thresholds or NoCatalogue()
     config = Config(calendar, book, casework, mash, policy)
     people = load_people_rules(config_dir, _la_number(config_dir))
-    return Rules(config_dir, calendar, book, casework, mash, policy, Engine(config), people)
+    return Rules(config_dir, calendar, book, casework, mash, policy, Engine(config), people,
+                 load_audit_config(config_dir))
 
 
 def _la_number(config_dir: Path) -> str:
