@@ -1,9 +1,9 @@
 """One audit's page: the case it audits, the form (a draft is saved, then submitted), the
 second auditor's moderation, the agreed actions and the practitioner's response.
 
-Who sees it: auditors, and the practitioner whose work was audited; anyone else is refused
-(a social worker never reads another worker's audit: it answers "not found"). An auditor reading it is logged
-against the child with the audit as the reason.
+Who sees it: auditors, and the practitioner whose work was audited; anyone else is told
+there is no such audit (a social worker never reads, or learns of, another worker's
+audit). An auditor reading it is logged against the child with the audit as the reason.
 """
 
 from __future__ import annotations
