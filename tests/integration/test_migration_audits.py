@@ -12,60 +12,30 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-from workflow.persistence.db import PROJECT_ROOT, make_engine
+from tests.integration.migrating import alembic_config, at_revision_with_a_case, tables
 from workflow.persistence.schema import metadata
-from workflow.persistence.types import UTCDateTime
 
 AT = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 AUDIT_TABLES = {"audit", "audit_sample", "audit_grade", "audit_action", "audit_learning"}
 
 
-def _alembic(url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.attributes["url"] = url
-    return config
-
-
 @pytest.fixture
 def at_0015(empty_database_url: str) -> Iterator[tuple[str, Engine]]:
     """A database at 0015 holding one contact on a child in need plan."""
-    command.upgrade(_alembic(empty_database_url), "0015")
-    engine = make_engine(empty_database_url)
-    with engine.begin() as conn:
-        conn.execute(sa.table("person", *(sa.column(c) for c in (
-            "id", "kind", "first_name", "last_name", "preferred_name", "sex",
-            "gender_identity", "ethnicity", "first_language", "immigration_status", "school",
-            "identifier_status", "identifier_reason", "version")),
-            sa.column("created_at", UTCDateTime())).insert().values(
-            id=1, kind="child", first_name="Bo", last_name="Example", preferred_name="",
-            sex="U", gender_identity="", ethnicity="NOBT", first_language="",
-            immigration_status="", school="", identifier_status="included",
-            identifier_reason="", version=1, created_at=AT))
-        conn.execute(sa.table("contact", *(sa.column(c) for c in (
-            "id", "child_id", "source", "channel", "referrer", "concerns", "consent", "stage",
-            "version", "event_seq", "referral_nfa")),
-            sa.column("received_at", UTCDateTime())).insert().values(
-            id=1, child_id=1, received_at=AT, source="6", channel="phone", referrer="",
-            concerns="Synthetic", consent="not_recorded", stage="cin_plan", version=9,
-            event_seq=9, referral_nfa=False))
+    engine = at_revision_with_a_case(empty_database_url, "0015", "cin_plan", AT)
     try:
         yield empty_database_url, engine
     finally:
         engine.dispose()
 
 
-def _tables(engine: Engine) -> set[str]:
-    return set(sa.inspect(engine).get_table_names())
-
-
 def test_the_migrated_schema_is_the_one_the_code_declares(at_0015: tuple[str, Engine]) -> None:
     url, engine = at_0015
 
-    command.upgrade(_alembic(url), "heads")
+    command.upgrade(alembic_config(url), "heads")
 
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -75,12 +45,12 @@ def test_the_migrated_schema_is_the_one_the_code_declares(at_0015: tuple[str, En
 def test_upgrade_downgrade_upgrade_keeps_the_contacts_and_stores_an_audit(
         at_0015: tuple[str, Engine]) -> None:
     url, engine = at_0015
-    before = _tables(engine)
+    before = tables(engine)
 
-    command.upgrade(_alembic(url), "heads")
-    command.downgrade(_alembic(url), "0015")
-    after_down = _tables(engine)
-    command.upgrade(_alembic(url), "heads")
+    command.upgrade(alembic_config(url), "heads")
+    command.downgrade(alembic_config(url), "0015")
+    after_down = tables(engine)
+    command.upgrade(alembic_config(url), "heads")
     audit = sa.Table("audit", sa.MetaData(), autoload_with=engine)
     with engine.begin() as conn:
         conn.execute(audit.insert().values(

@@ -90,19 +90,29 @@ def test_a_sample_nothing_matches_or_with_a_bad_seed_is_refused_at_its_field(
         assert session.scalars(select(AuditSampleRow)).all() == []
 
 
-def test_submitting_an_incomplete_audit_names_each_missing_grade_and_keeps_the_draft(
-        signed_in: SignedIn, contacts: Contacts, db: Callable[[], Any]) -> None:
+def _one_sampled(signed_in: SignedIn, contacts: Contacts, db: Callable[[], Any]
+                 ) -> tuple[Browser, AuditRow]:
+    """The principal social worker, and the one case she sampled (not started)."""
     contacts.at(Stage.CIN_PLAN)
     psw = signed_in("psw")
     _sample(psw, size="1")
     [audit] = _audits(db)
-    saved = psw.post(f"/audits/{audit.id}", {f"grade-{QUESTIONS[0]}": "good",
-                                             f"evidence-{QUESTIONS[0]}": "Allocated in 2 days",
-                                             "submit": "no", "version": "1"})
+    return psw, audit
 
-    refused = psw.post(f"/audits/{audit.id}", {f"grade-{QUESTIONS[0]}": "good",
-                                               f"evidence-{QUESTIONS[0]}": "Allocated in 2 days",
-                                               "submit": "yes", "version": "2"})
+
+def _first_answer(grade: str, evidence: str, submit: str, version: int) -> dict[str, str]:
+    return {f"grade-{QUESTIONS[0]}": grade, f"evidence-{QUESTIONS[0]}": evidence,
+            "submit": submit, "version": str(version)}
+
+
+def test_submitting_an_incomplete_audit_names_each_missing_grade_and_keeps_the_draft(
+        signed_in: SignedIn, contacts: Contacts, db: Callable[[], Any]) -> None:
+    psw, audit = _one_sampled(signed_in, contacts, db)
+    saved = psw.post(f"/audits/{audit.id}", _first_answer("good", "Allocated in 2 days",
+                                                          "no", 1))
+
+    refused = psw.post(f"/audits/{audit.id}", _first_answer("good", "Allocated in 2 days",
+                                                            "yes", 2))
 
     assert saved.status_code == 303
     assert refused.status_code == 422
@@ -112,21 +122,20 @@ def test_submitting_an_incomplete_audit_names_each_missing_grade_and_keeps_the_d
     assert _audits(db)[0].status == "draft"
 
 
-def test_evidence_with_a_nul_or_too_long_is_a_field_error_not_a_server_error(
+def test_bad_evidence_or_a_grade_not_on_the_list_is_a_field_error_not_a_server_error(
         signed_in: SignedIn, contacts: Contacts, db: Callable[[], Any]) -> None:
-    contacts.at(Stage.CIN_PLAN)
-    psw = signed_in("psw")
-    _sample(psw, size="1")
-    [audit] = _audits(db)
+    psw, audit = _one_sampled(signed_in, contacts, db)
 
-    nul = psw.post(f"/audits/{audit.id}", {f"grade-{QUESTIONS[0]}": "good",
-                                           f"evidence-{QUESTIONS[0]}": "a\x00b",
-                                           "submit": "no", "version": "1"})
-    long = psw.post(f"/audits/{audit.id}", {f"grade-{QUESTIONS[0]}": "great",
-                                            "submit": "no", "version": "1"})
+    nul = psw.post(f"/audits/{audit.id}", _first_answer("good", "a\x00b", "no", 1))
+    long = psw.post(f"/audits/{audit.id}", _first_answer("good", "x" * 5000, "no", 1))
+    unknown = psw.post(f"/audits/{audit.id}", _first_answer("great", "", "no", 1))
+    stale = psw.post(f"/audits/{audit.id}", _first_answer("good", "", "no", 7))
 
     assert nul.status_code == 422 and "keep the evidence under" in text_of(nul)
-    assert long.status_code == 422 and "choose outstanding, good" in text_of(long)
+    assert long.status_code == 422 and "keep the evidence under 4,000" in text_of(long)
+    assert unknown.status_code == 422 and "choose outstanding, good" in text_of(unknown)
+    assert stale.status_code == 409 and "Someone else changed the audit" in text_of(stale)
+    assert (_audits(db)[0].status, _audits(db)[0].version) == ("not_started", 1)
 
 
 def test_the_auditor_cannot_moderate_a_second_auditor_does_and_the_action_reaches_my_work(
