@@ -10,6 +10,7 @@ signed in by its token is judged by its scopes instead of a role (``web.auth.tok
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -22,7 +23,17 @@ from workflow.scope import GLASS_HOURS, RecordScope, scope_for
 
 F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC = "public"
-_PENDING: dict[str, frozenset[Role] | str] = {}
+
+
+@dataclass(frozen=True)
+class _WithAuditors:
+    """A grant to the roles the council lets audit (``config/audits.toml``) and ``also``:
+    resolved when the app starts, because who audits is configuration, not code."""
+
+    also: frozenset[Role]
+
+
+_PENDING: dict[str, frozenset[Role] | str | _WithAuditors] = {}
 #: Routes that libraries add (not our functions): classified here, by endpoint.
 LIBRARY_ENDPOINTS: dict[str, frozenset[Role] | str] = {
     "static": PUBLIC,
@@ -44,6 +55,16 @@ def allow(*roles: Role) -> Callable[[F], F]:
     return mark
 
 
+def allow_auditors(*also: Role) -> Callable[[F], F]:
+    """Grant the route to whoever may audit (configured) and to these roles too."""
+
+    def mark(func: F) -> F:
+        _PENDING[_key(func)] = _WithAuditors(frozenset(also))
+        return func
+
+    return mark
+
+
 def public(func: F) -> F:
     """The route needs no sign-in (sign-in page, health check, static files)."""
     _PENDING[_key(func)] = PUBLIC
@@ -58,7 +79,10 @@ def route_rules(app: Flask) -> dict[str, frozenset[Role] | str | None]:
             rules[endpoint] = LIBRARY_ENDPOINTS[endpoint]
             continue
         target = getattr(view, "view_class", None) or view
-        rules[endpoint] = _PENDING.get(_key(target))
+        found = _PENDING.get(_key(target))
+        if isinstance(found, _WithAuditors):
+            found = found.also | app.extensions["rules"].audits.auditor_roles
+        rules[endpoint] = found
     return rules
 
 
@@ -123,12 +147,15 @@ def accounts() -> Accounts:
     return found
 
 
-def log_access(child_id: int | None, contact_id: int | None, outcome: str = "viewed") -> None:
-    """Write who looked at (or was refused) what; the route, never the personal data."""
+def log_access(child_id: int | None, contact_id: int | None, outcome: str = "viewed",
+               reason: str | None = None) -> None:
+    """Write who looked at (or was refused) what; the route, never the personal data. A
+    read under an audit carries the audit's reference as its reason."""
     username = current_user.username if current_user.is_authenticated else "anonymous"
     route = str(request.url_rule or request.path)[:120]
+    why = _audit_reason(child_id, outcome) if reason is None else reason
     accounts().log_access(Access(username, datetime.now(UTC), child_id, contact_id, route,
-                                 outcome))
+                                 outcome, why))
 
 
 def log_children_shown(child_ids: list[int]) -> None:
@@ -136,8 +163,18 @@ def log_children_shown(child_ids: list[int]) -> None:
     one transaction."""
     username = current_user.username if current_user.is_authenticated else "anonymous"
     route, now = str(request.url_rule or request.path)[:120], datetime.now(UTC)
-    accounts().log_accesses([Access(username, now, child_id, None, route)
+    accounts().log_accesses([Access(username, now, child_id, None, route, "viewed",
+                                    _audit_reason(child_id, "viewed"))
                              for child_id in dict.fromkeys(child_ids)])
+
+
+def _audit_reason(child_id: int | None, outcome: str) -> str:
+    """``Case audit AUD-00012`` when the person reads this child's record as its auditor."""
+    if child_id is None or outcome not in ("viewed", "exported") or \
+            not current_user.is_authenticated:
+        return ""
+    reference = record_scope().audit_reason(child_id)
+    return f"Case audit {reference}" if reference else ""
 
 
 # -- record scope ----------------------------------------------------------------------
@@ -158,8 +195,17 @@ def record_scope() -> RecordScope:
         username, role = current_user.username, current_user.role
         found = g.record_scope = scope_for(
             username, role, accounts().memberships(username),
-            accounts().glass_children(username, now - GLASS_HOURS))
+            accounts().glass_children(username, now - GLASS_HOURS), _audited(username, role))
     return found
+
+
+def _audited(username: str, role: Role) -> tuple[tuple[int, str], ...]:
+    """The children this auditor may read because of an open audit (none for others)."""
+    if not current_app.extensions["rules"].audits.may_audit(role):
+        return ()
+    from reporting.audits import audit_grants
+
+    return tuple(audit_grants(g.db, username).items())
 
 
 def require_contact(stage: str, team: str | None, worker: str | None, child_id: int | None,

@@ -226,6 +226,8 @@ def _register_blueprints(app: Flask) -> None:
     from web.admin import changes, leavers  # noqa: F401 - changes adds routes to admin.bp
     from web.admin import clients as admin_clients
     from web.admin import pages as admin
+    from web.audits import learning, pages  # noqa: F401 - each adds routes to audits.bp
+    from web.audits import sampling as audits
     from web.auth import account
     from web.casework import assessments
     from web.contact import pages as contact
@@ -241,7 +243,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth.bp, account.bp, sso.bp, home.bp, intake.bp, contact.bp, people.bp,
                       admin.bp, leavers.bp, oversight.bp, returns.bp, mash.bp, meetings.bp,
-                      sharing.bp, record_access.bp, admin_clients.bp, standards.bp):
+                      sharing.bp, record_access.bp, admin_clients.bp, standards.bp,
+                      audits.bp):
         app.register_blueprint(blueprint)
     assessments.register(app)
     api.register(app)

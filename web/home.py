@@ -14,7 +14,8 @@ from workflow.stages import STAGES
 
 bp = Blueprint("home", __name__)
 
-_START = {Role.ADMINISTRATOR: "/admin/users", Role.PARTNER: "/inbox"}
+_START = {Role.ADMINISTRATOR: "/admin/users", Role.PARTNER: "/inbox",
+          Role.PRINCIPAL_SOCIAL_WORKER: "/audits"}
 
 
 @bp.get("/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 
 from workflow.roles import Role
@@ -31,6 +31,9 @@ _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Agency inbox", "/inbox", frozenset({Role.PARTNER})),
     ("Users and sessions", "/admin/users", frozenset({Role.ADMINISTRATOR})),
     ("API clients", "/admin/clients", frozenset({Role.ADMINISTRATOR})),
+    # Quality assurance: auditors are configured, so "Audits" is decided in nav_items
+    ("Audits", "/audits", frozenset()),
+    ("Learning from audits", "/audits/learning", frozenset({_W, _C, _S, Role.PARTNER})),
 )
 
 
@@ -38,7 +41,9 @@ def nav_items() -> list[dict[str, Any]]:
     """Navigation for the signed-in user, the current page marked active."""
     if not current_user.is_authenticated:
         return []
-    items = [(text, href) for text, href, roles in _ITEMS if current_user.role in roles]
+    auditors = current_app.extensions["rules"].audits.auditor_roles
+    items = [(text, href) for text, href, roles in _ITEMS if current_user.role in roles
+             or (href == "/audits" and current_user.role in auditors)]
     matches = [href for _, href in items if request.path.startswith(href)]
     active = max(matches, key=len, default=None)  # the most specific page, not its parents
     return [{"text": text, "href": href, "active": href == active} for text, href in items]

@@ -22,6 +22,7 @@ DEMO_USERS: tuple[tuple[str, str, Role, str | None, str | None], ...] = (
     ("demo.police", "Pat Police", Role.PARTNER, None, "police"),
     ("demo.health", "Hal Health", Role.PARTNER, None, "health"),
     ("demo.admin", "Ada Admin", Role.ADMINISTRATOR, None, None),
+    ("demo.psw", "Pria Principal", Role.PRINCIPAL_SOCIAL_WORKER, None, None),
 )
 
 

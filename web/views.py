@@ -7,7 +7,7 @@ say "in time" without saying by which convention.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,11 @@ def when(value: datetime | None) -> str:
     if value is None:
         return "–"
     return value.astimezone(LONDON).strftime("%a %d %b %Y, %H:%M")
+
+
+def day(value: date | None) -> str:
+    """``1 December 2026``: a date as GOV.UK writes it, or a dash."""
+    return "–" if value is None else f"{value.day} {value:%B %Y}"
 
 
 def _span(delta: timedelta) -> str:

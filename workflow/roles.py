@@ -22,6 +22,8 @@ class Role(StrEnum):
     SOCIAL_WORKER = "social_worker"
     PARTNER = "partner"
     ADMINISTRATOR = "administrator"
+    #: Leads practice quality: samples and audits cases, moderates, shares the learning.
+    PRINCIPAL_SOCIAL_WORKER = "principal_social_worker"
 
     @property
     def label(self) -> str:
@@ -37,6 +39,7 @@ _LABELS = {
     Role.SOCIAL_WORKER: "Assessment social worker",
     Role.PARTNER: "Partner agency practitioner",
     Role.ADMINISTRATOR: "Administrator",
+    Role.PRINCIPAL_SOCIAL_WORKER: "Principal social worker",
 }
 
 #: Shorthands used by the transition table.

@@ -9,10 +9,11 @@ the engine depends on its port, never on the catalogue code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from workflow.audits.config import AuditConfig, load_audit_config
 from workflow.casework.config import CaseworkConfig, load_casework_config
 from workflow.clocks.calendar import WorkingCalendar
 from workflow.clocks.standards import PracticeStandard, load_standards
@@ -43,6 +44,7 @@ class Rules:
     people: PeopleRules
     #: The practice standards (also in ``timescales``, which starts and stops them).
     standards: tuple[PracticeStandard, ...] = ()
+    audits: AuditConfig = field(default_factory=AuditConfig)
 
 
 class NoCatalogue:
@@ -73,7 +75,7 @@ def load_rules(config_dir: Path = DEFAULT_CONFIG,
     config = Config(calendar, book, casework, mash, policy)
     people = load_people_rules(config_dir, _la_number(config_dir))
     return Rules(config_dir, calendar, book, casework, mash, policy, Engine(config), people,
-                 standards)
+                 standards, load_audit_config(config_dir))
 
 
 def _la_number(config_dir: Path) -> str:

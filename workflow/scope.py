@@ -10,8 +10,13 @@ person sees the work that is theirs:
   at a front-door stage, those that ended there without going to a team, and those it
   passed to a child's allocated worker) and the cases of their teams;
 - a **social worker** sees the cases of their teams and those allocated to them;
+- a **principal social worker** sees the cases of their teams, if any;
 - a **partner** sees only their agency's requests (never a contact), an **administrator**
   no case at all.
+
+An **auditor** also sees the whole record of every child whose case they are auditing, or
+may moderate, while the audit is open: the audit is the reason, and every read under it is
+logged with the audit's reference.
 
 Anything else is opened by "breaking the glass": the person gives a reason, the reason is
 logged and reported to managers, and the child's records are open to them for a few hours.
@@ -47,10 +52,18 @@ class RecordScope:
     teams: frozenset[str] = frozenset()
     granted_children: frozenset[int] = frozenset()
     no_cases: bool = False
+    #: (child, audit reference) for each child an open audit lets this person read.
+    audited: tuple[tuple[int, str], ...] = ()
+
+    def audit_reason(self, child_id: int | None) -> str | None:
+        """The audit under which this person reads the child's record, if any."""
+        return next((ref for child, ref in self.audited if child == child_id), None)
 
     def sees(self, stage: str, team: str | None, worker: str | None,
              child_id: int | None) -> bool:
         """Whether a contact with these allocation facts is within the scope."""
+        if child_id is not None and self.audit_reason(child_id) is not None:
+            return True
         if self.no_cases:
             return False
         if self.whole_service or worker == self.username:
@@ -64,15 +77,16 @@ class RecordScope:
 
 
 def scope_for(username: str, role: Role, teams: frozenset[str],
-              granted_children: frozenset[int] = frozenset()) -> RecordScope:
-    """The scope a role and its team memberships give."""
+              granted_children: frozenset[int] = frozenset(),
+              audited: tuple[tuple[int, str], ...] = ()) -> RecordScope:
+    """The scope a role and its team memberships give (and the audits it is carrying out)."""
     if role in (Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE):
-        return RecordScope(username, whole_service=True)
+        return RecordScope(username, whole_service=True, audited=audited)
     if role in (Role.PARTNER, Role.ADMINISTRATOR):
         return RecordScope(username, no_cases=True)
     front_door = role in (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR)
     return RecordScope(username, front_door=front_door, teams=teams,
-                       granted_children=granted_children)
+                       granted_children=granted_children, audited=audited)
 
 
 def glass_reason_problem(reason: str) -> str | None:

@@ -68,6 +68,7 @@ def _people() -> dict[str, Person]:
         "partner": Person("t.police", "partner-pass-1", "Pip Police", Role.PARTNER,
                           agency="police"),
         "admin": Person("t.admin", "admin-pass-1", "Ari Admin", Role.ADMINISTRATOR),
+        "psw": Person("t.psw", "psw-pass-1", "Priya Principal", Role.PRINCIPAL_SOCIAL_WORKER),
     }
 
 

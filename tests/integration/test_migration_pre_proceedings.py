@@ -12,59 +12,29 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-from workflow.persistence.db import PROJECT_ROOT, make_engine
+from tests.integration.migrating import alembic_config, at_revision_with_a_case, tables
 from workflow.persistence.schema import metadata
-from workflow.persistence.types import UTCDateTime
 
 AT = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
-
-
-def _alembic(url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.attributes["url"] = url
-    return config
 
 
 @pytest.fixture
 def at_0010(empty_database_url: str) -> Iterator[tuple[str, Engine]]:
     """A database at 0014 holding one contact on a child protection plan."""
-    command.upgrade(_alembic(empty_database_url), "0014")
-    engine = make_engine(empty_database_url)
-    with engine.begin() as conn:
-        conn.execute(sa.table("person", *(sa.column(c) for c in (
-            "id", "kind", "first_name", "last_name", "preferred_name", "sex",
-            "gender_identity", "ethnicity", "first_language", "immigration_status", "school",
-            "identifier_status", "identifier_reason", "version")),
-            sa.column("created_at", UTCDateTime())).insert().values(
-            id=1, kind="child", first_name="Bo", last_name="Example", preferred_name="",
-            sex="U", gender_identity="", ethnicity="NOBT", first_language="",
-            immigration_status="", school="", identifier_status="included",
-            identifier_reason="", version=1, created_at=AT))
-        conn.execute(sa.table("contact", *(sa.column(c) for c in (
-            "id", "child_id", "source", "channel", "referrer", "concerns", "consent", "stage",
-            "version", "event_seq", "referral_nfa")),
-            sa.column("received_at", UTCDateTime())).insert().values(
-            id=1, child_id=1, received_at=AT, source="6", channel="phone", referrer="",
-            concerns="Synthetic", consent="not_recorded", stage="cp_plan", version=9,
-            event_seq=9, referral_nfa=False))
+    engine = at_revision_with_a_case(empty_database_url, "0014", "cp_plan", AT)
     try:
         yield empty_database_url, engine
     finally:
         engine.dispose()
 
 
-def _tables(engine: Engine) -> set[str]:
-    return set(sa.inspect(engine).get_table_names())
-
-
 def test_the_migrated_schema_is_the_one_the_code_declares(at_0010: tuple[str, Engine]) -> None:
     url, engine = at_0010
 
-    command.upgrade(_alembic(url), "heads")
+    command.upgrade(alembic_config(url), "heads")
 
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -74,12 +44,12 @@ def test_the_migrated_schema_is_the_one_the_code_declares(at_0010: tuple[str, En
 def test_upgrade_downgrade_upgrade_keeps_the_contacts_and_stores_pre_proceedings(
         at_0010: tuple[str, Engine]) -> None:
     url, engine = at_0010
-    before = _tables(engine)
+    before = tables(engine)
 
-    command.upgrade(_alembic(url), "heads")
-    command.downgrade(_alembic(url), "0014")
-    after_down = _tables(engine)
-    command.upgrade(_alembic(url), "heads")
+    command.upgrade(alembic_config(url), "heads")
+    command.downgrade(alembic_config(url), "0014")
+    after_down = tables(engine)
+    command.upgrade(alembic_config(url), "heads")
     row = {"contact_id": 1, "event_seq": 10, "started_on": date(2026, 11, 2),
            "started_by": "social.worker", "reason": "Legal planning meeting",
            "fgdm_not_offered_reason": "", "fgdm_not_held_reason": "", "review_meetings": 0}

@@ -78,6 +78,7 @@ PEOPLE: dict[str, Person] = {
     "partner": Person("police.partner", "Pat Police", Role.PARTNER, None, "police"),
     "admin": Person("admin", "Ada Admin", Role.ADMINISTRATOR),
     "head": Person("head.service", "Hana Head", Role.HEAD_OF_SERVICE),
+    "psw": Person("principal.sw", "Pria Principal", Role.PRINCIPAL_SOCIAL_WORKER),
 }
 #: A user who never signs in: a safe target for "end sessions" and sign-in attempts.
 SPARE = Person("spare.worker", "Spare Worker", Role.FRONT_DOOR_WORKER, "front-door")
@@ -86,6 +87,7 @@ ROLE_KEYS: dict[Role, str] = {
     Role.FRONT_DOOR_WORKER: "worker", Role.MASH_CHAIR: "chair",
     Role.TEAM_MANAGER: "manager", Role.SOCIAL_WORKER: "social_worker",
     Role.PARTNER: "partner", Role.ADMINISTRATOR: "admin", Role.HEAD_OF_SERVICE: "head",
+    Role.PRINCIPAL_SOCIAL_WORKER: "psw",
 }
 
 _CSRF_INPUT = re.compile(r'name="csrf_token"\s+value="([^"]+)"')

@@ -17,6 +17,7 @@ appears, disappears or changes hands fails until this file says so.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -27,17 +28,23 @@ from werkzeug.test import TestResponse
 
 from tests.web.conftest import PEOPLE, ROLE_KEYS, SPARE, Browser, Contacts, url_for_rule
 from web.access import PUBLIC
+from workflow.audits.commands import DrawSample
 from workflow.engine.action import Action
 from workflow.engine.registry import actions
 from workflow.persistence.tables import AccessLogRow, ContactRow, UserRow
-from workflow.roles import Role
+from workflow.roles import Actor, Role
+from workflow.services import handle
 
 ANONYMOUS = "anonymous"
 _FD, _CH, _TM, _SW, _PA, _AD = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER,
                                 Role.SOCIAL_WORKER, Role.PARTNER, Role.ADMINISTRATOR)
+_PSW = Role.PRINCIPAL_SOCIAL_WORKER
 CASEWORKERS = frozenset({_FD, _CH, _TM, _SW})
 FRONT_DOOR = frozenset({_FD, _CH, _TM})
 OVERSIGHT = frozenset({_CH, _TM})
+#: Who audits (config/audits.toml), and who reads a case as its auditor may.
+AUDITORS = frozenset({_PSW, _TM})
+CASE_READERS = CASEWORKERS | {_PSW}
 #: Who may use each endpoint that is not an action's generated API route. The page's one
 #: action route is open to every caseworker: the engine then decides per action and row.
 GRANTS: dict[str, frozenset[Role] | str] = {
@@ -64,13 +71,13 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "account.password": frozenset(Role), "account.password_post": frozenset(Role),
     "account.security": frozenset(Role), "account.totp_start": frozenset(Role),
     "account.totp_confirm": frozenset(Role), "account.totp_remove": frozenset(Role),
-    "contacts.queue": CASEWORKERS, "contacts.contact": CASEWORKERS,
+    "contacts.queue": CASEWORKERS, "contacts.contact": CASE_READERS,
     "contacts.action": CASEWORKERS,
     "contacts.allocation": frozenset({_TM}), "contacts.allocate": frozenset({_TM}),
     "intake.new_contact": FRONT_DOOR, "intake.new_contact_post": FRONT_DOOR,
-    "assessments.assessment": CASEWORKERS, "assessments.authorise_queue": frozenset({_TM}),
+    "assessments.assessment": CASE_READERS, "assessments.authorise_queue": frozenset({_TM}),
     "mash.agency_inbox": frozenset({_PA}), "mash.answer": frozenset({_PA}),
-    "mash.child_chronology": CASEWORKERS, "mash.child_chronology_csv": CASEWORKERS,
+    "mash.child_chronology": CASE_READERS, "mash.child_chronology_csv": CASEWORKERS,
     "mash.agencies": OVERSIGHT,
     "mash_meetings.index": FRONT_DOOR, "mash_meetings.meeting": FRONT_DOOR,
     "mash_meetings.open_day": frozenset({_CH}), "mash_meetings.agenda": frozenset({_CH}),
@@ -95,7 +102,7 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "api.mash_child_matches": FRONT_DOOR, "api.mash_agencies": OVERSIGHT,
     "api_thresholds.catalogue": CASEWORKERS, "api_thresholds.consistency": OVERSIGHT,
     "people.search_page": CASEWORKERS, "people.search_results": CASEWORKERS,
-    "people.person": CASEWORKERS, "people.update": CASEWORKERS, "people.move": CASEWORKERS,
+    "people.person": CASE_READERS, "people.update": CASEWORKERS, "people.move": CASEWORKERS,
     "people.relate": CASEWORKERS, "people.warn": CASEWORKERS,
     "api.people_search": CASEWORKERS, "api.person": CASEWORKERS,
     "api.person_change": CASEWORKERS, "api.person_addresses": CASEWORKERS,
@@ -107,6 +114,16 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "access.report": frozenset({_TM}), "access.child_history": frozenset({_TM}),
     "access.child_history_csv": frozenset({_TM}),
     "sharing.ledger": OVERSIGHT, "sharing.ledger_csv": OVERSIGHT,
+    # Case audits: auditors sample, audit, moderate and track; the practitioner opens and
+    # answers the audit of their own work and marks their actions done; partners read
+    # the published learning.
+    "audits.index": AUDITORS, "audits.draw_sample": AUDITORS, "audits.sample_page": AUDITORS,
+    "audits.observe": AUDITORS, "audits.save": AUDITORS, "audits.moderate": AUDITORS,
+    "audits.actions": AUDITORS, "audits.add_learning": AUDITORS,
+    "audits.audit": CASEWORKERS | AUDITORS, "audits.respond": CASEWORKERS | AUDITORS,
+    "audits.action_done": CASEWORKERS | AUDITORS,
+    "audits.learning": CASEWORKERS | AUDITORS | {_PA},
+    "audits.learning_csv": CASEWORKERS | AUDITORS | {_PA},
 }
 #: Where a page offers actions (the API has a contact route for each action offered there).
 PAGE_PARTS = ("contact", "assessment", "requests", "meeting")
@@ -177,6 +194,10 @@ def matrix_values(app: Flask, contacts: Contacts, db: Callable[[], Any]) -> dict
     # tests in test_record_scope.py).
     contacts.fire(contact_id, "allocate", who="manager", team="assessment-1",
                   worker="social.worker")
+    # Sampled for audit by the principal social worker, whose scope is the cases they audit.
+    handle(app.extensions["uow"](), app.extensions["rules"], DrawSample(
+        "Matrix sample", "rule", "case_audit", (contact_id,),
+        Actor(PEOPLE["psw"].username, Role.PRINCIPAL_SOCIAL_WORKER), datetime.now(UTC)))
     with db() as session:
         spare_id = session.scalar(select(UserRow.id).where(UserRow.username == SPARE.username))
         person_id = session.scalar(select(ContactRow.child_id)

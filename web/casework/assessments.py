@@ -56,7 +56,7 @@ def authorise_queue() -> str:
 
 
 @bp.get("/contacts/<int:contact_id>/assessment")
-@allow(*CASEWORKERS)
+@allow(*CASEWORKERS, Role.PRINCIPAL_SOCIAL_WORKER)
 def assessment(contact_id: int) -> str:
     """One contact's assessment: status, factors, visits, its clocks and what can be done."""
     now = _now()

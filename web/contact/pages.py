@@ -16,6 +16,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from reporting.audits import open_actions_for
 from reporting.cin_census import child_warnings
 from reporting.contact_page import ContactPage, contact_page, load_contact
 from reporting.queries import QueueFilter, stage_counts, work_queue
@@ -31,7 +32,7 @@ from web.forms import (
     read_version,
     record_field,
 )
-from web.views import LONDON, clock_view, diagram_stages, event_view, when
+from web.views import LONDON, clock_view, day, diagram_stages, event_view, when
 from workflow.contact import Rag, reference_for
 from workflow.engine.action import Action
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput, StaleVersion
@@ -85,6 +86,8 @@ def queue() -> str:
     log_children_shown([r["child_id"] for r in rows if r.get("child_id")])
     counts = stage_counts(g.db, f)
     return render_template("queue.html", title="My work", rows=rows, counts=counts, f=f,
+                           agreed=open_actions_for(g.db, current_user.username), day=day,
+                           today=_rules().calendar.local_date(_now()),
                            errors=errors, stages=STAGES, args=request.args,
                            page=f.offset // f.limit + 1, has_more=len(rows) == f.limit)
 
@@ -180,7 +183,7 @@ def _safe_recommend(catalogue: Any, ticked: list[str]) -> Any:
 
 
 @bp.get("/contacts/<int:contact_id>")
-@allow(*CASEWORKERS)
+@allow(*CASEWORKERS, Role.PRINCIPAL_SOCIAL_WORKER)
 def contact(contact_id: int) -> tuple[str, int]:
     """Summary, stage, every clock, the actions allowed now, the timeline and the diagram."""
     return contact_page_response(contact_id)

@@ -119,7 +119,7 @@ def _child_or_404(child_id: int) -> dict[str, Any]:
 
 
 @bp.get("/children/<int:child_id>/chronology")
-@allow(*CASEWORKERS)
+@allow(*CASEWORKERS, Role.PRINCIPAL_SOCIAL_WORKER)
 def child_chronology(child_id: int) -> str:
     """Everything known about one child across all contacts, oldest first; printable."""
     child = _child_or_404(child_id)

@@ -119,7 +119,7 @@ def _census_warnings(person_id: int) -> list[Any]:
 
 
 @bp.get("/people/<int:person_id>")
-@allow(*READERS)
+@allow(*READERS, Role.PRINCIPAL_SOCIAL_WORKER)
 def person(person_id: int) -> tuple[str, int]:
     """The record, its history, family, addresses, warnings and the contacts about them."""
     return person_response(person_id)

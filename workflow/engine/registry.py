@@ -19,7 +19,8 @@ from typing import Any
 from workflow.engine.action import Action
 
 #: The areas of the process, in the order a contact meets them (the UI lists actions so).
-AREAS = ("intake", "screening", "mash", "decision", "casework", "oversight", "people")
+AREAS = ("intake", "screening", "mash", "decision", "casework", "oversight", "people",
+         "audits")
 
 
 def _modules(package: str) -> list[ModuleType]:

@@ -17,7 +17,8 @@ _AREA_MODULES = ("workflow.persistence.tables_mash", "workflow.persistence.table
                  "workflow.persistence.tables_identity",
                  "workflow.persistence.tables_pre_proceedings",
                  "workflow.persistence.tables_integrations",
-                 "workflow.persistence.tables_standards")
+                 "workflow.persistence.tables_standards",
+                 "workflow.persistence.tables_audits")
 
 
 def metadata() -> object:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.persistence.accounts import SqlDirectory
+from workflow.persistence.audits import SqlAudits
 from workflow.persistence.meetings import SqlChildHistory, SqlMeetings
 from workflow.persistence.people import SqlPeople
 from workflow.persistence.repository import ContactRepository
@@ -23,6 +24,7 @@ class SqlUnitOfWork:
     history: SqlChildHistory
     meetings: SqlMeetings
     directory: SqlDirectory
+    audits: SqlAudits
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -34,6 +36,7 @@ class SqlUnitOfWork:
         self.history = SqlChildHistory(self.session)
         self.meetings = SqlMeetings(self.session)
         self.directory = SqlDirectory(self.session)
+        self.audits = SqlAudits(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:
