@@ -15,7 +15,8 @@ _AREA_MODULES = ("workflow.persistence.tables_mash", "workflow.persistence.table
                  "workflow.persistence.tables_strategy", "workflow.persistence.tables_decision",
                  "workflow.persistence.tables_people", "workflow.persistence.tables_feed",
                  "workflow.persistence.tables_identity",
-                 "workflow.persistence.tables_pre_proceedings")
+                 "workflow.persistence.tables_pre_proceedings",
+                 "workflow.persistence.tables_jobs")
 
 
 def metadata() -> object:

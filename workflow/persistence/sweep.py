@@ -18,6 +18,7 @@ from sqlalchemy import String, and_, cast, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from workflow.oversight.escalation import EscalationPolicy
+from workflow.oversight.messages import KIND_LABELS
 from workflow.persistence.tables import ClockRow, ContactRow, UserRow
 from workflow.persistence.tables_oversight import ClockBreachRow, NotificationRow
 from workflow.roles import Role
@@ -59,10 +60,10 @@ def _queue(session: Session, kind: str, recipient: Any, where: Any, joins: Any,
            now: datetime) -> int:
     """Queue one notification per matching (clock, recipient) not queued before."""
     key = _key(kind, recipient)
-    subject = literal(f"Front Door: {kind} — ") + ClockRow.rule + literal(" on contact ") + cast(
+    # No rule id and no child here: the words people read are composed from the clock.
+    subject = literal(f"{KIND_LABELS[kind]}: a timescale on contact ") + cast(
         ContactRow.id, String)
-    body = literal("Timescale ") + ClockRow.rule + literal(" was due ") + cast(
-        ClockRow.due_at, String) + literal(" UTC. Open the contact in Front Door.")
+    body = literal("Sign in to Front Door to see the contact.")
     source = joins(select(key, literal(kind), recipient, ClockRow.contact_id, ClockRow.id,
                           subject, body, literal(now, ClockRow.due_at.type))
                    .select_from(ClockRow).join(ContactRow, ContactRow.id == ClockRow.contact_id))
