@@ -211,7 +211,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per area of the process; the API builds its routes from the actions."""
     from web import api, home
-    from web.admin import changes, leavers  # noqa: F401 - changes adds routes to admin.bp
+    from web.admin import changes, jobs, leavers  # noqa: F401 - changes, jobs add admin routes
     from web.admin import pages as admin
     from web.auth import account
     from web.casework import assessments

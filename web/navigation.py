@@ -28,6 +28,7 @@ _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Agency performance", "/mash/agencies", frozenset({_C, _M})),
     ("Agency inbox", "/inbox", frozenset({Role.PARTNER})),
     ("Users and sessions", "/admin/users", frozenset({Role.ADMINISTRATOR})),
+    ("Background jobs", "/admin/jobs", frozenset({Role.ADMINISTRATOR})),
 )
 
 

@@ -72,3 +72,11 @@ def test_a_failure_summary_is_one_short_line() -> None:
 
     assert summary(error) == "RuntimeError: first line"
     assert len(summary(RuntimeError("y" * 1000))) == 300
+
+
+def test_a_database_errors_text_which_can_quote_a_childs_details_is_not_kept() -> None:
+    import sqlite3
+
+    error = sqlite3.IntegrityError("UNIQUE constraint failed: person.nhs_number = '4857773456'")
+
+    assert summary(error) == "IntegrityError (a database error; its detail is not kept)"

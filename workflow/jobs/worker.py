@@ -23,8 +23,15 @@ log = logging.getLogger("frontdoor.jobs")
 ERROR_LIMIT = 300
 
 
+#: Exceptions whose text may quote a row's values (SQL parameters, a key's value).
+_QUOTES_VALUES = ("sqlalchemy", "psycopg", "sqlite3")
+
+
 def summary(error: BaseException) -> str:
-    """A readable one-line summary of a failure for the admin page."""
+    """A readable one-line summary of a failure for the admin page: the class and the first
+    line, or the class alone for database errors, whose text can quote personal data."""
+    if type(error).__module__.split(".")[0] in _QUOTES_VALUES:
+        return f"{type(error).__name__} (a database error; its detail is not kept)"
     first = (str(error).strip().splitlines() or [""])[0]
     text = f"{type(error).__name__}: {first}" if first else type(error).__name__
     return text[:ERROR_LIMIT]
