@@ -240,8 +240,11 @@ def sweep_command(obj: Context, deliver: bool) -> None:
     now = datetime.now(UTC)
     result = obj.store.sweep(now, load_policy(obj.config_dir))
     jobs = JobContext(obj.store, obj.config_dir, os.environ)
-    sent = deliver_pending(obj.store.outbox, jobs.sink, jobs.wording(), jobs.clock) \
-        if deliver else 0
+    try:
+        sent = deliver_pending(obj.store.outbox, jobs.sink, jobs.wording(), jobs.clock) \
+            if deliver else 0
+    except ValueError as error:  # a sink's setting missing (e.g. FRONTDOOR_NOTIFY_API_KEY)
+        raise FrontDoorError(str(error)) from None
     click.echo(f"Breaches recorded: {result.breaches}; warnings queued: {result.warnings}; "
                f"breach notices queued: {result.breach_notices}; escalations queued: "
                f"{result.escalations}; notifications sent: {sent}.")

@@ -37,6 +37,7 @@ from workflow.rules import Rules, load_rules
 
 LOCAL_SIGN_IN = "http://127.0.0.1:5000"
 NOTE_ATTEMPTS = 8
+KEEP_DONE = timedelta(days=30)
 
 
 class Store(Protocol):
@@ -90,9 +91,12 @@ def enqueue_notes(ctx: JobContext) -> int:
 
 
 def run_sweep(ctx: JobContext, payload: dict[str, Any]) -> None:
-    """The breach sweep, then a delivery job for each notice it queued."""
-    ctx.store.sweep(ctx.clock(), load_policy(ctx.config_dir))
+    """The breach sweep, then a delivery job for each notice it queued; done jobs older
+    than ``KEEP_DONE`` are forgotten (288 sweeps a day would otherwise pile up)."""
+    now = ctx.clock()
+    ctx.store.sweep(now, load_policy(ctx.config_dir))
     enqueue_notes(ctx)
+    ctx.store.queue.prune(now - KEEP_DONE)
 
 
 def run_notification(ctx: JobContext, payload: dict[str, Any]) -> None:

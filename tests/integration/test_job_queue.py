@@ -217,3 +217,21 @@ def test_a_job_of_an_unknown_kind_is_dead_at_once(engine: Engine, store: Store) 
     job = _only_job(engine)
     assert (job.state, job.attempts) == ("dead", 1)
     assert "retired_kind" in job.last_error
+
+
+def test_done_jobs_older_than_the_cut_off_are_forgotten_and_dead_ones_kept(
+        engine: Engine, store: Store) -> None:
+    kinds = Registry()
+    kinds.add(JobKind("ok", "OK", lambda ctx, p: None))
+    for n in range(2):
+        store.queue.enqueue("ok", {"n": n}, T0, max_attempts=1)
+    store.queue.enqueue("gone", {}, T0, max_attempts=1)
+    worker = _worker(store, kinds, lambda: T0)
+    while worker.run_once():
+        pass
+
+    forgotten = store.queue.prune(T0 + timedelta(seconds=1))
+
+    with Session(engine) as session:
+        left = list(session.scalars(select(JobRow.kind)))
+    assert (forgotten, left) == (2, ["gone"])

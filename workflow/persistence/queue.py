@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, case, cast, exists, literal, select, update
+from sqlalchemy import String, case, cast, delete, exists, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -106,6 +106,15 @@ class SqlQueue:
                 state="queued", attempts=0, run_after=now, finished_at=None)))
             db.commit()
             return done == 1
+
+    def prune(self, finished_before: datetime) -> int:
+        """Forget done jobs finished before the cut-off (dead ones stay until retried).
+        Safe for keys: a past slot is never scheduled again and a sent note never queued."""
+        with self.sessions() as db:
+            count = _rowcount(db.execute(delete(JobRow).where(
+                JobRow.state == "done", JobRow.finished_at < finished_before)))
+            db.commit()
+            return count
 
     def unqueued_notifications(self, limit: int = 1000) -> list[int]:
         """Ids of unsent notifications that have no delivery job yet."""
