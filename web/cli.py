@@ -239,7 +239,7 @@ def sweep_command(obj: Context, deliver: bool) -> None:
 
     now = datetime.now(UTC)
     result = obj.store.sweep(now, load_policy(obj.config_dir))
-    jobs = JobContext(obj.store, obj.config_dir, os.environ)
+    jobs = JobContext(obj.store, obj.config_dir, os.environ, lambda: obj.rules)
     try:
         sent = deliver_pending(obj.store.outbox, jobs.sink, jobs.wording(), jobs.clock) \
             if deliver else 0

@@ -30,7 +30,7 @@ _DAY = click.DateTime(["%Y-%m-%d"])
 @click.pass_obj
 def worker(obj: Any, idle: float, once: bool) -> None:
     """Run background jobs: the breach sweep, notifications, the DfE feed, exports."""
-    runner = make_worker(obj.store, obj.config_dir, os.environ)
+    runner = make_worker(obj.store, obj.config_dir, os.environ, lambda: obj.rules)
     if once:
         ran = 0
         while runner.run_once():

@@ -33,7 +33,7 @@ from workflow.jobs.kinds import Daily, Every, JobFailed, JobKind, Registry
 from workflow.jobs.ports import Queue
 from workflow.jobs.worker import Worker
 from workflow.oversight.escalation import load_policy
-from workflow.rules import Rules, load_rules
+from workflow.rules import Rules
 
 LOCAL_SIGN_IN = "http://127.0.0.1:5000"
 NOTE_ATTEMPTS = 8
@@ -58,16 +58,13 @@ class JobContext:
     store: Store
     config_dir: Path
     environ: Mapping[str, str]
+    rules_source: Callable[[], Rules]  # the command's own rules, loaded when first asked
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    _rules: Rules | None = field(default=None, repr=False)
     _sink: Sink | None = field(default=None, repr=False)
 
     @property
     def rules(self) -> Rules:
-        if self._rules is None:
-            from thresholds.policy import catalogue_policy
-            self._rules = load_rules(self.config_dir, catalogue_policy(self.config_dir))
-        return self._rules
+        return self.rules_source()
 
     @property
     def sink(self) -> Sink:
@@ -153,7 +150,8 @@ def worker_name() -> str:
 
 
 def make_worker(store: Store, config_dir: Path, environ: Mapping[str, str],
-                name: str | None = None) -> Worker:
-    ctx = JobContext(store, config_dir, environ)
+                rules: Callable[[], Rules], name: str | None = None) -> Worker:
+    """A worker for the ``frontdoor worker`` command (its store, config and rules)."""
+    ctx = JobContext(store, config_dir, environ, rules)
     queue: Queue = store.queue
     return Worker(name or worker_name(), queue, registry(environ), ctx, ctx.clock)

@@ -63,10 +63,10 @@ def _config(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def worker(store: Store, notify: NotifyStandIn, tmp_path: Path) -> Worker:
+def worker(store: Store, notify: NotifyStandIn, tmp_path: Path, rules: Rules) -> Worker:
     env = {"FRONTDOOR_NOTIFY_API_KEY": API_KEY, "FRONTDOOR_NOTIFY_BASE_URL": notify.url,
            "FRONTDOOR_BASE_URL": "https://frontdoor.example.gov.uk", **TEMPLATES}
-    ctx = JobContext(store, _config(tmp_path), env, clock=lambda: SWEPT)
+    ctx = JobContext(store, _config(tmp_path), env, lambda: rules, clock=lambda: SWEPT)
     return Worker("w1", store.queue, registry(env), ctx, ctx.clock)
 
 
