@@ -28,7 +28,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
 
-from web.notify_gov import NotifySink, notify_from_env
+from web.notify_gov import NoAddress, NotifySink, notify_from_env
 from workflow.config_errors import ConfigError, read_toml
 from workflow.oversight.messages import Message, compose
 from workflow.oversight.outbox import Note, Outbox
@@ -103,7 +103,7 @@ class SmtpSink:
 
     def send(self, note: Note, message: Message) -> None:
         if not note.address:
-            raise DeliveryRefused(f"notification {note.id}: the recipient has no email address")
+            raise NoAddress(f"notification {note.id}: the recipient has no email address")
         email = EmailMessage()
         email["From"] = self.settings["smtp_sender"]
         email["To"] = note.address
@@ -117,10 +117,6 @@ class SmtpSink:
 
     def already_sent(self, note: Note) -> bool:
         return False  # SMTP cannot be asked; the Message-ID makes a resend one message
-
-
-class DeliveryRefused(Exception):
-    """A note that no retry can deliver (no address): its job goes to the dead letters."""
 
 
 def _smtp_tls(settings: Mapping[str, Any], path: Path) -> str:

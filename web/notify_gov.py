@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 
+from workflow.jobs.kinds import JobFailed
 from workflow.oversight.messages import Message
 from workflow.oversight.outbox import Note
 
@@ -33,6 +34,11 @@ KINDS = ("warning", "breach", "escalation")
 
 class NotifyConfigError(ValueError):
     """A Notify setting is missing; the message names the variable."""
+
+
+class NoAddress(JobFailed):
+    """A recipient with no email address: no retry can deliver it, so the job is dead at
+    once and the administrators' page says why."""
 
 
 class NotifyRefused(Exception):
@@ -47,7 +53,7 @@ class NotifySink:
 
     def send(self, note: Note, message: Message) -> None:
         if not note.address:
-            raise NotifyRefused(f"notification {note.id}: the recipient has no email address")
+            raise NoAddress(f"notification {note.id}: the recipient has no email address")
         personalisation = {"reference": message.reference, "due": message.due,
                            "link": message.link}
         try:

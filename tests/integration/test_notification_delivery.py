@@ -163,3 +163,21 @@ def test_notify_failing_is_retried_later_and_the_email_goes_once(
 
     assert len(notify.emails) == 1
     assert enqueue_notes(worker.context) == 0  # a delivered note is never queued again
+
+
+def test_a_recipient_without_an_email_address_is_a_failed_job_at_once_saying_why(
+        engine: Engine, worker: Worker, notify: NotifyStandIn,
+        overdue_note: tuple[int, int]) -> None:
+    note_id, _ = overdue_note
+    with Session(engine) as session:
+        session.execute(update(UserRow).values(email=None))
+        session.commit()
+    enqueue_notes(worker.context)
+
+    _run_all(worker)
+
+    with Session(engine) as session:
+        job = session.scalars(select(JobRow).where(JobRow.kind == "notification")).one()
+    assert (job.state, job.attempts, job.last_error) == (
+        "dead", 1, f"NoAddress: notification {note_id}: the recipient has no email address")
+    assert notify.emails == []

@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from workflow.jobs.kinds import JobFailed, Registry, slot_key
@@ -21,6 +21,7 @@ from workflow.jobs.ports import Job, Queue
 
 log = logging.getLogger("frontdoor.jobs")
 ERROR_LIMIT = 300
+REAP_EVERY = timedelta(seconds=30)
 
 
 #: Exceptions whose text may quote a row's values (SQL parameters, a key's value).
@@ -37,15 +38,20 @@ def summary(error: BaseException) -> str:
     return text[:ERROR_LIMIT]
 
 
-def schedule_due(queue: Queue, registry: Registry, now: datetime) -> int:
-    """Enqueue the current slot of every periodic kind (a no-op if any worker already did)."""
-    made = 0
+def schedule_due(queue: Queue, registry: Registry, now: datetime,
+                 done: dict[str, datetime] | None = None) -> int:
+    """Enqueue the current slot of every periodic kind (a no-op if any worker already did).
+    ``done`` remembers the slots this worker already scheduled, so it asks once a slot."""
+    made, done = 0, {} if done is None else done
     for kind in registry.periodic():
         assert kind.schedule is not None
         slot = kind.schedule.slot(now)
+        if done.get(kind.name) == slot:
+            continue
         made += queue.enqueue(kind.name, {"slot": slot.isoformat()}, now,
                               max_attempts=kind.max_attempts, unique_key=slot_key(kind, slot),
                               run_after=slot)
+        done[kind.name] = slot
     return made
 
 
@@ -58,12 +64,18 @@ class Worker:
     registry: Registry
     context: Any
     clock: Callable[[], datetime]
+    _scheduled: dict[str, datetime] = field(default_factory=dict, repr=False)
+    _reaped: datetime | None = field(default=None, repr=False)
 
     def run_once(self) -> bool:
-        """Schedule, reap expired leases, then run one job if any is due; whether one ran."""
+        """Schedule, reap expired leases, then run one job if any is due; whether one ran.
+        Scheduling and reaping are asked once a slot and every 30 s, not before every job:
+        on SQLite each is a write that would queue behind the others."""
         now = self.clock()
-        schedule_due(self.queue, self.registry, now)
-        self.queue.reap(now)
+        schedule_due(self.queue, self.registry, now, self._scheduled)
+        if self._reaped is None or now - self._reaped >= REAP_EVERY or now < self._reaped:
+            self.queue.reap(now)
+            self._reaped = now
         leases = {k.name: k.lease for k in self.registry}
         job = self.queue.claim(self.name, now, leases)
         if job is None:
