@@ -22,8 +22,9 @@ from __future__ import annotations
 import smtplib
 import ssl
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
@@ -71,14 +72,14 @@ class FileSink:
         return False
 
 
-class ConsoleSink(FileSink):
+class ConsoleSink:
     """One line per message on standard error."""
-
-    def __init__(self) -> None:
-        super().__init__(Path("-"))
 
     def send(self, note: Note, message: Message) -> None:
         print(f"notification to={note.recipient}: {message.subject}", file=sys.stderr)
+
+    def already_sent(self, note: Note) -> bool:
+        return False
 
 
 class SmtpSink:
@@ -147,7 +148,7 @@ def sink_from_config(config_dir: Path, environ: Mapping[str, str]) -> Sink:
 
 
 def deliver(outbox: Outbox, sink: Sink, wording: Wording, note_id: int,
-            clock: Any) -> bool:
+            clock: Callable[[], datetime]) -> bool:
     """Deliver one note once; False if it was already sent (or the sink already had it)."""
     note = outbox.note(note_id)
     if note is None or note.sent_at is not None:
@@ -161,8 +162,8 @@ def deliver(outbox: Outbox, sink: Sink, wording: Wording, note_id: int,
     return True
 
 
-def deliver_pending(outbox: Outbox, sink: Sink, wording: Wording, clock: Any,
-                    limit: int = 500) -> int:
+def deliver_pending(outbox: Outbox, sink: Sink, wording: Wording,
+                    clock: Callable[[], datetime], limit: int = 500) -> int:
     """Send up to ``limit`` unsent notes in this process (``frontdoor sweep --deliver``)."""
     return sum(deliver(outbox, sink, wording, note.id, clock) for note in outbox.unsent(limit))
 
