@@ -124,9 +124,13 @@ def request_list(session: Session, now: datetime, horizon: timedelta, agency: st
 
 
 def notifications_for(session: Session, username: str, limit: int = 200) -> list[dict[str, Any]]:
-    """One person's notifications, newest first."""
-    rows = session.scalars(select(NotificationRow).where(NotificationRow.recipient == username)
-                           .order_by(NotificationRow.id.desc()).limit(limit)).all()
-    return [{"id": r.id, "kind": r.kind, "contact_id": r.contact_id, "subject": r.subject,
-             "body": r.body, "created_at": r.created_at, "sent_at": r.sent_at,
-             "read_at": r.read_at} for r in rows]
+    """One person's notifications, newest first, with the clock each is about (its rule and
+    due instant), from which the page composes the words."""
+    rows = session.execute(
+        select(NotificationRow, ClockRow.rule, ClockRow.due_at)
+        .join(ClockRow, ClockRow.id == NotificationRow.clock_id)
+        .where(NotificationRow.recipient == username)
+        .order_by(NotificationRow.id.desc()).limit(limit)).all()
+    return [{"id": r.id, "kind": r.kind, "contact_id": r.contact_id, "rule": rule,
+             "due_at": due_at, "created_at": r.created_at, "sent_at": r.sent_at,
+             "read_at": r.read_at} for r, rule, due_at in rows]

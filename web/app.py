@@ -223,7 +223,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per area of the process; the API builds its routes from the actions."""
     from web import api, home
-    from web.admin import changes, leavers  # noqa: F401 - changes adds routes to admin.bp
+    from web.admin import (  # noqa: F401 - changes and jobs add routes to admin.bp
+        changes,
+        jobs,
+        leavers,
+    )
     from web.admin import clients as admin_clients
     from web.admin import pages as admin
     from web.audits import learning, pages  # noqa: F401 - each adds routes to audits.bp

@@ -22,6 +22,7 @@ from thresholds.policy import catalogue_policy
 from web.cli_exports import export
 from web.cli_feed import feed
 from web.cli_integrations import register as register_integrations
+from web.cli_jobs import jobs, worker
 from web.cli_ops import register as register_ops
 from workflow.config_errors import ConfigError
 from workflow.contact import reference_for
@@ -231,13 +232,20 @@ def diagram(output: Path | None, current: str | None) -> None:
 @_fails_cleanly
 def sweep_command(obj: Context, deliver: bool) -> None:
     """Record newly breached clocks and queue notifications (idempotent; run from cron)."""
-    from web.notify import deliver_pending, sink_from_config
+    import os
+
+    from web.jobs import JobContext
+    from web.notify import deliver_pending
     from workflow.oversight.escalation import load_policy
 
     now = datetime.now(UTC)
-    result = obj.store.sweep(now, load_policy(obj.config_dir), obj.rules.timescales.titles())
-    sink = sink_from_config(obj.config_dir)
-    sent = deliver_pending(obj.store.outbox, sink, now) if deliver else 0
+    result = obj.store.sweep(now, load_policy(obj.config_dir))
+    jobs = JobContext(obj.store, obj.config_dir, os.environ, lambda: obj.rules)
+    try:
+        sent = deliver_pending(obj.store.outbox, jobs.sink, jobs.wording(), jobs.clock) \
+            if deliver else 0
+    except ValueError as error:  # a sink's setting missing (e.g. FRONTDOOR_NOTIFY_API_KEY)
+        raise FrontDoorError(str(error)) from None
     click.echo(f"Breaches recorded: {result.breaches}; warnings queued: {result.warnings}; "
                f"breach notices queued: {result.breach_notices}; escalations queued: "
                f"{result.escalations}; notifications sent: {sent}.")
@@ -321,6 +329,8 @@ def check_spec(obj: Context) -> None:
 
 main.add_command(export)  # `frontdoor export annex-a | cin-census` (web/cli_exports.py)
 main.add_command(feed)  # `frontdoor feed send | log`: the DfE's daily feed (web/cli_feed.py)
+main.add_command(worker)  # `frontdoor worker`: runs background jobs (web/cli_jobs.py)
+main.add_command(jobs)  # `frontdoor jobs add | retry`
 register_ops(main)  # backup, restore, users add, settings (web/cli_ops.py)
 register_integrations(main)  # clients and webhooks (web/cli_integrations.py)
 

@@ -23,11 +23,11 @@ from reporting.dfe_feed import build_feed
 from reporting.dfe_feed_log import recent_runs
 from reporting.dfe_feed_schema import batch_problems
 from web.feed_client import HttpTransport
-from web.settings import SettingsError, load_feed_settings
+from web.settings import FeedSettings, SettingsError, load_feed_settings
 from workflow.config_errors import ConfigError
 from workflow.feed.ports import FeedError
 from workflow.feed.records import Feed, FeedKind
-from workflow.feed.sender import RetryPolicy, send_feed
+from workflow.feed.sender import RetryPolicy, RunResult, send_feed
 
 OK = ("sent", "nothing_to_send")
 
@@ -58,17 +58,13 @@ def send(obj: Any, full: bool, dry_run: bool) -> None:
         la_code = load_la_number(obj.config_dir)
     except (SettingsError, ConfigError) as error:
         raise click.ClickException(str(error)) from None
-    with obj.sessions() as session:
-        built = build_feed(session, FeedKind.FULL if full else FeedKind.DELTA,
-                           datetime.now(UTC), obj.rules.people)
+    built = build_now(obj, full)
     _report(built)
     if settings is None:
         click.echo("Dry run: nothing sent, nothing logged.")
         return
     try:
-        result = send_feed(built, HttpTransport(settings, la_code), obj.store.feed_log,
-                           lambda: datetime.now(UTC), time.sleep,
-                           RetryPolicy(attempts=settings.attempts), batch_problems)
+        result = send_built(obj, built, settings, la_code)
     except FeedError as error:
         raise click.ClickException(f"{error} Nothing more was sent; see `frontdoor feed log`."
                                    ) from None
@@ -76,6 +72,20 @@ def send(obj: Any, full: bool, dry_run: bool) -> None:
                f"{result.failed} failed){'; ' + result.note if result.note else ''}.")
     if result.status not in OK:
         raise click.ClickException("Not everything was sent: the next run sends the rest.")
+
+
+def build_now(obj: Any, full: bool) -> Feed:
+    """The feed from the records as they are now (full, or the changes since the ledger)."""
+    with obj.sessions() as session:
+        return build_feed(session, FeedKind.FULL if full else FeedKind.DELTA,
+                          datetime.now(UTC), obj.rules.people)
+
+
+def send_built(obj: Any, built: Feed, settings: FeedSettings, la_code: str) -> RunResult:
+    """Send a built feed and log it (the command and the nightly job both come here)."""
+    return send_feed(built, HttpTransport(settings, la_code), obj.store.feed_log,
+                     lambda: datetime.now(UTC), time.sleep,
+                     RetryPolicy(attempts=settings.attempts), batch_problems)
 
 
 def _when(moment: datetime | None) -> str:

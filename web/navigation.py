@@ -31,6 +31,7 @@ _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Agency inbox", "/inbox", frozenset({Role.PARTNER})),
     ("Users and sessions", "/admin/users", frozenset({Role.ADMINISTRATOR})),
     ("API clients", "/admin/clients", frozenset({Role.ADMINISTRATOR})),
+    ("Background jobs", "/admin/jobs", frozenset({Role.ADMINISTRATOR})),
     # Quality assurance: auditors are configured, so "Audits" is decided in nav_items
     ("Audits", "/audits", frozenset()),
     ("Learning from audits", "/audits/learning", frozenset({_W, _C, _S, Role.PARTNER})),

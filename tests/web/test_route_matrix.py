@@ -62,6 +62,7 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "admin.access": frozenset({_AD}), "admin.email": frozenset({_AD}),
     "admin.unlock": frozenset({_AD}), "admin.reset_password": frozenset({_AD}),
     "admin.reset_totp": frozenset({_AD}), "admin.audit_trail": frozenset({_AD}),
+    "admin.jobs": frozenset({_AD}), "admin.retry_job": frozenset({_AD}),
     # A leaver's cases: seen by administrators and managers, moved by a manager (allocation).
     "leavers.cases": frozenset({_AD, _TM}), "leavers.reassign": frozenset({_TM}),
     # Signing in: the code step and single sign-on come before anyone is signed in.

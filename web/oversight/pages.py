@@ -33,6 +33,7 @@ from reporting.svg import trend_chart
 from web.access import allow, log_children_shown, record_scope
 from web.views import LONDON, NO_REASON_RECORDED, when
 from workflow.oversight.escalation import load_policy
+from workflow.oversight.messages import KIND_LABELS, compose
 from workflow.roles import Role
 
 bp = Blueprint("oversight", __name__)
@@ -156,8 +157,12 @@ def threshold_consistency() -> str:
 @bp.get("/notifications")
 @allow(*CASEWORKERS)
 def notifications() -> str:
-    """The signed-in person's notifications, newest first."""
-    rows = notifications_for(g.db, current_user.username)
+    """The signed-in person's notifications, newest first, in the words an email uses."""
+    titles = _titles()
+    rows = [{**row, "message": compose(row["kind"], titles.get(row["rule"]), row["contact_id"],
+                                       row["due_at"], f"/contacts/{row['contact_id']}"),
+             "label": KIND_LABELS.get(row["kind"], "Notice")}
+            for row in notifications_for(g.db, current_user.username)]
     return render_template("oversight/notifications.html", title="Notifications", rows=rows,
                            when=when, errors={})
 

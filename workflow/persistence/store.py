@@ -2,16 +2,17 @@
 
 The app factory and the CLI open a ``Store`` from a URL and take from it what they plug in:
 a unit of work per change, a read-only session per page (SQLite: a deferred ``BEGIN``, so
-a page or an export never holds the write lock), the accounts, the outbox, the DfE feed's
-log, the schema upgrade and the breach sweep. Nothing else outside ``workflow/persistence``
-builds an engine or a session, so the web layer never imports SQLAlchemy.
+a page or an export never holds the write lock), the accounts, the outbox, the job queue,
+the DfE feed's log, the schema upgrade and the breach sweep. Nothing else outside
+``workflow/persistence`` builds an engine or a session, so the web layer never imports
+SQLAlchemy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,25 +26,42 @@ from workflow.persistence.backup import backup, restore
 from workflow.persistence.db import PROJECT_ROOT, make_engine
 from workflow.persistence.feed_log import SqlFeedLog
 from workflow.persistence.integrations import SqlClients
+from workflow.persistence.queue import SqlQueue
 from workflow.persistence.readiness import database_state
 from workflow.persistence.sweep import SweepResult, sweep
-from workflow.persistence.tables import ContactRow
+from workflow.persistence.tables import ClockRow, ContactRow, UserRow
 from workflow.persistence.tables_oversight import NotificationRow
 from workflow.persistence.uow import SqlUnitOfWork
 
 
 class SqlOutbox:
-    """Queued notifications in table ``notification``."""
+    """Queued notifications in table ``notification``, with their clock and address."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
-    def unsent(self, limit: int) -> list[Note]:
+    def _notes(self, where: Any, limit: int) -> list[Note]:
+        stmt = (select(NotificationRow, ClockRow.rule, ClockRow.due_at, UserRow.email)
+                .join(ClockRow, ClockRow.id == NotificationRow.clock_id)
+                .outerjoin(UserRow, UserRow.username == NotificationRow.recipient)
+                .where(where).order_by(NotificationRow.id).limit(limit))
         with self.sessions() as db:
-            rows = db.scalars(select(NotificationRow).where(NotificationRow.sent_at.is_(None))
-                              .order_by(NotificationRow.id).limit(limit)).all()
-            return [Note(r.id, r.kind, r.recipient, r.contact_id, r.subject, r.body,
-                         r.created_at) for r in rows]
+            return [_note(row, rule, due_at, email)
+                    for row, rule, due_at, email in db.execute(stmt).all()]
+
+    def unsent(self, limit: int) -> list[Note]:
+        return self._notes(NotificationRow.sent_at.is_(None), limit)
+
+    def note(self, note_id: int) -> Note | None:
+        found = self._notes(NotificationRow.id == note_id, 1)
+        return found[0] if found else None
+
+    def mark_attempted(self, note_id: int, at: datetime) -> None:
+        """Stamped before a send, so a crash between send and ``mark_sent`` is visible."""
+        with self.sessions() as db:
+            db.execute(update(NotificationRow).where(NotificationRow.id == note_id)
+                       .values(attempted_at=at))
+            db.commit()
 
     def mark_sent(self, note_id: int, at: datetime) -> None:
         with self.sessions() as db:
@@ -58,6 +76,12 @@ class SqlOutbox:
                 NotificationRow.recipient == username, NotificationRow.read_at.is_(None))
                 .values(read_at=at))
             db.commit()
+
+
+def _note(row: NotificationRow, rule: str, due_at: datetime, email: str | None) -> Note:
+    address = email or (row.recipient if "@" in row.recipient else None)
+    return Note(row.id, row.kind, row.recipient, address, row.contact_id, rule, due_at,
+                row.created_at, row.attempted_at, row.sent_at)
 
 
 class Store:
@@ -76,6 +100,7 @@ class Store:
         self.outbox = SqlOutbox(self.sessions)
         self.feed_log = SqlFeedLog(self.sessions)  # the DfE feed's runs, batches, ledger
         self.clients = SqlClients(self.sessions)  # API clients and every use of a token
+        self.queue = SqlQueue(self.sessions)  # background jobs (workflow.jobs)
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction) for one command."""
@@ -111,11 +136,10 @@ class Store:
         with self.reads() as db:
             return int(db.scalar(select(func.count()).select_from(ContactRow)) or 0)
 
-    def sweep(self, now: datetime, policy: EscalationPolicy,
-              titles: Mapping[str, str] | None = None) -> SweepResult:
+    def sweep(self, now: datetime, policy: EscalationPolicy) -> SweepResult:
         """One idempotent breach sweep, committed."""
         with self.sessions() as db:
-            result = sweep(db, now, policy, titles)
+            result = sweep(db, now, policy)
             db.commit()
             return result
 

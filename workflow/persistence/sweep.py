@@ -10,15 +10,15 @@ own span, are computed in Python over running clocks not yet warned.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, exists, func, insert, literal, select
+from sqlalchemy import String, and_, cast, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from workflow.oversight.escalation import EscalationPolicy
+from workflow.oversight.messages import KIND_LABELS
 from workflow.persistence.tables import ClockRow, ContactRow, UserRow
 from workflow.persistence.tables_oversight import ClockBreachRow, NotificationRow
 from workflow.roles import Role
@@ -56,23 +56,14 @@ def _key(kind: str, recipient: Any) -> Any:
     return cast(ClockRow.id, String) + literal(f":{kind}:") + recipient
 
 
-def _title(titles: Mapping[str, str]) -> Any:
-    """SQL: the clock's title as people read it (its rule id when none is known)."""
-    if not titles:
-        return ClockRow.rule
-    return case(*((ClockRow.rule == rule, literal(title)) for rule, title in titles.items()),
-                else_=ClockRow.rule)
-
-
 def _queue(session: Session, kind: str, recipient: Any, where: Any, joins: Any,
-           now: datetime, titles: Mapping[str, str]) -> int:
+           now: datetime) -> int:
     """Queue one notification per matching (clock, recipient) not queued before."""
     key = _key(kind, recipient)
-    title = _title(titles)
-    subject = literal(f"Front Door: {kind} — ") + title + literal(" on contact ") + cast(
+    # No rule id and no child here: the words people read are composed from the clock.
+    subject = literal(f"{KIND_LABELS[kind]}: a timescale on contact ") + cast(
         ContactRow.id, String)
-    body = literal("Timescale ") + title + literal(" was due ") + cast(
-        ClockRow.due_at, String) + literal(" UTC. Open the contact in Front Door.")
+    body = literal("Sign in to Front Door to see the contact.")
     source = joins(select(key, literal(kind), recipient, ClockRow.contact_id, ClockRow.id,
                           subject, body, literal(now, ClockRow.due_at.type))
                    .select_from(ClockRow).join(ContactRow, ContactRow.id == ClockRow.contact_id))
@@ -82,8 +73,7 @@ def _queue(session: Session, kind: str, recipient: Any, where: Any, joins: Any,
          "created_at"], source))
 
 
-def _breach_notices(session: Session, now: datetime, policy: EscalationPolicy,
-                    titles: Mapping[str, str]) -> int:
+def _breach_notices(session: Session, now: datetime, policy: EscalationPolicy) -> int:
     """Team managers of the contact's team (the front-door team when none) hear at breach."""
     team = func.coalesce(ContactRow.team, policy.front_door_team)
 
@@ -92,23 +82,20 @@ def _breach_notices(session: Session, now: datetime, policy: EscalationPolicy,
                                         UserRow.team == team, UserRow.active))
 
     where = and_(ClockRow.stopped_at.is_(None), ClockRow.due_at < now)
-    return _queue(session, "breach", UserRow.username, where, managers, now, titles)
+    return _queue(session, "breach", UserRow.username, where, managers, now)
 
 
-def _escalations(session: Session, now: datetime, policy: EscalationPolicy,
-                 titles: Mapping[str, str]) -> int:
+def _escalations(session: Session, now: datetime, policy: EscalationPolicy) -> int:
     """Service managers hear of clocks still breached after the escalation interval."""
     total = 0
     cutoff = now - policy.escalate_after
     where = and_(ClockRow.stopped_at.is_(None), ClockRow.due_at < cutoff)
     for manager in policy.service_managers:
-        total += _queue(session, "escalation", literal(manager), where, lambda q: q, now,
-                        titles)
+        total += _queue(session, "escalation", literal(manager), where, lambda q: q, now)
     return total
 
 
-def _warnings(session: Session, now: datetime, policy: EscalationPolicy,
-              titles: Mapping[str, str]) -> int:
+def _warnings(session: Session, now: datetime, policy: EscalationPolicy) -> int:
     """The allocated worker hears when a running clock has used its warning share."""
     warned = exists().where(NotificationRow.clock_id == ClockRow.id,
                             NotificationRow.kind == "warning")
@@ -121,18 +108,12 @@ def _warnings(session: Session, now: datetime, policy: EscalationPolicy,
            if now >= r.started_at + (r.due_at - r.started_at) * policy.warn_at_share]
     if not due:
         return 0
-    return _queue(session, "warning", ContactRow.worker, ClockRow.id.in_(due), lambda q: q, now,
-                  titles)
+    return _queue(session, "warning", ContactRow.worker, ClockRow.id.in_(due), lambda q: q, now)
 
 
-def sweep(session: Session, now: datetime, policy: EscalationPolicy,
-          titles: Mapping[str, str] | None = None) -> SweepResult:
-    """One idempotent run, in the caller's transaction (the caller commits). ``titles``
-    (rule id to title: the timescales' and practice standards') words the messages; the
-    warning before a clock runs out is how a worker hears a practice standard is nearly
-    due."""
-    words = titles or {}
+def sweep(session: Session, now: datetime, policy: EscalationPolicy) -> SweepResult:
+    """One idempotent run, in the caller's transaction (the caller commits)."""
     return SweepResult(breaches=_record_breaches(session, now),
-                       warnings=_warnings(session, now, policy, words),
-                       breach_notices=_breach_notices(session, now, policy, words),
-                       escalations=_escalations(session, now, policy, words))
+                       warnings=_warnings(session, now, policy),
+                       breach_notices=_breach_notices(session, now, policy),
+                       escalations=_escalations(session, now, policy))

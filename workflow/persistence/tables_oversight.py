@@ -37,9 +37,12 @@ class NotificationRow(Base):
     recipient: Mapped[str] = mapped_column(String(80), index=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"))
     clock_id: Mapped[int] = mapped_column(ForeignKey("clock.id"))
+    # The words at queueing time, kept for the record; what is shown and sent is composed
+    # from the clock by workflow.oversight.messages.
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+    attempted_at: Mapped[datetime | None]  # a send began (see workflow.oversight.outbox)
     sent_at: Mapped[datetime | None]
     read_at: Mapped[datetime | None]
     __table_args__ = (Index("ix_notification_unsent", "sent_at"),)
