@@ -1,7 +1,7 @@
 """job queue: background work on a table every worker shares, and a send-began stamp
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0019
 Create Date: 2026-12-01 14:30:00
 
 Why: the breach sweep, notification delivery, the DfE feed and exports ran from cron or by
@@ -18,7 +18,7 @@ from alembic import op
 from workflow.persistence.types import JSONDoc, UTCDateTime
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
