@@ -109,10 +109,10 @@ def _caddy_env(folder: Path, public: str, port: int, upstream: int, cert: Path,
 
 
 def _wait(url: str, context: ssl.SSLContext | None, processes: list[Any]) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded 2-core machine can take a minute to start
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2, context=context):  # noqa: S310
+            with urllib.request.urlopen(url, timeout=10, context=context):  # noqa: S310
                 return
         except (OSError, urllib.error.URLError):
             dead = [p.args[0] for p in processes if p.poll() is not None]

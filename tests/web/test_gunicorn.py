@@ -91,11 +91,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for(url: str, seconds: float = 20) -> None:
+def wait_for(url: str, seconds: float = 120) -> None:
+    """Until the server answers: generous, since a shared 2-core machine can take a minute
+    to start two workers; a server that never starts still fails the test."""
     deadline = time.monotonic() + seconds
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback only
+            with urllib.request.urlopen(url, timeout=10):  # noqa: S310 - loopback only
                 return
         except OSError:
             if time.monotonic() > deadline:
