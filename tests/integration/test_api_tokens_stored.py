@@ -101,3 +101,17 @@ def test_a_revoked_token_is_refused_and_every_call_is_logged(
     with Session(store.engine) as db:
         assert db.scalars(select(ApiTokenUseRow.status).order_by(ApiTokenUseRow.id)
                           ).all() == [201, 401]
+
+
+def test_an_id_no_row_can_have_is_a_404_not_a_server_error(
+        app: Flask, token: Callable[..., str]) -> None:
+    client = app.test_client()
+    both = token("police", "contacts:read-own", "requests:answer")
+    answer = {"sharing": "shared", "answer": "Nothing known", "lawful_basis": "public_task"}
+
+    outcome = call(client, "GET", f"/api/v1/contacts/{2**31}/outcome", both)
+    answered = call(client, "POST", f"/api/v1/requests/{2**40}/answer", both, answer)
+    last = call(client, "GET", f"/api/v1/contacts/{2**31 - 1}/outcome", both)
+
+    assert (outcome.status_code, answered.status_code) == (404, 404)
+    assert last.status_code == 403  # the largest id a row can have is asked about
