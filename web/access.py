@@ -95,6 +95,7 @@ def enforce(app: Flask) -> None:
     def _check() -> None:
         if request.endpoint is None:
             return  # 404 follows
+        _no_impossible_ids(request.view_args or {})
         rule = current_app.extensions["route_rules"].get(request.endpoint)
         if rule == PUBLIC:
             return
@@ -109,6 +110,18 @@ def enforce(app: Flask) -> None:
             log_access(None, None, "denied")
             abort(403)
         _check_scope(request.view_args or {})
+
+
+#: Every id is a 32-bit integer column, and PostgreSQL refuses a larger number in a query.
+LARGEST_ID = 2**31 - 1
+
+
+def _no_impossible_ids(args: dict[str, Any]) -> None:
+    """An id in the path that no row can have is a 404 before any query is made (on
+    PostgreSQL the query itself would fail with a server error)."""
+    if any(isinstance(v, int) and not 0 < v <= LARGEST_ID
+           for k, v in args.items() if k.endswith("_id")):
+        abort(404)
 
 
 #: Routes that name a record but must answer outside the scope: breaking the glass itself.
