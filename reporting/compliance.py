@@ -36,7 +36,8 @@ MISSED, DUE_SOON, ON_TRACK = "missed", "due_soon", "on_track"
 STATUS_LABELS = {MISSED: "Missed", DUE_SOON: "Due soon", ON_TRACK: "On track"}
 #: How far back "met in time" is counted on the compliance page.
 RECENT = timedelta(days=91)
-GROUPS = {"standard": ClockRow.rule, "team": ContactRow.team, "worker": ContactRow.worker}
+#: The contact's columns a table may group by (a table by standard groups the clocks' rule).
+GROUPS = {"team": ContactRow.team, "worker": ContactRow.worker}
 DRILL_LIMIT = 500
 
 
@@ -141,8 +142,9 @@ class Compliance:
         self.titles = {s.name: s.title for s in standards}
         self.names = sorted(self.titles)
         today = calendar.local_date(now)
-        self._soon = {s.name: calendar.end_of_day(calendar.add_working_days(today, s.due_soon))
-                      for s in standards}
+        self._soon = {s.name: calendar.end_of_day(
+            calendar.add_working_days(today, s.due_soon) if s.due_soon else today)
+            for s in standards}
 
     def _status(self, t: Any) -> Any:
         soon = case(*((t.c.rule == name, at) for name, at in self._soon.items()),

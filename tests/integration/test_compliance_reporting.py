@@ -131,3 +131,22 @@ def test_the_worker_is_warned_before_a_visit_is_missed_in_words(
 
     assert ("sw.a", visit) not in early
     assert ("sw.a", visit) in late
+
+
+def test_a_visit_due_within_its_three_working_days_is_due_soon(
+        uow_factory: Callable[[], SqlUnitOfWork], rules: Rules, engine: Engine) -> None:
+    _plan(uow_factory, rules, engine, "cp-team-b", "sw.b", visited=datetime(2026, 9, 3, 11,
+                                                                            tzinfo=UTC))
+    # The next visit is due Thu 17 Sep; on Fri 11 Sep that is 4 working days away, on
+    # Mon 14 Sep 3 (15, 16, 17).
+    on_track = Compliance(rules.standards, rules.calendar, datetime(2026, 9, 11, 12, tzinfo=UTC))
+    soon = Compliance(rules.standards, rules.calendar, datetime(2026, 9, 14, 12, tzinfo=UTC))
+
+    with Session(engine) as session:
+        before = _cp_visit(on_track.standing(session, SERVICE, "standard"))
+        after = _cp_visit(soon.standing(session, SERVICE, "standard"))
+        [row] = soon.cases(session, SERVICE, Filters(standard="cp_visit"))
+
+    assert (before.on_track, before.due_soon) == (1, 0)
+    assert (after.on_track, after.due_soon) == (0, 1)
+    assert (row["status_label"], row["by_how_long"]) == ("Due soon", "3 working days left")
