@@ -180,7 +180,7 @@ def save_audit(uow: UnitOfWork, rules: Rules, command: SaveAudit) -> int:
         problems = grade_problems(form, command.grades, command.overall, command.submit)
         if problems:
             raise InvalidInput(problems)
-        action = command.action and _agreed(uow, rules, command.action, command.now)
+        action = _agreed(uow, rules, command.action, command.now) if command.action else None
         status = "submitted" if command.submit else "draft"
         uow.audits.save_grades(audit.id, status, command.grades, command.overall,
                                command.now, audit.version)
@@ -199,7 +199,7 @@ def moderate_audit(uow: UnitOfWork, rules: Rules, command: ModerateAudit) -> int
         problems = moderation_problems(audit, command.actor.username, command.changes)
         if problems:
             raise InvalidInput(problems)
-        action = command.action and _agreed(uow, rules, command.action, command.now)
+        action = _agreed(uow, rules, command.action, command.now) if command.action else None
         uow.audits.moderate(audit.id, moderated(audit.grades, command.changes),
                             command.actor.username, command.note.strip()[:MAX_TEXT],
                             command.now, audit.version)
