@@ -22,15 +22,15 @@ def visible(scope: RecordScope | None) -> Any:
     """A condition on ``ContactRow`` (None: no restriction, the whole service)."""
     if scope is None or scope.whole_service:
         return None
-    if scope.no_cases and not scope.audited:
-        return false()
-    within = [ContactRow.worker == scope.username]
+    audited = [ContactRow.child_id.in_(sorted({c for c, _ in scope.audited}))] \
+        if scope.audited else []
+    if scope.no_cases:  # nothing of their own: at most the children they audit
+        return or_(*audited) if audited else false()
+    within = [ContactRow.worker == scope.username, *audited]
     if scope.teams:
         within.append(ContactRow.team.in_(sorted(scope.teams)))
     if scope.granted_children:
         within.append(ContactRow.child_id.in_(sorted(scope.granted_children)))
-    if scope.audited:
-        within.append(ContactRow.child_id.in_(sorted({c for c, _ in scope.audited})))
     if scope.front_door:
         stages = {s.value for s in FRONT_DOOR_STAGES} | {Stage.PASSED_TO_ALLOCATED_WORKER.value}
         within += [ContactRow.stage.in_(sorted(stages)), ContactRow.team.is_(None)]

@@ -32,7 +32,7 @@ _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Users and sessions", "/admin/users", frozenset({Role.ADMINISTRATOR})),
     ("API clients", "/admin/clients", frozenset({Role.ADMINISTRATOR})),
     ("Background jobs", "/admin/jobs", frozenset({Role.ADMINISTRATOR})),
-    # Quality assurance: auditors are configured, so "Audits" is decided in nav_items
+    # Quality assurance: auditors are configured, so they are added in nav_items
     ("Audits", "/audits", frozenset()),
     ("Learning from audits", "/audits/learning", frozenset({_W, _C, _S, Role.PARTNER})),
 )
@@ -44,7 +44,7 @@ def nav_items() -> list[dict[str, Any]]:
         return []
     auditors = current_app.extensions["rules"].audits.auditor_roles
     items = [(text, href) for text, href, roles in _ITEMS if current_user.role in roles
-             or (href == "/audits" and current_user.role in auditors)]
+             or (href.startswith("/audits") and current_user.role in auditors)]
     matches = [href for _, href in items if request.path.startswith(href)]
     active = max(matches, key=len, default=None)  # the most specific page, not its parents
     return [{"text": text, "href": href, "active": href == active} for text, href in items]

@@ -45,6 +45,11 @@ def _rate_without_reason(page: Any) -> None:
     action.get_by_role("button", name="Set or change the RAG rating").click()
 
 
+def _draw_nothing(page: Any) -> None:
+    page.get_by_label("Team (at random)").select_option("")
+    page.get_by_role("button", name="Draw the sample").click()
+
+
 @dataclass(frozen=True)
 class Case:
     """One page to check: who opens it, where, what to do there, what they must see."""
@@ -76,6 +81,11 @@ CASES = [
          sees="Diagram (Mermaid source)"),
     Case("admin-users", "admin", "/admin/users", "Users and sessions", "admin-users",
          sees="End sessions"),
+    Case("audits", "psw", "/audits", "Case audits", sees="Draw a sample of cases"),
+    Case("audits-errors", "psw", "/audits", "Case audits", then=_draw_nothing,
+         sees="There is a problem"),
+    Case("learning-partner", "partner", "/audits/learning", "Learning from audits",
+         sees="No theme has been shared for this quarter."),
     Case("403", "worker", "/admin/users", "You do not have permission to do this"),
     Case("404", "worker", "/no-such-page", "Page not found"),
 ]

@@ -46,6 +46,7 @@ def _sign_out(page: Any) -> None:
     ("manager", "/queue", "My work"),
     ("socialworker", "/queue", "My work"),
     ("admin", "/admin/users", "Users and sessions"),
+    ("psw", "/audits", "Case audits"),
 ])
 def test_each_role_lands_on_its_own_page(open_context: Callable[..., Any], live_app: Any,
                                          who: str, path: str, heading: str) -> None:

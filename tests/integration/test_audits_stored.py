@@ -223,3 +223,26 @@ def test_the_quarter_counts_agreed_grades_and_partners_get_published_themes(
     assert sum(counted.values()) == len(_graded(rules)) and earlier == []
     assert shared == ["Hearing the child"]
     assert every == ["Hearing the child", "Named worker"]
+
+
+def test_text_neither_database_can_store_is_a_field_error_and_writes_nothing(
+        uow_factory: Uow, rules: Rules) -> None:
+    [audit] = _sample(uow_factory, rules, _case(uow_factory, rules, Stage.CIN_PLAN))
+    handle(uow_factory(), rules, SaveAudit(audit.id, _graded(rules), "good", True, PSW, NOW,
+                                           audit.version))
+    refusals = {}
+    for name, command in (
+            ("owner", ModerateAudit(audit.id, {}, "", TEAM_MANAGER, NOW, audit.version + 1,
+                                    ProposedAction("Update the plan", "social\x00worker"))),
+            ("note", ModerateAudit(audit.id, {}, "Agreed\x00", TEAM_MANAGER, NOW,
+                                   audit.version + 1)),
+            ("reason", ModerateAudit(audit.id, {next(iter(_graded(rules))): (
+                "inadequate", "No\x00visit")}, "", TEAM_MANAGER, NOW, audit.version + 1))):
+        with pytest.raises(InvalidInput) as refused:
+            handle(uow_factory(), rules, command)
+        refusals[name] = sorted(refused.value.errors)
+
+    assert refusals == {"owner": ["action_owner"], "note": ["note"],
+                        "reason": [f"reason-{next(iter(_graded(rules)))}"]}
+    with uow_factory() as u:
+        assert [(a.status, a.moderator) for a in audits(u.session)] == [("submitted", None)]

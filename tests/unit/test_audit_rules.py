@@ -191,3 +191,4 @@ def test_an_auditor_sees_the_audited_child_and_no_other_and_knows_why() -> None:
     assert scope.sees("cin_plan", "assessment-1", "social.worker", 20)
     assert not scope.sees("cin_plan", "assessment-1", "social.worker", 21)
     assert scope.audit_reason(20) == "AUD-00001" and scope.audit_reason(21) is None
+

@@ -289,3 +289,15 @@ def test_an_observation_of_practice_is_graded_on_its_own_form(
     [audit] = _audits(db)
     assert (audit.kind, audit.practitioner, audit.status) == ("observation", "social.worker",
                                                              "draft")
+
+
+def test_the_navigation_offers_audits_to_auditors_and_the_learning_to_everyone_else(
+        signed_in: SignedIn) -> None:
+    def links(who: str) -> set[str]:
+        page = text_of(signed_in(who).get("/audits/learning"))
+        return set(re.findall(r'href="(/audits[^"]*)"', page.split("</header>")[0]))
+
+    assert {"/audits", "/audits/learning"} <= links("psw")
+    assert {"/audits", "/audits/learning"} <= links("manager")
+    assert links("social_worker") == {"/audits/learning"}
+    assert links("partner") == {"/audits/learning"}

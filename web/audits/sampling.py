@@ -83,33 +83,41 @@ def _whole(text: str, name: str, low: int, high: int, problem: str) -> int:
     return int(text)
 
 
+def _at_random(form: Any, form_id: str) -> DrawSample:
+    """Cases of one team chosen by a seed (the one typed, or a new one)."""
+    names = {t.code: t.name for t in teams(g.db, active_only=True)}
+    team = form.get("team", "")
+    if team not in names:
+        raise InvalidInput({"team": "choose the team to sample"})
+    size = _whole(form.get("size", ""), "size", 1, MAX_SAMPLE,
+                  f"give how many cases to sample, from 1 to {MAX_SAMPLE}")
+    given = form.get("seed", "").strip()
+    seed = _whole(given, "seed", 1, MAX_SEED, f"give a seed from 1 to {MAX_SEED:,}, or "
+                  "leave it blank for a new one") if given else new_seed()
+    picked = draw(team_cases(g.db, team), size, seed)
+    return DrawSample(f"{size} cases at random from {names[team]} (seed {seed})", "random",
+                      form_id, picked, current_user.actor, now(), team=team, seed=seed)
+
+
+def _by_rule(form: Any, form_id: str) -> DrawSample:
+    """Every case the chosen rule matches today."""
+    rule = audit_rules().rule(form.get("rule", ""))
+    if rule is None:
+        raise InvalidInput({"rule": "choose the rule to sample by"})
+    at = now()
+    return DrawSample(rule.title, "rule", form_id, tuple(rule_cases(g.db, rule.id,
+                                                                    rule.months, at)),
+                      current_user.actor, at, rule_id=rule.id)
+
+
 def _drawn(form: Any) -> DrawSample:
     """The sample the form asks for, drawn now from the candidates SQL finds."""
     method, form_id = form.get("method", ""), form.get("form_id", "")
-    actor, at = current_user.actor, now()
     if method == "random":
-        team = form.get("team", "")
-        if team not in dict(team_choices(teams(g.db, active_only=True))):
-            raise InvalidInput({"team": "choose the team to sample"})
-        size = _whole(form.get("size", ""), "size", 1, MAX_SAMPLE,
-                      f"give how many cases to sample, from 1 to {MAX_SAMPLE}")
-        given = form.get("seed", "").strip()
-        seed = _whole(given, "seed", 1, MAX_SEED, f"give a seed from 1 to {MAX_SEED:,}, or "
-                      "leave it blank for a new one") if given else new_seed()
-        picked = draw(team_cases(g.db, team), size, seed)
-        title = f"{size} cases at random from {dict(teams_by_code())[team]} (seed {seed})"
-        return DrawSample(title, method, form_id, picked, actor, at, team=team, seed=seed)
+        return _at_random(form, form_id)
     if method == "rule":
-        rule = audit_rules().rule(form.get("rule", ""))
-        if rule is None:
-            raise InvalidInput({"rule": "choose the rule to sample by"})
-        picked = tuple(rule_cases(g.db, rule.id, rule.months, at))
-        return DrawSample(rule.title, method, form_id, picked, actor, at, rule_id=rule.id)
+        return _by_rule(form, form_id)
     raise InvalidInput({"method": "choose at random within a team, or by rule"})
-
-
-def teams_by_code() -> list[tuple[str, str]]:
-    return [(t.code, t.name) for t in teams(g.db)]
 
 
 @bp.post("/audits/samples")

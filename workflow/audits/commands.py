@@ -134,17 +134,32 @@ def _text(value: str, name: str, needed: str) -> str:
     return text
 
 
+def _note(value: str, name: str) -> str:
+    """Optional text: trimmed, and refused when a database could not store it."""
+    if len(value) > MAX_TEXT or "\x00" in value:
+        raise InvalidInput({name: f"keep it under {MAX_TEXT:,} characters, as plain text"})
+    return value.strip()
+
+
+def _known(uow: UnitOfWork, username: str, name: str, needed: str) -> str:
+    """A username the directory holds (checked before any query can choke on it)."""
+    wanted = username.strip()
+    if not wanted or len(wanted) > 80 or "\x00" in wanted or \
+            uow.directory.account(wanted) is None:
+        raise InvalidInput({name: needed})
+    return wanted
+
+
 def _agreed(uow: UnitOfWork, rules: Rules, proposed: ProposedAction, now: datetime
             ) -> AgreedAction:
     """The action with its due date, counted in working days from today."""
     text = _text(proposed.text, "action_text", "say what will be done")
-    if uow.directory.account(proposed.owner.strip()) is None:
-        raise InvalidInput({"action_owner": "choose the worker who will do it"})
+    owner = _known(uow, proposed.owner, "action_owner", "choose the worker who will do it")
     days = proposed.working_days or rules.audits.action_due_days
     if not 0 < days <= MAX_ACTION_DAYS:
         raise InvalidInput({"action_days": f"give from 1 to {MAX_ACTION_DAYS} working days"})
     due = rules.calendar.add_working_days(rules.calendar.local_date(now), days)
-    return AgreedAction(text, proposed.owner.strip(), due)
+    return AgreedAction(text, owner, due)
 
 
 @handles(DrawSample)
@@ -158,7 +173,8 @@ def draw_sample(uow: UnitOfWork, rules: Rules, command: DrawSample) -> int:
     if version is None:
         raise InvalidInput({"form_id": "no version of this form is in force yet"})
     if not command.contact_ids:
-        raise InvalidInput({"size": "no case matches: nothing was sampled"})
+        where = "rule" if command.method == "rule" else "size"
+        raise InvalidInput({where: "no case matches: nothing was sampled"})
     with uow:
         made = uow.audits.add_sample(command, version.version, command.now)
         uow.commit()
@@ -180,7 +196,7 @@ def save_audit(uow: UnitOfWork, rules: Rules, command: SaveAudit) -> int:
         problems = grade_problems(form, command.grades, command.overall, command.submit)
         if problems:
             raise InvalidInput(problems)
-        action = command.action and _agreed(uow, rules, command.action, command.now)
+        action = _agreed(uow, rules, command.action, command.now) if command.action else None
         status = "submitted" if command.submit else "draft"
         uow.audits.save_grades(audit.id, status, command.grades, command.overall,
                                command.now, audit.version)
@@ -199,9 +215,9 @@ def moderate_audit(uow: UnitOfWork, rules: Rules, command: ModerateAudit) -> int
         problems = moderation_problems(audit, command.actor.username, command.changes)
         if problems:
             raise InvalidInput(problems)
-        action = command.action and _agreed(uow, rules, command.action, command.now)
+        action = _agreed(uow, rules, command.action, command.now) if command.action else None
         uow.audits.moderate(audit.id, moderated(audit.grades, command.changes),
-                            command.actor.username, command.note.strip()[:MAX_TEXT],
+                            command.actor.username, _note(command.note, "note"),
                             command.now, audit.version)
         if action:
             uow.audits.add_action(audit.id, action, command.actor.username, command.now)
@@ -235,7 +251,7 @@ def complete_action(uow: UnitOfWork, rules: Rules, command: CompleteAction) -> i
         if action.done_at is not None:
             raise InvalidInput({"action": "this action is already done"})
         uow.audits.complete_action(command.action_id, command.actor.username, command.now,
-                                   command.note.strip()[:MAX_TEXT])
+                                   _note(command.note, "note"))
         uow.commit()
     return command.action_id
 
@@ -249,8 +265,7 @@ def record_observation(uow: UnitOfWork, rules: Rules, command: RecordObservation
     if form is None or form.kind != "observation" or version is None:
         raise InvalidInput({"form_id": "choose an observation form in force"})
     with uow:
-        if uow.directory.account(command.practitioner.strip()) is None:
-            raise InvalidInput({"practitioner": "choose the practitioner you observed"})
+        _known(uow, command.practitioner, "practitioner", "choose the practitioner you observed")
         made = uow.audits.add_observation(command, version.version, command.now)
         uow.commit()
     return made
