@@ -80,7 +80,7 @@ _PARTICIPATION = {"la_social_worker": "attended", "police": "attended", "health"
                   "education": "written"}
 _DISCUSSION = {"held_at": "@", "chair": "team.manager", "participation": _PARTICIPATION,
                "rationale": REASON}
-_STEP_DOWN = {"consent": "given", "early_help_team": "Early Help North",
+_STEP_DOWN = {"consent": "given", "service": "fh-north", "practitioner": "fh.practitioner",
               "handover_on": "@day"}
 
 #: Per trigger, named payloads that pass every guard of one row (the first is the default).
@@ -188,6 +188,10 @@ def staff_the_directory(accounts: Staffing) -> None:
     accounts.save_account("social.worker", "Sam Worker", Role.SOCIAL_WORKER,
                           "assessment-north", None, "!no-sign-in", "SW1234567")
     accounts.join_team("assessment-north", "social.worker", False)
+    accounts.save_team("family-help-north", "Family Help North", "family_help", 30)
+    accounts.save_account("fh.practitioner", "Fay Helper", Role.FAMILY_HELP_PRACTITIONER,
+                          "family-help-north", None, "!no-sign-in")
+    accounts.join_team("family-help-north", "fh.practitioner", False)
 
 
 def payload(trigger: str, now: datetime, variant: str | None = None,

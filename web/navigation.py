@@ -12,7 +12,7 @@ from workflow.roles import Role
 _W, _C, _M, _S = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER,
                   Role.SOCIAL_WORKER)
 _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
-    ("My work", "/queue", frozenset({_W, _C, _M, _S})),
+    ("My work", "/queue", frozenset({_W, _C, _M, _S, Role.FAMILY_HELP_PRACTITIONER})),
     ("New contact", "/contacts/new", frozenset({_W, _C, _M})),
     ("Find a child", "/search", frozenset({_W, _C, _M, _S})),
     ("Allocation", "/allocation", frozenset({_M})),

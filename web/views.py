@@ -7,7 +7,7 @@ say "in time" without saying by which convention.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,11 @@ def action_label(name: str) -> str:
     """An action's label, or the name as it is for one no longer defined."""
     action = actions().get(name)
     return action.label if action else name
+
+
+def day(value: date | None) -> str:
+    """A date as GOV.UK writes it ("4 March 2026"); "" when there is none."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
 
 
 def when(value: datetime | None) -> str:

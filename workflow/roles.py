@@ -17,6 +17,7 @@ class Role(StrEnum):
     MASH_CHAIR = "mash_chair"
     TEAM_MANAGER = "team_manager"
     SOCIAL_WORKER = "social_worker"
+    FAMILY_HELP_PRACTITIONER = "family_help_practitioner"
     PARTNER = "partner"
     ADMINISTRATOR = "administrator"
 
@@ -31,6 +32,7 @@ _LABELS = {
     Role.MASH_CHAIR: "MASH chair",
     Role.TEAM_MANAGER: "Team manager",
     Role.SOCIAL_WORKER: "Assessment social worker",
+    Role.FAMILY_HELP_PRACTITIONER: "Family Help lead practitioner",
     Role.PARTNER: "Partner agency practitioner",
     Role.ADMINISTRATOR: "Administrator",
 }
@@ -39,6 +41,9 @@ _LABELS = {
 FRONT_DOOR = frozenset({Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER})
 CASEWORK = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_CHAIR})
 MANAGERS = frozenset({Role.TEAM_MANAGER})
+#: Who answers for a Family Help service: its lead practitioners (who need not be social
+#: workers, Families First Partnership guide 2025) and the team manager above them.
+FAMILY_HELP = frozenset({Role.FAMILY_HELP_PRACTITIONER, Role.TEAM_MANAGER})
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from workflow.casework.config import CaseworkConfig, load_casework_config
+from workflow.casework.family_help import load_family_help
 from workflow.clocks.calendar import WorkingCalendar
 from workflow.clocks.timescales import TimescaleBook, load_timescales
 from workflow.config_errors import ConfigError, read_toml
@@ -62,7 +63,7 @@ def load_rules(config_dir: Path = DEFAULT_CONFIG,
     casework = load_casework_config(config_dir)
     mash = load_mash_config(config_dir)
     policy = thresholds or NoCatalogue()
-    config = Config(calendar, book, casework, mash, policy)
+    config = Config(calendar, book, casework, mash, policy, load_family_help(config_dir))
     people = load_people_rules(config_dir, _la_number(config_dir))
     return Rules(config_dir, calendar, book, casework, mash, policy, Engine(config), people)
 

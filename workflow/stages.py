@@ -73,7 +73,7 @@ STAGES: dict[Stage, StageSpec] = {
                             "child_seen_s47", "child_seen_s17") + _ASSESSMENT
                   + _AFTER_DECISION),
         StageSpec(Stage.CIN_PLAN, "Child in need plan", timed_by=_AFTER_DECISION),
-        StageSpec(Stage.EARLY_HELP, "Early help (stepped down)", timed_by=_AFTER_DECISION),
+        StageSpec(Stage.EARLY_HELP, "Family Help (stepped down)", timed_by=_AFTER_DECISION),
         StageSpec(Stage.PASSED_TO_ALLOCATED_WORKER, "Passed to allocated worker",
                   final=True, timed_by=_AFTER_DECISION),
         StageSpec(Stage.CLOSED, "Closed", final=True, timed_by=_AFTER_DECISION),

@@ -25,7 +25,15 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
-from tests.web.conftest import PEOPLE, ROLE_KEYS, SPARE, Browser, Contacts, url_for_rule
+from tests.web.conftest import (
+    PEOPLE,
+    ROLE_KEYS,
+    SPARE,
+    Browser,
+    Contacts,
+    store_of,
+    url_for_rule,
+)
 from web.access import PUBLIC
 from workflow.engine.action import Action
 from workflow.engine.registry import actions
@@ -36,6 +44,9 @@ ANONYMOUS = "anonymous"
 _FD, _CH, _TM, _SW, _PA, _AD = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER,
                                 Role.SOCIAL_WORKER, Role.PARTNER, Role.ADMINISTRATOR)
 CASEWORKERS = frozenset({_FD, _CH, _TM, _SW})
+#: Who holds cases from the queue and the contact page: caseworkers and Family Help lead
+#: practitioners (each sees only their record scope; the engine decides each action).
+CASEHOLDERS = CASEWORKERS | {Role.FAMILY_HELP_PRACTITIONER}
 FRONT_DOOR = frozenset({_FD, _CH, _TM})
 OVERSIGHT = frozenset({_CH, _TM})
 #: Who may use each endpoint that is not an action's generated API route. The page's one
@@ -60,8 +71,8 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "account.password": frozenset(Role), "account.password_post": frozenset(Role),
     "account.security": frozenset(Role), "account.totp_start": frozenset(Role),
     "account.totp_confirm": frozenset(Role), "account.totp_remove": frozenset(Role),
-    "contacts.queue": CASEWORKERS, "contacts.contact": CASEWORKERS,
-    "contacts.action": CASEWORKERS,
+    "contacts.queue": CASEHOLDERS, "contacts.contact": CASEHOLDERS,
+    "contacts.action": CASEHOLDERS,
     "contacts.allocation": frozenset({_TM}), "contacts.allocate": frozenset({_TM}),
     "intake.new_contact": FRONT_DOOR, "intake.new_contact_post": FRONT_DOOR,
     "assessments.assessment": CASEWORKERS, "assessments.authorise_queue": frozenset({_TM}),
@@ -165,6 +176,8 @@ def matrix_values(app: Flask, contacts: Contacts, db: Callable[[], Any]) -> dict
     # tests in test_record_scope.py).
     contacts.fire(contact_id, "allocate", who="manager", team="assessment-1",
                   worker="social.worker")
+    # The Family Help practitioner works with that team too, for the same reason.
+    store_of(app).accounts.join_team("assessment-1", PEOPLE["family_help"].username, False)
     with db() as session:
         spare_id = session.scalar(select(UserRow.id).where(UserRow.username == SPARE.username))
         person_id = session.scalar(select(ContactRow.child_id)

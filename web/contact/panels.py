@@ -12,10 +12,12 @@ from flask import current_app
 
 from reporting.cin_codes import CLOSURE_REASONS
 from reporting.contact_page import ContactPage
-from web.views import NO_REASON_RECORDED, when
+from web.views import NO_REASON_RECORDED, day, when
 from workflow.casework.config import STATUSES, CaseworkConfig
 from workflow.casework.factors import FACTORS
+from workflow.casework.family_help import TransferStatus
 from workflow.casework.guards import STRATEGY_OUTCOMES
+from workflow.casework.records import StepDown
 from workflow.contact import reference_for
 from workflow.decision.outcomes import OUTCOMES
 from workflow.mash.config import MashConfig
@@ -92,6 +94,33 @@ def _link(contact_id: int | None) -> dict[str, Any] | None:
                                             "reference": reference_for(contact_id)}
 
 
+def family_help_view(step: StepDown | None) -> dict[str, Any] | None:
+    """A Family Help episode in words: where the family went, who holds it, what the
+    service said, and the assessment, plan and reviews."""
+    if step is None:
+        return None
+    config = current_app.extensions["rules"].engine.config.family_help
+    service = config.get(step.service) if config else None
+    status = TransferStatus(step.status)
+    return {"service": step.team, "contact": service, "practitioner": _person(step.practitioner),
+            "handover_on": day(step.handover_on), "consent": step.consent == "given",
+            "by": _person(step.by), "status": status.value, "status_label": status.label,
+            "answered": when(step.answered_at) if step.answered_at else "",
+            "answered_by": _person(step.answered_by), "return_reason": step.return_reason,
+            "assessed_on": day(step.assessed_on), "assessment": step.assessment_summary,
+            "plan_agreed_on": day(step.plan_agreed_on), "outcomes": step.plan_outcomes,
+            "reviews": step.reviews, "last_review_on": day(step.last_review_on),
+            "next_review_on": day(step.next_review_on)}
+
+
+def _person(username: str | None) -> str:
+    """A person's name as the directory holds it (the username if they are not in it)."""
+    if not username:
+        return ""
+    account = current_app.extensions["store"].accounts.account(username)
+    return account.display_name if account else username
+
+
 def casework_panel(page: ContactPage) -> dict[str, Any]:
     """Everything the casework panels show for one contact."""
     config = casework_config()
@@ -102,9 +131,8 @@ def casework_panel(page: ContactPage) -> dict[str, Any]:
         "icpc": _icpc(page), "assessment": assessment_view(page),
         "visits": [{"at": when(v.at), "seen": v.child_seen, "alone": v.seen_alone, "by": v.by}
                    for v in page.visits],
-        "handover": None if step is None else {
-            "early_help_team": step.team, "handover_on": step.handover_on.strftime("%d/%m/%Y"),
-            "consent": step.consent, "by": step.by},
+        "handover": family_help_view(step),
+        "stepped_up_from": family_help_view(page.stepped_up_from),
         "links": {"from": _link(page.contact.linked_contact_id),
                   "to": [_link(i) for i in page.stepped_up_to]},
         "referral_nfa": page.contact.referral_nfa, "closure": _closure(page),

@@ -18,7 +18,7 @@ class Allocation(Payload):
 
 #: Who may hold a case (a partner practitioner or an administrator may not).
 CASEHOLDERS = frozenset({Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER,
-                         Role.SOCIAL_WORKER})
+                         Role.SOCIAL_WORKER, Role.FAMILY_HELP_PRACTITIONER})
 
 
 def _given(ctx: Ctx[Allocation]) -> Failure:

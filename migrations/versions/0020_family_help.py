@@ -1,0 +1,60 @@
+"""family help: a step down becomes a transfer a Family Help service accepts or returns
+
+Revision ID: 0020
+Revises: 0015
+Create Date: 2026-12-01 14:45:00
+
+Why: the Families First Partnership programme (March 2025) replaces early help with Family
+Help services (internal teams and commissioned providers, config/family_help.toml), each
+case with a named lead practitioner. A step down is now a transfer to a named service and
+practitioner that the service accepts, or returns with a reason to the person who sent it,
+followed by the family help assessment, the plan and its reviews. They are columns of the
+hand-over row (``early_help_handover``): one row is one episode, as one step down is one
+hand-over. Hand-overs already stored were recorded when the receiving team simply took the
+family, so they become accepted; their team keeps the name typed then, with no service id.
+Downgrade drops the columns (the answers, assessments and plans are lost with them).
+"""
+import sqlalchemy as sa
+from alembic import op
+
+import workflow.persistence.types
+
+revision = "0020"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+_TABLE = "early_help_handover"
+
+
+def _columns() -> list[sa.Column]:
+    return [
+        sa.Column("service", sa.String(40), nullable=True),
+        sa.Column("practitioner", sa.String(80), nullable=True),
+        sa.Column("from_team", sa.String(40), nullable=True),
+        sa.Column("status", sa.String(20), nullable=False, server_default="accepted"),
+        sa.Column("answered_by", sa.String(80), nullable=True),
+        sa.Column("answered_at", workflow.persistence.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("return_reason", sa.Text(), nullable=False, server_default=""),
+        sa.Column("assessed_on", sa.Date(), nullable=True),
+        sa.Column("assessment_summary", sa.Text(), nullable=False, server_default=""),
+        sa.Column("plan_agreed_on", sa.Date(), nullable=True),
+        sa.Column("plan_outcomes", sa.Text(), nullable=False, server_default=""),
+        sa.Column("next_review_on", sa.Date(), nullable=True),
+        sa.Column("reviews", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("last_review_on", sa.Date(), nullable=True),
+    ]
+
+
+def upgrade() -> None:
+    with op.batch_alter_table(_TABLE) as batch:
+        for column in _columns():
+            batch.add_column(column)
+    op.create_index("ix_early_help_handover_answered_at", _TABLE, ["answered_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_early_help_handover_answered_at", _TABLE)
+    with op.batch_alter_table(_TABLE) as batch:
+        for column in reversed(_columns()):
+            batch.drop_column(column.name)
