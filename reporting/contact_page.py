@@ -118,6 +118,8 @@ class Enquiry:
     open: bool
     conference_at: datetime | None
     plan_made: bool | None
+    lead_practitioner: str | None = None
+    lead_appointed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,8 @@ def _casework(session: Session, page: ContactPage) -> None:
                               .order_by(Section47Row.id.desc()).limit(1)).first()
     if enquiry is not None:
         page.enquiry = Enquiry(enquiry.started_at, enquiry.status == "open",
-                               enquiry.conference_at, enquiry.plan_made)
+                               enquiry.conference_at, enquiry.plan_made,
+                               enquiry.lead_practitioner, enquiry.lead_appointed_at)
     page.assessments = [Assessment(
         kind=a.kind, started_at=a.started_at, status=AssessmentStatus(a.status),
         author=a.author, submitted_at=a.submitted_at, summary=a.summary,

@@ -141,6 +141,13 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "close_case": {"plain": {"closure_reason": "RC7", "reason": REASON}},
     "step_down": {"plain": _STEP_DOWN | {"reason": REASON}},
     "step_up": {"plain": {"reason": REASON}},
+    "return_transfer": {"plain": {"reason": REASON}},
+    "record_family_help_assessment": {"plain": {"assessed_on": "@day", "summary": REASON}},
+    "agree_family_help_plan": {"plain": {"agreed_on": "@day", "outcomes": REASON,
+                                         "next_review_on": "@next_month"}},
+    "review_family_help_plan": {"plain": {"held_on": "@day", "progress": REASON,
+                                          "next_review_on": "@next_month"}},
+    "appoint_lead_cp_practitioner": {"plain": {"practitioner": "social.worker"}},
     "end_early_help": {"plain": {"reason": REASON}},
     "allocate": {"plain": {"team": "assessment-north", "worker": "social.worker"}},
     "request_information": {"plain": {"agency": "police", "question": "Any call-outs?",
@@ -211,6 +218,8 @@ def _fill(value: Any, now: datetime) -> Any:
         return now
     if value == "@day":
         return now.astimezone(LONDON).date()
+    if value == "@next_month":  # a review date ahead
+        return now.astimezone(LONDON).date() + timedelta(days=28)
     return copy.deepcopy(value)
 
 

@@ -50,6 +50,8 @@ _DECISION = ("contact_decision",)
 _AFTER_DECISION = ("referrer_feedback", "referral_acknowledgement")
 _MASH = ("mash_red", "mash_amber", "mash_green")
 _ASSESSMENT = ("assessment", "assessment_dfe")
+#: Appointing the case's lead child protection practitioner (from the s47 enquiry on).
+_LEAD_CP = "lead_cp_practitioner"
 
 STAGES: dict[Stage, StageSpec] = {
     s.stage: s
@@ -63,14 +65,14 @@ STAGES: dict[Stage, StageSpec] = {
         StageSpec(Stage.STRATEGY_DISCUSSION, "Strategy discussion",
                   timed_by=("strategy_discussion",) + _ASSESSMENT + _AFTER_DECISION),
         StageSpec(Stage.SECTION_47, "Section 47 enquiry",
-                  timed_by=("icpc", "child_seen_s47", "child_seen_s17")
+                  timed_by=("icpc", "child_seen_s47", "child_seen_s17", _LEAD_CP)
                   + _ASSESSMENT + _AFTER_DECISION),
         StageSpec(Stage.ASSESSMENT, "Assessment",
                   timed_by=("child_seen_s17", "child_seen_s47") + _ASSESSMENT
                   + _AFTER_DECISION),
         StageSpec(Stage.CP_PLAN, "Child protection plan",
                   timed_by=("core_group", "first_review_conference", "review_conference",
-                            "child_seen_s47", "child_seen_s17") + _ASSESSMENT
+                            "child_seen_s47", "child_seen_s17", _LEAD_CP) + _ASSESSMENT
                   + _AFTER_DECISION),
         StageSpec(Stage.CIN_PLAN, "Child in need plan", timed_by=_AFTER_DECISION),
         StageSpec(Stage.EARLY_HELP, "Family Help (stepped down)", timed_by=_AFTER_DECISION),

@@ -12,7 +12,13 @@ followed by the family help assessment, the plan and its reviews. They are colum
 hand-over row (``early_help_handover``): one row is one episode, as one step down is one
 hand-over. Hand-overs already stored were recorded when the receiving team simply took the
 family, so they become accepted; their team keeps the name typed then, with no service id.
-Downgrade drops the columns (the answers, assessments and plans are lost with them).
+
+Every child protection case also names its lead child protection practitioner (a social
+worker, Families First 2025), appointed within a local timescale from the start of the
+section 47 enquiry: ``section_47`` gains who was appointed and when (none for enquiries
+already stored; their clock never started, as the rule did not exist for them).
+
+Downgrade drops the columns (the answers, assessments, plans and appointments are lost).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -46,14 +52,26 @@ def _columns() -> list[sa.Column]:
     ]
 
 
+def _lead() -> list[sa.Column]:
+    return [sa.Column("lead_practitioner", sa.String(80), nullable=True),
+            sa.Column("lead_appointed_at", workflow.persistence.types.UTCDateTime(timezone=True),
+                      nullable=True)]
+
+
 def upgrade() -> None:
     with op.batch_alter_table(_TABLE) as batch:
         for column in _columns():
             batch.add_column(column)
     op.create_index("ix_early_help_handover_answered_at", _TABLE, ["answered_at"])
+    with op.batch_alter_table("section_47") as batch:
+        for column in _lead():
+            batch.add_column(column)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("section_47") as batch:
+        for column in _lead():
+            batch.drop_column(column.name)
     op.drop_index("ix_early_help_handover_answered_at", _TABLE)
     with op.batch_alter_table(_TABLE) as batch:
         for column in reversed(_columns()):

@@ -5,7 +5,7 @@ the joint recommendation, the intake alerts), formatted from ``reporting.contact
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
@@ -81,6 +81,21 @@ def _icpc(page: ContactPage) -> dict[str, Any] | None:
             "result": clock.result, "held": when(clock.stopped_at)}
 
 
+def _lead_cp(page: ContactPage) -> dict[str, Any] | None:
+    """The case's lead child protection practitioner, or when one is due to be appointed
+    (the appointment clock, overdue or not)."""
+    enquiry = page.enquiry
+    if enquiry is None:
+        return None
+    clocks = [c for c in page.clocks if c.rule == "lead_cp_practitioner"]
+    clock = clocks[-1] if clocks else None
+    return {"name": _person(enquiry.lead_practitioner),
+            "appointed": when(enquiry.lead_appointed_at) if enquiry.lead_appointed_at else "",
+            "due": when(clock.due_at) if clock and clock.stopped_at is None else "",
+            "overdue": bool(clock and clock.stopped_at is None
+                            and clock.due_at < datetime.now(UTC))}
+
+
 def _closure(page: ContactPage) -> dict[str, str] | None:
     """The CIN reason for closure once the case left social care (closed or early help)."""
     code = page.contact.closure_reason
@@ -128,6 +143,7 @@ def casework_panel(page: ContactPage) -> dict[str, Any]:
     return {
         "discussions": [_discussion(d, config) for d in page.discussions],
         "s47_started": when(page.enquiry.started_at) if page.enquiry else "–",
+        "lead_cp": _lead_cp(page),
         "icpc": _icpc(page), "assessment": assessment_view(page),
         "visits": [{"at": when(v.at), "seen": v.child_seen, "alone": v.seen_alone, "by": v.by}
                    for v in page.visits],

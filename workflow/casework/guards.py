@@ -304,9 +304,10 @@ def _consent(ctx: Ctx[Any]) -> Failure:
 
 def _service(ctx: Ctx[Any]) -> Failure:
     """A configured Family Help service that takes transfers now."""
-    chosen = ctx.config.family_help.get(text(ctx, "service")) if ctx.config.family_help else None
     if not text(ctx, "service"):
         return "service", "choose the Family Help service receiving the family"
+    config = ctx.config.family_help
+    chosen = config.get(text(ctx, "service")) if config else None
     if chosen is None or not chosen.accepts_transfers:
         return "service", "choose one of the Family Help services taking transfers"
     return None

@@ -19,10 +19,10 @@ class HandOver(Payload):
 
     consent: str | None = ask("Family's agreement to Family Help recorded", Kind.RADIOS,
                               CONSENT)
-    service: str = ask("Family Help service receiving the family", Kind.SELECT, max_length=40,
-                       choices_from="family_help_services",
+    service: str | None = ask("Family Help service receiving the family", Kind.SELECT,
+                              max_length=40, choices_from="family_help_services",
                        hint="Only when the family steps down to Family Help.")
-    practitioner: str = ask("Lead practitioner in that service", Kind.SELECT, max_length=80,
+    practitioner: str | None = ask("Lead practitioner in that service", Kind.SELECT, max_length=80,
                             choices_from="family_help_practitioners",
                             hint="A member of the service's team; they need not be a "
                                  "social worker.")

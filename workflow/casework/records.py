@@ -78,6 +78,10 @@ class Section47:
     category: str | None = None
     not_required_reason: str = ""
     closed_at: datetime | None = None
+    #: The lead child protection practitioner (a social worker) who holds the case from
+    #: the enquiry on (Families First Partnership programme, 2025), and when appointed.
+    lead_practitioner: str | None = None
+    lead_appointed_at: datetime | None = None
     id: int | None = None
 
     @property

@@ -25,7 +25,7 @@ def record_step_down(fired: Fired[Any]) -> None:
     service = config.get(p.service) if config else None
     contact.put(StepDown(
         event_seq=fired.event.seq, consent=str(p.consent),
-        team=service.name if service else p.service, handover_on=p.handover_on,
+        team=service.name if service else str(p.service), handover_on=p.handover_on,
         by=fired.ctx.actor.username, at=fired.ctx.now, from_stage=str(fired.event.from_stage),
         service=p.service, practitioner=p.practitioner, from_team=contact.team,
         status=TransferStatus.OFFERED))

@@ -108,6 +108,8 @@ class Section47Row(Base):
     category: Mapped[str | None] = mapped_column(String(3))
     not_required_reason: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None]
+    lead_practitioner: Mapped[str | None] = mapped_column(String(80))
+    lead_appointed_at: Mapped[datetime | None]
 
 
 class VisitRow(Base):
