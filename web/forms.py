@@ -18,6 +18,7 @@ from flask import current_app, g
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
+from reporting.macpt import macpt_choices, macpts
 from reporting.teams import family_help_practitioners, team_choices, teams, worker_choices
 from workflow.engine.action import Action
 from workflow.engine.payload import Kind, LocalDateTime, asks, body_fields, flat_errors
@@ -61,6 +62,8 @@ def _configured(name: str) -> tuple[tuple[str, str], ...]:
     if name == "family_help_practitioners":
         return family_help_practitioners(teams(g.db, active_only=True),
                                          rules.engine.config.family_help)
+    if name == "macpts":
+        return macpt_choices(macpts(g.db))
     if name == "lawful_bases":
         return rules.mash.lawful_bases.choices(rules.calendar.local_date(datetime.now(UTC)))
     return ()

@@ -19,6 +19,7 @@ _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Timescales", "/oversight", frozenset({_W, _C, _M, _S})),
     ("KPIs", "/oversight/kpis", frozenset({_C, _M})),
     ("Consistency", "/oversight/consistency", frozenset({_C, _M})),
+    ("MACPTs", "/oversight/macpts", frozenset({_W, _C, _M, _S})),
     ("Notifications", "/notifications", frozenset({_W, _C, _M, _S})),
     ("Returns", "/returns", frozenset({_M})),
     ("Access report", "/oversight/access", frozenset({_M})),

@@ -18,6 +18,11 @@ worker, Families First 2025), appointed within a local timescale from the start 
 section 47 enquiry: ``section_47`` gains who was appointed and when (none for enquiries
 already stored; their clock never started, as the rule did not exist for them).
 
+Multi-agency child protection teams (s16EA Children Act 2004) are directory teams of kind
+``macpt``: ``team_member`` gains each member's discipline and nominating body, and
+``strategy_discussion`` and ``section_47`` the MACPT that supported them and each agency's
+assistance (empty for what is already stored: no MACPT existed before the 2026 Act).
+
 Downgrade drops the columns (the answers, assessments, plans and appointments are lost).
 """
 import sqlalchemy as sa
@@ -58,7 +63,22 @@ def _lead() -> list[sa.Column]:
                       nullable=True)]
 
 
+def _macpt() -> list[sa.Column]:
+    return [sa.Column("macpt", sa.String(40), nullable=True),
+            sa.Column("assistance", workflow.persistence.types.JSONDoc(), nullable=True)]
+
+
+_MEMBER = (("discipline", 20), ("nominated_by", 20))
+
+
 def upgrade() -> None:
+    with op.batch_alter_table("team_member") as batch:
+        for name, length in _MEMBER:
+            batch.add_column(sa.Column(name, sa.String(length), nullable=True))
+    for table in ("strategy_discussion", "section_47"):
+        with op.batch_alter_table(table) as batch:
+            for column in _macpt():
+                batch.add_column(column)
     with op.batch_alter_table(_TABLE) as batch:
         for column in _columns():
             batch.add_column(column)
@@ -69,6 +89,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in ("strategy_discussion", "section_47"):
+        with op.batch_alter_table(table) as batch:
+            for column in _macpt():
+                batch.drop_column(column.name)
+    with op.batch_alter_table("team_member") as batch:
+        for name, _length in _MEMBER:
+            batch.drop_column(name)
     with op.batch_alter_table("section_47") as batch:
         for column in _lead():
             batch.drop_column(column.name)

@@ -85,6 +85,7 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "oversight.dashboard": CASEWORKERS, "oversight.clocks": CASEWORKERS,
     "oversight.notifications": CASEWORKERS, "oversight.mark_read": CASEWORKERS,
     "oversight.kpis": OVERSIGHT, "oversight.kpis_csv": OVERSIGHT,
+    "oversight.multi_agency_teams": CASEWORKERS,
     "oversight.requests_behind": OVERSIGHT,
     "oversight.threshold_consistency": OVERSIGHT,
     "returns.index": frozenset({_TM}), "returns.annex_a": frozenset({_TM}),

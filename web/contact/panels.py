@@ -17,6 +17,7 @@ from workflow.casework.config import STATUSES, CaseworkConfig
 from workflow.casework.factors import FACTORS
 from workflow.casework.family_help import TransferStatus
 from workflow.casework.guards import STRATEGY_OUTCOMES
+from workflow.casework.macpt import ASSISTING
 from workflow.casework.records import StepDown
 from workflow.contact import reference_for
 from workflow.decision.outcomes import OUTCOMES
@@ -50,8 +51,20 @@ def _discussion(d: Any, config: CaseworkConfig) -> dict[str, Any]:
     return {"held": when(d.held_at), "chair": d.chair, "initiating": d.initiating,
             "outcome": STRATEGY_OUTCOMES.get(d.outcome, d.outcome), "rationale": d.rationale,
             "reasonable_cause": d.reasonable_cause, "absence_reason": d.absence_reason,
+            "macpt": _team_name(d.macpt),
+            "assistance": [(name.lower() if name != "Police" else "the police",
+                            (d.assistance or {}).get(agency)) for agency, name in ASSISTING
+                           if (d.assistance or {}).get(agency)],
             "grid": [{"agency": config.name(a), "status": STATUSES.get(s, s), "reason": r,
                       "contributed": s in ("attended", "written")} for a, s, r in d.grid]}
+
+
+def _team_name(code: str | None) -> str:
+    """A directory team's name (its code when the directory no longer has it)."""
+    if not code:
+        return ""
+    team = current_app.extensions["store"].accounts.team(code)
+    return team.name if team else code
 
 
 def assessment_view(page: ContactPage) -> dict[str, Any] | None:

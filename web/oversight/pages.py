@@ -30,6 +30,7 @@ from reporting.dashboard import (
     summary,
 )
 from reporting.kpis import assessment_backlog, last_months, load_kpis, month_bounds, series
+from reporting.macpt import macpts
 from reporting.strategy import KPI_AGENCIES, monthly
 from reporting.svg import trend_chart
 from web.access import allow, log_children_shown, record_scope
@@ -178,6 +179,15 @@ def threshold_consistency() -> str:
     rows = consistency(g.db, start, end)
     return render_template("oversight/consistency.html", title="Threshold consistency",
                            rows=rows, teams=by_team(rows), month=month, errors={})
+
+
+@bp.get("/oversight/macpts")
+@allow(*CASEWORKERS)
+def multi_agency_teams() -> str:
+    """The multi-agency child protection teams, their members by discipline and nominating
+    body, and a warning on any that lacks one of the four core members."""
+    return render_template("oversight/macpts.html", title="Multi-agency child protection teams",
+                           teams=macpts(g.db), errors={})
 
 
 @bp.get("/notifications")

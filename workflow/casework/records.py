@@ -12,7 +12,7 @@ into another place: the contact page, the census and the KPIs all read these.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -46,6 +46,10 @@ class StrategyDiscussion:
     participation: tuple[Participation, ...] = ()
     initiating: bool = False
     carried_out: bool = False
+    #: The multi-agency child protection team that supported it, and each agency's
+    #: assistance in its own words (workflow.casework.macpt).
+    macpt: str | None = None
+    assistance: dict[str, str] = field(default_factory=dict)
     id: int | None = None
 
     @property
@@ -82,6 +86,8 @@ class Section47:
     #: the enquiry on (Families First Partnership programme, 2025), and when appointed.
     lead_practitioner: str | None = None
     lead_appointed_at: datetime | None = None
+    macpt: str | None = None
+    assistance: dict[str, str] = field(default_factory=dict)
     id: int | None = None
 
     @property

@@ -12,6 +12,7 @@ event's sequence number, so the two can always be matched up.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -43,6 +44,8 @@ class StrategyDiscussionRow(Base):
     carried_out: Mapped[bool] = mapped_column(default=True)
     recorded_by: Mapped[str] = mapped_column(String(80))
     recorded_at: Mapped[datetime]
+    macpt: Mapped[str | None] = mapped_column(String(40))
+    assistance: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
     __table_args__ = (UniqueConstraint("contact_id", "event_seq",
                                        name="uq_strategy_discussion_event"),)
 
@@ -110,6 +113,8 @@ class Section47Row(Base):
     closed_at: Mapped[datetime | None]
     lead_practitioner: Mapped[str | None] = mapped_column(String(80))
     lead_appointed_at: Mapped[datetime | None]
+    macpt: Mapped[str | None] = mapped_column(String(40))
+    assistance: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
 
 
 class VisitRow(Base):
