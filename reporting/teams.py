@@ -102,7 +102,7 @@ def team_choices(lines: Iterable[TeamLine]) -> tuple[tuple[str, str], ...]:
     """(code, label) for the team select: name, kind and open contacts against capacity."""
     return tuple((t.code, f"{t.name} ({t.kind_title}, {t.caseload} open"
                   + (f" of {t.capacity})" if t.capacity is not None else ")"))
-                 for t in lines if t.active)
+                 for t in lines if t.active and t.kind != "macpt")
 
 
 def worker_choices(lines: Iterable[TeamLine]) -> tuple[tuple[str, str], ...]:

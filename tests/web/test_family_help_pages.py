@@ -49,3 +49,26 @@ def test_a_social_worker_outside_the_service_may_not_open_the_transfer(
     response = signed_in("social_worker").get(f"/contacts/{contact_id}")
 
     assert response.status_code == 403
+
+
+def test_the_kpi_page_and_its_download_carry_the_family_help_measures(
+        contacts: Contacts, signed_in: Callable[[str], Browser]) -> None:
+    contact_id = _handed_over(contacts)
+    contacts.fire(contact_id, "accept_transfer", who="family_help")
+    manager = signed_in("manager")
+
+    body = text_of(manager.get("/oversight/kpis"))
+    download = manager.get("/oversight/kpis.csv")
+
+    assert "Step downs to Family Help (target 20 a month or more)" in body
+    assert "Time for a Family Help service to accept a transfer (target 2 working days or " \
+           "lower)" in body
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    rows = text_of(download).splitlines()
+    assert rows[0].startswith("KPI,Month,Counted,Out of,Figure,Unit,Target")
+    this_month = [r for r in rows if r.startswith("Step downs to Family Help,")][-1]
+    assert ",1,1,1.0,a month,20," in this_month
+
+
+def test_a_worker_may_not_download_the_kpis(signed_in: Callable[[str], Browser]) -> None:
+    assert signed_in("worker").get("/oversight/kpis.csv").status_code == 403

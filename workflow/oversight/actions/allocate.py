@@ -34,8 +34,8 @@ def _known(ctx: Ctx[Allocation]) -> Failure:
     if directory is None:
         return None
     team = directory.team(p.team) if p.team else None
-    if p.team and (team is None or not team.active):
-        return "team", "choose a team from the list"
+    if p.team and (team is None or not team.active or team.kind == "macpt"):
+        return "team", "choose a team from the list"  # a MACPT supports, it holds no cases
     if not p.worker:
         return None
     account = directory.account(p.worker)
