@@ -118,6 +118,8 @@ class Enquiry:
     open: bool
     conference_at: datetime | None
     plan_made: bool | None
+    lead_practitioner: str | None = None
+    lead_appointed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,8 @@ class ContactPage:
     assessments: list[Assessment] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
     step_down: StepDown | None = None
+    #: The Family Help episode of the contact this one was stepped up from (its history).
+    stepped_up_from: StepDown | None = None
     stepped_up_to: list[int] = field(default_factory=list)
     requests: list[tuple[InfoRequest, bool]] = field(default_factory=list)
     meetings: list[dict[str, Any]] = field(default_factory=list)
@@ -204,6 +208,16 @@ def _decisions(session: Session, page: ContactPage) -> None:
     page.pending = next((d for d in reversed(decided) if d.awaiting_signoff), None)
 
 
+def family_help_episode(session: Session, contact_id: int) -> StepDown | None:
+    """The latest step down on a contact: the hand-over, the service's answer, the family
+    help assessment, plan and reviews."""
+    step = session.scalars(select(StepDownRow).where(StepDownRow.contact_id == contact_id)
+                           .order_by(StepDownRow.id.desc()).limit(1)).first()
+    if step is None:
+        return None
+    return StepDown(**{f.name: getattr(step, f.name) for f in dataclasses.fields(StepDown)})
+
+
 def _casework(session: Session, page: ContactPage) -> None:
     contact_id = page.contact.id
     page.discussions = discussions_for_contact(session, contact_id)
@@ -211,7 +225,8 @@ def _casework(session: Session, page: ContactPage) -> None:
                               .order_by(Section47Row.id.desc()).limit(1)).first()
     if enquiry is not None:
         page.enquiry = Enquiry(enquiry.started_at, enquiry.status == "open",
-                               enquiry.conference_at, enquiry.plan_made)
+                               enquiry.conference_at, enquiry.plan_made,
+                               enquiry.lead_practitioner, enquiry.lead_appointed_at)
     page.assessments = [Assessment(
         kind=a.kind, started_at=a.started_at, status=AssessmentStatus(a.status),
         author=a.author, submitted_at=a.submitted_at, summary=a.summary,
@@ -222,11 +237,9 @@ def _casework(session: Session, page: ContactPage) -> None:
         for a in assessments_for_contact(session, contact_id)]
     page.assessment = page.assessments[-1] if page.assessments else None
     page.visits = visits(session, contact_id)
-    step = session.scalars(select(StepDownRow).where(StepDownRow.contact_id == contact_id)
-                           .order_by(StepDownRow.id.desc()).limit(1)).first()
-    if step is not None:
-        page.step_down = StepDown(step.event_seq, step.consent, step.team, step.handover_on,
-                                  step.by, step.at, step.from_stage, step.id)
+    page.step_down = family_help_episode(session, contact_id)
+    linked = page.contact.linked_contact_id
+    page.stepped_up_from = family_help_episode(session, linked) if linked else None
     page.stepped_up_to = list(session.scalars(select(ContactRow.id).where(
         ContactRow.linked_contact_id == contact_id).order_by(ContactRow.id)))
 

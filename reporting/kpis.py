@@ -54,6 +54,14 @@ class KpiDefinition:
     target: float
     counting: str
     lower_is_better: bool = False
+    #: "share" (a percentage of the month's rows), "count" (how many in the month) or
+    #: "working_days" (an average of working days per row).
+    measure: str = "share"
+
+    @property
+    def unit(self) -> str:
+        """What the target and the figures are counted in, for the page."""
+        return {"share": "%", "count": " a month", "working_days": " working days"}[self.measure]
 
 
 @dataclass(frozen=True)
@@ -68,15 +76,37 @@ class MonthFigure:
     def percent(self) -> float | None:
         return None if not self.denominator else round(100 * self.numerator / self.denominator, 1)
 
+    def value(self, measure: str) -> float | None:
+        """The figure a KPI of this measure shows: a percentage, a count, or an average."""
+        if measure == "count":
+            return float(self.numerator)
+        if measure == "working_days":
+            return None if not self.denominator else round(self.numerator / self.denominator, 1)
+        return self.percent
+
 
 def load_kpis(config_dir: Path) -> list[KpiDefinition]:
     """Read config/kpis.toml; unknown ids or a missing target stop start-up."""
-    entry = {"id": OneOf(tuple(COUNTERS), required=True), "title": Text(load_default=None),
+    entry = {"id": OneOf(tuple(all_counters()), required=True),
+             "title": Text(load_default=None),
              "target": Number(0, 100, required=True), "counting": Text(required=True),
-             "lower_is_better": Flag(load_default=False)}
+             "lower_is_better": Flag(load_default=False),
+             "measure": OneOf(MEASURES, load_default="share")}
     return [KpiDefinition(kpi["id"], kpi["title"] or kpi["id"], kpi["target"], kpi["counting"],
-                          kpi["lower_is_better"])
+                          kpi["lower_is_better"], kpi["measure"])
             for kpi in load_entries(config_dir / "kpis.toml", "kpi", entry)]
+
+
+#: How a KPI is measured (KpiDefinition.measure).
+MEASURES = ("share", "count", "working_days")
+
+
+def all_counters() -> dict[str, Any]:
+    """The KPIs of this module and the Family Help quality measures (imported here, as
+    they are built from this module's month helpers)."""
+    from reporting.family_help_kpis import COUNTERS as FAMILY_HELP
+
+    return {**COUNTERS, **FAMILY_HELP}
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -298,11 +328,15 @@ def last_months(today: date, count: int = 12) -> list[date]:
     return months[::-1]
 
 
-def series(session: Session, kpi: KpiDefinition, months: list[date]) -> list[MonthFigure]:
-    """One KPI for each month, in the order given: one query for the whole series."""
+def series(session: Session, kpi: KpiDefinition, months: list[date],
+           calendar: WorkingCalendar | None = None) -> list[MonthFigure]:
+    """One KPI for each month, in the order given: one query for the whole series (a
+    measure in working days also needs the calendar)."""
     if not months:
         return []
-    found = COUNTERS[kpi.id](session, _months(months))
+    counter = COUNTERS.get(kpi.id)
+    found = counter(session, _months(months)) if counter else \
+        all_counters()[kpi.id](session, _months(months), calendar)
     figures = []
     for month in months:
         numerator, denominator = found.get(Month.of(month).number, (0, 0))

@@ -120,6 +120,8 @@ class Discussion:
     initiating: bool
     recorded_by: str
     grid: tuple[tuple[str, str, str], ...]  # (agency, status, reason)
+    macpt: str | None = None
+    assistance: dict[str, str] | None = None
 
 
 def discussions_for_contact(session: Session, contact_id: int) -> list[Discussion]:
@@ -131,5 +133,6 @@ def discussions_for_contact(session: Session, contact_id: int) -> list[Discussio
                              .order_by(P.id)):
         grids[p.discussion_id].append((p.agency, p.status, p.reason))
     return [Discussion(r.id, r.held_at, r.chair, r.outcome, r.rationale, r.reasonable_cause,
-                       r.absence_reason, r.initiating, r.recorded_by, tuple(grids[r.id]))
+                       r.absence_reason, r.initiating, r.recorded_by, tuple(grids[r.id]),
+                       r.macpt, dict(r.assistance or {}))
             for r in rows]

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from workflow.accounts import TEAM_KINDS
+from workflow.casework.family_help import FamilyHelpConfig
 from workflow.oversight.actions.allocate import CASEHOLDERS
 from workflow.persistence.tables import ContactRow, UserRow
 from workflow.persistence.tables_people import TeamMemberRow, TeamRow
@@ -101,7 +102,7 @@ def team_choices(lines: Iterable[TeamLine]) -> tuple[tuple[str, str], ...]:
     """(code, label) for the team select: name, kind and open contacts against capacity."""
     return tuple((t.code, f"{t.name} ({t.kind_title}, {t.caseload} open"
                   + (f" of {t.capacity})" if t.capacity is not None else ")"))
-                 for t in lines if t.active)
+                 for t in lines if t.active and t.kind != "macpt")
 
 
 def worker_choices(lines: Iterable[TeamLine]) -> tuple[tuple[str, str], ...]:
@@ -117,3 +118,18 @@ def worker_choices(lines: Iterable[TeamLine]) -> tuple[tuple[str, str], ...]:
     ordered = sorted(seen.values(), key=lambda item: item[0].display_name)
     return tuple((m.username, f"{m.display_name} ({', '.join(names)}; {m.caseload} open)")
                  for m, names in ordered)
+
+
+def family_help_practitioners(lines: Iterable[TeamLine], config: FamilyHelpConfig | None
+                              ) -> tuple[tuple[str, str], ...]:
+    """(username, label) for the lead practitioner select: the members of each Family Help
+    service's team, named with their service (a practitioner need not be a social worker)."""
+    if config is None:
+        return ()
+    by_code = {t.code: t for t in lines if t.active}
+    found: list[tuple[str, str]] = []
+    for service in config.taking_transfers():
+        team = by_code.get(service.team)
+        for m in team.members if team else ():
+            found.append((m.username, f"{m.display_name} ({service.name}; {m.caseload} open)"))
+    return tuple(found)

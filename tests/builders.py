@@ -80,7 +80,7 @@ _PARTICIPATION = {"la_social_worker": "attended", "police": "attended", "health"
                   "education": "written"}
 _DISCUSSION = {"held_at": "@", "chair": "team.manager", "participation": _PARTICIPATION,
                "rationale": REASON}
-_STEP_DOWN = {"consent": "given", "early_help_team": "Early Help North",
+_STEP_DOWN = {"consent": "given", "service": "fh-north", "practitioner": "fh.practitioner",
               "handover_on": "@day"}
 
 #: Per trigger, named payloads that pass every guard of one row (the first is the default).
@@ -141,6 +141,13 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "close_case": {"plain": {"closure_reason": "RC7", "reason": REASON}},
     "step_down": {"plain": _STEP_DOWN | {"reason": REASON}},
     "step_up": {"plain": {"reason": REASON}},
+    "return_transfer": {"plain": {"reason": REASON}},
+    "record_family_help_assessment": {"plain": {"assessed_on": "@day", "summary": REASON}},
+    "agree_family_help_plan": {"plain": {"agreed_on": "@day", "outcomes": REASON,
+                                         "next_review_on": "@next_month"}},
+    "review_family_help_plan": {"plain": {"held_on": "@day", "progress": REASON,
+                                          "next_review_on": "@next_month"}},
+    "appoint_lead_cp_practitioner": {"plain": {"practitioner": "social.worker"}},
     "end_early_help": {"plain": {"reason": REASON}},
     "allocate": {"plain": {"team": "assessment-north", "worker": "social.worker"}},
     "request_information": {"plain": {"agency": "police", "question": "Any call-outs?",
@@ -188,6 +195,10 @@ def staff_the_directory(accounts: Staffing) -> None:
     accounts.save_account("social.worker", "Sam Worker", Role.SOCIAL_WORKER,
                           "assessment-north", None, "!no-sign-in", "SW1234567")
     accounts.join_team("assessment-north", "social.worker", False)
+    accounts.save_team("family-help-north", "Family Help North", "family_help", 30)
+    accounts.save_account("fh.practitioner", "Fay Helper", Role.FAMILY_HELP_PRACTITIONER,
+                          "family-help-north", None, "!no-sign-in")
+    accounts.join_team("family-help-north", "fh.practitioner", False)
 
 
 def payload(trigger: str, now: datetime, variant: str | None = None,
@@ -207,6 +218,8 @@ def _fill(value: Any, now: datetime) -> Any:
         return now
     if value == "@day":
         return now.astimezone(LONDON).date()
+    if value == "@next_month":  # a review date ahead
+        return now.astimezone(LONDON).date() + timedelta(days=28)
     return copy.deepcopy(value)
 
 

@@ -18,7 +18,8 @@ from flask import current_app, g
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
-from reporting.teams import team_choices, teams, worker_choices
+from reporting.macpt import macpt_choices, macpts
+from reporting.teams import family_help_practitioners, team_choices, teams, worker_choices
 from workflow.engine.action import Action
 from workflow.engine.payload import Kind, LocalDateTime, asks, body_fields, flat_errors
 from workflow.intake.codes import CHANNELS, CONSENT, REFERRAL_SOURCES
@@ -55,6 +56,14 @@ def _configured(name: str) -> tuple[tuple[str, str], ...]:
         if lines is None:
             lines = g.team_lines = teams(g.db, active_only=True)
         return team_choices(lines) if name == "teams" else worker_choices(lines)
+    if name == "family_help_services":
+        return rules.engine.config.family_help.choices() if rules.engine.config.family_help \
+            else ()
+    if name == "family_help_practitioners":
+        return family_help_practitioners(teams(g.db, active_only=True),
+                                         rules.engine.config.family_help)
+    if name == "macpts":
+        return macpt_choices(macpts(g.db))
     if name == "lawful_bases":
         return rules.mash.lawful_bases.choices(rules.calendar.local_date(datetime.now(UTC)))
     return ()

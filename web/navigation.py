@@ -12,7 +12,7 @@ from workflow.roles import Role
 _W, _C, _M, _S, _H = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER,
                       Role.SOCIAL_WORKER, Role.HEAD_OF_SERVICE)
 _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
-    ("My work", "/queue", frozenset({_W, _C, _M, _S})),
+    ("My work", "/queue", frozenset({_W, _C, _M, _S, Role.FAMILY_HELP_PRACTITIONER})),
     ("New contact", "/contacts/new", frozenset({_W, _C, _M})),
     ("Find a child", "/search", frozenset({_W, _C, _M, _S})),
     ("Allocation", "/allocation", frozenset({_M})),
@@ -21,6 +21,7 @@ _ITEMS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Consistency", "/oversight/consistency", frozenset({_C, _M})),
     ("Practice standards", "/standards", frozenset({_W, _C, _M, _S, _H})),
     ("Team performance", "/performance", frozenset({_W, _C, _M, _S, _H})),
+    ("MACPTs", "/oversight/macpts", frozenset({_W, _C, _M, _S})),
     ("Notifications", "/notifications", frozenset({_W, _C, _M, _S})),
     ("Returns", "/returns", frozenset({_M})),
     ("Access report", "/oversight/access", frozenset({_M})),

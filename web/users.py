@@ -21,18 +21,25 @@ DEMO_USERS: tuple[tuple[str, str, Role, str | None, str | None], ...] = (
     ("demo.socialworker", "Sol Worker", Role.SOCIAL_WORKER, "assessment-1", None),
     ("demo.police", "Pat Police", Role.PARTNER, None, "police"),
     ("demo.health", "Hal Health", Role.PARTNER, None, "health"),
+    ("demo.education", "Eve Education", Role.PARTNER, None, "education"),
+    ("demo.familyhelp", "Fay Helper", Role.FAMILY_HELP_PRACTITIONER, "family-help-north", None),
     ("demo.admin", "Ada Admin", Role.ADMINISTRATOR, None, None),
     ("demo.psw", "Pria Principal", Role.PRINCIPAL_SOCIAL_WORKER, None, None),
 )
 
 
 #: The demo's teams (code, name, kind, capacity) and who manages each.
-DEMO_TEAMS: tuple[tuple[str, str, str, int], ...] = (
+DEMO_TEAMS: tuple[tuple[str, str, str, int | None], ...] = (
     ("front-door", "Family Front Door", "front_door", 400),
     ("assessment-1", "Assessment Team 1", "assessment", 120),
     ("child-protection-1", "Child Protection Team 1", "child_protection", 80),
     ("family-help-north", "Family Help North", "family_help", 150),
+    ("macpt-1", "Multi-agency Child Protection Team 1", "macpt", None),
 )
+#: The demo MACPT's members: (username, discipline, nominating body), the four of s16EA.
+DEMO_MACPT = (("demo.education", "education", "council"),
+              ("demo.socialworker", "social_work", "council"),
+              ("demo.health", "health", "icb"), ("demo.police", "police", "police_force"))
 DEMO_MANAGERS = {"front-door": "demo.manager", "assessment-1": "demo.manager2"}
 #: Synthetic Social Work England numbers (the register's SW prefix, numbers nobody holds).
 DEMO_SWE = {"demo.socialworker": "SW000001", "demo.manager": "SW000002",
@@ -53,4 +60,6 @@ def load_demo_users(accounts: Accounts) -> list[tuple[str, str, str]]:
         if team:
             accounts.join_team(team, username, DEMO_MANAGERS.get(team) == username)
         made.append((username, role.label + (f" ({agency})" if agency else ""), password))
+    for username, discipline, body in DEMO_MACPT:
+        accounts.join_macpt("macpt-1", username, discipline, body)
     return made

@@ -36,6 +36,11 @@ def action_label(name: str) -> str:
     return action.label if action else name
 
 
+def day(value: date | None) -> str:
+    """A date as GOV.UK writes it ("4 March 2026"); "" when there is none."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
 def when(value: datetime | None) -> str:
     """``Tue 29 Dec 2026, 17:00`` in Europe/London, or a dash."""
     if value is None:

@@ -103,7 +103,18 @@ class Throttle:
 #: First reforms: Family Help replaces separate early help and child in need work).
 TEAM_KINDS = {"front_door": "Front door", "mash": "MASH", "assessment": "Assessment",
               "child_protection": "Child protection", "family_help": "Family Help",
-              "early_help": "Early help", "partner_agency": "Partner agency"}
+              "early_help": "Early help", "partner_agency": "Partner agency",
+              "macpt": "Multi-agency child protection team"}
+
+
+@dataclass(frozen=True)
+class MemberRole:
+    """What a member brings to a multi-agency team: their discipline and who nominated
+    them (workflow.casework.macpt); None for an ordinary team's members."""
+
+    username: str
+    discipline: str | None
+    nominated_by: str | None
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,7 @@ class Team:
     members: tuple[str, ...] = ()
     managers: tuple[str, ...] = ()
     active: bool = True
+    roles: tuple[MemberRole, ...] = ()
 
 
 class Directory(Protocol):
@@ -176,3 +188,5 @@ class Accounts(Protocol):
     def team(self, code: str) -> Team | None: ...
     def save_team(self, code: str, name: str, kind: str, capacity: int | None) -> Team: ...
     def join_team(self, code: str, username: str, is_manager: bool) -> None: ...
+    def join_macpt(self, code: str, username: str, discipline: str,
+                   nominated_by: str) -> None: ...

@@ -20,6 +20,7 @@ class Role(StrEnum):
     #: holds no cases and signs off no decisions.
     HEAD_OF_SERVICE = "head_of_service"
     SOCIAL_WORKER = "social_worker"
+    FAMILY_HELP_PRACTITIONER = "family_help_practitioner"
     PARTNER = "partner"
     ADMINISTRATOR = "administrator"
     #: Leads practice quality: samples and audits cases, moderates, shares the learning.
@@ -37,6 +38,7 @@ _LABELS = {
     Role.TEAM_MANAGER: "Team manager",
     Role.HEAD_OF_SERVICE: "Head of service",
     Role.SOCIAL_WORKER: "Assessment social worker",
+    Role.FAMILY_HELP_PRACTITIONER: "Family Help lead practitioner",
     Role.PARTNER: "Partner agency practitioner",
     Role.ADMINISTRATOR: "Administrator",
     Role.PRINCIPAL_SOCIAL_WORKER: "Principal social worker",
@@ -46,6 +48,9 @@ _LABELS = {
 FRONT_DOOR = frozenset({Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER})
 CASEWORK = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_CHAIR})
 MANAGERS = frozenset({Role.TEAM_MANAGER})
+#: Who answers for a Family Help service: its lead practitioners (who need not be social
+#: workers, Families First Partnership guide 2025) and the team manager above them.
+FAMILY_HELP = frozenset({Role.FAMILY_HELP_PRACTITIONER, Role.TEAM_MANAGER})
 
 
 @dataclass(frozen=True)

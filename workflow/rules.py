@@ -15,6 +15,7 @@ from pathlib import Path
 
 from workflow.audits.config import AuditConfig, load_audit_config
 from workflow.casework.config import CaseworkConfig, load_casework_config
+from workflow.casework.family_help import load_family_help
 from workflow.clocks.calendar import WorkingCalendar
 from workflow.clocks.standards import PracticeStandard, load_standards
 from workflow.clocks.timescales import TimescaleBook, load_timescales
@@ -72,7 +73,7 @@ def load_rules(config_dir: Path = DEFAULT_CONFIG,
     casework = load_casework_config(config_dir)
     mash = load_mash_config(config_dir)
     policy = thresholds or NoCatalogue()
-    config = Config(calendar, book, casework, mash, policy)
+    config = Config(calendar, book, casework, mash, policy, load_family_help(config_dir))
     people = load_people_rules(config_dir, _la_number(config_dir))
     return Rules(config_dir, calendar, book, casework, mash, policy, Engine(config), people,
                  standards, load_audit_config(config_dir))

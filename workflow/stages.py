@@ -54,6 +54,8 @@ _ASSESSMENT = ("assessment", "assessment_dfe")
 _CASE = ("allocation", "transfer_handover")
 _CIN_STANDARDS = ("cin_visit", "cin_plan_written", "cin_review", "supervision")
 _CP_STANDARDS = ("cp_visit", "cp_plan_written", "core_group_interval", "supervision")
+#: Appointing the case's lead child protection practitioner (from the s47 enquiry on).
+_LEAD_CP = "lead_cp_practitioner"
 
 STAGES: dict[Stage, StageSpec] = {
     s.stage: s
@@ -67,18 +69,18 @@ STAGES: dict[Stage, StageSpec] = {
         StageSpec(Stage.STRATEGY_DISCUSSION, "Strategy discussion",
                   timed_by=("strategy_discussion",) + _ASSESSMENT + _AFTER_DECISION + _CASE),
         StageSpec(Stage.SECTION_47, "Section 47 enquiry",
-                  timed_by=("icpc", "child_seen_s47", "child_seen_s17")
+                  timed_by=("icpc", "child_seen_s47", "child_seen_s17", _LEAD_CP)
                   + _ASSESSMENT + _AFTER_DECISION + _CASE),
         StageSpec(Stage.ASSESSMENT, "Assessment",
                   timed_by=("child_seen_s17", "child_seen_s47") + _ASSESSMENT
                   + _AFTER_DECISION + _CASE),
         StageSpec(Stage.CP_PLAN, "Child protection plan",
                   timed_by=("core_group", "first_review_conference", "review_conference",
-                            "child_seen_s47", "child_seen_s17") + _ASSESSMENT
+                            "child_seen_s47", "child_seen_s17", _LEAD_CP) + _ASSESSMENT
                   + _AFTER_DECISION + _CASE + _CP_STANDARDS),
         StageSpec(Stage.CIN_PLAN, "Child in need plan",
                   timed_by=_AFTER_DECISION + _CASE + _CIN_STANDARDS),
-        StageSpec(Stage.EARLY_HELP, "Early help (stepped down)", timed_by=_AFTER_DECISION),
+        StageSpec(Stage.EARLY_HELP, "Family Help (stepped down)", timed_by=_AFTER_DECISION),
         StageSpec(Stage.PASSED_TO_ALLOCATED_WORKER, "Passed to allocated worker",
                   final=True, timed_by=_AFTER_DECISION),
         StageSpec(Stage.CLOSED, "Closed", final=True, timed_by=_AFTER_DECISION),

@@ -69,11 +69,15 @@ def _people() -> dict[str, Person]:
                           agency="police"),
         "admin": Person("t.admin", "admin-pass-1", "Ari Admin", Role.ADMINISTRATOR),
         "psw": Person("t.psw", "psw-pass-1", "Priya Principal", Role.PRINCIPAL_SOCIAL_WORKER),
+        "familyhelp": Person("t.familyhelp", "family-pass-1", "Faye Family",
+                             Role.FAMILY_HELP_PRACTITIONER, "family-help-north"),
     }
 
 
 #: The teams the people belong to: allocation chooses a team and worker from the directory.
-TEAMS = {"front-door": ("Front Door", "front_door"), "assessment-1": ("Assessment 1", "assessment")}
+TEAMS = {"front-door": ("Front Door", "front_door"), "assessment-1": ("Assessment 1", "assessment"),
+         # Family Help North's team (config/family_help.toml names it for the service).
+         "family-help-north": ("Family Help North", "family_help")}
 
 
 # -- prerequisites ----------------------------------------------------------------------

@@ -9,13 +9,13 @@ row can be written out by hand. On top of Alex, Bea, Cal and Dee (see returns_da
     Bea        allocated to Child Protection East / Chris Protector on 04/02/2026
     Dee        allocated to Assessment North / Sam Worker on 11/02/2026, and re-allocated
                to Child Protection East on 02/04/2026 (after the quarter)
-    Alex       his CIN plan stepped down on 10/03/2026 to "Early Help North", hand-over
+    Alex       his CIN plan stepped down on 10/03/2026 to "Family Help North", hand-over
                16/03/2026 (episode closed RC7; early help open)
     Eve        born 04/07/2020, girl, WBRI, no disability; contact 12/01/2026 from 5D
                (LA early help), decided early help the same day; early help ended 20/03/2026
     Fay        born 13/02/2014, girl, APKN, disability LD; referral 19/01/2026 from 1A,
                allocated 20/01, seen 21/01; assessment authorised 13/02/2026 "early help"
-               (RC9) to "Early Help South", hand-over 16/02/2026
+               (RC9) to "Family Help North", hand-over 16/02/2026
     Gus        born 31/03/2010 (16 on the quarter's last day), boy, MWBA, no disability;
                referral 15/01/2025, s47 16/01/2025, ICPC 03/02/2025 with a plan (NEG), plan
                ended at review 05/05/2025, closed RC7 02/06/2025; referral again 15/01/2026
@@ -126,7 +126,7 @@ def _fay(b: More) -> int:
     b.step(fay, at("2026-01-21 11:00"), "record_visit", SOCIAL_WORKER, "seen")
     b.step(fay, at("2026-02-13 10:00"), "submit_assessment", SOCIAL_WORKER)
     b.step(fay, at("2026-02-13 15:00"), "complete_assessment", TEAM_MANAGER, "early_help",
-           early_help_team="Early Help South", handover_on=date(2026, 2, 16))
+           service="fh-north", practitioner="fh.practitioner", handover_on=date(2026, 2, 16))
     return fay.contact_id
 
 
@@ -176,7 +176,7 @@ def build_all(uow_factory: UowFactory, rules: Rules, accounts: Staffing) -> Made
     b.allocate(made.dee, "2026-04-02 09:00", CP_TEAM)
     alex = b.driver(made.alex_2026)
     b.step(alex, at("2026-03-10 10:00"), "step_down", TEAM_MANAGER,
-           early_help_team="Early Help North", handover_on=date(2026, 3, 16))
+           service="fh-north", practitioner="fh.practitioner", handover_on=date(2026, 3, 16))
     made.eve, made.fay = _eve(b), _fay(b)
     _gus(b, made)
     _hal(b, made)

@@ -269,7 +269,7 @@ MONTH_LISTS = [last_months(date(2026, 10, 20)),
 
 
 def test_every_kpi_has_a_hand_count() -> None:
-    assert set(BY_HAND) == set(COUNTERS)
+    assert set(BY_HAND) == set(COUNTERS)  # the Family Help measures: test_family_help_kpis
 
 
 @pytest.mark.parametrize("seed", [7, 2026])

@@ -13,6 +13,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from tests.integration.returns_dataset import at
 from tests.oracles.fixtures import annex_a_cleaner  # noqa: F401  (the oracle, as a fixture)
 from tests.oracles.harness import CleanReport
 from web.cli import main
+from workflow.casework.family_help import FamilyHelpConfig, FamilyHelpService
+from workflow.engine.engine import Engine as WorkflowEngine
 from workflow.persistence.accounts import SqlAccounts
 from workflow.persistence.tables import ContactRow, EventRow
 from workflow.ports import UnitOfWork
@@ -106,9 +109,9 @@ def test_list_2_holds_early_help_decided_stepped_down_after_assessment_and_from_
         # decided at the front door, no team named: the council's early help service
         child(ids, "eve") + [D(2026, 1, 12), D(2026, 3, 20), "Early Help Family Support"],
         # after an assessment (RC9), from the hand-over date, to the team the manager named
-        child(ids, "fay") + [D(2026, 2, 16), None, "Early Help South"],
+        child(ids, "fay") + [D(2026, 2, 16), None, "Family Help North"],
         # a child in need plan stepped down
-        child(ids, "alex") + [D(2026, 3, 16), None, "Early Help North"],
+        child(ids, "alex") + [D(2026, 3, 16), None, "Family Help North"],
     ]
 
 
@@ -242,21 +245,24 @@ def test_the_cleaner_recognises_every_list_and_changes_nothing_but_rc9(
 def test_a_team_worker_or_early_help_team_named_like_a_formula_is_written_as_text(
         uow_factory: Callable[[], UnitOfWork], rules: Rules, engine: Engine,
         session: Session) -> None:
-    """Names come from the directory (imported from a council's CSV) and the receiving early
-    help team is typed by a manager: neither may become a live formula."""
+    """Names come from the directory (imported from a council's CSV) and the receiving
+    Family Help service's from config/family_help.toml: none may become a live formula."""
     accounts = SqlAccounts(sessionmaker(bind=engine))
     accounts.save_team("odd", '=HYPERLINK("http://evil.example","x")', "assessment", 5)
     accounts.save_account("odd.worker", "@Odd Worker", Role.SOCIAL_WORKER, "odd", None,
                           "!no-sign-in")
     accounts.join_team("odd", "odd.worker", False)
-    b = More(uow_factory, rules)
+    odd = FamilyHelpService("odd-help", "+Early Help\tWest", "internal", (2,),
+                            "family-help-north", "1", "e", "a", True, "local: test")
+    config = replace(rules.engine.config, family_help=FamilyHelpConfig((odd,)))
+    b = More(uow_factory, replace(rules, engine=WorkflowEngine(config)))
     driver = b.referral(EVE, "2026-02-02 09:00", "6")
     b.step(driver, at("2026-02-02 10:00"), "allocate", TEAM_MANAGER, team="odd",
            worker="odd.worker")
     b.step(driver, at("2026-02-03 10:00"), "record_visit", SOCIAL_WORKER, "seen")
     b.step(driver, at("2026-02-20 10:00"), "submit_assessment", SOCIAL_WORKER)
     b.step(driver, at("2026-02-20 15:00"), "complete_assessment", TEAM_MANAGER, "early_help",
-           early_help_team="+Early Help\tWest", handover_on=date(2026, 2, 23))
+           service="odd-help", practitioner="fh.practitioner", handover_on=date(2026, 2, 23))
 
     built = {a.number: a for a in build_annex_a(session, QUARTER)}
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx([built[2], built[3]])))

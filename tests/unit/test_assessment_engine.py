@@ -239,15 +239,21 @@ def test_an_assessment_ending_in_early_help_records_the_step_down(
     step_down = _step_down(assessing)
     assert assessing.stage == Stage.EARLY_HELP
     assert assessing.closure_reason == "RC9"
-    assert (step_down.consent, step_down.team, step_down.handover_on, step_down.by,
-            step_down.at, step_down.from_stage) == (
-        "given", "Early Help North", date(2026, 3, 4), TEAM_MANAGER.username, now,
-        Stage.ASSESSMENT.value)
+    assert (step_down.consent, step_down.team, step_down.service, step_down.practitioner,
+            step_down.handover_on, step_down.by, step_down.at, step_down.from_stage,
+            step_down.status) == (
+        "given", "Family Help North", "fh-north", "fh.practitioner", date(2026, 3, 4),
+        TEAM_MANAGER.username, now, Stage.ASSESSMENT.value, "offered")
+    assert assessing.worker == "fh.practitioner"
+    assert assessing.team == "family-help-north"
 
 
 @pytest.mark.parametrize(("missing", "field"), [
     ({"consent": "not_given"}, "consent"),
-    ({"early_help_team": ""}, "early_help_team"),
+    ({"service": ""}, "service"),
+    ({"service": "no-such-service"}, "service"),
+    ({"service": "youth-outreach"}, "service"),  # configured, but full: not taking transfers
+    ({"practitioner": ""}, "practitioner"),
     ({"handover_on": None}, "handover_on"),
     ({"handover_on": date(2026, 3, 1)}, "handover_on"),
 ])

@@ -77,8 +77,8 @@ def test_every_problem_in_both_files_is_named_by_line_and_column_at_once() -> No
         "users:10 username": "fd.one is listed twice",
         "users:11 display_name": "give the name the pages show (up to 120)",
         "users:11 role": "choose one of front_door_worker, mash_chair, team_manager, "
-                         "head_of_service, social_worker, partner, administrator, "
-                         "principal_social_worker",
+                         "head_of_service, social_worker, family_help_practitioner, partner, "
+                         "administrator, principal_social_worker",
     }
 
 

@@ -30,9 +30,12 @@ TODAY = D(2026, 11, 26)
 
 RULE_NAMES = [
     "assessment", "assessment_dfe", "child_seen_s17", "child_seen_s47", "contact_decision",
-    "core_group", "first_review_conference", "icpc", "mash_amber", "mash_green", "mash_red",
-    "referral_acknowledgement", "referrer_feedback", "review_conference", "strategy_discussion",
+    "core_group", "first_review_conference", "icpc", "lead_cp_practitioner", "mash_amber",
+    "mash_green", "mash_red", "referral_acknowledgement", "referrer_feedback",
+    "review_conference", "strategy_discussion",
 ]
+#: Rules the Families First Partnership programme (March 2025) brought: none before it.
+FAMILIES_FIRST = ["lead_cp_practitioner"]
 #: The statutory rules every Working Together edition since 2013 sets, with the same limits.
 WORKING_TOGETHER = ["contact_decision", "referral_acknowledgement", "assessment", "icpc",
                     "first_review_conference", "review_conference"]
@@ -43,6 +46,7 @@ EVENTS = {
     "s47_started", "icpc_held", "icpc_not_required", "core_group_held", "cp_plan_started",
     "review_conference_held", "cp_plan_ended", "s47_assessment_started", "child_seen",
     "s17_assessment_started", "rated_red", "rated_amber", "rated_green", "mash_completed",
+    "lead_cp_practitioner_appointed",
 }
 
 
@@ -88,13 +92,22 @@ def test_every_rule_in_force_today_is_cited_and_dated(book: TimescaleBook, name:
 
 def test_every_rule_is_in_force_from_working_together_2018(book: TimescaleBook) -> None:
     # Contacts migrated from 4 Jul 2018 onwards are judged by the rules of their day.
-    assert [book.rule(name, D(2018, 7, 4)).name for name in RULE_NAMES] == RULE_NAMES
+    since_2018 = [name for name in RULE_NAMES if name not in FAMILIES_FIRST]
+    assert [book.rule(name, D(2018, 7, 4)).name for name in since_2018] == since_2018
+
+
+def test_the_lead_practitioner_clock_starts_only_for_enquiries_from_families_first(
+        book: TimescaleBook) -> None:
+    assert book.started_by("s47_started", D(2025, 2, 28)) == [
+        book.rule("icpc", D(2025, 2, 28))]
+    assert [r.name for r in book.started_by("s47_started", D(2025, 3, 1))] == [
+        "icpc", "lead_cp_practitioner"]
 
 
 def test_every_local_rule_is_flagged_for_the_council_to_review() -> None:
     blocks = SHIPPED.read_text().split("[[rule]]")[1:]
     local_blocks = [block for block in blocks if "local = true" in block]
-    assert len(local_blocks) == 8
+    assert len(local_blocks) == 9
     assert all("LOCAL default: change for your council" in block for block in local_blocks)
 
 

@@ -76,6 +76,9 @@ PEOPLE: dict[str, Person] = {
     "manager2": Person("team.manager.two", "Max Manager", Role.TEAM_MANAGER, "assessment-1"),
     "social_worker": Person("social.worker", "Sol Worker", Role.SOCIAL_WORKER, "assessment-1"),
     "partner": Person("police.partner", "Pat Police", Role.PARTNER, None, "police"),
+    # The lead practitioner ``tests.builders`` names in a step down (Family Help North).
+    "family_help": Person("fh.practitioner", "Fay Helper", Role.FAMILY_HELP_PRACTITIONER,
+                          "family-help-north"),
     "admin": Person("admin", "Ada Admin", Role.ADMINISTRATOR),
     "head": Person("head.service", "Hana Head", Role.HEAD_OF_SERVICE),
     "psw": Person("principal.sw", "Pria Principal", Role.PRINCIPAL_SOCIAL_WORKER),
@@ -87,7 +90,7 @@ ROLE_KEYS: dict[Role, str] = {
     Role.FRONT_DOOR_WORKER: "worker", Role.MASH_CHAIR: "chair",
     Role.TEAM_MANAGER: "manager", Role.SOCIAL_WORKER: "social_worker",
     Role.PARTNER: "partner", Role.ADMINISTRATOR: "admin", Role.HEAD_OF_SERVICE: "head",
-    Role.PRINCIPAL_SOCIAL_WORKER: "psw",
+    Role.PRINCIPAL_SOCIAL_WORKER: "psw", Role.FAMILY_HELP_PRACTITIONER: "family_help",
 }
 
 _CSRF_INPUT = re.compile(r'name="csrf_token"\s+value="([^"]+)"')

@@ -72,7 +72,7 @@ def test_authorising_from_the_assessment_page_closes_with_rc8_and_empties_the_qu
                             {"version": hidden_version(assessment),
                              "assessment_outcome": "no_further_action",
                              # the inputs a browser sends empty when they do not apply
-                             "lateness_reason": "", "early_help_team": "", "handover_on": ""})
+                             "lateness_reason": "", "service": "", "handover_on": ""})
 
     assert response.status_code == 302
     assert contacts.stage(contact_id) == "closed"

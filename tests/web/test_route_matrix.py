@@ -26,7 +26,15 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
-from tests.web.conftest import PEOPLE, ROLE_KEYS, SPARE, Browser, Contacts, url_for_rule
+from tests.web.conftest import (
+    PEOPLE,
+    ROLE_KEYS,
+    SPARE,
+    Browser,
+    Contacts,
+    store_of,
+    url_for_rule,
+)
 from web.access import PUBLIC
 from workflow.audits.commands import DrawSample
 from workflow.engine.action import Action
@@ -40,6 +48,9 @@ _FD, _CH, _TM, _SW, _PA, _AD = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TE
                                 Role.SOCIAL_WORKER, Role.PARTNER, Role.ADMINISTRATOR)
 _PSW = Role.PRINCIPAL_SOCIAL_WORKER
 CASEWORKERS = frozenset({_FD, _CH, _TM, _SW})
+#: Who holds cases from the queue and the contact page: caseworkers and Family Help lead
+#: practitioners (each sees only their record scope; the engine decides each action).
+CASEHOLDERS = CASEWORKERS | {Role.FAMILY_HELP_PRACTITIONER}
 FRONT_DOOR = frozenset({_FD, _CH, _TM})
 OVERSIGHT = frozenset({_CH, _TM})
 #: Who audits (config/audits.toml), and who reads a case as its auditor may.
@@ -72,8 +83,8 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "account.password": frozenset(Role), "account.password_post": frozenset(Role),
     "account.security": frozenset(Role), "account.totp_start": frozenset(Role),
     "account.totp_confirm": frozenset(Role), "account.totp_remove": frozenset(Role),
-    "contacts.queue": CASEWORKERS, "contacts.contact": CASE_READERS,
-    "contacts.action": CASEWORKERS,
+    "contacts.queue": CASEHOLDERS, "contacts.contact": CASEHOLDERS | {_PSW},
+    "contacts.action": CASEHOLDERS,
     "contacts.allocation": frozenset({_TM}), "contacts.allocate": frozenset({_TM}),
     "intake.new_contact": FRONT_DOOR, "intake.new_contact_post": FRONT_DOOR,
     "assessments.assessment": CASE_READERS, "assessments.authorise_queue": frozenset({_TM}),
@@ -85,7 +96,9 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "mash_meetings.attendee": frozenset({_CH}), "mash_meetings.decision": frozenset({_CH}),
     "oversight.dashboard": CASEWORKERS, "oversight.clocks": CASEWORKERS,
     "oversight.notifications": CASEWORKERS, "oversight.mark_read": CASEWORKERS,
-    "oversight.kpis": OVERSIGHT, "oversight.requests_behind": OVERSIGHT,
+    "oversight.kpis": OVERSIGHT, "oversight.kpis_csv": OVERSIGHT,
+    "oversight.multi_agency_teams": CASEWORKERS,
+    "oversight.requests_behind": OVERSIGHT,
     "oversight.threshold_consistency": OVERSIGHT,
     # Practice standards and performance: every caseholder (their own line of management)
     # and the head of service.
@@ -199,6 +212,8 @@ def matrix_values(app: Flask, contacts: Contacts, db: Callable[[], Any]) -> dict
     handle(app.extensions["uow"](), app.extensions["rules"], DrawSample(
         "Matrix sample", "rule", "case_audit", (contact_id,),
         Actor(PEOPLE["psw"].username, Role.PRINCIPAL_SOCIAL_WORKER), datetime.now(UTC)))
+    # The Family Help practitioner works with that team too, for the same reason.
+    store_of(app).accounts.join_team("assessment-1", PEOPLE["family_help"].username, False)
     with db() as session:
         spare_id = session.scalar(select(UserRow.id).where(UserRow.username == SPARE.username))
         person_id = session.scalar(select(ContactRow.child_id)

@@ -72,7 +72,7 @@ def test_authorising_unseen_is_refused_at_the_reason_field_then_flagged_everywhe
         signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
     contact_id = _submitted_unseen(contacts)
     manager = signed_in("manager")
-    form = {"assessment_outcome": "cin_plan", "lateness_reason": "", "early_help_team": "",
+    form = {"assessment_outcome": "cin_plan", "lateness_reason": "", "service": "",
             "handover_on": "", "not_seen_reason": ""}
     url = f"/contacts/{contact_id}/actions/complete_assessment"
 

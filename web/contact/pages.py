@@ -41,7 +41,12 @@ from workflow.services import Act, handle
 from workflow.stages import STAGES, Stage
 
 bp = Blueprint("contacts", __name__)
-CASEWORKERS = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER)
+#: Who holds cases: a Family Help lead practitioner works from the same queue and contact
+#: page (record scope shows them their service's cases only; the engine decides each action).
+CASEWORKERS = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER,
+               Role.FAMILY_HELP_PRACTITIONER)
+#: Whose queue opens on their own cases.
+_MINE_FIRST = (Role.SOCIAL_WORKER, Role.FAMILY_HELP_PRACTITIONER)
 
 
 def _now() -> datetime:
@@ -67,7 +72,7 @@ def _queue_filter(args: MultiDict[str, str]) -> tuple[QueueFilter, dict[str, str
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     size = int(current_app.config["FRONTDOOR_WEB"].get("page_size", 50))
     worker = args.get("worker") or None
-    if args.get("scope", "mine" if current_user.role == Role.SOCIAL_WORKER else "") == "mine":
+    if args.get("scope", "mine" if current_user.role in _MINE_FIRST else "") == "mine":
         worker = current_user.username
     return QueueFilter(stage=stage, rag=rag, worker=worker, overdue_only=args.get("overdue")
                        == "yes", limit=size, offset=(number - 1) * size,

@@ -5,17 +5,20 @@ the joint recommendation, the intake alerts), formatted from ``reporting.contact
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
 
 from reporting.cin_codes import CLOSURE_REASONS
 from reporting.contact_page import ContactPage
-from web.views import NO_REASON_RECORDED, when
+from web.views import NO_REASON_RECORDED, day, when
 from workflow.casework.config import STATUSES, CaseworkConfig
 from workflow.casework.factors import FACTORS
+from workflow.casework.family_help import TransferStatus
 from workflow.casework.guards import STRATEGY_OUTCOMES
+from workflow.casework.macpt import ASSISTING
+from workflow.casework.records import StepDown
 from workflow.contact import reference_for
 from workflow.decision.outcomes import OUTCOMES
 from workflow.mash.config import MashConfig
@@ -48,8 +51,20 @@ def _discussion(d: Any, config: CaseworkConfig) -> dict[str, Any]:
     return {"held": when(d.held_at), "chair": d.chair, "initiating": d.initiating,
             "outcome": STRATEGY_OUTCOMES.get(d.outcome, d.outcome), "rationale": d.rationale,
             "reasonable_cause": d.reasonable_cause, "absence_reason": d.absence_reason,
+            "macpt": _team_name(d.macpt),
+            "assistance": [(name.lower() if name != "Police" else "the police",
+                            (d.assistance or {}).get(agency)) for agency, name in ASSISTING
+                           if (d.assistance or {}).get(agency)],
             "grid": [{"agency": config.name(a), "status": STATUSES.get(s, s), "reason": r,
                       "contributed": s in ("attended", "written")} for a, s, r in d.grid]}
+
+
+def _team_name(code: str | None) -> str:
+    """A directory team's name (its code when the directory no longer has it)."""
+    if not code:
+        return ""
+    team = current_app.extensions["store"].accounts.team(code)
+    return team.name if team else code
 
 
 def assessment_view(page: ContactPage) -> dict[str, Any] | None:
@@ -79,6 +94,21 @@ def _icpc(page: ContactPage) -> dict[str, Any] | None:
             "result": clock.result, "held": when(clock.stopped_at)}
 
 
+def _lead_cp(page: ContactPage) -> dict[str, Any] | None:
+    """The case's lead child protection practitioner, or when one is due to be appointed
+    (the appointment clock, overdue or not)."""
+    enquiry = page.enquiry
+    if enquiry is None:
+        return None
+    clocks = [c for c in page.clocks if c.rule == "lead_cp_practitioner"]
+    clock = clocks[-1] if clocks else None
+    return {"name": _person(enquiry.lead_practitioner),
+            "appointed": when(enquiry.lead_appointed_at) if enquiry.lead_appointed_at else "",
+            "due": when(clock.due_at) if clock and clock.stopped_at is None else "",
+            "overdue": bool(clock and clock.stopped_at is None
+                            and clock.due_at < datetime.now(UTC))}
+
+
 def _closure(page: ContactPage) -> dict[str, str] | None:
     """The CIN reason for closure once the case left social care (closed or early help)."""
     code = page.contact.closure_reason
@@ -92,6 +122,33 @@ def _link(contact_id: int | None) -> dict[str, Any] | None:
                                             "reference": reference_for(contact_id)}
 
 
+def family_help_view(step: StepDown | None) -> dict[str, Any] | None:
+    """A Family Help episode in words: where the family went, who holds it, what the
+    service said, and the assessment, plan and reviews."""
+    if step is None:
+        return None
+    config = current_app.extensions["rules"].engine.config.family_help
+    service = config.get(step.service) if config else None
+    status = TransferStatus(step.status)
+    return {"service": step.team, "contact": service, "practitioner": _person(step.practitioner),
+            "handover_on": day(step.handover_on), "consent": step.consent == "given",
+            "by": _person(step.by), "status": status.value, "status_label": status.label,
+            "answered": when(step.answered_at) if step.answered_at else "",
+            "answered_by": _person(step.answered_by), "return_reason": step.return_reason,
+            "assessed_on": day(step.assessed_on), "assessment": step.assessment_summary,
+            "plan_agreed_on": day(step.plan_agreed_on), "outcomes": step.plan_outcomes,
+            "reviews": step.reviews, "last_review_on": day(step.last_review_on),
+            "next_review_on": day(step.next_review_on)}
+
+
+def _person(username: str | None) -> str:
+    """A person's name as the directory holds it (the username if they are not in it)."""
+    if not username:
+        return ""
+    account = current_app.extensions["store"].accounts.account(username)
+    return account.display_name if account else username
+
+
 def casework_panel(page: ContactPage) -> dict[str, Any]:
     """Everything the casework panels show for one contact."""
     config = casework_config()
@@ -99,12 +156,12 @@ def casework_panel(page: ContactPage) -> dict[str, Any]:
     return {
         "discussions": [_discussion(d, config) for d in page.discussions],
         "s47_started": when(page.enquiry.started_at) if page.enquiry else "–",
+        "lead_cp": _lead_cp(page),
         "icpc": _icpc(page), "assessment": assessment_view(page),
         "visits": [{"at": when(v.at), "seen": v.child_seen, "alone": v.seen_alone, "by": v.by}
                    for v in page.visits],
-        "handover": None if step is None else {
-            "early_help_team": step.team, "handover_on": step.handover_on.strftime("%d/%m/%Y"),
-            "consent": step.consent, "by": step.by},
+        "handover": family_help_view(step),
+        "stepped_up_from": family_help_view(page.stepped_up_from),
         "links": {"from": _link(page.contact.linked_contact_id),
                   "to": [_link(i) for i in page.stepped_up_to]},
         "referral_nfa": page.contact.referral_nfa, "closure": _closure(page),

@@ -5,6 +5,8 @@ and social workers see their own slice (the clocks on contacts allocated to them
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -15,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from reporting import ReadSession
 from reporting.assessments import authorised_not_seen
+from reporting.cells import safe_cell
 from reporting.compliance import Compliance, Oversight
 from reporting.consistency import by_team, consistency
 from reporting.dashboard import (
@@ -28,6 +31,7 @@ from reporting.dashboard import (
     summary,
 )
 from reporting.kpis import assessment_backlog, last_months, load_kpis, month_bounds, series
+from reporting.macpt import macpts
 from reporting.strategy import KPI_AGENCIES, monthly
 from reporting.svg import trend_chart
 from web.access import allow, log_children_shown, record_scope
@@ -118,9 +122,9 @@ def kpis() -> str:
     months = last_months(datetime.now(UTC).astimezone(LONDON).date())
     labels = [m.strftime("%b") for m in months]
     cards = []
-    for kpi in load_kpis(current_app.config["CONFIG_DIR"]):
-        figures = series(g.db, kpi, months)
-        chart = trend_chart(kpi.title, labels, [f.percent for f in figures], kpi.target)
+    for kpi, figures in _kpi_series(months):
+        chart = trend_chart(kpi.title, labels, [f.percent for f in figures], kpi.target) \
+            if kpi.measure == "share" else ""
         cards.append({"kpi": kpi, "figures": figures, "chart": Markup(chart)})  # noqa: S704
     backlog = assessment_backlog(g.db, current_app.extensions["rules"].calendar,
                                  datetime.now(UTC))
@@ -133,6 +137,35 @@ def kpis() -> str:
                            strategy=strategy_by_agency(g.db, months),
                            backlog=backlog, not_seen=not_seen, when=when,
                            no_reason=NO_REASON_RECORDED)
+
+
+def _kpi_series(months: list[date]) -> list[tuple[Any, list[Any]]]:
+    """Every configured KPI with its figures for the months."""
+    calendar = current_app.extensions["rules"].calendar
+    return [(kpi, series(g.db, kpi, months, calendar))
+            for kpi in load_kpis(current_app.config["CONFIG_DIR"])]
+
+
+@bp.get("/oversight/kpis.csv")
+@allow(*SEE_ALL)
+def kpis_csv() -> Response:
+    """The KPI page's figures as a spreadsheet: one row per KPI and month, with how each is
+    counted (counts of rows, never a child)."""
+    months = last_months(datetime.now(UTC).astimezone(LONDON).date())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["KPI", "Month", "Counted", "Out of", "Figure", "Unit", "Target",
+                     "Lower is better", "How it is counted"])
+    for kpi, figures in _kpi_series(months):
+        for f in figures:
+            value = f.value(kpi.measure)
+            writer.writerow([safe_cell(v) for v in (
+                kpi.title, f.month.strftime("%B %Y"), f.numerator, f.denominator,
+                "" if value is None else value, kpi.unit.strip(), f"{kpi.target:g}",
+                "yes" if kpi.lower_is_better else "no", kpi.counting)])
+    day = datetime.now(UTC).astimezone(LONDON).date().isoformat()
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="kpis-{day}.csv"'})
 
 
 def _month_arg() -> date:
@@ -152,6 +185,15 @@ def threshold_consistency() -> str:
     rows = consistency(g.db, start, end)
     return render_template("oversight/consistency.html", title="Threshold consistency",
                            rows=rows, teams=by_team(rows), month=month, errors={})
+
+
+@bp.get("/oversight/macpts")
+@allow(*CASEWORKERS)
+def multi_agency_teams() -> str:
+    """The multi-agency child protection teams, their members by discipline and nominating
+    body, and a warning on any that lacks one of the four core members."""
+    return render_template("oversight/macpts.html", title="Multi-agency child protection teams",
+                           teams=macpts(g.db), errors={})
 
 
 @bp.get("/notifications")

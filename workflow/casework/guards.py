@@ -287,7 +287,7 @@ def _handover_date(ctx: Ctx[Any]) -> Failure:
     planned ahead, but not more than a year)."""
     day = ctx.payload.handover_on
     if day is None:
-        return "handover_on", "give the date the case is handed over to early help"
+        return "handover_on", "give the date the case is handed over to Family Help"
     floor = referral_day(ctx) or local_day(ctx, ctx.contact.received_at)
     if floor and day < floor:
         return "handover_on", f"the hand-over date cannot be before the referral ({floor:%d/%m/%Y})"
@@ -299,15 +299,36 @@ def _handover_date(ctx: Ctx[Any]) -> Failure:
 def _consent(ctx: Ctx[Any]) -> Failure:
     if ctx.payload.consent == "given":
         return None
-    return "consent", "record the family's agreement to early help"
+    return "consent", "record the family's agreement to Family Help"
 
 
-def _team(ctx: Ctx[Any]) -> Failure:
-    if text(ctx, "early_help_team"):
-        return None
-    return "early_help_team", "name the early help team receiving the family"
+def _service(ctx: Ctx[Any]) -> Failure:
+    """A configured Family Help service that takes transfers now."""
+    if not text(ctx, "service"):
+        return "service", "choose the Family Help service receiving the family"
+    config = ctx.config.family_help
+    chosen = config.get(text(ctx, "service")) if config else None
+    if chosen is None or not chosen.accepts_transfers:
+        return "service", "choose one of the Family Help services taking transfers"
+    return None
+
+
+def _practitioner(ctx: Ctx[Any]) -> Failure:
+    """The named lead practitioner works in the chosen service (its directory team)."""
+    name = text(ctx, "practitioner")
+    if not name:
+        return "practitioner", "name the lead practitioner who will work with the family"
+    config, directory = ctx.config.family_help, ctx.directory
+    service = config.get(text(ctx, "service")) if config else None
+    if directory is None or service is None:
+        return None  # the engine alone has no directory; the service guard names the rest
+    team, account = directory.team(service.team), directory.account(name)
+    if account is None or not account.active or team is None or name not in team.members:
+        return "practitioner", f"choose a lead practitioner who works in {service.name}"
+    return None
 
 
 STEP_DOWN = (Guard("consent_recorded", _consent, ("consent",)),
-             Guard("early_help_team_given", _team, ("early_help_team",)),
+             Guard("family_help_service_chosen", _service, ("service",)),
+             Guard("lead_practitioner_named", _practitioner, ("practitioner", "service")),
              Guard("handover_date_given", _handover_date, ("handover_on",)))

@@ -14,10 +14,17 @@ FACTOR_CHOICES = tuple((code, f"{code}: {label}") for code, label in FACTORS.ite
 
 @dataclass(frozen=True)
 class HandOver(Payload):
-    """A step down to early help: the family's agreement, the team, the hand-over date."""
+    """A step down to Family Help: the family's agreement, the service and the lead
+    practitioner receiving the family, the hand-over date."""
 
-    consent: str | None = ask("Family's agreement recorded", Kind.RADIOS, CONSENT)
-    early_help_team: str = ask("Receiving early help team", Kind.TEXT, max_length=120,
-                               hint="Only when the family steps down to early help.")
-    handover_on: date | None = ask("Date of the hand-over to early help", Kind.DATE,
-                                   hint="Only when the family steps down to early help.")
+    consent: str | None = ask("Family's agreement to Family Help recorded", Kind.RADIOS,
+                              CONSENT)
+    service: str | None = ask("Family Help service receiving the family", Kind.SELECT,
+                              max_length=40, choices_from="family_help_services",
+                       hint="Only when the family steps down to Family Help.")
+    practitioner: str | None = ask("Lead practitioner in that service", Kind.SELECT, max_length=80,
+                            choices_from="family_help_practitioners",
+                            hint="A member of the service's team; they need not be a "
+                                 "social worker.")
+    handover_on: date | None = ask("Date of the hand-over to Family Help", Kind.DATE,
+                                   hint="Only when the family steps down to Family Help.")

@@ -12,7 +12,7 @@ into another place: the contact page, the census and the KPIs all read these.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -46,6 +46,10 @@ class StrategyDiscussion:
     participation: tuple[Participation, ...] = ()
     initiating: bool = False
     carried_out: bool = False
+    #: The multi-agency child protection team that supported it, and each agency's
+    #: assistance in its own words (workflow.casework.macpt).
+    macpt: str | None = None
+    assistance: dict[str, str] = field(default_factory=dict)
     id: int | None = None
 
     @property
@@ -78,6 +82,12 @@ class Section47:
     category: str | None = None
     not_required_reason: str = ""
     closed_at: datetime | None = None
+    #: The lead child protection practitioner (a social worker) who holds the case from
+    #: the enquiry on (Families First Partnership programme, 2025), and when appointed.
+    lead_practitioner: str | None = None
+    lead_appointed_at: datetime | None = None
+    macpt: str | None = None
+    assistance: dict[str, str] = field(default_factory=dict)
     id: int | None = None
 
     @property
@@ -197,7 +207,15 @@ class PlanMeeting:
 
 @dataclass(frozen=True)
 class StepDown:
-    """A step down to early help: the family's agreement, the receiving team, the hand-over."""
+    """A step down to Family Help and the episode that follows it.
+
+    The hand-over: the family's agreement, the receiving service (``service`` its id,
+    ``team`` its name as it was at the hand-over, what lists and returns print), the named
+    lead practitioner and the date. Then the service's answer (accepted, or returned with a
+    reason, which gives the case back to ``by`` and ``from_team``), and on an accepted one
+    the family help assessment, the plan and its reviews. A hand-over recorded before
+    services were configured has no service or practitioner and counts as accepted.
+    """
 
     event_seq: int
     consent: str
@@ -206,7 +224,34 @@ class StepDown:
     by: str
     at: datetime
     from_stage: str
+    service: str | None = None
+    practitioner: str | None = None
+    from_team: str | None = None
+    status: str = "accepted"
+    answered_by: str | None = None
+    answered_at: datetime | None = None
+    return_reason: str = ""
+    assessed_on: date | None = None
+    assessment_summary: str = ""
+    plan_agreed_on: date | None = None
+    plan_outcomes: str = ""
+    next_review_on: date | None = None
+    reviews: int = 0
+    last_review_on: date | None = None
     id: int | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """Offered to the service and not yet answered."""
+        return self.status == "offered"
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == "accepted"
+
+    @property
+    def returned(self) -> bool:
+        return self.status == "returned"
 
 
 @dataclass(frozen=True)

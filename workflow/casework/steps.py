@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workflow.casework.family_help import TransferStatus
 from workflow.casework.records import StepDown
 from workflow.engine.action import Fired
 
@@ -17,9 +18,16 @@ def carry_out(fired: Fired[Any]) -> None:
 
 
 def record_step_down(fired: Fired[Any]) -> None:
-    """Step down: the family's agreement, the receiving team and the hand-over date."""
-    p = fired.payload
-    fired.contact.put(StepDown(
-        event_seq=fired.event.seq, consent=str(p.consent), team=p.early_help_team,
-        handover_on=p.handover_on, by=fired.ctx.actor.username, at=fired.ctx.now,
-        from_stage=str(fired.event.from_stage)))
+    """Step down: the family's agreement, the service and lead practitioner receiving the
+    family, the hand-over date. The case goes to the service's team and the practitioner
+    while the service decides (who sent it, and from which team, is kept for a return)."""
+    p, contact, config = fired.payload, fired.contact, fired.ctx.config.family_help
+    service = config.get(p.service) if config else None
+    contact.put(StepDown(
+        event_seq=fired.event.seq, consent=str(p.consent),
+        team=service.name if service else str(p.service), handover_on=p.handover_on,
+        by=fired.ctx.actor.username, at=fired.ctx.now, from_stage=str(fired.event.from_stage),
+        service=p.service, practitioner=p.practitioner, from_team=contact.team,
+        status=TransferStatus.OFFERED))
+    contact.team = service.team if service else contact.team
+    contact.worker = p.practitioner

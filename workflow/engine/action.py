@@ -29,6 +29,7 @@ from workflow.stages import Stage
 if TYPE_CHECKING:
     from workflow.accounts import Directory
     from workflow.casework.config import CaseworkConfig
+    from workflow.casework.family_help import FamilyHelpConfig
     from workflow.clocks.calendar import WorkingCalendar
     from workflow.clocks.timescales import TimescaleBook
     from workflow.contact import Contact, Event
@@ -51,6 +52,8 @@ class Config:
     casework: CaseworkConfig
     mash: MashConfig
     thresholds: ThresholdPolicy
+    #: The Family Help services a step down may hand over to (none: no step down is sent).
+    family_help: FamilyHelpConfig | None = None
 
 
 @dataclass(frozen=True)

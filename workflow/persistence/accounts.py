@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.accounts import TEAM_KINDS, Access, Account, SignInSession, Team
+from workflow.accounts import TEAM_KINDS, Access, Account, MemberRole, SignInSession, Team
+from workflow.casework.macpt import DISCIPLINES, NOMINATORS
 from workflow.persistence.identity import SqlIdentity
 from workflow.persistence.tables import AccessLogRow, LoginAttemptRow, SessionRow, UserRow
 from workflow.persistence.tables_people import TeamMemberRow, TeamRow
@@ -27,11 +28,13 @@ def _account(row: UserRow) -> Account:
 
 def read_team(session: Session, row: TeamRow) -> Team:
     """A team row with its active members (managers listed among them too)."""
-    members = session.execute(select(UserRow.username, TeamMemberRow.is_manager).join(
+    members = session.execute(select(UserRow.username, TeamMemberRow.is_manager,
+                                     TeamMemberRow.discipline, TeamMemberRow.nominated_by).join(
         TeamMemberRow, TeamMemberRow.user_id == UserRow.id).where(
         TeamMemberRow.team_id == row.id, UserRow.active).order_by(UserRow.username)).all()
     return Team(row.code, row.name, row.kind, row.capacity, tuple(m.username for m in members),
-                tuple(m.username for m in members if m.is_manager), row.active)
+                tuple(m.username for m in members if m.is_manager), row.active,
+                tuple(MemberRole(m.username, m.discipline, m.nominated_by) for m in members))
 
 
 class SqlDirectory:
@@ -211,4 +214,22 @@ class SqlAccounts(SqlIdentity):
             else:
                 found.is_manager = is_manager
             user.team = code
+            db.commit()
+
+    def join_macpt(self, code: str, username: str, discipline: str, nominated_by: str) -> None:
+        """Add a member to a multi-agency child protection team with their discipline and
+        nominating body (their home team stays theirs: the MACPT is a team they serve on)."""
+        if discipline not in DISCIPLINES or nominated_by not in NOMINATORS:
+            raise ValueError("unknown discipline or nominating body")
+        with self.sessions() as db:
+            team = db.scalar(select(TeamRow).where(TeamRow.code == code, TeamRow.kind == "macpt"))
+            user = db.scalar(select(UserRow).where(UserRow.username == username))
+            if team is None or user is None:
+                raise ValueError(f"no multi-agency team {code!r} or no user {username!r}")
+            found = db.scalar(select(TeamMemberRow).where(TeamMemberRow.team_id == team.id,
+                                                          TeamMemberRow.user_id == user.id))
+            if found is None:
+                found = TeamMemberRow(team_id=team.id, user_id=user.id, is_manager=False)
+                db.add(found)
+            found.discipline, found.nominated_by = discipline, nominated_by
             db.commit()

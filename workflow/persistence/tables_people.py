@@ -168,4 +168,8 @@ class TeamMemberRow(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     is_manager: Mapped[bool] = mapped_column(default=False)
+    #: On a multi-agency child protection team: the member's discipline and who nominated
+    #: them (workflow.casework.macpt); empty on other teams.
+    discipline: Mapped[str | None] = mapped_column(String(20))
+    nominated_by: Mapped[str | None] = mapped_column(String(20))
     __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_team_member"),)

@@ -12,6 +12,7 @@ event's sequence number, so the two can always be matched up.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -43,6 +44,8 @@ class StrategyDiscussionRow(Base):
     carried_out: Mapped[bool] = mapped_column(default=True)
     recorded_by: Mapped[str] = mapped_column(String(80))
     recorded_at: Mapped[datetime]
+    macpt: Mapped[str | None] = mapped_column(String(40))
+    assistance: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
     __table_args__ = (UniqueConstraint("contact_id", "event_seq",
                                        name="uq_strategy_discussion_event"),)
 
@@ -108,6 +111,10 @@ class Section47Row(Base):
     category: Mapped[str | None] = mapped_column(String(3))
     not_required_reason: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None]
+    lead_practitioner: Mapped[str | None] = mapped_column(String(80))
+    lead_appointed_at: Mapped[datetime | None]
+    macpt: Mapped[str | None] = mapped_column(String(40))
+    assistance: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
 
 
 class VisitRow(Base):
@@ -162,3 +169,18 @@ class StepDownRow(Base):
     by: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(index=True)
     from_stage: Mapped[str] = mapped_column(String(40))
+    # The Family Help transfer and episode (workflow.casework.records.StepDown).
+    service: Mapped[str | None] = mapped_column(String(40))
+    practitioner: Mapped[str | None] = mapped_column(String(80))
+    from_team: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="accepted")
+    answered_by: Mapped[str | None] = mapped_column(String(80))
+    answered_at: Mapped[datetime | None] = mapped_column(index=True)
+    return_reason: Mapped[str] = mapped_column(Text, default="")
+    assessed_on: Mapped[date | None] = mapped_column(Date)
+    assessment_summary: Mapped[str] = mapped_column(Text, default="")
+    plan_agreed_on: Mapped[date | None] = mapped_column(Date)
+    plan_outcomes: Mapped[str] = mapped_column(Text, default="")
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+    reviews: Mapped[int] = mapped_column(default=0)
+    last_review_on: Mapped[date | None] = mapped_column(Date)

@@ -23,16 +23,17 @@ from workflow.casework.guards import (
     REQUIRED_OR_REASON,
     STRATEGY_OUTCOMES,
 )
+from workflow.casework.macpt import MACPT_COMPLETE, MacptSupport, assistance
 from workflow.casework.records import Participation, StrategyDiscussion
 from workflow.engine.action import Action, Ctx, Fired, Narration, Selector, Told, row
-from workflow.engine.payload import Kind, Payload, ask
+from workflow.engine.payload import Kind, ask
 from workflow.engine.rules import RATIONALE_GIVEN, dated, needs_text
 from workflow.roles import CASEWORK
 from workflow.stages import Stage
 
 
 @dataclass(frozen=True)
-class Discussion(Payload):
+class Discussion(MacptSupport):
     held_at: datetime | None = ask("Date and time held", Kind.DATETIME)
     chair: str = ask("Chaired by", Kind.TEXT, max_length=120)
     participation: dict[str, str] = ask(
@@ -65,7 +66,7 @@ def _record(fired: Fired[Discussion]) -> None:
         stage=str(fired.event.from_stage), outcome=str(p.outcome), rationale=p.rationale,
         reasonable_cause=p.reasonable_cause, absence_reason=p.absence_reason,
         recorded_by=ctx.actor.username, recorded_at=ctx.now, participation=grid,
-        carried_out=during_enquiry))
+        carried_out=during_enquiry, macpt=p.macpt or None, assistance=assistance(p)))
 
 
 def _told(p: Mapping[str, Any], n: Narration) -> Told:
@@ -84,7 +85,7 @@ def _told(p: Mapping[str, Any], n: Narration) -> Told:
 _GUARDS = (dated("held_at", "it was held"),
            needs_text("chair", "record who chaired the strategy discussion"),
            PARTICIPATION_RECORDED, REQUIRED_OR_REASON, REASONS_GIVEN, OUTCOME_GIVEN,
-           CAUSE_IF_SECTION_47, RATIONALE_GIVEN)
+           CAUSE_IF_SECTION_47, RATIONALE_GIVEN, MACPT_COMPLETE)
 ACTION: Action[Discussion] = Action(
     name="hold_strategy_discussion", order=10,
     label="Record a strategy discussion", payload=Discussion,

@@ -16,16 +16,17 @@ from workflow.casework.guards import (
     NO_OPEN_SECTION_47,
     discussion_decided,
 )
+from workflow.casework.macpt import MACPT_COMPLETE, MacptSupport, assistance
 from workflow.casework.records import Assessment, Section47
 from workflow.decision.guards import REASONABLE_CAUSE
 from workflow.engine.action import Action, Fired, row
-from workflow.engine.payload import Payload, ask
+from workflow.engine.payload import ask
 from workflow.roles import CASEWORK
 from workflow.stages import Stage
 
 
 @dataclass(frozen=True)
-class Cause(Payload):
+class Cause(MacptSupport):
     reasonable_cause: str = ask("Reasonable cause to suspect significant harm",
                                 hint="The recorded basis for section 47 enquiries.")
 
@@ -35,8 +36,10 @@ def _start(fired: Fired[Cause]) -> None:
     discussion = contact.discussion
     assert discussion is not None  # DISCUSSION_RECORDED passed
     contact.put(discussion.carried(initiating=True))
+    p = fired.payload
     contact.put(Section47(started_at=discussion.held_at, event_seq=fired.event.seq,
-                          discussion_id=discussion.id))
+                          discussion_id=discussion.id, macpt=p.macpt or discussion.macpt,
+                          assistance=assistance(p) or dict(discussion.assistance or {})))
     current = contact.assessment
     if fired.event.from_stage == Stage.CIN_PLAN:  # a new assessment on an open case
         contact.put(Assessment(kind="s47", started_at=now))
@@ -47,7 +50,7 @@ def _start(fired: Fired[Cause]) -> None:
 
 
 _GUARDS = (DISCUSSION_RECORDED, discussion_decided("section_47"), REASONABLE_CAUSE,
-           NO_OPEN_SECTION_47)
+           NO_OPEN_SECTION_47, MACPT_COMPLETE)
 ACTION: Action[Cause] = Action(
     name="start_section_47", order=20, label="Start a section 47 enquiry", payload=Cause,
     rows=(

@@ -23,7 +23,7 @@ class Allocation(Payload):
 
 #: Who may hold a case (a partner practitioner or an administrator may not).
 CASEHOLDERS = frozenset({Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER,
-                         Role.SOCIAL_WORKER})
+                         Role.SOCIAL_WORKER, Role.FAMILY_HELP_PRACTITIONER})
 
 
 def _given(ctx: Ctx[Allocation]) -> Failure:
@@ -39,8 +39,8 @@ def _known(ctx: Ctx[Allocation]) -> Failure:
     if directory is None:
         return None
     team = directory.team(p.team) if p.team else None
-    if p.team and (team is None or not team.active):
-        return "team", "choose a team from the list"
+    if p.team and (team is None or not team.active or team.kind == "macpt"):
+        return "team", "choose a team from the list"  # a MACPT supports, it holds no cases
     if not p.worker:
         return None
     account = directory.account(p.worker)
