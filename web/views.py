@@ -7,12 +7,13 @@ say "in time" without saying by which convention.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from reporting.contact_page import ClockLine, EventLine
 from web.forms import fields_for
+from web.words import govuk_date, govuk_datetime, label, span
 from workflow.engine.payload import Kind, asks
 from workflow.engine.registry import actions
 from workflow.rules import Rules
@@ -37,19 +38,8 @@ def action_label(name: str) -> str:
 
 
 def when(value: datetime | None) -> str:
-    """``Tue 29 Dec 2026, 17:00`` in Europe/London, or a dash."""
-    if value is None:
-        return "–"
-    return value.astimezone(LONDON).strftime("%a %d %b %Y, %H:%M")
-
-
-def _span(delta: timedelta) -> str:
-    hours = int(delta.total_seconds() // 3600)
-    days, hours = divmod(hours, 24)
-    minutes = int(delta.total_seconds() // 60) % 60
-    if days:
-        return f"{days} day{'s' if days != 1 else ''} {hours} h"
-    return f"{hours} h {minutes} min"
+    """``Tuesday 29 December 2026 at 5pm`` in Europe/London (GOV.UK style), or a dash."""
+    return govuk_datetime(value)
 
 
 def clock_view(clock: ClockLine, rules: Rules, now: datetime) -> dict[str, Any]:
@@ -57,8 +47,8 @@ def clock_view(clock: ClockLine, rules: Rules, now: datetime) -> dict[str, Any]:
     rule = rules.timescales.rule(clock.rule, rules.calendar.local_date(clock.started_at))
     if clock.stopped_at is None:
         late = now > clock.due_at
-        status = (f"{_span(now - clock.due_at)} late" if late
-                  else f"{_span(clock.due_at - now)} left")
+        status = (f"{span(now - clock.due_at)} late" if late
+                  else f"{span(clock.due_at - now)} left")
     else:
         late = clock.result in ("late", "not_met")
         status = _RESULTS.get(clock.result or "", "Stopped")
@@ -66,7 +56,18 @@ def clock_view(clock: ClockLine, rules: Rules, now: datetime) -> dict[str, Any]:
     return {"rule": clock.rule, "title": rule.title, "started": when(clock.started_at),
             "due": when(clock.due_at), "status": status, "late": late,
             "open": clock.stopped_at is None, "counting": rule.describe_counting(),
-            "local": rule.local, "version": clock.rule_version}
+            "local": rule.local, "version": rule_in_force(clock.rule_version),
+            "source": rule.source}
+
+
+def rule_in_force(version: str) -> str:
+    """A stored rule version (``name@2023-12-15``) as a reader needs it: the date the
+    rule it was judged by came into force."""
+    _name, _, since = version.partition("@")
+    try:
+        return f"in force from {govuk_date(date.fromisoformat(since))}"
+    except ValueError:
+        return version
 
 
 def event_view(event: EventLine) -> dict[str, Any]:
@@ -75,7 +76,7 @@ def event_view(event: EventLine) -> dict[str, Any]:
     title = action_label(event.trigger)
     if moved and event.from_stage:
         title += f": {stage_title(event.from_stage)} → {stage_title(event.to_stage)}"
-    return {"title": title, "actor": f"{event.actor} ({event.role.replace('_', ' ')})",
+    return {"title": title, "actor": f"{event.actor} ({label(event.role)})",
             "when_text": when(event.at), "when_iso": event.at.isoformat(),
             "reason": event.reason, "details": event_details(event.trigger, event.payload)}
 
@@ -102,10 +103,23 @@ def _show(value: Any, choices: dict[str, str]) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {choices.get(str(v), v)}" for k, v in value.items())
+        return ", ".join(f"{choices.get(str(k)) or label(k)}: {_show(v, choices)}"
+                         for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(choices.get(str(v), str(v)) for v in value) or "none"
-    return choices.get(str(value), str(value))
+        return ", ".join(_show(v, choices) for v in value) or "none"
+    return choices.get(str(value)) or _moment(str(value))
+
+
+def _moment(text: str) -> str:
+    """A stored ISO date or timestamp in GOV.UK words; any other text as it is."""
+    if len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-":
+        try:
+            if len(text) == 10:
+                return govuk_date(date.fromisoformat(text))
+            return govuk_datetime(datetime.fromisoformat(text))
+        except ValueError:
+            return text
+    return label(text) if "_" in text and " " not in text else text
 
 
 def diagram_stages() -> list[dict[str, str]]:

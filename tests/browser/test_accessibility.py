@@ -73,7 +73,7 @@ CASES = [
     Case("allocation", "manager", "/allocation?show=all", "Allocation", "allocation",
          sees="Allocate"),
     Case("workflow", "worker", "/workflow", "The workflow", "workflow",
-         sees="Diagram (Mermaid source)"),
+         sees="Rules checked"),
     Case("admin-users", "admin", "/admin/users", "Users and sessions", "admin-users",
          sees="End sessions"),
     Case("403", "worker", "/admin/users", "You do not have permission to do this"),
