@@ -216,6 +216,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.admin import pages as admin
     from web.auth import account
     from web.casework import assessments
+    from web.contact import lists as _lists  # noqa: F401 - its routes join contact.bp
     from web.contact import pages as contact
     from web.intake import pages as intake
     from web.mash import meetings

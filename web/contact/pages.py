@@ -18,10 +18,8 @@ from werkzeug.wrappers import Response
 
 from reporting.cin_census import child_warnings
 from reporting.contact_page import ContactPage, contact_page, load_contact
-from reporting.queries import QueueFilter, stage_counts, work_queue
-from reporting.teams import team_choices, teams, worker_choices
 from thresholds import ThresholdsError, recommend
-from web.access import allow, log_access, log_children_shown, record_scope
+from web.access import allow, log_access
 from web.contact.panels import casework_panel, mash_panel
 from web.forms import (
     asks_indicators,
@@ -32,7 +30,7 @@ from web.forms import (
     record_field,
 )
 from web.views import LONDON, clock_view, diagram_stages, event_view, when
-from workflow.contact import Rag, reference_for
+from workflow.contact import reference_for
 from workflow.engine.action import Action
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput, StaleVersion
 from workflow.roles import Role
@@ -49,44 +47,6 @@ def _now() -> datetime:
 
 def _rules() -> Any:
     return current_app.extensions["rules"]
-
-
-# -- work queue -----------------------------------------------------------------------
-def _queue_filter(args: MultiDict[str, str]) -> tuple[QueueFilter, dict[str, str]]:
-    errors: dict[str, str] = {}
-    stage = args.get("stage") or None
-    if stage and stage not in {s.value for s in Stage}:
-        errors["stage"] = "Choose a stage from the list"
-        stage = None
-    rag = args.get("rag") or None
-    if rag and rag not in {r.value for r in Rag}:
-        errors["rag"] = "Choose red, amber or green"
-        rag = None
-    page = args.get("page", "1")
-    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    size = int(current_app.config["FRONTDOOR_WEB"].get("page_size", 50))
-    worker = args.get("worker") or None
-    if args.get("scope", "mine" if current_user.role == Role.SOCIAL_WORKER else "") == "mine":
-        worker = current_user.username
-    return QueueFilter(stage=stage, rag=rag, worker=worker, overdue_only=args.get("overdue")
-                       == "yes", limit=size, offset=(number - 1) * size,
-                       scope=record_scope()), errors
-
-
-@bp.get("/queue")
-@allow(*CASEWORKERS)
-def queue() -> str:
-    """My work: soonest due first, with RAG and overdue badges, filters and stage counts."""
-    f, errors = _queue_filter(request.args)
-    rows = work_queue(g.db, f, _now())
-    for row in rows:
-        row["due_text"] = when(row["next_due"])
-        row["stage_title"] = STAGES[Stage(row["stage"])].title
-    log_children_shown([r["child_id"] for r in rows if r.get("child_id")])
-    counts = stage_counts(g.db, f)
-    return render_template("queue.html", title="My work", rows=rows, counts=counts, f=f,
-                           errors=errors, stages=STAGES, args=request.args,
-                           page=f.offset // f.limit + 1, has_more=len(rows) == f.limit)
 
 
 # -- the contact page -----------------------------------------------------------------
@@ -230,51 +190,18 @@ def refusal_page(contact_id: int, error: FrontDoorError, page: dict[str, Any]
         abort(404, error.message)
     if isinstance(error, InvalidInput):
         return contact_page_response(contact_id, 422, errors=error.errors, **page)
-    field = error.field if isinstance(error, GuardFailed) and error.field else "action"
+    failed = error.errors if isinstance(error, GuardFailed) and error.errors else \
+        {"action": error.message}
     try:
         chosen = _rules().engine.action(page["open_action"])
     except FrontDoorError:
         chosen = None
-    if chosen is None or not owns_field(chosen, field):
-        field = "action"  # not a field of this form (e.g. no RAG yet): show it by the actions
-    return contact_page_response(contact_id, error.status, errors={field: error.message},
-                                 **page)
-
-
-# -- allocation -----------------------------------------------------------------------
-@bp.get("/allocation")
-@allow(Role.TEAM_MANAGER)
-def allocation() -> str:
-    """Open contacts with who holds them, for managers to assign teams and workers."""
-    unallocated = request.args.get("show") != "all"
-    rows = work_queue(g.db, QueueFilter(limit=200, unallocated_only=unallocated), _now())
-    for row in rows:
-        row["due_text"] = when(row["next_due"])
-        row["stage_title"] = STAGES[Stage(row["stage"])].title
-    lines = teams(g.db, active_only=True)
-    return render_template("allocation.html", title="Allocation", rows=rows, errors={},
-                           unallocated=unallocated, teams=lines,
-                           team_choices=team_choices(lines),
-                           worker_choices=worker_choices(lines))
-
-
-@bp.post("/allocation/<int:contact_id>")
-@allow(Role.TEAM_MANAGER)
-def allocate(contact_id: int) -> Response:
-    """Assign a contact to a team and worker (recorded as an event on the contact)."""
-    allocating = _rules().engine.action("allocate")
-    version, data = form_data(allocating, request.form)
-    read = read_version(version)
-    try:
-        if read is None:
-            raise InvalidInput({"version": "reload the page and try again"})
-        handle(current_app.extensions["uow"](), _rules(),
-               Act(allocating.name, contact_id, current_user.actor, _now(), data, read))
-    except FrontDoorError as error:
-        flash(f"Allocation of {reference_for(contact_id)} not saved: {error.message}")
-        return redirect("/allocation")
-    flash(f"{reference_for(contact_id)} allocated.", "success")
-    return redirect("/allocation")
+    errors: dict[str, str] = {}
+    for field, message in failed.items():
+        # Not a field of this form (e.g. no RAG yet): shown by the actions instead.
+        shown = field if chosen is not None and owns_field(chosen, field) else "action"
+        errors.setdefault(shown, message)
+    return contact_page_response(contact_id, error.status, errors=errors, **page)
 
 
 __all__ = ["action_view", "bp", "contact_page_response", "offered", "refusal_page"]
