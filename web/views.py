@@ -7,6 +7,7 @@ say "in time" without saying by which convention.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -87,7 +88,9 @@ def event_details(trigger: str, payload: dict[str, Any]) -> dict[str, str]:
     the page's business, not the reader's, and the reason is shown on its own."""
     action = actions().get(trigger)
     specs = {f.name: f for f in asks(action.payload)} if action else {}
-    choices = {f.name: dict(f.choices) for f in fields_for(action)} if action else {}
+    choices = {f.name: {code: _as_recorded(text, specs[f.name].choices_from)
+                        for code, text in f.choices}
+               for f in fields_for(action)} if action else {}
     shown = {}
     for key, value in payload.items():
         spec = specs.get(key)
@@ -97,6 +100,31 @@ def event_details(trigger: str, payload: dict[str, Any]) -> dict[str, str]:
             key.replace("_", " ").capitalize()
         shown[label] = _show(value, choices.get(key, {}))
     return shown
+
+
+def _as_recorded(text: str, choices_from: str) -> str:
+    """A directory choice as the timeline keeps it: "Assessment 1", not today's
+    "Assessment 1 (Assessment, 3 open of 20)" (the caseload then was not this)."""
+    return re.sub(r" \([^()]*\)$", "", text) if choices_from else text
+
+
+def who_acts_next(stage: str) -> str | None:
+    """Who moves a contact on from ``stage``, and by doing what ("Next: a team manager,
+    to sign off the decision"), read from the transition table; None at a final stage."""
+    try:
+        here = Stage(stage)
+    except ValueError:
+        return None
+    moves = [(a, r) for a in actions().values() for r in a.rows
+             if here in r.sources and r.dest is not None and r.dest != here]
+    if not moves:
+        return None
+    roles = sorted({role for _a, r in moves for role in r.roles}, key=lambda r: r.label)
+    labels = list(dict.fromkeys(a.label[0].lower() + a.label[1:] for a, _r in moves))
+    who = " or ".join(r.label.lower() for r in roles)
+    what = "; or ".join(labels[:2]) + ("; or another action" if len(labels) > 2 else "")
+    return f"Next: the contact is at {STAGES[here].title.lower()}. Who acts: {who}. " \
+           f"What they do: {what}."
 
 
 def _show(value: Any, choices: dict[str, str]) -> str:

@@ -29,7 +29,7 @@ from web.forms import (
     read_version,
     record_field,
 )
-from web.views import LONDON, clock_view, diagram_stages, event_view, when
+from web.views import LONDON, clock_view, diagram_stages, event_view, when, who_acts_next
 from workflow.contact import reference_for
 from workflow.engine.action import Action
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput, StaleVersion
@@ -88,9 +88,32 @@ def _contact_context(contact_id: int) -> dict[str, Any]:
             "casework": casework_panel(page),
             "clocks": [clock_view(k, _rules(), now) for k in page.clocks],
             "events": [event_view(e) for e in reversed(page.events)],
-            "actions": _actions(contact_id), "diagram": diagram_stages(), "when": when,
+            **_workspace(contact_id, c.stage, page, now),
+            "diagram": diagram_stages(), "when": when,
             "catalogue": _catalogue(now), "decision": page.decision, "pending": page.pending,
             "census": _census_warnings(c.child_id, contact_id, now)}
+
+
+def _moves_on(action: Action[Any], stage: str) -> bool:
+    return any(Stage(stage) in r.sources and r.dest is not None and r.dest.value != stage
+               for r in action.rows)
+
+
+def _workspace(contact_id: int, stage: str, page: ContactPage, now: datetime
+               ) -> dict[str, Any]:
+    """The top of the page: what is due soonest, who acts next, and the one or two
+    actions this user most likely takes now (those that move the contact on); the rest
+    are a click away."""
+    offered_here = offered(contact_id, "contact")
+    likely = [a for a in offered_here if _moves_on(a, stage)][:2] or offered_here[:1]
+    others = [a for a in offered_here if a not in likely]
+    open_clocks = sorted((k for k in page.clocks if k.stopped_at is None),
+                         key=lambda k: k.due_at)
+    return {"actions": [action_view(a) for a in offered_here],
+            "likely": [action_view(a) for a in likely],
+            "other_actions": [action_view(a) for a in others],
+            "soonest": clock_view(open_clocks[0], _rules(), now) if open_clocks else None,
+            "next_step": who_acts_next(stage)}
 
 
 def _census_warnings(child_id: int | None, contact_id: int, now: datetime) -> list[Any]:
@@ -168,11 +191,12 @@ def action(contact_id: int, name: str) -> Response | tuple[str, int]:
         if read is None:
             raise InvalidInput({"version": "Reload the page: the form did not say which "
                                            "version of the contact it showed"})
-        handle(current_app.extensions["uow"](), _rules(),
-               Act(name, contact_id, current_user.actor, _now(), data, read))
+        done = handle(current_app.extensions["uow"](), _rules(),
+                      Act(name, contact_id, current_user.actor, _now(), data, read))
     except FrontDoorError as error:
         return refusal_page(contact_id, error, page)
-    flash(f"{chosen.label}: done.", "success")
+    flash(" ".join(filter(None, (f"{chosen.label}: done.", who_acts_next(done["stage"])))),
+          "success")
     return redirect(_after(contact_id, chosen))
 
 
