@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from reporting.scope import scoped
@@ -36,6 +36,17 @@ class QueueFilter:
     offset: int = 0
     #: Whose lists: only the contacts this scope may open (None: the whole service).
     scope: RecordScope | None = None
+    #: A child's name, or part of one (first or last name, any case).
+    child: str | None = None
+    #: Which column orders the list (a key of ``SORTS``), and which way.
+    sort: str = "due"
+    descending: bool = False
+    #: (username, team): that worker's own contacts first, then their team's, then the rest.
+    first_for: tuple[str, str | None] | None = None
+
+
+#: The columns a list can be ordered by, each a stable order with the id as tie-breaker.
+SORTS = ("due", "received", "child", "stage", "reference", "worker")
 
 
 CLOSED_STAGES = ("closed", "passed_to_allocated_worker")
@@ -50,8 +61,24 @@ def _next_due() -> Any:
             .where(ClockRow.stopped_at.is_(None)).group_by(ClockRow.contact_id).subquery())
 
 
+def _soonest_rule() -> Any:
+    """Per contact row: the rule of its soonest-due open clock (what is due next)."""
+    return (select(ClockRow.rule).where(ClockRow.contact_id == ContactRow.id,
+                                        ClockRow.stopped_at.is_(None))
+            .order_by(ClockRow.due_at, ClockRow.id).limit(1).correlate(ContactRow)
+            .scalar_subquery())
+
+
+def _child_matches(text: str) -> Any:
+    pattern = f"%{text.strip().lower()}%"
+    return or_(func.lower(PersonRow.first_name).like(pattern),
+               func.lower(PersonRow.last_name).like(pattern),
+               func.lower(PersonRow.first_name + " " + PersonRow.last_name).like(pattern))
+
+
 def _filtered(stmt: Select, f: QueueFilter) -> Select:
     conditions = [
+        (f.child and f.child.strip(), lambda: _child_matches(f.child or "")),
         (f.stage, lambda: ContactRow.stage == f.stage),
         (f.rag, lambda: ContactRow.rag == f.rag),
         (f.worker, lambda: ContactRow.worker == f.worker),
@@ -65,20 +92,54 @@ def _filtered(stmt: Select, f: QueueFilter) -> Select:
     return scoped(stmt, f.scope)
 
 
-def work_queue(session: Session, f: QueueFilter, now: datetime) -> list[dict[str, Any]]:
-    """Contacts soonest due first, with child name, RAG and whether anything is overdue."""
+def _listed(columns: tuple[Any, ...], f: QueueFilter, now: datetime) -> tuple[Any, Any]:
+    """The list's statement (filtered, joined to the child and the soonest clock)."""
     due = _next_due()
-    stmt: Any = (select(ContactRow.id, ContactRow.child_id, ContactRow.stage, ContactRow.rag,
-                   ContactRow.worker, ContactRow.team, ContactRow.received_at, ContactRow.version,
-                   PersonRow.first_name, PersonRow.last_name, due.c.next_due)
-            .join(PersonRow, PersonRow.id == ContactRow.child_id, isouter=True)
-            .join(due, due.c.contact_id == ContactRow.id, isouter=True))
+    stmt: Any = (select(*columns)
+                 .join(PersonRow, PersonRow.id == ContactRow.child_id, isouter=True)
+                 .join(due, due.c.contact_id == ContactRow.id, isouter=True))
     stmt = _filtered(stmt, f)
     if f.overdue_only:
         stmt = stmt.where(due.c.next_due < now)
-    stmt = stmt.order_by(due.c.next_due.is_(None), due.c.next_due, ContactRow.id)
+    return stmt, due
+
+
+def _ordering(f: QueueFilter, due: Any) -> list[Any]:
+    """ORDER BY for the chosen column; "nothing due" and "no child" always sort last."""
+    keys: dict[str, list[Any]] = {
+        "due": [due.c.next_due.is_(None), due.c.next_due],
+        "received": [ContactRow.received_at], "stage": [ContactRow.stage],
+        "child": [PersonRow.last_name.is_(None), PersonRow.last_name, PersonRow.first_name],
+        "reference": [ContactRow.id], "worker": [ContactRow.worker.is_(None),
+                                                 ContactRow.worker]}
+    chosen = keys.get(f.sort, keys["due"])
+    if f.descending:  # the "is null" flags stay ascending so blanks stay at the end
+        chosen = [k if i == 0 and len(chosen) > 1 else k.desc() for i, k in enumerate(chosen)]
+    first: list[Any] = []
+    if f.first_for:
+        username, team = f.first_for
+        first = [case((ContactRow.worker == username, 0),
+                      (ContactRow.team == team, 1) if team else (false(), 1), else_=2)]
+    return [*first, *chosen, ContactRow.id.desc() if f.descending else ContactRow.id]
+
+
+def work_queue(session: Session, f: QueueFilter, now: datetime) -> list[dict[str, Any]]:
+    """One page of contacts in the chosen order, with the child's name, RAG, what is due
+    next and whether anything is overdue: filtered, ordered and paged in SQL."""
+    stmt, due = _listed((ContactRow.id, ContactRow.child_id, ContactRow.stage, ContactRow.rag,
+                         ContactRow.worker, ContactRow.team, ContactRow.received_at,
+                         ContactRow.version, PersonRow.first_name, PersonRow.last_name,
+                         PersonRow.date_of_birth), f, now)
+    stmt = stmt.add_columns(due.c.next_due, _soonest_rule().label("next_rule"))
+    stmt = stmt.order_by(*_ordering(f, due))
     rows = session.execute(stmt.limit(f.limit).offset(f.offset)).all()
     return [_queue_row(r, now) for r in rows]
+
+
+def queue_total(session: Session, f: QueueFilter, now: datetime) -> int:
+    """How many contacts the list holds across all its pages (for "1 to 50 of 256")."""
+    stmt, _due = _listed((func.count(ContactRow.id),), f, now)
+    return int(session.scalar(stmt) or 0)
 
 
 def _queue_row(r: Any, now: datetime) -> dict[str, Any]:
@@ -86,6 +147,7 @@ def _queue_row(r: Any, now: datetime) -> dict[str, Any]:
             "stage": r.stage, "rag": r.rag,
             "worker": r.worker, "team": r.team, "received_at": r.received_at,
             "version": r.version, "child": f"{r.first_name or ''} {r.last_name or ''}".strip(),
+            "date_of_birth": r.date_of_birth, "next_rule": r.next_rule,
             "next_due": r.next_due, "overdue": bool(r.next_due and r.next_due < now)}
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from workflow.contact import Contact
 from workflow.engine.engine import Engine
-from workflow.intake.commands import NewContact, RecordContact
+from workflow.intake.commands import NewContact, RecordContact, questions
 from workflow.people.records import PersonDetails
 from workflow.ports import UnitOfWork
 from workflow.roles import Actor, Role
@@ -392,6 +392,9 @@ def fire(uow: UnitOfWork, rules: Rules, contact_id: int, trigger: str, who: Acto
 
 def record_contact(uow: UnitOfWork, rules: Rules, new: NewContact, who: Actor,
                    now: datetime) -> list[dict[str, Any]]:
-    """``handle(uow, rules, RecordContact(...))``."""
+    """``handle(uow, rules, RecordContact(...))``, with any unusual value (a contact
+    received long ago, an adult's date of birth) confirmed, as the test means it."""
+    asked = questions(new, rules.calendar.local_date(now), now)
+    new = replace(new, confirmed=new.confirmed | frozenset(asked))
     made: list[dict[str, Any]] = handle(uow, rules, RecordContact(new, who, now))
     return made

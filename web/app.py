@@ -29,7 +29,7 @@ from werkzeug.wrappers import Response
 
 from thresholds import load_registry
 from thresholds.policy import CataloguePolicy
-from web import access, auth, health, logs
+from web import access, auth, health, logs, words
 from web.auth import sso, tokens
 from web.navigation import can_search, nav_items
 from web.settings import Settings, load_settings
@@ -104,6 +104,7 @@ def _wire_templates(app: Flask) -> None:
     ])
     app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
     app.jinja_env.globals["reference_for"] = reference_for
+    words.register(app)
     app.context_processor(lambda: {"nav_items": nav_items(), "can_search": can_search()})
 
 
@@ -234,6 +235,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.audits import sampling as audits
     from web.auth import account
     from web.casework import assessments
+    from web.contact import lists as _lists  # noqa: F401 - its routes join contact.bp
     from web.contact import pages as contact
     from web.intake import pages as intake
     from web.mash import meetings

@@ -169,11 +169,18 @@ class NewContactSchema(Schema):
         list(REFERRAL_SOURCES), error=_SOURCE), error_messages={"required": _SOURCE})
     channel = fields.String(load_default="phone", validate=validate.OneOf(list(CHANNELS)))
     referrer = fields.String(load_default="", validate=validate.Length(max=160))
-    concerns = fields.String(required=True, validate=validate.Length(
-        min=1, max=10000, error=_CONCERNS), error_messages={"required": _CONCERNS})
+    concerns = fields.String(required=True, validate=[
+        validate.Length(min=1, error=_CONCERNS),
+        validate.Length(max=10000, error="Describe the concerns in 10,000 characters or "
+                                         "fewer (attach longer documents to the record)")],
+        error_messages={"required": _CONCERNS})
     consent = fields.String(load_default="not_recorded", validate=validate.OneOf(list(CONSENT)))
     children = fields.List(fields.Dict(), required=True, validate=validate.Length(
         min=1, max=6, error=_CHILDREN), error_messages={"required": _CHILDREN})
+    #: The unusual values confirmed as right, by the field the question was asked at
+    #: (``received_at``, ``children.0.date_of_birth``).
+    confirmed = fields.List(fields.String(validate=validate.Length(max=80)),
+                            load_default=list, validate=validate.Length(max=20))
 
 
 __all__ = ["FormField", "NewContactSchema", "ValidationError", "api_body", "camel", "fields_for",

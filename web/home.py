@@ -7,7 +7,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.access import allow, public
-from workflow.engine.definition import mermaid
 from workflow.engine.registry import actions
 from workflow.roles import Role
 from workflow.stages import STAGES
@@ -36,9 +35,10 @@ def health() -> dict[str, str]:
 @allow(Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER,
        Role.ADMINISTRATOR)
 def workflow() -> str:
-    """The whole process as a table and a Mermaid diagram, both drawn from the engine's table."""
+    """The whole process as a table drawn from the engine's table, in words (the Mermaid
+    source of the same diagram is a developer's artefact: ``frontdoor diagram`` writes it)."""
     table = [{"label": a.label, "sources": r.sources, "dest": r.dest, "roles": r.roles,
               "when": [w.name for w in r.when], "guards": [g.name for g in r.guards]}
              for a in actions().values() for r in a.rows]
     return render_template("workflow.html", title="The workflow", table=table, stages=STAGES,
-                           diagram=mermaid(), errors={})
+                           errors={})

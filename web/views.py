@@ -7,12 +7,14 @@ say "in time" without saying by which convention.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import re
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from reporting.contact_page import ClockLine, EventLine
 from web.forms import fields_for
+from web.words import govuk_date, govuk_datetime, label, span
 from workflow.engine.payload import Kind, asks
 from workflow.engine.registry import actions
 from workflow.rules import Rules
@@ -42,24 +44,8 @@ def day(value: date | None) -> str:
 
 
 def when(value: datetime | None) -> str:
-    """``Tue 29 Dec 2026, 17:00`` in Europe/London, or a dash."""
-    if value is None:
-        return "–"
-    return value.astimezone(LONDON).strftime("%a %d %b %Y, %H:%M")
-
-
-def day(value: date | None) -> str:
-    """``1 December 2026``: a date as GOV.UK writes it, or a dash."""
-    return "–" if value is None else f"{value.day} {value:%B %Y}"
-
-
-def _span(delta: timedelta) -> str:
-    hours = int(delta.total_seconds() // 3600)
-    days, hours = divmod(hours, 24)
-    minutes = int(delta.total_seconds() // 60) % 60
-    if days:
-        return f"{days} day{'s' if days != 1 else ''} {hours} h"
-    return f"{hours} h {minutes} min"
+    """``Tuesday 29 December 2026 at 5pm`` in Europe/London (GOV.UK style), or a dash."""
+    return govuk_datetime(value)
 
 
 def clock_view(clock: ClockLine, rules: Rules, now: datetime) -> dict[str, Any]:
@@ -67,8 +53,8 @@ def clock_view(clock: ClockLine, rules: Rules, now: datetime) -> dict[str, Any]:
     rule = rules.timescales.rule(clock.rule, rules.calendar.local_date(clock.started_at))
     if clock.stopped_at is None:
         late = now > clock.due_at
-        status = (f"{_span(now - clock.due_at)} late" if late
-                  else f"{_span(clock.due_at - now)} left")
+        status = (f"{span(now - clock.due_at)} late" if late
+                  else f"{span(clock.due_at - now)} left")
     else:
         late = clock.result in ("late", "not_met")
         status = _RESULTS.get(clock.result or "", "Stopped")
@@ -76,7 +62,18 @@ def clock_view(clock: ClockLine, rules: Rules, now: datetime) -> dict[str, Any]:
     return {"rule": clock.rule, "title": rule.title, "started": when(clock.started_at),
             "due": when(clock.due_at), "status": status, "late": late,
             "open": clock.stopped_at is None, "counting": rule.describe_counting(),
-            "local": rule.local, "version": clock.rule_version}
+            "local": rule.local, "version": rule_in_force(clock.rule_version),
+            "source": rule.source}
+
+
+def rule_in_force(version: str) -> str:
+    """A stored rule version (``name@2023-12-15``) as a reader needs it: the date the
+    rule it was judged by came into force."""
+    _name, _, since = version.partition("@")
+    try:
+        return f"in force from {govuk_date(date.fromisoformat(since))}"
+    except ValueError:
+        return version
 
 
 def event_view(event: EventLine) -> dict[str, Any]:
@@ -85,7 +82,7 @@ def event_view(event: EventLine) -> dict[str, Any]:
     title = action_label(event.trigger)
     if moved and event.from_stage:
         title += f": {stage_title(event.from_stage)} → {stage_title(event.to_stage)}"
-    return {"title": title, "actor": f"{event.actor} ({event.role.replace('_', ' ')})",
+    return {"title": title, "actor": f"{event.actor} ({label(event.role)})",
             "when_text": when(event.at), "when_iso": event.at.isoformat(),
             "reason": event.reason, "details": event_details(event.trigger, event.payload)}
 
@@ -96,7 +93,9 @@ def event_details(trigger: str, payload: dict[str, Any]) -> dict[str, str]:
     the page's business, not the reader's, and the reason is shown on its own."""
     action = actions().get(trigger)
     specs = {f.name: f for f in asks(action.payload)} if action else {}
-    choices = {f.name: dict(f.choices) for f in fields_for(action)} if action else {}
+    choices = {f.name: {code: _as_recorded(text, specs[f.name].choices_from)
+                        for code, text in f.choices}
+               for f in fields_for(action)} if action else {}
     shown = {}
     for key, value in payload.items():
         spec = specs.get(key)
@@ -108,14 +107,52 @@ def event_details(trigger: str, payload: dict[str, Any]) -> dict[str, str]:
     return shown
 
 
+def _as_recorded(text: str, choices_from: str) -> str:
+    """A directory choice as the timeline keeps it: "Assessment 1", not today's
+    "Assessment 1 (Assessment, 3 open of 20)" (the caseload then was not this)."""
+    return re.sub(r" \([^()]*\)$", "", text) if choices_from else text
+
+
+def who_acts_next(stage: str) -> str | None:
+    """Who moves a contact on from ``stage``, and by doing what ("Next: a team manager,
+    to sign off the decision"), read from the transition table; None at a final stage."""
+    try:
+        here = Stage(stage)
+    except ValueError:
+        return None
+    moves = [(a, r) for a in actions().values() for r in a.rows
+             if here in r.sources and r.dest is not None and r.dest != here]
+    if not moves:
+        return None
+    roles = sorted({role for _a, r in moves for role in r.roles}, key=lambda r: r.label)
+    labels = list(dict.fromkeys(a.label[0].lower() + a.label[1:] for a, _r in moves))
+    who = " or ".join(r.label.lower() for r in roles)
+    what = "; or ".join(labels[:2]) + ("; or another action" if len(labels) > 2 else "")
+    return f"Next: the contact is at {STAGES[here].title.lower()}. Who acts: {who}. " \
+           f"What they do: {what}."
+
+
 def _show(value: Any, choices: dict[str, str]) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {choices.get(str(v), v)}" for k, v in value.items())
+        return ", ".join(f"{choices.get(str(k)) or label(k)}: {_show(v, choices)}"
+                         for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(choices.get(str(v), str(v)) for v in value) or "none"
-    return choices.get(str(value), str(value))
+        return ", ".join(_show(v, choices) for v in value) or "none"
+    return choices.get(str(value)) or _moment(str(value))
+
+
+def _moment(text: str) -> str:
+    """A stored ISO date or timestamp in GOV.UK words; any other text as it is."""
+    if len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-":
+        try:
+            if len(text) == 10:
+                return govuk_date(date.fromisoformat(text))
+            return govuk_datetime(datetime.fromisoformat(text))
+        except ValueError:
+            return text
+    return label(text) if "_" in text and " " not in text else text
 
 
 def diagram_stages() -> list[dict[str, str]]:

@@ -51,10 +51,14 @@ class GuardFailed(FrontDoorError):
 
     status = 422
 
-    def __init__(self, guard: str, message: str, field: str | None = None) -> None:
+    def __init__(self, guard: str, message: str, field: str | None = None,
+                 errors: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.guard = guard
         self.field = field
+        #: Every field that failed a rule in the same attempt, with what to fix: a form
+        #: shows them all at once (the first is ``field``/``message``).
+        self.errors = dict(errors) if errors else ({field: message} if field else {})
 
 
 class StaleVersion(FrontDoorError):
@@ -84,6 +88,12 @@ class InvalidInput(FrontDoorError):
         summary = "; ".join(f"{field}: {text}" for field, text in errors.items())
         super().__init__(summary or "The input was not valid.")
         self.errors = dict(errors)
+
+
+class NeedsConfirmation(InvalidInput):
+    """Input that is possible but unusual (a contact received years ago, a child who would
+    be an adult): the person is asked whether it is right and may confirm and continue,
+    rather than being refused. ``errors`` holds the questions, by field."""
 
 
 class NaiveDatetime(InvalidInput):

@@ -227,7 +227,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory,
         live = LiveApp("", people, app)
         _seed_contacts(live)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        # FRONTDOOR_BROWSER_PORT pins the port on a shared machine; by default any free one.
+        port = int(os.environ.get("FRONTDOOR_BROWSER_PORT", "0"))
+        server = make_server("127.0.0.1", port, app, threaded=True)
         live.base_url = f"http://127.0.0.1:{server.server_port}"
         thread = threading.Thread(target=server.serve_forever, name="frontdoor-live",
                                   daemon=True)
@@ -274,8 +276,9 @@ def traffic() -> Traffic:
 
 
 def _context(chromium: Any, live_app: LiveApp, traffic: Traffic | None, **options: Any) -> Any:
-    context = chromium.new_context(base_url=live_app.base_url, viewport=VIEWPORT,
-                                   locale="en-GB", timezone_id="Europe/London", **options)
+    options.setdefault("viewport", VIEWPORT)
+    context = chromium.new_context(base_url=live_app.base_url, locale="en-GB",
+                                   timezone_id="Europe/London", **options)
     context.set_default_timeout(TIMEOUT_MS)
     if traffic is not None:
         context.on("request", lambda request: traffic.requests.append(request.url))

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests.browser.helpers import SCREENSHOTS, axe_scan, describe, page_problems, screenshot
+from tests.browser.test_lists_and_forms import SHOTS as LIST_SHOTS
 from tests.browser.test_one_definition import SHOTS as JOURNEY_SHOTS
 from tests.browser.test_people_journey import SHOTS as PEOPLE_SHOTS
 
@@ -67,7 +68,7 @@ CASES = [
     Case("sign-in", None, "/sign-in", "Sign in to Front Door", "sign-in"),
     Case("sign-in-error", None, "/sign-in", "Sign in to Front Door", then=_sign_in_wrongly,
          sees="Enter a correct username and password."),
-    Case("queue", "worker", "/queue", "My work", "queue", sees="Soonest due first"),
+    Case("queue", "worker", "/queue", "My work", "queue", sees="Showing 1 to"),
     Case("new-contact", "worker", "/contacts/new", "Record a new contact", "new-contact"),
     Case("new-contact-errors", "worker", "/contacts/new", "Record a new contact",
          "new-contact-errors", then=_submit_empty_contact, sees="There is a problem"),
@@ -78,7 +79,7 @@ CASES = [
     Case("allocation", "manager", "/allocation?show=all", "Allocation", "allocation",
          sees="Allocate"),
     Case("workflow", "worker", "/workflow", "The workflow", "workflow",
-         sees="Diagram (Mermaid source)"),
+         sees="Rules checked"),
     Case("admin-users", "admin", "/admin/users", "Users and sessions", "admin-users",
          sees="End sessions"),
     Case("audits", "psw", "/audits", "Case audits", sees="Draw a sample of cases"),
@@ -115,4 +116,5 @@ def test_page_has_no_serious_wcag_violations(case: Case, open_context: Callable[
 def test_screenshot_readme_lists_every_screenshot() -> None:
     """docs/screenshots/README.md describes exactly the screenshots these tests take."""
     listed = set(re.findall(r"`([\w-]+)\.png`", (SCREENSHOTS / "README.md").read_text()))
-    assert listed == {c.shot for c in CASES if c.shot} | set(JOURNEY_SHOTS) | set(PEOPLE_SHOTS)
+    assert listed == {c.shot for c in CASES if c.shot} | set(JOURNEY_SHOTS) | \
+        set(PEOPLE_SHOTS) | set(LIST_SHOTS)

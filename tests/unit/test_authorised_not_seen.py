@@ -169,7 +169,7 @@ def test_seen_before_a_section_47_enquiry_but_not_since_needs_the_reason(
           conference + timedelta(hours=2), "cin_plan", not_seen_reason=REASON)
 
     assert contact.stage == Stage.CP_PLAN
-    assert refusal.message == ("The child has not been seen since 01/04/2026, when the "
+    assert refusal.message == ("The child has not been seen since 1 April 2026, when the "
                                "child-seen timescale started, so it is not met: record why "
                                "you authorise it.")
     assert (_assessment(contact).authorised_not_seen,

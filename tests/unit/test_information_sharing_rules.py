@@ -114,7 +114,7 @@ def test_s16la_is_not_offered_until_its_commencement_date() -> None:
     assert not dated.in_force(date(2027, 3, 31))
     assert dated.in_force(date(2027, 4, 1))
     assert dated.not_in_force(date(2027, 3, 31)) == (
-        f"{duty.name} is not in force until 01/04/2027. Choose another basis")
+        f"{duty.name} is not in force until 1 April 2027. Choose another basis")
 
 
 @pytest.mark.parametrize(("entry", "problem"), [

@@ -99,7 +99,7 @@ def test_a_letter_dated_before_pre_proceedings_began_is_refused_at_its_date(
                        sent_on=date(2026, 10, 2))
 
     assert refusal.field == "sent_on"
-    assert "before the date pre-proceedings began (05/10/2026) (DfE census rule 9006)" in \
+    assert "before the date pre-proceedings began (5 October 2026) (DfE census rule 9006)" in \
         refusal.message
 
 
@@ -133,7 +133,7 @@ def test_a_meeting_held_is_dated_and_one_not_held_says_why(
                            reason="")
 
     assert (undated.field, early.field, unexplained.field) == ("held_on", "held_on", "reason")
-    assert "before the letter that offered it (08/10/2026)" in early.message
+    assert "before the letter that offered it (8 October 2026)" in early.message
 
 
 @pytest.mark.parametrize(("changes", "field", "rule"), [

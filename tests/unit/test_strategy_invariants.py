@@ -76,7 +76,7 @@ def test_nothing_is_dated_before_the_referral_even_when_after_the_contact(
 
     assert isinstance(refusal, GuardFailed)
     assert refusal.field == field
-    assert refusal.message.endswith("cannot be before the referral (04/03/2026).")
+    assert refusal.message.endswith("cannot be before the referral (4 March 2026).")
 
 
 def test_a_conference_cannot_be_dated_before_the_discussion_that_started_the_enquiry(

@@ -312,3 +312,43 @@ def test_the_contact_page_shows_the_childs_warnings_and_family(
     other = page(worker.get(f"/contacts/{second}"))
     assert "Synthetic: large dog at the address" not in other
     assert f'href="/people/{robin}">Robin Smith</a> (sibling' in other
+
+
+def whole_form(block: str) -> dict[str, Any]:
+    """Every field of a form as a browser submits it (text, hidden, selected, ticked)."""
+    fields: dict[str, Any] = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', block):
+        if name != "disabilities":
+            fields[name] = html.unescape(value)
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', block,
+                                    re.S):
+        chosen = re.search(r'<option value="([^"]*)"\s*selected', options)
+        fields[name] = chosen.group(1) if chosen else ""
+    fields["disabilities"] = re.findall(r'name="disabilities" type="checkbox" value="([^"]+)"'
+                                        r' checked', block)
+    fields.pop("csrf_token", None)
+    return fields
+
+
+def test_saving_again_after_a_conflict_keeps_the_other_persons_change(
+        signed_in: Callable[[str], Browser], contacts: Contacts,
+        db: Callable[[], Session]) -> None:
+    person = person_of(db, contacts.one("Robin", "Smith"))
+    first, second = signed_in("worker"), signed_in("chair")
+    mine = whole_form(details_form(page(first.get(f"/people/{person}"))))
+    theirs = whole_form(details_form(page(second.get(f"/people/{person}"))))
+    assert second.post(f"/people/{person}/details",
+                       theirs | {"school": "Synthetic Academy"}).status_code == 302
+
+    refused = first.post(f"/people/{person}/details", mine | {"first_language": "Welsh"})
+    assert refused.status_code == 409
+    again = whole_form(details_form(page(refused)))
+    assert again["school"] == "Synthetic Academy"  # the record as it is now
+    assert again["first_language"] == "Welsh"  # what this person typed, kept
+    saved = first.post(f"/people/{person}/details", again)
+
+    assert saved.status_code == 302
+    with db() as session:
+        row = session.get(PersonRow, person)
+        assert row is not None
+        assert (row.school, row.first_language) == ("Synthetic Academy", "Welsh")

@@ -86,6 +86,7 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "contacts.queue": CASEHOLDERS, "contacts.contact": CASEHOLDERS | {_PSW},
     "contacts.action": CASEHOLDERS,
     "contacts.allocation": frozenset({_TM}), "contacts.allocate": frozenset({_TM}),
+    "contacts.allocate_many": frozenset({_TM}),
     "intake.new_contact": FRONT_DOOR, "intake.new_contact_post": FRONT_DOOR,
     "assessments.assessment": CASE_READERS, "assessments.authorise_queue": frozenset({_TM}),
     "mash.agency_inbox": frozenset({_PA}), "mash.answer": frozenset({_PA}),

@@ -129,7 +129,8 @@ def create_contact(body: dict[str, Any]) -> Any:
     if unresolved := _maybe_known(found, body["children"]):
         return _choose(unresolved)
     intake = NewContact(body["received_at"], body["source"], children, body["channel"],
-                        body["referrer"], body["concerns"], body["consent"])
+                        body["referrer"], body["concerns"], body["consent"],
+                        frozenset(body.get("confirmed") or ()))
     try:
         made = handle(current_app.extensions["uow"](), current_app.extensions["rules"],
                       RecordContact(intake, current_user.actor, _now()))

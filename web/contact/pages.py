@@ -16,13 +16,10 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from reporting.audits import open_actions_for
 from reporting.cin_census import child_warnings
 from reporting.contact_page import ContactPage, contact_page, load_contact
-from reporting.queries import QueueFilter, stage_counts, work_queue
-from reporting.teams import team_choices, teams, worker_choices
 from thresholds import ThresholdsError, recommend
-from web.access import allow, log_access, log_children_shown, record_scope
+from web.access import allow, log_access
 from web.contact.panels import casework_panel, mash_panel
 from web.forms import (
     asks_indicators,
@@ -32,8 +29,8 @@ from web.forms import (
     read_version,
     record_field,
 )
-from web.views import LONDON, clock_view, day, diagram_stages, event_view, when
-from workflow.contact import Rag, reference_for
+from web.views import LONDON, clock_view, diagram_stages, event_view, when, who_acts_next
+from workflow.contact import reference_for
 from workflow.engine.action import Action
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput, StaleVersion
 from workflow.roles import Role
@@ -46,7 +43,7 @@ bp = Blueprint("contacts", __name__)
 CASEWORKERS = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER,
                Role.FAMILY_HELP_PRACTITIONER)
 #: Whose queue opens on their own cases.
-_MINE_FIRST = (Role.SOCIAL_WORKER, Role.FAMILY_HELP_PRACTITIONER)
+MINE_FIRST = (Role.SOCIAL_WORKER, Role.FAMILY_HELP_PRACTITIONER)
 
 
 def _now() -> datetime:
@@ -55,46 +52,6 @@ def _now() -> datetime:
 
 def _rules() -> Any:
     return current_app.extensions["rules"]
-
-
-# -- work queue -----------------------------------------------------------------------
-def _queue_filter(args: MultiDict[str, str]) -> tuple[QueueFilter, dict[str, str]]:
-    errors: dict[str, str] = {}
-    stage = args.get("stage") or None
-    if stage and stage not in {s.value for s in Stage}:
-        errors["stage"] = "Choose a stage from the list"
-        stage = None
-    rag = args.get("rag") or None
-    if rag and rag not in {r.value for r in Rag}:
-        errors["rag"] = "Choose red, amber or green"
-        rag = None
-    page = args.get("page", "1")
-    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    size = int(current_app.config["FRONTDOOR_WEB"].get("page_size", 50))
-    worker = args.get("worker") or None
-    if args.get("scope", "mine" if current_user.role in _MINE_FIRST else "") == "mine":
-        worker = current_user.username
-    return QueueFilter(stage=stage, rag=rag, worker=worker, overdue_only=args.get("overdue")
-                       == "yes", limit=size, offset=(number - 1) * size,
-                       scope=record_scope()), errors
-
-
-@bp.get("/queue")
-@allow(*CASEWORKERS)
-def queue() -> str:
-    """My work: soonest due first, with RAG and overdue badges, filters and stage counts."""
-    f, errors = _queue_filter(request.args)
-    rows = work_queue(g.db, f, _now())
-    for row in rows:
-        row["due_text"] = when(row["next_due"])
-        row["stage_title"] = STAGES[Stage(row["stage"])].title
-    log_children_shown([r["child_id"] for r in rows if r.get("child_id")])
-    counts = stage_counts(g.db, f)
-    return render_template("queue.html", title="My work", rows=rows, counts=counts, f=f,
-                           agreed=open_actions_for(g.db, current_user.username), day=day,
-                           today=_rules().calendar.local_date(_now()),
-                           errors=errors, stages=STAGES, args=request.args,
-                           page=f.offset // f.limit + 1, has_more=len(rows) == f.limit)
 
 
 # -- the contact page -----------------------------------------------------------------
@@ -136,9 +93,32 @@ def _contact_context(contact_id: int) -> dict[str, Any]:
             "casework": casework_panel(page),
             "clocks": [clock_view(k, _rules(), now) for k in page.clocks],
             "events": [event_view(e) for e in reversed(page.events)],
-            "actions": _actions(contact_id), "diagram": diagram_stages(), "when": when,
+            **_workspace(contact_id, c.stage, page, now),
+            "diagram": diagram_stages(), "when": when,
             "catalogue": _catalogue(now), "decision": page.decision, "pending": page.pending,
             "census": _census_warnings(c.child_id, contact_id, now)}
+
+
+def _moves_on(action: Action[Any], stage: str) -> bool:
+    return any(Stage(stage) in r.sources and r.dest is not None and r.dest.value != stage
+               for r in action.rows)
+
+
+def _workspace(contact_id: int, stage: str, page: ContactPage, now: datetime
+               ) -> dict[str, Any]:
+    """The top of the page: what is due soonest, who acts next, and the one or two
+    actions this user most likely takes now (those that move the contact on); the rest
+    are a click away."""
+    offered_here = offered(contact_id, "contact")
+    likely = [a for a in offered_here if _moves_on(a, stage)][:2] or offered_here[:1]
+    others = [a for a in offered_here if a not in likely]
+    open_clocks = sorted((k for k in page.clocks if k.stopped_at is None),
+                         key=lambda k: k.due_at)
+    return {"actions": [action_view(a) for a in offered_here],
+            "likely": [action_view(a) for a in likely],
+            "other_actions": [action_view(a) for a in others],
+            "soonest": clock_view(open_clocks[0], _rules(), now) if open_clocks else None,
+            "next_step": who_acts_next(stage)}
 
 
 def _census_warnings(child_id: int | None, contact_id: int, now: datetime) -> list[Any]:
@@ -216,11 +196,12 @@ def action(contact_id: int, name: str) -> Response | tuple[str, int]:
         if read is None:
             raise InvalidInput({"version": "Reload the page: the form did not say which "
                                            "version of the contact it showed"})
-        handle(current_app.extensions["uow"](), _rules(),
-               Act(name, contact_id, current_user.actor, _now(), data, read))
+        done = handle(current_app.extensions["uow"](), _rules(),
+                      Act(name, contact_id, current_user.actor, _now(), data, read))
     except FrontDoorError as error:
         return refusal_page(contact_id, error, page)
-    flash(f"{chosen.label}: done.", "success")
+    flash(" ".join(filter(None, (f"{chosen.label}: done.", who_acts_next(done["stage"])))),
+          "success")
     return redirect(_after(contact_id, chosen))
 
 
@@ -238,51 +219,18 @@ def refusal_page(contact_id: int, error: FrontDoorError, page: dict[str, Any]
         abort(404, error.message)
     if isinstance(error, InvalidInput):
         return contact_page_response(contact_id, 422, errors=error.errors, **page)
-    field = error.field if isinstance(error, GuardFailed) and error.field else "action"
+    failed = error.errors if isinstance(error, GuardFailed) and error.errors else \
+        {"action": error.message}
     try:
         chosen = _rules().engine.action(page["open_action"])
     except FrontDoorError:
         chosen = None
-    if chosen is None or not owns_field(chosen, field):
-        field = "action"  # not a field of this form (e.g. no RAG yet): show it by the actions
-    return contact_page_response(contact_id, error.status, errors={field: error.message},
-                                 **page)
-
-
-# -- allocation -----------------------------------------------------------------------
-@bp.get("/allocation")
-@allow(Role.TEAM_MANAGER)
-def allocation() -> str:
-    """Open contacts with who holds them, for managers to assign teams and workers."""
-    unallocated = request.args.get("show") != "all"
-    rows = work_queue(g.db, QueueFilter(limit=200, unallocated_only=unallocated), _now())
-    for row in rows:
-        row["due_text"] = when(row["next_due"])
-        row["stage_title"] = STAGES[Stage(row["stage"])].title
-    lines = teams(g.db, active_only=True)
-    return render_template("allocation.html", title="Allocation", rows=rows, errors={},
-                           unallocated=unallocated, teams=lines,
-                           team_choices=team_choices(lines),
-                           worker_choices=worker_choices(lines))
-
-
-@bp.post("/allocation/<int:contact_id>")
-@allow(Role.TEAM_MANAGER)
-def allocate(contact_id: int) -> Response:
-    """Assign a contact to a team and worker (recorded as an event on the contact)."""
-    allocating = _rules().engine.action("allocate")
-    version, data = form_data(allocating, request.form)
-    read = read_version(version)
-    try:
-        if read is None:
-            raise InvalidInput({"version": "reload the page and try again"})
-        handle(current_app.extensions["uow"](), _rules(),
-               Act(allocating.name, contact_id, current_user.actor, _now(), data, read))
-    except FrontDoorError as error:
-        flash(f"Allocation of {reference_for(contact_id)} not saved: {error.message}")
-        return redirect("/allocation")
-    flash(f"{reference_for(contact_id)} allocated.", "success")
-    return redirect("/allocation")
+    errors: dict[str, str] = {}
+    for field, message in failed.items():
+        # Not a field of this form (e.g. no RAG yet): shown by the actions instead.
+        shown = field if chosen is not None and owns_field(chosen, field) else "action"
+        errors.setdefault(shown, message)
+    return contact_page_response(contact_id, error.status, errors=errors, **page)
 
 
 __all__ = ["action_view", "bp", "contact_page_response", "offered", "refusal_page"]

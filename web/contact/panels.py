@@ -13,6 +13,7 @@ from flask import current_app
 from reporting.cin_codes import CLOSURE_REASONS
 from reporting.contact_page import ContactPage
 from web.views import NO_REASON_RECORDED, day, when
+from web.words import govuk_date, label
 from workflow.casework.config import STATUSES, CaseworkConfig
 from workflow.casework.factors import FACTORS
 from workflow.casework.family_help import TransferStatus
@@ -72,7 +73,7 @@ def assessment_view(page: ContactPage) -> dict[str, Any] | None:
     a = page.assessment
     if a is None:
         return None
-    outcome = (a.outcome or "").replace("_", " ")
+    outcome = label(a.outcome) if a.outcome else ""
     return {"kind": KINDS.get(a.kind, a.kind), "status": a.status.value, "author": a.author,
             "submitted": when(a.submitted_at), "summary": a.summary,
             "factors": [(c, FACTORS.get(c, c)) for c in a.factors],
@@ -195,7 +196,7 @@ def _alerts(page: ContactPage) -> dict[str, Any]:
             "team": case.team, "worker": case.worker},
         "re_referral": None if earlier is None else {
             "previous": earlier.reference,
-            "referral_at": earlier.referral_at.strftime("%d/%m/%Y") if earlier.referral_at
+            "referral_at": govuk_date(earlier.referral_at) if earlier.referral_at
             else "–"},
         "repeat": None if not c.repeat_contacts else {
             "count": c.repeat_contacts, "window_days": c.repeat_window_days,
@@ -212,6 +213,6 @@ def mash_panel(page: ContactPage, offered: list[str], now: datetime) -> dict[str
         "permitted": set(offered), "agencies": mash_config().agencies.all(),
         "meetings": page.meetings, "outcomes": OUTCOMES,
         "recommendation": None if rec is None else {
-            "meeting_date": rec.meeting_date.strftime("%d/%m/%Y"), "outcome": rec.outcome,
+            "meeting_date": govuk_date(rec.meeting_date), "outcome": rec.outcome,
             "level": rec.level, "rationale": rec.rationale, "recorded_by": rec.decided_by},
     } | _alerts(page)

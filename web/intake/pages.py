@@ -20,7 +20,7 @@ from web.access import allow
 from web.forms import NewContactSchema, flat_errors
 from web.intake.known_child import IDENTIFIERS, identifiers, known_child_step
 from web.views import LONDON
-from workflow.errors import FrontDoorError, InvalidInput
+from workflow.errors import FrontDoorError, InvalidInput, NeedsConfirmation
 from workflow.intake.codes import CHANNELS, REFERRAL_SOURCES
 from workflow.intake.commands import NewContact, RecordContact
 from workflow.people.records import SEXES, Address, PersonDetails
@@ -111,11 +111,14 @@ def _on_the_form(errors: dict[str, str]) -> dict[str, str]:
 
 
 def _page(values: dict[str, Any], errors: dict[str, str], status: int = 200,
-          matches: list[dict[str, Any]] | None = None) -> tuple[str, int]:
+          matches: list[dict[str, Any]] | None = None,
+          questions: dict[str, str] | None = None) -> tuple[str, int]:
+    """The form; ``questions`` maps each box asked about to the field to confirm."""
     return render_template("contact_new.html", title="Record a new contact", values=values,
                            errors=errors, sources=REFERRAL_SOURCES, channels=tuple(CHANNELS),
                            slots=range(MAX_CHILDREN), matches=matches or [],
-                           sexes=SEXES), status
+                           sexes=SEXES, questions=questions or {},
+                           confirmed=request.form.getlist("confirmed")), status
 
 
 @bp.get("/contacts/new")
@@ -132,8 +135,10 @@ def new_contact_post() -> Response | tuple[str, int]:
     """Record one contact per child; siblings share an intake."""
     form = request.form
     kids = _children_from_form(form)
-    data = {k: form.get(k) for k in ("received_at", "source", "channel", "referrer",
-                                     "concerns", "consent") if form.get(k)}
+    data: dict[str, Any] = {k: form.get(k) for k in ("received_at", "source", "channel",
+                                                     "referrer", "concerns", "consent")
+                            if form.get(k)}
+    data["confirmed"] = form.getlist("confirmed")
     values = dict(form.items())
     details, errors = _child_details(kids, _address(form))
     try:
@@ -147,10 +152,13 @@ def new_contact_post() -> Response | tuple[str, int]:
         return _page(values, known.errors, 422 if known.errors else 200, known.unresolved)
     intake = NewContact(loaded["received_at"], loaded["source"], known.children,
                         loaded["channel"], loaded["referrer"], loaded["concerns"],
-                        loaded["consent"])
+                        loaded["consent"], frozenset(loaded["confirmed"]))
     try:
         made = handle(current_app.extensions["uow"](), current_app.extensions["rules"],
                       RecordContact(intake, current_user.actor, _now()))
+    except NeedsConfirmation as error:
+        return _page(values, _on_the_form(error.errors), 422,
+                     questions=_on_the_form({k: k for k in error.errors}))
     except InvalidInput as error:
         return _page(values, _on_the_form(error.errors), 422)
     except FrontDoorError as error:

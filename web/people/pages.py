@@ -107,6 +107,7 @@ def person_response(person_id: int, status: int = 200, **extra: Any) -> tuple[st
     census = _census_warnings(person_id) if page.person.kind == "child" else []
     return render_template("people/person.html", title=page.person.name, page=page,
                            p=page.person, when=when, census=census, **_choices(),
+                           was=as_shown(page.person),
                            **context), status
 
 
@@ -125,14 +126,38 @@ def person(person_id: int) -> tuple[str, int]:
     return person_response(person_id)
 
 
+def as_shown(person: Any) -> dict[str, str]:
+    """Each editable field as the form shows it, sent back as ``was-<field>``: what the
+    person saw when they opened the form."""
+    shown: dict[str, str] = {}
+    for name in EDITABLE:
+        value = getattr(person, name, None)
+        if name == "disabilities":
+            shown[name] = ",".join(sorted(value or ()))
+        else:
+            shown[name] = value.isoformat() if isinstance(value, date) else str(value or "")
+    return shown
+
+
+def _edited(form: Any, name: str) -> bool:
+    """Whether this person changed the field: a field left as they saw it is not sent,
+    so saving after someone else's change never puts back the value they replaced."""
+    was = form.get(f"was-{name}")
+    if was is None:
+        return True  # an older form, or the API's shape: every field sent counts
+    if name == "disabilities":
+        return ",".join(sorted(form.getlist("disabilities"))) != was
+    return form.get(name, "").strip() != was.strip()
+
+
 def _form_changes(form: Any) -> dict[str, Any]:
-    """The edit form's fields as typed values (dates, the disability list)."""
+    """The fields this person changed, as typed values (dates, the disability list)."""
     changes: dict[str, Any] = {}
     for name in EDITABLE:
         if name == "disabilities":
-            if "disabilities-shown" in form:
+            if "disabilities-shown" in form and _edited(form, name):
                 changes[name] = tuple(form.getlist("disabilities"))
-        elif name in form:
+        elif name in form and _edited(form, name):
             changes[name] = _value(name, form.get(name, ""))
     return changes
 
@@ -155,7 +180,10 @@ def _refused(person_id: int, form_name: str, error: FrontDoorError) -> tuple[str
     typed: dict[str, Any] = {k: v for k, v in request.form.items() if k != "csrf_token"}
     typed["disabilities"] = request.form.getlist("disabilities")
     if isinstance(error, StaleVersion):
-        return person_response(person_id, 409, stale=error.message, typed=typed,
+        # Keep what this person changed; every other field shows the record as it is now.
+        kept = {k: v for k, v in typed.items()
+                if k not in EDITABLE or _edited(request.form, k)}
+        return person_response(person_id, 409, stale=error.message, typed=kept,
                                open_form=form_name)
     if error.status == 404:
         abort(404, error.message)

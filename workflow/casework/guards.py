@@ -155,7 +155,7 @@ def _not_before_enquiry(ctx: Ctx[Any]) -> Failure:
     started = local_day(ctx, enquiry.started_at) if enquiry else None
     if held and started and held < started:
         return "held_at", (f"the conference cannot be before the section 47 enquiry started "
-                           f"({started:%d/%m/%Y})")
+                           f"({started:%-d %B %Y})")
     return None
 
 
@@ -247,7 +247,7 @@ def child_not_seen(ctx: Ctx[Any]) -> str | None:
     running = [c for c in ctx.contact.open_clocks if c.rule in CHILD_SEEN_CLOCKS]
     if running:
         day = local_day(ctx, running[0].started_at)
-        return (f"the child has not been seen since {day:%d/%m/%Y}, when the child-seen "
+        return (f"the child has not been seen since {day:%-d %B %Y}, when the child-seen "
                 "timescale started, so it is not met")
     return None
 
@@ -290,7 +290,8 @@ def _handover_date(ctx: Ctx[Any]) -> Failure:
         return "handover_on", "give the date the case is handed over to Family Help"
     floor = referral_day(ctx) or local_day(ctx, ctx.contact.received_at)
     if floor and day < floor:
-        return "handover_on", f"the hand-over date cannot be before the referral ({floor:%d/%m/%Y})"
+        return "handover_on", ("the hand-over date cannot be before the referral "
+                               f"({floor:%-d %B %Y})")
     if (day - ctx.config.calendar.local_date(ctx.now)).days > 366:
         return "handover_on", "the hand-over date is more than a year away"
     return None

@@ -62,7 +62,7 @@ def _letter_not_sent(ctx: Ctx[Any]) -> Failure:
     if record is None or record.letter_sent_on is None:
         return None
     return "pre_proceedings", (f"the letter before proceedings was recorded as sent on "
-                               f"{record.letter_sent_on:%d/%m/%Y}")
+                               f"{record.letter_sent_on:%-d %B %Y}")
 
 
 def _fgdm_offered(ctx: Ctx[Any]) -> Failure:
@@ -92,6 +92,6 @@ def on_or_after(name: str, what: str, earlier: str, label: str, *,
         if day is None or before is None or day >= before:
             return None
         cited = f" (DfE census rule {rule})" if rule else ""
-        return name, f"the date {what} cannot be before {label} ({before:%d/%m/%Y}){cited}"
+        return name, f"the date {what} cannot be before {label} ({before:%-d %B %Y}){cited}"
 
     return Guard(f"{name}_after_{earlier}", check, (name,))

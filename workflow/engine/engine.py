@@ -10,7 +10,7 @@ touches a database: the service layer loads the contact, calls ``fire`` and save
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from workflow.accounts import Directory
 from workflow.clocks.clock import Clock, ClockResult
 from workflow.clocks.timescales import CountsFrom, TimescaleRule, UnknownRule
 from workflow.contact import Contact, require_aware
-from workflow.engine.action import Action, Config, Ctx, Fired, Row, sentence
+from workflow.engine.action import Action, Config, Ctx, Fired, Guard, Row, sentence
 from workflow.engine.machine import StageMachine
 from workflow.engine.payload import Payload, as_record, load
 from workflow.engine.registry import actions
@@ -96,10 +96,7 @@ class Engine:
         if chosen is None:
             field, text = action.help
             raise GuardFailed("selector", sentence(text or "check what you entered"), field or None)
-        for guard in chosen[1].guards:
-            failure = guard.check(ctx)
-            if failure is not None:
-                raise guard.refuse(failure)
+        check_all(chosen[1].guards, ctx)
         return chosen
 
     # -- making it happen ------------------------------------------------------------
@@ -147,10 +144,7 @@ class Engine:
             raise NotPermitted(f"A {ctx.role.label.lower()} may not record a contact.")
         for index, row in enumerate(action.rows):
             if all(w.test(ctx) for w in row.when):
-                for guard in row.guards:
-                    failure = guard.check(ctx)
-                    if failure is not None:
-                        raise guard.refuse(failure)
+                check_all(row.guards, ctx)
                 return index, row
         raise GuardFailed("selector", sentence(action.help[1] or "the contact could not be "
                                                "recorded"))
@@ -255,3 +249,33 @@ def _anchor(contact: Contact, event: str, at: datetime) -> datetime:
     if event == "s47_started" and enquiry is not None and enquiry.is_open:
         return enquiry.started_at
     return at
+
+
+def check_all(guards: Sequence[Guard[Any]], ctx: Ctx[Any]) -> None:
+    """Check every guard and refuse with all that failed, so a form can show every error
+    at once (GOV.UK error summary) rather than one per attempt.
+
+    A refusal that is not about the input (not permitted, the record moved on) wins at
+    once. Guards after the first failure are still asked, but one that presumes an
+    earlier rule held may raise on what it finds; its silence is then right, because the
+    earlier failure is already the thing to fix.
+    """
+    failures: list[tuple[Guard[Any], tuple[str, str]]] = []
+    for guard in guards:
+        try:
+            failure = guard.check(ctx)
+        except Exception:  # noqa: BLE001 - see the docstring; only after a failure
+            if not failures:
+                raise
+            continue
+        if failure is None:
+            continue
+        if guard.refusal is not GuardFailed:
+            raise guard.refuse(failure)
+        failures.append((guard, failure))
+    if failures:
+        errors: dict[str, str] = {}
+        for guard, (field, text) in failures:
+            errors.setdefault(field, guard.refuse((field, text)).message)
+        (guard, (field, _text)), message = failures[0], next(iter(errors.values()))
+        raise GuardFailed(guard.name, message, field, errors)

@@ -78,11 +78,11 @@ def dated(name: str, what: str, *, guard: str = "", future: bool = False) -> Gua
             return name, f"the date {what} cannot be in the future"
         referred = referral_day(ctx)
         if referred and day < referred:
-            return name, f"the date {what} cannot be before the referral ({referred:%d/%m/%Y})"
+            return name, f"the date {what} cannot be before the referral ({referred:%-d %B %Y})"
         received = ctx.config.calendar.local_date(ctx.contact.received_at)
         if day < received:
             return name, (f"the date {what} cannot be before the contact was received "
-                          f"({received:%d/%m/%Y})")
+                          f"({received:%-d %B %Y})")
         return None
 
     return Guard(guard or f"{name}_given", check, (name,))

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from workflow.contact import Contact, require_aware
 from workflow.engine.registry import handles
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import InvalidInput, NeedsConfirmation, NotFound
 from workflow.intake.admission import admit
 from workflow.intake.codes import CHANNELS, CONSENT, REFERRAL_SOURCES
 from workflow.people.records import PersonDetails
@@ -39,6 +39,16 @@ class NewContact:
     referrer: str = ""
     concerns: str = ""
     consent: str = "not_recorded"
+    #: The unusual values the person confirmed are right (by field, as ``questions`` names
+    #: them): a contact received long ago, a child who would be an adult.
+    confirmed: frozenset[str] = frozenset()
+
+
+#: Beyond these, a value is asked about rather than taken silently: contacts reach the
+#: front door within days, and children's social care is for under-18s (Children Act 1989
+#: s105(1)); an older person can still be recorded once the worker confirms.
+LONG_AGO = timedelta(days=90)
+ADULT_AGE = 18
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,28 @@ def _problems(intake: NewContact, now: datetime) -> dict[str, str]:
     return errors
 
 
+def _age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def questions(intake: NewContact, on: date, now: datetime) -> dict[str, str]:
+    """What is unusual enough to ask about before recording, by field, in words that say
+    what was seen and ask whether it is right."""
+    asked: dict[str, str] = {}
+    if now - intake.received_at > LONG_AGO:
+        days = (now - intake.received_at).days
+        when = f"{days // 365} years" if days >= 730 else f"{days} days"
+        asked["received_at"] = (f"This contact would have been received {when} ago: is the "
+                                "date right? If it is, confirm it and record the contact again")
+    for i, child in enumerate(intake.children):
+        born = None if isinstance(child, int) else child.date_of_birth
+        if born is not None and born <= on and _age_on(born, on) >= ADULT_AGE:
+            asked[f"children.{i}.date_of_birth"] = (
+                f"This child would be {_age_on(born, on)}: is the date of birth right? If "
+                "it is, confirm it and record the contact again")
+    return {k: v for k, v in asked.items() if k not in intake.confirmed}
+
+
 @handles(RecordContact)
 def record_contact(uow: UnitOfWork, rules: Rules, command: RecordContact
                    ) -> list[dict[str, Any]]:
@@ -77,6 +109,9 @@ def record_contact(uow: UnitOfWork, rules: Rules, command: RecordContact
     if errors:
         raise InvalidInput(errors)
     on = rules.calendar.local_date(now)
+    asked = questions(intake, on, now)
+    if asked:
+        raise NeedsConfirmation(asked)
     children = [c if isinstance(c, int) else normalised(rules.people, c, on)
                 for c in intake.children]
     with uow:

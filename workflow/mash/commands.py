@@ -67,7 +67,7 @@ def open_meeting(uow: UnitOfWork, rules: Rules, command: OpenMeeting) -> int:
                                        "days ahead"})
     with uow:
         if uow.meetings.on_date(command.day) is not None:
-            raise InvalidInput({"held_on": f"the meeting of {command.day:%d/%m/%Y} is "
+            raise InvalidInput({"held_on": f"the meeting of {command.day:%-d %B %Y} is "
                                            "already open"})
         meeting_id = uow.meetings.open(command.day, command.actor.username, command.now)
         uow.commit()

@@ -76,7 +76,7 @@ class LawfulBasis:
         if self.commences is None:
             return (f"{self.name} is not in force yet: it awaits commencement and no "
                     f"commencement date is set ({FILE}). Choose another basis")
-        return (f"{self.name} is not in force until {self.commences:%d/%m/%Y}. "
+        return (f"{self.name} is not in force until {self.commences:%-d %B %Y}. "
                 "Choose another basis")
 
 
