@@ -91,7 +91,7 @@ def test_a_council_can_let_only_the_principal_social_worker_audit(tmp_path: Path
 
 
 @pytest.mark.parametrize(("text", "problem"), [
-    ('auditor_roles = ["head_of_service"]\n', "auditor_roles"),
+    ('auditor_roles = ["chief_executive"]\n', "auditor_roles"),
     ('auditor_roles = ["team_manager"]\naction_due_days = 0\n', "action_due_days"),
     ('auditor_roles = ["team_manager"]\n[[rule]]\nid = "everything"\ntitle = "All"\n'
      'months = 1\n', "rule 'everything'"),
