@@ -65,20 +65,30 @@ def _filtered(stmt: Select, f: QueueFilter) -> Select:
     return scoped(stmt, f.scope)
 
 
-def work_queue(session: Session, f: QueueFilter, now: datetime) -> list[dict[str, Any]]:
-    """Contacts soonest due first, with child name, RAG and whether anything is overdue."""
+def _queue_page(f: QueueFilter, now: datetime) -> Any:
+    """One page of the queue's contacts with their next due instant, soonest first."""
     due = _next_due()
     stmt: Any = (select(ContactRow.id, ContactRow.child_id, ContactRow.stage, ContactRow.rag,
-                   ContactRow.worker, ContactRow.team, ContactRow.received_at, ContactRow.version,
-                   PersonRow.first_name, PersonRow.last_name, due.c.next_due)
-            .join(PersonRow, PersonRow.id == ContactRow.child_id, isouter=True)
-            .join(due, due.c.contact_id == ContactRow.id, isouter=True))
+                        ContactRow.worker, ContactRow.team, ContactRow.received_at,
+                        ContactRow.version, due.c.next_due)
+                 .join(due, due.c.contact_id == ContactRow.id, isouter=True))
     stmt = _filtered(stmt, f)
     if f.overdue_only:
         stmt = stmt.where(due.c.next_due < now)
     stmt = stmt.order_by(due.c.next_due.is_(None), due.c.next_due, ContactRow.id)
-    rows = session.execute(stmt.limit(f.limit).offset(f.offset)).all()
-    return [_queue_row(r, now) for r in rows]
+    return stmt.limit(f.limit).offset(f.offset).subquery()
+
+
+def work_queue(session: Session, f: QueueFilter, now: datetime) -> list[dict[str, Any]]:
+    """Contacts soonest due first, with child name, RAG and whether anything is overdue.
+
+    The children's names are joined to the page only, after it is cut: joined before,
+    every open contact looked up its child (PostgreSQL hash-joined all of ``person``)."""
+    page = _queue_page(f, now)
+    stmt = (select(page, PersonRow.first_name, PersonRow.last_name)
+            .join(PersonRow, PersonRow.id == page.c.child_id, isouter=True)
+            .order_by(page.c.next_due.is_(None), page.c.next_due, page.c.id))
+    return [_queue_row(r, now) for r in session.execute(stmt).all()]
 
 
 def _queue_row(r: Any, now: datetime) -> dict[str, Any]:
