@@ -24,10 +24,9 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
 from bench.rows import write_rows
-
+from workflow.people.search_keys import person_keys
 from workflow.persistence.tables import ClockRow, ContactRow, EventRow
 from workflow.persistence.tables_decision import ThresholdDecisionRow
-from workflow.people.search_keys import person_keys
 from workflow.persistence.tables_people import PersonNameKeyRow, PersonRow
 from workflow.persistence.tables_strategy import (
     AssessmentRow,
