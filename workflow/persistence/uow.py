@@ -28,12 +28,16 @@ class SqlUnitOfWork:
         self.session_factory = session_factory
 
     def __enter__(self) -> SqlUnitOfWork:
-        self.session = self.session_factory()
-        self.contacts = ContactRepository(self.session)
-        self.people = SqlPeople(self.session)
-        self.history = SqlChildHistory(self.session)
-        self.meetings = SqlMeetings(self.session)
-        self.directory = SqlDirectory(self.session)
+        return self._on(self.session_factory())
+
+    def _on(self, session: Session) -> SqlUnitOfWork:
+        """Every repository on ``session``."""
+        self.session = session
+        self.contacts = ContactRepository(session)
+        self.people = SqlPeople(session)
+        self.history = SqlChildHistory(session)
+        self.meetings = SqlMeetings(session)
+        self.directory = SqlDirectory(session)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -65,13 +69,7 @@ class BatchedUnitOfWork(SqlUnitOfWork):
         session = self.batch.session()
         session.expunge_all()  # nothing carried over from the previous command
         self._savepoint = session.begin_nested()
-        self.session = session
-        self.contacts = ContactRepository(session)
-        self.people = SqlPeople(session)
-        self.history = SqlChildHistory(session)
-        self.meetings = SqlMeetings(session)
-        self.directory = SqlDirectory(session)
-        return self
+        return self._on(session)
 
     def __exit__(self, *exc: object) -> None:
         if self._savepoint.is_active:
