@@ -6,6 +6,7 @@ a Python loop over every contact: these run on every page load and on a million 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -92,12 +93,21 @@ def _filtered(stmt: Select, f: QueueFilter) -> Select:
     return scoped(stmt, f.scope)
 
 
+def _needs_child(f: QueueFilter) -> bool:
+    """Whether the list's filter or order reads the child's name (else the names are
+    looked up for the page alone, after it is cut)."""
+    return f.sort == "child" or bool(f.child and f.child.strip())
+
+
 def _listed(columns: tuple[Any, ...], f: QueueFilter, now: datetime) -> tuple[Any, Any]:
-    """The list's statement (filtered, joined to the child and the soonest clock)."""
+    """The list's statement (filtered, joined to the soonest clock, and to the child only
+    when the filter or order needs the name: joined before the page is cut, every open
+    contact looked up its child, and PostgreSQL hash-joined all of ``person``)."""
     due = _next_due()
-    stmt: Any = (select(*columns)
-                 .join(PersonRow, PersonRow.id == ContactRow.child_id, isouter=True)
-                 .join(due, due.c.contact_id == ContactRow.id, isouter=True))
+    stmt: Any = select(*columns)
+    if _needs_child(f):
+        stmt = stmt.join(PersonRow, PersonRow.id == ContactRow.child_id, isouter=True)
+    stmt = stmt.join(due, due.c.contact_id == ContactRow.id, isouter=True)
     stmt = _filtered(stmt, f)
     if f.overdue_only:
         stmt = stmt.where(due.c.next_due < now)
@@ -123,17 +133,32 @@ def _ordering(f: QueueFilter, due: Any) -> list[Any]:
     return [*first, *chosen, ContactRow.id.desc() if f.descending else ContactRow.id]
 
 
+_CHILD = (PersonRow.first_name, PersonRow.last_name, PersonRow.date_of_birth)
+
+
 def work_queue(session: Session, f: QueueFilter, now: datetime) -> list[dict[str, Any]]:
     """One page of contacts in the chosen order, with the child's name, RAG, what is due
     next and whether anything is overdue: filtered, ordered and paged in SQL."""
-    stmt, due = _listed((ContactRow.id, ContactRow.child_id, ContactRow.stage, ContactRow.rag,
-                         ContactRow.worker, ContactRow.team, ContactRow.received_at,
-                         ContactRow.version, PersonRow.first_name, PersonRow.last_name,
-                         PersonRow.date_of_birth), f, now)
+    contact = (ContactRow.id, ContactRow.child_id, ContactRow.stage, ContactRow.rag,
+               ContactRow.worker, ContactRow.team, ContactRow.received_at, ContactRow.version)
+    with_child = _needs_child(f)
+    stmt, due = _listed(contact + _CHILD if with_child else contact, f, now)
     stmt = stmt.add_columns(due.c.next_due, _soonest_rule().label("next_rule"))
-    stmt = stmt.order_by(*_ordering(f, due))
-    rows = session.execute(stmt.limit(f.limit).offset(f.offset)).all()
-    return [_queue_row(r, now) for r in rows]
+    rows = session.execute(stmt.order_by(*_ordering(f, due))
+                           .limit(f.limit).offset(f.offset)).all()
+    if with_child:
+        return [_queue_row(r._mapping, now) for r in rows]
+    names = _children(session, {r.child_id for r in rows if r.child_id is not None})
+    return [_queue_row({**r._mapping, **names.get(r.child_id, {})}, now) for r in rows]
+
+
+def _children(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
+    """The names and dates of birth of one page's children, by person id."""
+    if not ids:
+        return {}
+    found = session.execute(select(PersonRow.id, *_CHILD).where(PersonRow.id.in_(ids)))
+    return {r.id: {"first_name": r.first_name, "last_name": r.last_name,
+                   "date_of_birth": r.date_of_birth} for r in found}
 
 
 def queue_total(session: Session, f: QueueFilter, now: datetime) -> int:
@@ -142,13 +167,14 @@ def queue_total(session: Session, f: QueueFilter, now: datetime) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def _queue_row(r: Any, now: datetime) -> dict[str, Any]:
-    return {"id": r.id, "reference": reference_for(r.id), "child_id": r.child_id,
-            "stage": r.stage, "rag": r.rag,
-            "worker": r.worker, "team": r.team, "received_at": r.received_at,
-            "version": r.version, "child": f"{r.first_name or ''} {r.last_name or ''}".strip(),
-            "date_of_birth": r.date_of_birth, "next_rule": r.next_rule,
-            "next_due": r.next_due, "overdue": bool(r.next_due and r.next_due < now)}
+def _queue_row(r: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    first, last, due = r.get("first_name"), r.get("last_name"), r["next_due"]
+    return {"id": r["id"], "reference": reference_for(r["id"]), "child_id": r["child_id"],
+            "stage": r["stage"], "rag": r["rag"], "worker": r["worker"], "team": r["team"],
+            "received_at": r["received_at"], "version": r["version"],
+            "child": f"{first or ''} {last or ''}".strip(),
+            "date_of_birth": r.get("date_of_birth"), "next_rule": r["next_rule"],
+            "next_due": due, "overdue": bool(due and due < now)}
 
 
 def stage_counts(session: Session, f: QueueFilter) -> dict[str, int]:

@@ -111,20 +111,27 @@ def db_upgrade(obj: Context) -> None:
 def demo(obj: Context, contacts: int, seed: int, if_empty: bool) -> None:
     """Load synthetic demo contacts walked through the real workflow."""
     from web.demo import DemoSpec, load_demo
-    from web.users import load_demo_users
+    from web.users import load_demo_directory
 
     now = datetime.now(UTC)
     existing = obj.store.contact_count()
     if if_empty and existing:
         click.echo(f"The database already has {existing} contacts; no demo data added.")
         return
-    load_demo_users(obj.store.accounts)  # the teams and workers cases are allocated to
+    load_demo_directory(obj.store.accounts)  # the teams and workers cases are allocated to
     spec = DemoSpec(contacts=contacts, seed=seed)
+    batch = obj.store.batch()  # the command path, committed a few hundred commands at a time
+
+    def reads() -> ReadSession:
+        batch.commit()  # what the batch wrote, before another session reads it
+        return obj.sessions()
+
     with click.progressbar(length=contacts, label="Synthetic contacts") as bar:
         done = 0
-        for made in load_demo(obj.uow, obj.rules, spec, now, obj.sessions):
+        for made in load_demo(batch, obj.rules, spec, now, reads):
             bar.update(made - done)
             done = made
+    batch.commit()
     click.echo(f"Loaded {done} synthetic contacts (seed {seed}).")
 
 

@@ -10,6 +10,7 @@ import os
 import secrets
 
 from web.auth import hash_password
+from web.auth.claims import NO_PASSWORD
 from workflow.accounts import Accounts
 from workflow.roles import Role
 
@@ -50,16 +51,34 @@ def load_demo_users(accounts: Accounts) -> list[tuple[str, str, str]]:
     """(username, role label, password) for each demo user, passwords freshly set; the demo
     teams are made (or kept) and each worker made a member of their team."""
     fixed = os.environ.get("FRONTDOOR_DEMO_PASSWORD")
-    for code, name, kind, capacity in DEMO_TEAMS:
-        accounts.save_team(code, name, kind, capacity)
     made = []
-    for username, display, role, team, agency in DEMO_USERS:
+    for username, display, role, team, agency in _demo_staff(accounts):
         password = fixed or secrets.token_urlsafe(9)
-        accounts.save_account(username, display, role, team, agency, hash_password(password),
-                              DEMO_SWE.get(username))
-        if team:
-            accounts.join_team(team, username, DEMO_MANAGERS.get(team) == username)
+        _save(accounts, username, display, role, team, agency, hash_password(password))
         made.append((username, role.label + (f" ({agency})" if agency else ""), password))
     for username, discipline, body in DEMO_MACPT:
         accounts.join_macpt("macpt-1", username, discipline, body)
     return made
+
+
+def load_demo_directory(accounts: Accounts) -> None:
+    """The demo's teams and staff, so its cases can be allocated to them: a user already
+    there is kept as they are, a new one has no password until ``users demo`` sets one
+    (hashing eight passwords nobody is shown cost the demo seconds)."""
+    for username, display, role, team, agency in _demo_staff(accounts):
+        if accounts.account(username) is None:
+            _save(accounts, username, display, role, team, agency, NO_PASSWORD)
+
+
+def _demo_staff(accounts: Accounts) -> tuple[tuple[str, str, Role, str | None, str | None], ...]:
+    for code, name, kind, capacity in DEMO_TEAMS:
+        accounts.save_team(code, name, kind, capacity)
+    return DEMO_USERS
+
+
+def _save(accounts: Accounts, username: str, display: str, role: Role, team: str | None,
+          agency: str | None, password_hash: str) -> None:
+    accounts.save_account(username, display, role, team, agency, password_hash,
+                          DEMO_SWE.get(username))
+    if team:
+        accounts.join_team(team, username, DEMO_MANAGERS.get(team) == username)

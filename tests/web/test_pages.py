@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from tests.web.conftest import PEOPLE, Browser, Contacts, all_counts, text_of
+from tests.web.conftest import PEOPLE, Browser, Contacts, all_counts, store_of, text_of
 from web.views import when
 from workflow.engine.registry import actions
 from workflow.persistence.tables import AccessLogRow, ClockRow, ContactRow, EventRow
@@ -528,6 +528,30 @@ def test_every_view_of_a_contact_page_is_written_to_the_access_log(
     assert [(r.username, r.child_id, r.contact_id, r.route, r.outcome) for r in logged] == [
         (who, child_id, contact_id, "/contacts/<int:contact_id>", "viewed")
         for who in ("fd.worker", "fd.worker", "mash.chair")]
+
+
+def test_a_contact_page_view_logs_itself_with_one_insert_and_no_reads_of_the_log(
+        app: Flask, signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    """The log is written on every view, so it must cost one INSERT: no read of the log
+    back and no second statement (a busy front door views a contact every second)."""
+    contact_id = contacts.one()
+    worker = signed_in("worker")
+    sent: list[str] = []
+
+    def keep(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        if "access_log" in statement:
+            sent.append(" ".join(statement.split()[:3]).upper())
+
+    engine = store_of(app).engine
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        response = worker.get(f"/contacts/{contact_id}")
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+
+    assert response.status_code == 200
+    assert [s for s in sent if not s.startswith("SELECT ACCESS_LOG.CHILD_ID")] == [
+        "INSERT INTO ACCESS_LOG"]
 
 
 # -- allocation ----------------------------------------------------------------------------

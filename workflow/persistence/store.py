@@ -31,7 +31,7 @@ from workflow.persistence.readiness import database_state
 from workflow.persistence.sweep import SweepResult, sweep
 from workflow.persistence.tables import ClockRow, ContactRow, UserRow
 from workflow.persistence.tables_oversight import NotificationRow
-from workflow.persistence.uow import SqlUnitOfWork
+from workflow.persistence.uow import Batch, SqlUnitOfWork
 
 
 class SqlOutbox:
@@ -105,6 +105,11 @@ class Store:
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction) for one command."""
         return SqlUnitOfWork(self.sessions)
+
+    def batch(self, size: int = 200) -> Batch:
+        """Units of work sharing one transaction, for a bulk load through the command path
+        (each command its own savepoint; commit the batch before reading it elsewhere)."""
+        return Batch(self.sessions, size)
 
     def read(self) -> Session:
         """A read-only session for one page or export (the caller closes it)."""

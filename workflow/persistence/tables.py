@@ -40,7 +40,7 @@ class ContactRow(Base):
     event_seq: Mapped[int] = mapped_column(Integer, default=0)
     rag: Mapped[str | None] = mapped_column(String(5))
     team: Mapped[str | None] = mapped_column(String(40), index=True)
-    worker: Mapped[str | None] = mapped_column(String(80), index=True)
+    worker: Mapped[str | None] = mapped_column(String(80))
     referral_at: Mapped[datetime | None] = mapped_column(index=True)
     linked_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"), index=True)
     # The census episode's own fields (CINclosureDate comes from the closing event).
@@ -52,6 +52,9 @@ class ContactRow(Base):
     re_referral_of: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
     repeat_contacts: Mapped[int | None]
     repeat_window_days: Mapped[int | None]
+    # A worker's queue reads their open contacts: by worker then stage, so the years of
+    # closed ones behind them are never read (the index serves "by worker" alone too).
+    __table_args__ = (Index("ix_contact_worker_stage", "worker", "stage"),)
 
 
 class EventRow(Base):
@@ -96,6 +99,9 @@ class ClockRow(Base):
         Index("ix_clock_stopped", "stopped_at", "rule"),
         # The practice standards' months: the clocks of a few rules by the month they fell due.
         Index("ix_clock_rule_due", "rule", "due_at"),
+        # Each contact's open clocks (the queue's next due instant), open ones only.
+        Index("ix_clock_running_contact", "contact_id", "due_at",
+              sqlite_where=text("stopped_at IS NULL"), postgresql_where=text("stopped_at IS NULL")),
     )
 
 
