@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -207,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "instance" / "api-fuzz")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
+    # A timeout's SIGTERM unwinds like an exception, so gunicorn and the schema go too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("api-fuzz: stopped (SIGTERM)"))
     with postgres_schema("frontdoor_fuzz") as url:
         figures = fuzz(url, args.port, args.max_examples, args.workers, args.work)
     print(figures.summary)

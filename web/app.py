@@ -202,9 +202,9 @@ def _wire_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[Any, int]:
         refused = app.extensions["store"].refusal_status(error)
-        if refused:  # the type alone: a database's message quotes the row it refused
+        if refused:  # type, cause chain and frames: never the message, which quotes the row
             app.logger.warning("Database refused %s on %s", type(error).__name__,
-                               request.endpoint)
+                               request.endpoint, exc_info=error)
             return _error_response(refused, _REFUSED[refused])
         # The formatter keeps the exception's type and frames, never its text (web.logs).
         app.logger.error("Unhandled %s on %s", type(error).__name__, request.endpoint,

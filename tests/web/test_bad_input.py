@@ -281,3 +281,32 @@ def test_the_table_covers_what_a_fuzzer_and_a_review_send() -> None:
     """Sixty and more malformed requests, through the API and the forms alike."""
     assert len(CASES) >= 60
     assert sum(not c.path.startswith("/api/") for c in CASES) >= 15
+
+
+def test_a_database_refusal_logs_its_type_and_never_the_childs_details(
+        site: Site, caplog: pytest.LogCaptureFixture) -> None:
+    """A row the database refuses (here a person stored twice under one id) is logged by
+    the type of the error only. Its message cannot be trusted: the engine hides the bound
+    parameters, but PostgreSQL's own DETAIL ("Failing row contains (…)") still quotes the
+    child's name, date of birth and NHS number, so no log line may carry the message."""
+    import logging
+
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from web.logs import JsonFormatter
+    from workflow.persistence.tables_people import PersonRow
+
+    person_id = Contacts(site.app).child_of(Contacts(site.app).one("Kit", "Known"))
+    row = {"id": person_id, "first_name": "Zebedina", "last_name": "Quarrington",
+           "date_of_birth": datetime(2016, 7, 9).date(), "nhs_number": "4010232137"}
+    with pytest.raises(IntegrityError) as refused, site.store.engine.begin() as conn:
+        conn.execute(insert(PersonRow).values(**row))
+    with caplog.at_level(logging.ERROR):
+        logging.getLogger("web.app").error("Unhandled", exc_info=refused.value)
+    line = JsonFormatter().format(caplog.records[-1])
+
+    assert "SQL parameters hidden" in str(refused.value)
+    assert "IntegrityError" in line
+    for secret in ("Zebedina", "Quarrington", "2016-07-09", "4010232137"):
+        assert secret not in line
