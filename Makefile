@@ -18,7 +18,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test venv test-venv lock assets db demo serve lint typecheck pytest browser-deps oracles clean bench-search
+.PHONY: run test venv test-venv lock assets db demo serve lint typecheck pytest browser-deps oracles clean bench-search api-fuzz
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -97,6 +97,15 @@ test: lint typecheck pytest
 BENCH_ARGS ?=
 bench-search: venv
 	$(BIN)/python -m bench.search $(BENCH_ARGS)
+
+# schemathesis against the running API (gunicorn on PostgreSQL, a schema of its own): every
+# operation of /api/v1/openapi.json, at least 10,000 requests, judged by the server's access
+# log (tests/api_fuzz.py). Needs PostgreSQL (TEST_DATABASE_URL); about 5-10 minutes.
+# FRONTDOOR_FUZZ_HEADERS="Authorization: Bearer ..." fuzzes as an API client instead of a
+# signed-in session. FUZZ_ARGS=--max-examples 20 for a quick run.
+FUZZ_ARGS ?=
+api-fuzz: test-venv
+	$(BIN)/python -m tests.api_fuzz $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules web/static/build instance .oracles

@@ -29,7 +29,8 @@ from werkzeug.wrappers import Response
 
 from thresholds import load_registry
 from thresholds.policy import CataloguePolicy
-from web import access, auth, health, logs, words
+from web import access, auth, bad_input, health, logs, words
+from web.api.bodies import dotted
 from web.auth import sso, tokens
 from web.navigation import can_search, nav_items
 from web.settings import Settings, load_settings
@@ -60,7 +61,7 @@ def _configure(app: Flask, config_dir: Path, overrides: dict[str, Any]) -> None:
         PREFERRED_URL_SCHEME="https" if settings.production else "http",
         SESSION_COOKIE_SECURE=bool(web.get("secure_cookies", True)),
         SESSION_COOKIE_NAME="frontdoor_session", WTF_CSRF_TIME_LIMIT=None,
-        MAX_CONTENT_LENGTH=1_000_000, FRONTDOOR_WEB=web, CONFIG_DIR=config_dir,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes, FRONTDOOR_WEB=web, CONFIG_DIR=config_dir,
         API_TITLE="Front Door API", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
     )
@@ -149,7 +150,7 @@ def _error_response(code: int, detail: str = "", errors: Any = None) -> tuple[An
     return render_template(template, detail=detail, errors={}), code
 
 
-_PAGES = (400, 403, 404, 409, 429, 500)
+_PAGES = (400, 403, 404, 409, 413, 429, 500)
 _TITLES = {400: "Bad request", 401: "Sign in first", 403: "You do not have access to this",
            404: "Not found", 405: "Method not allowed", 409: "Conflict", 413: "Too large",
            422: "Check what you entered", 429: "Too many requests", 500: "Server error"}
@@ -164,6 +165,28 @@ def _challenge_headers(error: HTTPException, response: Response) -> None:
         response.headers["WWW-Authenticate"] = tokens.www_authenticate()
 
 
+_REFUSED = {
+    422: "A value could not be stored (too long, out of range or not valid text). Check "
+         "what you entered and try again. Nothing was saved.",
+    409: "That clashes with a record someone else has just changed. Reload and try again. "
+         "Nothing was saved."}
+
+
+#: Where webargs found a field; its errors nest under these (``{"json": {"version": …}}``).
+_LOCATIONS = frozenset({"json", "query", "form", "headers", "cookies", "files", "path"})
+
+
+def _by_field(errors: Any) -> Any:
+    """webargs' errors by dotted field name (``children.0.upn``, ``version``), as every
+    other refusal of the API names them: one name for one field, whichever layer refused."""
+    if not isinstance(errors, dict) or not errors or not set(errors) <= _LOCATIONS:
+        return errors
+    flat: dict[str, list[str]] = {}
+    for messages in errors.values():
+        flat |= dotted(messages)
+    return flat
+
+
 def _wire_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> tuple[Any, int]:
@@ -174,7 +197,7 @@ def _wire_errors(app: Flask) -> None:
     def _http(error: HTTPException) -> Response:
         data = getattr(error, "data", None) or {}
         message = data.get("message") or str(error.description or "")
-        errors = data.get("errors") or data.get("messages")
+        errors = _by_field(data.get("errors") or data.get("messages"))
         response = make_response(_error_response(error.code or 500, message, errors))
         _challenge_headers(error, response)
         return response
@@ -190,6 +213,11 @@ def _wire_errors(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[Any, int]:
+        refused = app.extensions["store"].refusal_status(error)
+        if refused:  # type, cause chain and frames: never the message, which quotes the row
+            app.logger.warning("Database refused %s on %s", type(error).__name__,
+                               request.endpoint, exc_info=error)
+            return _error_response(refused, _REFUSED[refused])
         # The formatter keeps the exception's type and frames, never its text (web.logs).
         app.logger.error("Unhandled %s on %s", type(error).__name__, request.endpoint,
                          exc_info=error)
@@ -207,6 +235,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["catalogues"] = catalogues
     app.extensions["rules"] = load_rules(config_dir, CataloguePolicy(catalogues))
     _wire_database(app)
+    bad_input.install_converters(app)  # before any route is added: ids bounded in each
     _wire_templates(app)
     _wire_security_headers(app)
     CSRFProtect(app)
@@ -217,6 +246,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     health.register(app)
     app.extensions["route_rules"] = access.route_rules(app)
     access.enforce(app)
+    app.before_request(bad_input.check_request)  # after the grants: strangers get 401/403
     _wire_errors(app)
     return app
 

@@ -24,6 +24,7 @@ a council's records by accident. The laptop demo may keep a generated key in
 | FRONTDOOR_LOG_LEVEL | INFO | INFO |
 | FRONTDOOR_BASE_URL (https://host[:port]) | none | none (https only) |
 | FRONTDOOR_INSECURE_COOKIES (1 = plain http) | off | refused |
+| FRONTDOOR_MAX_BODY_BYTES (largest request body) | 1000000 | 1000000 |
 
 The DfE feed's FRONTDOOR_DFE_* variables are read only by ``frontdoor feed send``
 (:func:`load_feed_settings`, :class:`FeedSettings` lists them).
@@ -71,6 +72,9 @@ class Settings:
     log_level: str
     base_url: str | None
     insecure_cookies: bool
+    #: Flask's MAX_CONTENT_LENGTH: a larger body is refused unread with 413. A new contact
+    #: with six children and 10,000 characters of concerns is under 100 kB.
+    max_body_bytes: int = 1_000_000
 
     @property
     def production(self) -> bool:
@@ -90,7 +94,8 @@ class Settings:
                 "secret_key": "set" if self.secret_key else "missing",
                 "proxy_count": self.proxy_count, "hsts_seconds": self.hsts_seconds,
                 "log_format": self.log_format, "log_level": self.log_level,
-                "base_url": self.base_url, "insecure_cookies": self.insecure_cookies}
+                "base_url": self.base_url, "insecure_cookies": self.insecure_cookies,
+                "max_body_bytes": self.max_body_bytes}
 
 
 def load_settings(environ: Mapping[str, str] | None = None,
@@ -111,6 +116,8 @@ def load_settings(environ: Mapping[str, str] | None = None,
         log_level=_choice(env, "FRONTDOOR_LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
         base_url=_base_url(env, production),
         insecure_cookies=_insecure_cookies(env, production),
+        max_body_bytes=_integer(env, "FRONTDOOR_MAX_BODY_BYTES", 1_000_000, 10_000,
+                                100_000_000),
     )
 
 

@@ -19,10 +19,12 @@ themselves with :func:`sign_in`.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,7 +33,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
@@ -41,6 +44,7 @@ from web.app import create_app
 from web.auth import hash_password
 from workflow.intake.commands import NewContact
 from workflow.people.records import PersonDetails
+from workflow.persistence.append_only import rewriting
 from workflow.persistence.readiness import expected_revisions
 from workflow.persistence.schema import metadata
 from workflow.persistence.store import Store, open_store
@@ -407,6 +411,11 @@ class Contacts:
                     payload(trigger, now, variant, **overrides), self.version(contact_id),
                     now)
 
+    def child_of(self, contact_id: int) -> int:
+        """The id of the contact's child (the person record)."""
+        with self.uow() as uow:
+            return int(uow.contacts.get(contact_id).child_id)
+
     def version(self, contact_id: int) -> int:
         with self.uow() as uow:
             return int(uow.contacts.get(contact_id).version)
@@ -421,3 +430,111 @@ def contacts(app: Flask) -> Contacts:
     """Builders that record contacts through ``workflow.services`` on the test's database."""
     return Contacts(app)
 
+
+
+# -- the same site on PostgreSQL ---------------------------------------------------------------
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def postgres_required() -> bool:
+    """CI (or FRONTDOOR_REQUIRE_POSTGRES=1) fails where a laptop without PostgreSQL skips."""
+    return (os.environ.get("CI", "").lower() == "true"
+            or os.environ.get("FRONTDOOR_REQUIRE_POSTGRES") == "1")
+
+
+@dataclass
+class Site:
+    """The real app on one database with every person of PEOPLE signed in through the form."""
+
+    app: Flask
+    store: Store
+    cookies: dict[str, tuple[str, str]]
+    #: Tables set up before the first test (users, teams, sessions): kept between tests.
+    kept: frozenset[str] = frozenset()
+
+    def browser(self, key: str) -> Browser:
+        cookie, token = self.cookies[key]
+        client = self.app.test_client()
+        client.set_cookie(COOKIE, cookie, domain="localhost")
+        return Browser(client, PEOPLE[key], token)
+
+    def anonymous(self) -> Browser:
+        return Browser(self.app.test_client())
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, but the logs of who looked and the sign-in sessions."""
+        with self.store.sessions() as session:
+            return {k: v for k, v in all_counts(session).items()
+                    if k not in ("access_log", "user_session")}
+
+
+@contextmanager
+def postgres_schema(prefix: str) -> Iterator[str]:
+    """A PostgreSQL schema of its own (its URL), dropped afterwards; skips (or fails in
+    CI) when no server answers."""
+    url = os.environ.get("TEST_DATABASE_URL") or POSTGRES_URL
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, connect_args={"connect_timeout": 3})
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:  # any failure to connect means "unreachable"
+        admin.dispose()
+        if postgres_required():
+            pytest.fail(f"PostgreSQL is required in CI: {type(error).__name__}")
+        pytest.skip(f"PostgreSQL not reachable ({type(error).__name__})")
+    in_schema = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield in_schema.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def postgres_site(_secret_key_env: None) -> Iterator[Site]:
+    """The web tests' users, teams and signed-in people on a PostgreSQL schema of its own."""
+    with postgres_schema("frontdoor_web") as url:
+        store = open_store(url)
+        metadata().create_all(store.engine)  # type: ignore[attr-defined]
+        stamp_latest_revision(store.engine)
+        staff_the_directory(store.accounts)
+        for p in (*PEOPLE.values(), SPARE):
+            store.accounts.save_account(p.username, p.display_name, p.role, p.team, p.agency,
+                                        hash_password(p.password))
+        staff_teams(store)
+        app = make_app(url)
+        cookies = {}
+        for key, person in PEOPLE.items():
+            client = app.test_client()
+            assert sign_in(client, person.username, person.password).status_code == 302
+            token = read_csrf(client, "/sign-in")
+            cookies[key] = (session_cookie(client) or "", token)
+        with store.sessions() as session:
+            kept = frozenset(k for k, n in all_counts(session).items() if n)
+        try:
+            yield Site(app, store_of(app), cookies, kept | {"alembic_version"})
+        finally:
+            store_of(app).close()
+            store.close()
+
+
+def emptied(site: Site) -> Site:
+    """Every row but those set up first (users, teams, sessions) gone, children first."""
+    with site.store.engine.begin() as conn, rewriting(conn, "tests: every test starts empty"):
+        for table in reversed(metadata().sorted_tables):  # type: ignore[attr-defined]
+            if table.name not in site.kept:
+                conn.execute(table.delete())
+    return site
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def site(request: pytest.FixtureRequest) -> Site:
+    """Every person signed in on SQLite (the test's fresh file) or PostgreSQL (emptied)."""
+    if request.param == "postgresql":
+        return emptied(request.getfixturevalue("postgres_site"))
+    app: Flask = request.getfixturevalue("app")
+    template: Template = request.getfixturevalue("template_db")
+    return Site(app, store_of(app), template.cookies)

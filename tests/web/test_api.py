@@ -109,7 +109,7 @@ def test_the_list_is_the_work_queue_soonest_due_first_with_filters(
     assert [c["id"] for c in overdue] == [older] and overdue[0]["overdue"] is True
     bad = worker.get("/api/v1/contacts?stage=bogus&limit=0")
     assert bad.status_code == 422
-    assert set(bad.get_json()["errors"]["query"]) == {"stage", "limit"}
+    assert set(bad.get_json()["errors"]) == {"stage", "limit"}
 
 
 def test_get_returns_stage_version_clocks_events_and_the_actions_this_role_may_take(

@@ -18,8 +18,6 @@ tests do.
 from __future__ import annotations
 
 import dataclasses
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -28,8 +26,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.builders import OnService, record_contact, walk_to
@@ -41,6 +38,7 @@ from tests.web.conftest import (
     all_counts,
     make_app,
     person_actor,
+    postgres_schema,
     read_csrf,
     sign_in,
     stamp_latest_revision,
@@ -123,45 +121,25 @@ class Api:
             return int(session.get(ContactRow, made[0]["id"]).child_id)  # type: ignore[union-attr]
 
 
-def _postgres_required() -> bool:
-    return (os.environ.get("CI", "").lower() == "true"
-            or os.environ.get("FRONTDOOR_REQUIRE_POSTGRES") == "1")
-
-
 @pytest.fixture(scope="module")
 def _postgres_app(_secret_key_env: None) -> Iterator[Api]:
     """The real app on a PostgreSQL schema of its own, the worker signed in via the form."""
-    url = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    schema = f"frontdoor_people_api_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, connect_args={"connect_timeout": 3})
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # any failure to connect means "unreachable"
-        admin.dispose()
-        if _postgres_required():
-            pytest.fail(f"PostgreSQL is required in CI: {type(error).__name__}")
-        pytest.skip(f"PostgreSQL not reachable ({type(error).__name__})")
-    in_schema = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-    schema_url = in_schema.render_as_string(hide_password=False)
-    store = open_store(schema_url)
-    metadata().create_all(store.engine)  # type: ignore[attr-defined]
-    stamp_latest_revision(store.engine)
-    person = PEOPLE["worker"]
-    store.accounts.save_account(person.username, person.display_name, person.role,
-                                person.team, person.agency, hash_password(person.password))
-    app = make_app(schema_url)
-    client = app.test_client()
-    assert sign_in(client, person.username, person.password).status_code == 302
-    try:
-        yield Api(app, Browser(client, person, read_csrf(client, "/sign-in")),
-                  app.extensions["store"])
-    finally:
-        app.extensions["store"].close()
-        store.close()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema("frontdoor_people_api") as schema_url:
+        store = open_store(schema_url)
+        metadata().create_all(store.engine)  # type: ignore[attr-defined]
+        stamp_latest_revision(store.engine)
+        person = PEOPLE["worker"]
+        store.accounts.save_account(person.username, person.display_name, person.role,
+                                    person.team, person.agency, hash_password(person.password))
+        app = make_app(schema_url)
+        client = app.test_client()
+        assert sign_in(client, person.username, person.password).status_code == 302
+        try:
+            yield Api(app, Browser(client, person, read_csrf(client, "/sign-in")),
+                      app.extensions["store"])
+        finally:
+            app.extensions["store"].close()
+            store.close()
 
 
 _KEPT = ("app_user", "user_session", "alembic_version")

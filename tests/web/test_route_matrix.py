@@ -42,6 +42,7 @@ from workflow.engine.registry import actions
 from workflow.persistence.tables import AccessLogRow, ContactRow, UserRow
 from workflow.roles import Actor, Role
 from workflow.services import handle
+from workflow.stages import Stage
 
 ANONYMOUS = "anonymous"
 _FD, _CH, _TM, _SW, _PA, _AD = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER,
@@ -357,3 +358,70 @@ def test_a_partner_is_refused_a_contact_page_and_the_refusal_is_logged(
         row = session.scalars(select(AccessLogRow).where(
             AccessLogRow.username == "police.partner")).one()
     assert (row.route, row.outcome) == ("/contacts/<int:contact_id>", "denied")
+
+
+# -- the scope axis: the same routes with a record outside the person's cases ---------------
+
+#: URL variables that name a record within someone's scope (a contact, or its child).
+SCOPED_VARIABLES = frozenset({"contact_id", "person_id", "child_id"})
+#: Routes that name a record yet answer outside the scope: breaking the glass itself.
+GLASS = frozenset({"access.open_contact", "access.open_person"})
+#: Whose scope is narrower than the service, and which case lies outside it (a team
+#: manager sees the whole service; partners and administrators open no case at all, which
+#: the role matrix above already proves).
+OUTSIDE: dict[str, str] = {"worker": "assessment-1", "chair": "assessment-1",
+                           "social_worker": "front-door"}
+
+
+def _outside_values(contacts: Contacts, db: Callable[[], Any], team: str) -> dict[str, Any]:
+    """A case at assessment held by ``team`` (and a worker of it): its contact and child."""
+    contact_id = contacts.at(Stage.ASSESSMENT, "Otto", "Outside")
+    worker = "social.worker" if team == "assessment-1" else "fd.worker"
+    contacts.fire(contact_id, "allocate", who="manager", team=team, worker=worker)
+    with db() as session:
+        child_id = session.scalar(select(ContactRow.child_id)
+                                  .where(ContactRow.id == contact_id))
+    return {"contact_id": contact_id, "person_id": child_id, "child_id": child_id,
+            "name": "rate", "user_id": 1, "filename": "build/app.css"}
+
+
+def scope_verdict(endpoint: str, response: TestResponse) -> str | None:
+    """What is wrong with the answer to a granted route naming an out-of-scope record."""
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    if endpoint in GLASS:
+        return None if status != 403 else "breaking the glass was itself refused"
+    return None if status in (403, 404) else f"got {status}, not 403/404"
+
+
+@pytest.mark.parametrize("who", sorted(OUTSIDE))
+def test_each_granted_route_naming_a_record_outside_the_persons_cases_refuses_it(
+        who: str, app: Flask, signed_in: Callable[[str], Browser], contacts: Contacts,
+        db: Callable[[], Any]) -> None:
+    """Every route × this role × a record out of scope: refused, unless it is how the
+    glass is broken (the in-scope half is the matrix above, on a record all may open)."""
+    values = _outside_values(contacts, db, OUTSIDE[who])
+    person, role = signed_in(who), PEOPLE[who].role
+    rules = app.extensions["route_rules"]
+    tried, wrong = 0, []
+    for endpoint, method, url in _requests(app, values):
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        granted = rules.get(endpoint)
+        if not (set(rule.arguments) & SCOPED_VARIABLES) or granted == PUBLIC or \
+                granted is None or role not in granted or method in ("HEAD", "OPTIONS"):
+            continue
+        tried += 1
+        if problem := scope_verdict(endpoint, send(person, method, url)):
+            wrong.append(f"{method} {url} ({endpoint}): {problem}")
+    assert tried >= 10, f"only {tried} scoped routes tried"
+    assert not wrong, f"{who}:\n  " + "\n  ".join(wrong)
+
+
+def test_the_glass_routes_are_the_only_ones_exempt_from_scope(app: Flask) -> None:
+    """A route made exempt from the record scope must be written down here."""
+    from web.access import _SCOPE_EXEMPT, _key
+
+    exempt = {e for e, view in app.view_functions.items()
+              if _key(getattr(view, "view_class", None) or view) in _SCOPE_EXEMPT}
+    assert exempt == GLASS

@@ -47,6 +47,13 @@ class QueueArgs(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(0, 10_000_000))
 
 
+class WorkQueueOut(Schema):
+    """The work queue (documented; the view builds the lines the queue page shows)."""
+
+    contacts = fields.List(fields.Dict(), metadata={
+        "description": "id, reference, stage, child, worker, received_at, next_due, overdue"})
+
+
 class ClockOut(Schema):
     rule = fields.String()
     rule_version = fields.String()
@@ -211,7 +218,8 @@ def _record_route(blp: Blueprint, action: Action[Any]) -> None:
 def add_routes(blp: Blueprint) -> None:
     """The contact routes and one route per action, from the actions' definitions."""
     blp.route("/contacts", methods=["GET"], endpoint="list_contacts")(
-        blp.arguments(QueueArgs, location="query")(list_contacts))
+        blp.arguments(QueueArgs, location="query")(
+            blp.alt_response(200, schema=WorkQueueOut, success=True)(list_contacts)))
     blp.route("/contacts/<int:contact_id>", methods=["GET"], endpoint="get_contact")(
         blp.response(200, ContactOut)(get_contact))
     blp.route("/contacts/<int:contact_id>/chronology", methods=["GET"],

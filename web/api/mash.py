@@ -21,6 +21,7 @@ from reporting.mash import agency_performance, inbox, meeting_detail, meetings, 
 from web.access import allow, log_children_shown
 from web.api.contacts import refuse
 from web.api.people import candidates
+from web.api.person_schemas import CandidateOut
 from workflow.contact import reference_for
 from workflow.decision.outcomes import OUTCOMES
 from workflow.engine.payload import LocalDate, body_fields
@@ -203,6 +204,19 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
                   "outcome_label": OUTCOMES.get(row["outcome"]) if row.get("outcome") else None}
 
 
+class MatchesOut(Schema):
+    """What the known-child check found (documented; the view dumps the candidates)."""
+
+    candidates = fields.List(fields.Nested(CandidateOut))
+
+
+class AgenciesOut(Schema):
+    """One row per agency and month (documented; the view builds the rows)."""
+
+    rows = fields.List(fields.Dict(), metadata={
+        "description": "agency, month, sent, answered in time, median hours, overdue"})
+
+
 @allow(*OVERSIGHT)
 def performance(args: dict[str, Any]) -> dict[str, Any]:
     """Per agency and month: sent, answered in time, median working hours, overdue now."""
@@ -220,10 +234,12 @@ def add_routes(blp: Blueprint) -> None:
     blp.route("/requests/<int:request_id>/answer", methods=["POST"], endpoint="mash_answer")(
         blp.arguments(answer_in())(answer))
     blp.route("/children/matches", methods=["POST"], endpoint="mash_child_matches")(
-        blp.arguments(MatchIn)(child_matches))
+        blp.arguments(MatchIn)(blp.alt_response(200, schema=MatchesOut, success=True)(
+            child_matches)))
     blp.route("/mash/meetings", methods=["GET"], endpoint="mash_meetings")(
         blp.response(200, MeetingsOut)(list_meetings))
     blp.route("/mash/meetings/<int:meeting_id>", methods=["GET"], endpoint="mash_meeting")(
         blp.response(200, MeetingOut)(read_meeting))
     blp.route("/mash/agencies", methods=["GET"], endpoint="mash_agencies")(
-        blp.arguments(MonthsArgs, location="query")(performance))
+        blp.arguments(MonthsArgs, location="query")(
+            blp.alt_response(200, schema=AgenciesOut, success=True)(performance)))

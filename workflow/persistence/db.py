@@ -5,6 +5,10 @@ writing transaction starts with ``BEGIN IMMEDIATE`` so concurrent writers queue 
 busy timeout instead of failing at once with "database is locked" (Python 3.11 recipe:
 ``isolation_level=None`` hands transaction control to us). Reads use a deferred BEGIN
 through a ``readonly`` view of the same engine. PostgreSQL needs nothing special.
+
+Both engines hide statement parameters (``hide_parameters=True``): a database error's text
+then names the statement but never the values bound to it, so a refused insert cannot
+carry a child's name, date of birth or NHS number into a log or a traceback.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from sqlalchemy.engine import make_url
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url``; SQLite files get their folder created."""
     parsed = make_url(url)
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":

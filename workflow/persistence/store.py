@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.integrations.webhooks import EventKind, HttpPost, Subscription
@@ -178,6 +179,21 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @staticmethod
+    def refusal_status(error: BaseException) -> int | None:
+        """The HTTP status for a database's refusal of what a caller sent, or None.
+
+        A value the database cannot hold (DataError: too long, out of range, a NUL) is the
+        caller's to fix (422); a row that clashes with another (IntegrityError: a duplicate
+        or a vanished parent, usually two people at once) is a conflict (409). The edge
+        checks should stop both first; this keeps a gap there from becoming a 500.
+        """
+        if isinstance(error, DataError):
+            return 422
+        if isinstance(error, IntegrityError):
+            return 409
+        return None
 
 
 def open_store(url: str) -> Store:
