@@ -147,7 +147,7 @@ def work_queue(session: Session, f: QueueFilter, now: datetime) -> list[dict[str
     rows = session.execute(stmt.order_by(*_ordering(f, due))
                            .limit(f.limit).offset(f.offset)).all()
     if with_child:
-        return [_queue_row(r._mapping, now) for r in rows]
+        return [_queue_row(dict(r._mapping), now) for r in rows]
     names = _children(session, {r.child_id for r in rows if r.child_id is not None})
     return [_queue_row({**r._mapping, **names.get(r.child_id, {})}, now) for r in rows]
 
