@@ -65,7 +65,7 @@ def _lead() -> list[sa.Column]:
 
 def _macpt() -> list[sa.Column]:
     return [sa.Column("macpt", sa.String(40), nullable=True),
-            sa.Column("assistance", workflow.persistence.types.JSONDoc(), nullable=True)]
+            sa.Column("assistance", workflow.persistence.types.JSONDoc, nullable=True)]
 
 
 _MEMBER = (("discipline", 20), ("nominated_by", 20))

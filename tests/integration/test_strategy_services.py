@@ -202,7 +202,7 @@ def test_the_childs_chronology_carries_the_early_help_history_into_the_stepped_u
     contacts = {e.contact for e in entries}
     assert contacts == {f"FD{old.id:07d}", f"FD{new.id:07d}"}
     [up] = [e for e in entries if e.title.startswith("Stepped up")]
-    assert up.title == f"Stepped up from early help to the front door as FD{new.id:07d}"
+    assert up.title == f"Stepped up from Family Help to the front door as FD{new.id:07d}"
     assert entries[-1].contact == f"FD{new.id:07d}"  # the new contact comes after its history
 
 

@@ -65,7 +65,7 @@ def test_every_problem_in_both_files_is_named_by_line_and_column_at_once() -> No
     assert problems == {
         "teams:5 code": "use lower-case letters, digits, '.', '_' or '-' (up to 40)",
         "teams:5 kind": "choose one of front_door, mash, assessment, child_protection, "
-                        "family_help, early_help, partner_agency",
+                        "family_help, early_help, partner_agency, macpt",
         "teams:5 capacity": "a whole number of cases, or leave it empty",
         "teams:6 code": "team front-door is listed twice",
         "users:6 swe_number": "a social worker needs their Social Work England registration "

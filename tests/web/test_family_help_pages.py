@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import Flask
+from sqlalchemy import select
+
 from tests.web.conftest import Browser, Contacts, text_of
+from workflow.persistence.tables import ContactRow
 from workflow.stages import Stage
 
 
@@ -72,3 +76,19 @@ def test_the_kpi_page_and_its_download_carry_the_family_help_measures(
 
 def test_a_worker_may_not_download_the_kpis(signed_in: Callable[[str], Browser]) -> None:
     assert signed_in("worker").get("/oversight/kpis.csv").status_code == 403
+
+
+def test_a_step_up_shows_the_family_help_episode_on_the_new_contact(
+        contacts: Contacts, signed_in: Callable[[str], Browser], app: Flask) -> None:
+    contact_id = _handed_over(contacts)
+    contacts.fire(contact_id, "accept_transfer", who="family_help")
+    contacts.fire(contact_id, "step_up", who="manager", reason="Neglect escalating")
+    with app.extensions["store"].read() as db:
+        new_id = db.scalar(select(ContactRow.id).where(ContactRow.linked_contact_id == contact_id))
+
+    body = text_of(signed_in("worker").get(f"/contacts/{new_id}"))
+
+    card = body[body.index('id="stepped-up-from"'):]
+    assert "The Family Help this contact was stepped up from" in body
+    assert "Family Help North" in card and "Accepted by the service" in card
+    assert "Fay Helper" in card

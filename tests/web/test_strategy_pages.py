@@ -187,7 +187,7 @@ def test_stepping_up_links_the_new_contact_and_the_early_help_one_both_ways(
     old_page, new_page = (page(worker.get(f"/contacts/{i}")) for i in (contact_id, new_id))
     assert f'href="/contacts/{new_id}">FD{new_id:07d}</a>' in old_page
     assert f'href="/contacts/{contact_id}">FD{contact_id:07d}</a>' in new_page
-    assert "Stepped up from early help" in new_page
+    assert "Stepped up from Family Help" in new_page
 
 
 def test_the_kpi_page_shows_contributions_by_agency(

@@ -1,7 +1,7 @@
 """Step up from Family Help to the front door: needs have escalated, so a new contact about
 the same child starts at the front door, linked to this one (its history goes with it: the
-new contact shows the Family Help episode it came from). The family's lead practitioner
-may step up as well as the front door."""
+new contact shows the Family Help episode it came from). Recording a contact is the front door's
+(a lead practitioner asks the front door or a manager to step the family up)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from workflow.engine.rules import REASON_GIVEN, Reason
 from workflow.intake.admission import admit
 from workflow.intake.codes import STEP_UP_SOURCE
 from workflow.ports import UnitOfWork
-from workflow.roles import FAMILY_HELP, FRONT_DOOR, MANAGERS
+from workflow.roles import FRONT_DOOR, MANAGERS
 from workflow.rules import Rules
 from workflow.stages import Stage
 
@@ -35,7 +35,7 @@ def _told(p: Mapping[str, Any], n: Narration) -> Told:
 
 ACTION: Action[Reason] = Action(
     name="step_up", order=150, label="Step up to the front door (new contact)", payload=Reason,
-    rows=(row((Stage.EARLY_HELP,), Stage.CLOSED, FRONT_DOOR | MANAGERS | FAMILY_HELP,
+    rows=(row((Stage.EARLY_HELP,), Stage.CLOSED, FRONT_DOOR | MANAGERS,
               guards=(REASON_GIVEN,),
               emits=("stepped_up", "contact_closed")),),
     after=_new_contact, narrate=_told,
