@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from reporting.scope import scoped
 from workflow.contact import reference_for
-from workflow.persistence.tables import ClockRow, ContactRow
+from workflow.persistence.tables import ClockRow, ContactRow, UserRow
 from workflow.persistence.tables_people import PersonRow
 from workflow.scope import RecordScope
 from workflow.stages import Stage
@@ -97,7 +97,8 @@ def _listed(columns: tuple[Any, ...], f: QueueFilter, now: datetime) -> tuple[An
     due = _next_due()
     stmt: Any = (select(*columns)
                  .join(PersonRow, PersonRow.id == ContactRow.child_id, isouter=True)
-                 .join(due, due.c.contact_id == ContactRow.id, isouter=True))
+                 .join(due, due.c.contact_id == ContactRow.id, isouter=True)
+                 .join(UserRow, UserRow.username == ContactRow.worker, isouter=True))
     stmt = _filtered(stmt, f)
     if f.overdue_only:
         stmt = stmt.where(due.c.next_due < now)
@@ -129,7 +130,7 @@ def work_queue(session: Session, f: QueueFilter, now: datetime) -> list[dict[str
     stmt, due = _listed((ContactRow.id, ContactRow.child_id, ContactRow.stage, ContactRow.rag,
                          ContactRow.worker, ContactRow.team, ContactRow.received_at,
                          ContactRow.version, PersonRow.first_name, PersonRow.last_name,
-                         PersonRow.date_of_birth), f, now)
+                         PersonRow.date_of_birth, UserRow.display_name), f, now)
     stmt = stmt.add_columns(due.c.next_due, _soonest_rule().label("next_rule"))
     stmt = stmt.order_by(*_ordering(f, due))
     rows = session.execute(stmt.limit(f.limit).offset(f.offset)).all()
@@ -148,6 +149,7 @@ def _queue_row(r: Any, now: datetime) -> dict[str, Any]:
             "worker": r.worker, "team": r.team, "received_at": r.received_at,
             "version": r.version, "child": f"{r.first_name or ''} {r.last_name or ''}".strip(),
             "date_of_birth": r.date_of_birth, "next_rule": r.next_rule,
+            "worker_name": r.display_name or r.worker,
             "next_due": r.next_due, "overdue": bool(r.next_due and r.next_due < now)}
 
 
