@@ -6,12 +6,11 @@ the form says what it saw and asks, and the worker confirms and continues when i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import re
 
 from sqlalchemy import func, select
 
