@@ -290,7 +290,8 @@ def _handover_date(ctx: Ctx[Any]) -> Failure:
         return "handover_on", "give the date the case is handed over to early help"
     floor = referral_day(ctx) or local_day(ctx, ctx.contact.received_at)
     if floor and day < floor:
-        return "handover_on", f"the hand-over date cannot be before the referral ({floor:%-d %B %Y})"
+        return "handover_on", ("the hand-over date cannot be before the referral "
+                               f"({floor:%-d %B %Y})")
     if (day - ctx.config.calendar.local_date(ctx.now)).days > 366:
         return "handover_on", "the hand-over date is more than a year away"
     return None
