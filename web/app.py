@@ -253,7 +253,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per area of the process; the API builds its routes from the actions."""
-    from web import api, home
+    from web import api, home, info
     from web.admin import (  # noqa: F401 - changes and jobs add routes to admin.bp
         changes,
         jobs,
@@ -280,7 +280,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (auth.bp, account.bp, sso.bp, home.bp, intake.bp, contact.bp, people.bp,
                       admin.bp, leavers.bp, oversight.bp, returns.bp, mash.bp, meetings.bp,
                       sharing.bp, record_access.bp, admin_clients.bp, standards.bp,
-                      audits.bp):
+                      audits.bp, info.bp):
         app.register_blueprint(blueprint)
     assessments.register(app)
     api.register(app)

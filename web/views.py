@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from reporting.contact_page import ClockLine, EventLine
 from web.forms import fields_for
-from web.words import govuk_date, govuk_datetime, label, span
+from web.words import govuk_date, govuk_datetime, label, person_name, span
 from workflow.engine.payload import Kind, asks
 from workflow.engine.registry import actions
 from workflow.rules import Rules
@@ -82,7 +82,7 @@ def event_view(event: EventLine) -> dict[str, Any]:
     title = action_label(event.trigger)
     if moved and event.from_stage:
         title += f": {stage_title(event.from_stage)} → {stage_title(event.to_stage)}"
-    return {"title": title, "actor": f"{event.actor} ({label(event.role)})",
+    return {"title": title, "actor": f"{person_name(event.actor)} ({label(event.role)})",
             "when_text": when(event.at), "when_iso": event.at.isoformat(),
             "reason": event.reason, "details": event_details(event.trigger, event.payload)}
 

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from workflow.decision.outcomes import OUTCOMES, PRIMARY_NEEDS
 from workflow.engine.payload import asks
@@ -150,10 +150,21 @@ def page_path(route: str) -> str:
     return re.sub(r"<[^>]*>", "…", route)
 
 
+def person_name(username: str | None) -> str:
+    """A colleague by name ("Sol Worker"), not by username; looked up once per request."""
+    if not username:
+        return DASH
+    names: dict[str, str] = g.setdefault("display_names", {})
+    if username not in names:
+        account = current_app.extensions["accounts"].account(username)
+        names[username] = account.display_name if account else username
+    return names[username]
+
+
 def register(app: Flask) -> None:
     """Make the filters available to every template."""
     app.jinja_env.filters.update({
         "govuk_date": govuk_date, "govuk_day": govuk_day, "govuk_datetime": govuk_datetime,
         "govuk_time": govuk_time, "due": due, "ago": ago, "label": label,
-        "page_path": page_path})
+        "page_path": page_path, "person_name": person_name})
     app.jinja_env.globals.update({"when": govuk_datetime, "label": label})

@@ -161,10 +161,10 @@ def test_worker_records_siblings_screens_and_rates_red(open_context: Callable[..
     assert titles[1].startswith("Start screening")
     assert titles[-1].startswith("Contact received")
     rated = items.nth(0).inner_text()
-    assert f"by {worker.username} (Front door worker)" in rated
+    assert f"by {worker.display} (Front door worker)" in rated
     assert "Reason: Younger child has an unexplained bruise" in rated
     assert re.search(r"RAG rating\s+Red", rated), rated  # the rating, in the form's words
-    assert f"by {worker.username}" in items.nth(1).inner_text()
+    assert f"by {worker.display}" in items.nth(1).inner_text()
 
     # The clocks table: the decision clock, with the day and time it is due.
     clocks = page.locator("table.app-clocks")

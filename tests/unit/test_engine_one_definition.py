@@ -252,17 +252,20 @@ def test_each_guard_of_the_chosen_row_is_checked_exactly_once_per_fire(
     assert calls == Counter({"2:rationale_given": 1, "2:consent_recorded": 1})
 
 
-def test_a_refusing_guard_is_checked_once_and_the_guards_after_it_not_at_all(
+def test_each_guard_is_checked_once_and_the_refusal_names_every_failure(
         workflow_engine: Engine, now: datetime) -> None:
     contact = contact_at(workflow_engine, Stage.STRATEGY_DISCUSSION, now)
     calls: Counter[str] = Counter()
     hold = _counted(actions()["hold_strategy_discussion"], calls)
 
-    with pytest.raises(GuardFailed):
+    with pytest.raises(GuardFailed) as refused:
         workflow_engine.fire(contact, hold, SOCIAL_WORKER,
-                             payload("hold_strategy_discussion", now, chair=""), now)
+                             payload("hold_strategy_discussion", now, chair="", rationale=""),
+                             now)
 
-    assert calls == Counter({"1:held_at_given": 1, "1:chair_given": 1})
+    row_guards = {f"1:{g.name}" for g in hold.rows[1].guards}
+    assert set(calls) == row_guards and set(calls.values()) == {1}  # all, once each
+    assert set(refused.value.errors) == {"chair", "rationale"}  # every error at once
 
 
 class _CountingPolicy:

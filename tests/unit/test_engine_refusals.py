@@ -216,7 +216,7 @@ def test_a_visit_dated_before_the_contact_was_received_is_refused(
                        GuardFailed)
 
     assert refusal.message == ("The date of the visit cannot be before the referral "
-                               "(04/03/2026).")
+                               "(4 March 2026).")
 
 
 def test_early_help_without_the_familys_agreement_is_refused(

@@ -168,7 +168,7 @@ def test_a_request_under_s16la_before_its_configured_date_is_refused_with_the_da
                        QUESTION | {"lawful_basis": S16LA}, now)
 
     assert isinstance(refusal, GuardFailed) and refusal.field == "lawful_basis"
-    assert "is not in force until 01/04/2026" in refusal.message
+    assert "is not in force until 1 April 2026" in refusal.message
 
 
 def test_once_commenced_a_request_under_s16la_is_recorded(commenced: Engine,

@@ -29,7 +29,8 @@ NEW = {"received_at": "2026-01-05T09:30:00+00:00", "source": "6", "channel": "po
        "referrer": "PC Synthetic", "concerns": "Domestic abuse incident, children present",
        "consent": "not_sought_risk",
        "children": [{"first_name": "Kit", "last_name": "Madeup"},
-                    {"first_name": "Quinn", "last_name": "Madeup"}]}
+                    {"first_name": "Quinn", "last_name": "Madeup"}],
+       "confirmed": ["received_at"]}  # months ago, and meant (asked about otherwise)
 
 
 def api_path(action: Action[Any]) -> str:

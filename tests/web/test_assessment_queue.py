@@ -77,7 +77,7 @@ def test_authorising_from_the_assessment_page_closes_with_rc8_and_empties_the_qu
     assert response.status_code == 302
     assert contacts.stage(contact_id) == "closed"
     after = page(manager.get(f"/contacts/{contact_id}/assessment"))
-    assert "by team.manager.two: no further action" in after
+    assert "by Max Manager: No further action" in after
     assert "No assessments are waiting" in page(manager.get(QUEUE))
 
 

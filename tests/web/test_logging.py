@@ -27,7 +27,8 @@ FIRST, LAST, DOB, NHS = "Zephyrine", "Quillfeather", "2015-06-01", "9434765919"
 NEW_CONTACT = {"received_at": "2026-01-05T09:30", "source": "2A", "channel": "phone",
                "referrer": "Head teacher", "concerns": "Bruising seen at school",
                "consent": "given", "child-0-first_name": FIRST, "child-0-last_name": LAST,
-               "child-0-date_of_birth": DOB, "child-0-nhs_number": NHS}
+               "child-0-date_of_birth": DOB, "child-0-nhs_number": NHS,
+               "confirmed": "received_at"}  # months ago, and meant
 
 
 @pytest.fixture

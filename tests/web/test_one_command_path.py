@@ -241,7 +241,7 @@ def test_a_refused_action_re_shows_the_page_with_the_message_at_its_field_and_in
     assert (after["version"], after["stage"]) == (before["version"], before["stage"])
 
 
-def test_a_date_in_a_refusal_is_written_day_month_year(
+def test_a_date_in_a_refusal_is_written_as_gov_uk_writes_it(
         signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
     """The conference may not be held before the referral: the message names that day as
     people in England write it."""
@@ -253,9 +253,10 @@ def test_a_date_in_a_refusal_is_written_day_month_year(
         "version": contacts.version(contact_id)})
 
     message = error_summary(page(response))["held_at"]
-    today = datetime.now(UTC).astimezone(LONDON).strftime("%d/%m/%Y")
-    days = re.findall(r"\b\d{2}/\d{2}/\d{4}\b", message)
-    assert days and set(days) <= {today, "06/01/2020"}, message
+    here = datetime.now(UTC).astimezone(LONDON)
+    today = f"{here.day} {here:%B %Y}"
+    days = re.findall(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b", message)
+    assert days and set(days) <= {today, "6 January 2020"}, message
     assert not re.search(r"\d{4}-\d{2}-\d{2}", message), message
 
 

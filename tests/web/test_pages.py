@@ -164,7 +164,10 @@ def stage_counts(body: str) -> dict[str, int]:
 NEW = {"received_at": "2026-01-05T09:30", "source": "2A", "channel": "email",
        "referrer": "Ms Head, Synthetic Primary", "concerns": "Bruising seen on both arms",
        "consent": "given", "child-0-first_name": "Robin", "child-0-last_name": "Testwell",
-       "child-0-date_of_birth": "2015-06-01"}
+       "child-0-date_of_birth": "2015-06-01",
+       # Received months before today: confirmed as right (the question is asked in
+       # test_unusual_values_asked.py).
+       "confirmed": "received_at"}
 SIBLING = {"child-1-first_name": "Rowan", "child-1-last_name": "Testwell",
            "child-1-date_of_birth": "2018-09-12"}
 
@@ -429,7 +432,7 @@ def test_an_action_sent_from_the_page_moves_the_stage_and_is_on_the_timeline(
     timeline = body[body.index(">Timeline<"):]
     newest = timeline[:timeline.index("</div>\n    </div>")]
     assert "Go straight to the threshold decision: Screening → Threshold decision" in newest
-    assert "by fd.worker (Front door worker)" in newest
+    assert "by Dee Worker (Front door worker)" in newest
     assert "Reason:</strong> Police already know the family" in newest
     assert "Set or change the RAG rating" in timeline and "School says bruising" in timeline
     assert contacts.stage(contact_id) == "threshold_decision"
@@ -575,7 +578,7 @@ def test_a_manager_allocates_a_team_and_worker_and_the_contact_shows_it(
     assert f'action="/allocation/{contact_id}"' not in after  # no longer unallocated
     body = page(manager.get(f"/contacts/{contact_id}"))
     assert "Assessment 1 / Sol Worker" in body  # names, not codes
-    assert "Allocate to a team and worker" in body and "by team.manager (Team manager)" in body
+    assert "Allocate to a team and worker" in body and "by Mo Manager (Team manager)" in body
     assert queue_refs(signed_in("social_worker").get("/queue")) == [ref(contact_id)]
 
 

@@ -88,6 +88,7 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "contacts.action": CASEHOLDERS,
     "contacts.allocation": frozenset({_TM}), "contacts.allocate": frozenset({_TM}),
     "contacts.allocate_many": frozenset({_TM}),
+    "info.help_page": frozenset(Role), "info.accessibility": PUBLIC, "info.privacy": PUBLIC,
     "intake.new_contact": FRONT_DOOR, "intake.new_contact_post": FRONT_DOOR,
     "assessments.assessment": CASE_READERS, "assessments.authorise_queue": frozenset({_TM}),
     "mash.agency_inbox": frozenset({_PA}), "mash.answer": frozenset({_PA}),

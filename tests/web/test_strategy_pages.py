@@ -72,7 +72,9 @@ def test_police_absent_without_a_reason_is_refused_at_the_form_keeping_what_was_
 
     assert response.status_code == 422
     body = page(response)
-    assert error_summary(response) == {"absence_reason": "Police did not contribute: record why."}
+    assert error_summary(response) == {  # every error at once, each at its box
+        "absence_reason": "Police did not contribute: record why.",
+        "participation_reason_police": "Police was not invited: record why."}
     assert 'id="absence_reason"' in body
     assert re.search(r'<option value="not_invited" selected>Not invited</option>', body)
     assert ">Police and health agree the threshold is met</textarea>" in body

@@ -1,21 +1,43 @@
-"""Record the feedback given to the referrer about the decision.
+"""Record the feedback given to the referrer about the decision, as the message it was.
 
 One action stops two clocks: the local feedback on the decision (within 24 hours of it) and,
 for a referral, the statutory acknowledgement to the referrer (Working Together: within one
 working day of the referral being received). Telling the referrer of the decision is
-acknowledging it; the reason field says what they were told.
+acknowledging it. What they were told is kept as a message (how it was given and its words),
+so the record shows what the referrer heard, not only that a clock stopped.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from workflow.engine.action import Action, row
-from workflow.engine.rules import REASON_GIVEN, Reason
+from workflow.engine.payload import Kind, Payload, ask
+from workflow.engine.rules import needs_text, one_of
 from workflow.roles import CASEWORK, FRONT_DOOR
 from workflow.stages import AFTER_DECISION
 
-ACTION: Action[Reason] = Action(
+#: How the referrer was told (a professional referrer usually by secure email).
+METHODS = (("phone", "Phone call"), ("secure_email", "Secure email"), ("email", "Email"),
+           ("letter", "Letter"), ("in_person", "In person"))
+
+
+@dataclass(frozen=True)
+class Feedback(Payload):
+    method: str = ask("How the referrer was told (optional)", Kind.RADIOS, METHODS)
+    reason: str = ask("What the referrer was told", hint=(
+        "The message as you gave or sent it: the decision and what happens next, without "
+        "details the family has not agreed to share. It is kept on the record."),
+        max_length=5000)
+
+
+ACTION: Action[Feedback] = Action(
     name="give_referrer_feedback", order=50,
-    label="Record feedback to the referrer", payload=Reason,
-    rows=(row(AFTER_DECISION, None, FRONT_DOOR | CASEWORK, guards=(REASON_GIVEN,),
+    label="Record feedback to the referrer", payload=Feedback,
+    rows=(row(AFTER_DECISION, None, FRONT_DOOR | CASEWORK,
+              guards=(needs_text("reason", "write what the referrer was told",
+                                 guard="reason_given"),
+                      one_of("method", (None, "", *(code for code, _ in METHODS)),
+                             "choose how the referrer was told, from the list")),
               emits=("referrer_feedback_given",)),),
 )
