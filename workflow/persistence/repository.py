@@ -8,7 +8,9 @@ are read lazily (``SqlCaseRecords``) and its changed records written with the ev
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any
+
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from workflow.clocks.clock import Clock, ClockResult
@@ -23,6 +25,10 @@ from workflow.stages import Stage
 _MUTABLE = ("team", "worker", "event_seq", "referral_at", "closure_reason", "referral_nfa",
             "open_case_reference")
 _FLAGS = ("open_case_contact_id", "re_referral_of", "repeat_contacts", "repeat_window_days")
+#: The contact columns the aggregate is built from.
+_LOADED = tuple(getattr(ContactRow, name) for name in dict.fromkeys((
+    "id", "received_at", "source", "child_id", "version", "rag", "stage", *_MUTABLE,
+    *_FLAGS)))
 #: Records a caller may name to find their contact (a partner knows only the request).
 _OWNERS = {"request_id": InfoRequestRow}
 
@@ -35,13 +41,16 @@ class ContactRepository:
         self.records = SqlCaseRecords(session)
 
     def get(self, contact_id: int) -> Contact:
-        """The contact with its open clocks (records come on demand), or ``NotFound``."""
-        row = self.session.get(ContactRow, contact_id)
+        """The contact with its open clocks (records come on demand), or ``NotFound``.
+
+        Plain rows, not mapped objects: every command loads a contact, and nothing here
+        needs the identity map (the save is a conditional UPDATE of its own)."""
+        row = self.session.execute(select(*_LOADED).where(ContactRow.id == contact_id)).first()
         if row is None:
             raise NotFound(f"There is no contact {contact_id}.")
-        clocks = self.session.scalars(
-            select(ClockRow).where(ClockRow.contact_id == contact_id,
-                                   ClockRow.stopped_at.is_(None))).all()
+        clocks = self.session.execute(
+            select(*ClockRow.__table__.c).where(ClockRow.contact_id == contact_id,
+                                                ClockRow.stopped_at.is_(None))).all()
         return _to_contact(row, [_to_clock(c) for c in clocks], self.records)
 
     def owner_of(self, record: str, record_id: int) -> int | None:
@@ -87,13 +96,18 @@ class ContactRepository:
 
     def _write_changes(self, contact: Contact) -> None:
         assert contact.id is not None
-        # One flush for all new event and clock rows: clocks learn their ids after it.
-        self.session.add_all(_event_row(contact.id, e) for e in contact.new_events)
-        started = [(clock, _clock_row(contact.id, clock)) for clock in contact.started_clocks]
-        self.session.add_all(row for _, row in started)
-        self.session.flush()
-        for clock, row in started:
-            clock.id = row.id
+        # New events and clocks as bulk INSERTs (no unit-of-work flush); clocks learn
+        # their ids from RETURNING, in the order they were started.
+        events = [_event_values(contact.id, e) for e in contact.new_events]
+        if events:
+            self.session.execute(insert(EventRow), events)
+        started = list(contact.started_clocks)
+        if started:
+            ids = self.session.scalars(
+                insert(ClockRow).returning(ClockRow.id, sort_by_parameter_order=True),
+                [_clock_values(contact.id, clock) for clock in started]).all()
+            for clock, clock_id in zip(started, ids, strict=True):
+                clock.id = clock_id
         for clock in contact.stopped_clocks:
             self.session.execute(update(ClockRow).where(ClockRow.id == clock.id).values(
                 stopped_at=clock.stopped_at, stop_event=clock.stop_event,
@@ -114,7 +128,7 @@ def _flags(contact: Contact) -> dict[str, object]:
     return {name: getattr(contact.flags, name) for name in _FLAGS}
 
 
-def _to_contact(row: ContactRow, clocks: list[Clock], records: SqlCaseRecords) -> Contact:
+def _to_contact(row: Any, clocks: list[Clock], records: SqlCaseRecords) -> Contact:
     flags = IntakeFlags(**{name: getattr(row, name) for name in _FLAGS})
     return Contact(received_at=row.received_at, source=row.source,
                    child_id=row.child_id, id=row.id, version=row.version,
@@ -125,21 +139,21 @@ def _to_contact(row: ContactRow, clocks: list[Clock], records: SqlCaseRecords) -
                    open_clocks=clocks, records=records, _stage=Stage(row.stage))
 
 
-def _to_clock(row: ClockRow) -> Clock:
+def _to_clock(row: Any) -> Clock:
     return Clock(row.rule, row.rule_version, row.started_at, row.due_at, row.stopped_at,
                  row.stop_event, ClockResult(row.result) if row.result else None, row.id,
                  row.note or "")
 
 
-def _clock_row(contact_id: int, clock: Clock) -> ClockRow:
-    return ClockRow(contact_id=contact_id, rule=clock.rule, rule_version=clock.rule_version,
-                    started_at=clock.started_at, due_at=clock.due_at,
-                    stopped_at=clock.stopped_at, stop_event=clock.stop_event,
-                    result=clock.result.value if clock.result else None, note=clock.note)
+def _clock_values(contact_id: int, clock: Clock) -> dict[str, object]:
+    return {"contact_id": contact_id, "rule": clock.rule, "rule_version": clock.rule_version,
+            "started_at": clock.started_at, "due_at": clock.due_at,
+            "stopped_at": clock.stopped_at, "stop_event": clock.stop_event,
+            "result": clock.result.value if clock.result else None, "note": clock.note}
 
 
-def _event_row(contact_id: int, event: Event) -> EventRow:
-    return EventRow(contact_id=contact_id, seq=event.seq, trigger=event.trigger,
-                    from_stage=event.from_stage, to_stage=event.to_stage, actor=event.actor,
-                    role=str(event.role), at=event.at, reason=event.reason,
-                    payload=dict(event.payload))
+def _event_values(contact_id: int, event: Event) -> dict[str, object]:
+    return {"contact_id": contact_id, "seq": event.seq, "trigger": event.trigger,
+            "from_stage": event.from_stage, "to_stage": event.to_stage, "actor": event.actor,
+            "role": str(event.role), "at": event.at, "reason": event.reason,
+            "payload": dict(event.payload)}
