@@ -204,10 +204,15 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
                   "outcome_label": OUTCOMES.get(row["outcome"]) if row.get("outcome") else None}
 
 
+class MatchOut(CandidateOut):
+    child_id = fields.Integer(metadata={"description": "The same as person_id (the name "
+                                                      "this route first gave it)"})
+
+
 class MatchesOut(Schema):
     """What the known-child check found (documented; the view dumps the candidates)."""
 
-    candidates = fields.List(fields.Nested(CandidateOut))
+    candidates = fields.List(fields.Nested(MatchOut))
 
 
 class AgenciesOut(Schema):
