@@ -149,7 +149,7 @@ def _gus(b: More, made: MadeAll) -> None:
     b.step(second, at("2026-03-02 10:00"), "hold_review_conference", SOCIAL_WORKER,
            "continues")
     b.step(second, at("2026-03-12 16:00"), "record_visit", SOCIAL_WORKER, "seen",
-           seen_alone=False)
+           seen_alone=False, not_alone_reason="Too young to be seen alone")
     made.gus_2026 = second.contact_id
 
 

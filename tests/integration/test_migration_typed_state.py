@@ -530,7 +530,8 @@ def _check_casework(engine: Engine) -> None:
          "held_at": t(20, 10, month=2), "plan_continues": False}]
     assert _rows(engine, VisitRow) == [{
         "contact_id": 1, "event_seq": 5, "visited_at": datetime(2026, 1, 14, tzinfo=LONDON),
-        "child_seen": True, "seen_alone": False, "by": "social.worker"}]
+        "child_seen": True, "seen_alone": False, "by": "social.worker",
+        "not_alone_reason": ""}]
     assert _rows(engine, StepDownRow) == [{
         "contact_id": 6, "event_seq": 7, "consent": "given", "team": "Early Help North",
         "handover_on": date(2026, 2, 2), "by": "team.manager", "at": t(27, 10),
