@@ -5,7 +5,7 @@ every record the client's agency's, refusals that say why, and every call logged
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import freezegun
@@ -21,7 +21,8 @@ from workflow.persistence.tables_mash import InfoRequestRow
 from workflow.stages import Stage
 
 CHILD = {"first_name": "Kit", "last_name": "Madeup", "date_of_birth": "2019-05-01"}
-NEW = {"received_at": "2026-01-05T09:30:00+00:00", "source": "6",
+#: Received an hour ago (a contact from months back is a question the API asks first).
+NEW = {"received_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(), "source": "6",
        "channel": "police_notification", "referrer": "PC Synthetic",
        "concerns": "Domestic abuse incident, children present",
        "consent": "not_sought_risk", "children": [CHILD]}
