@@ -6,6 +6,7 @@
 | notification | per notice | deliver one notice once (``web.notify.deliver``) |
 | dfe_feed | daily 02:00 London, when FRONTDOOR_DFE_* is set | send the DfE's delta feed |
 | annex_a_export | on request (``frontdoor jobs add annex-a``) | write Annex A to instance/exports |
+| webhooks | every minute | queue new events for subscribers and send the due, signed deliveries |
 
 Why the registry is built here, at the composition point, rather than by each area at
 import time: nothing happens at import time (ARCHITECTURE.md habit 2), and the kinds need
@@ -48,6 +49,7 @@ class Store(Protocol):
     feed_log: Any
 
     def sweep(self, now: datetime, policy: Any) -> Any: ...
+    def deliver_webhooks(self, now: datetime, http_post: Any) -> Any: ...
     def read(self) -> Any: ...
 
 
@@ -127,6 +129,14 @@ def run_annex_a(ctx: JobContext, payload: dict[str, Any]) -> None:
     (folder / f"annex-a-{period.start}-{period.end}.xlsx").write_bytes(to_xlsx(lists))
 
 
+def run_webhooks(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """One webhook run. A delivery that fails is retried by its own backoff (kept on the
+    delivery row), so this job succeeds whether or not each receiver answered."""
+    from web.webhook_client import urllib_post
+
+    ctx.store.deliver_webhooks(ctx.clock(), urllib_post)
+
+
 def registry(environ: Mapping[str, str]) -> Registry:
     """Every job kind; the DfE feed is scheduled only where the DfE's settings are given."""
     kinds = Registry()
@@ -141,6 +151,8 @@ def registry(environ: Mapping[str, str]) -> Registry:
                       schedule=Daily(time(2, 0)) if feed_on else None))
     kinds.add(JobKind("annex_a_export", "Annex A export", run_annex_a, max_attempts=2,
                       lease=timedelta(minutes=30)))
+    kinds.add(JobKind("webhooks", "Webhook deliveries", run_webhooks, max_attempts=3,
+                      lease=timedelta(minutes=5), schedule=Every(1)))
     return kinds
 
 

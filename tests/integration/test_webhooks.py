@@ -193,3 +193,32 @@ def test_a_health_system_hears_of_requests_to_its_agency_only_named_by_the_reque
     assert created["data"]["request"]["id"] == answered["data"]["request"]["id"] == request_id
     assert answered["data"]["request"]["sharing"] == "shared"
     assert "contact" not in created["data"] and b"Seen at clinic" not in b"".join(got)
+
+
+def test_the_worker_sends_webhooks_every_minute_without_anyone_running_a_command(
+        sessions: sessionmaker[Session], uow_factory: Callable[[], SqlUnitOfWork],
+        rules: Rules, receiver: Receiver, database_url: str) -> None:
+    """In production nobody runs ``frontdoor webhooks deliver``: the background worker's
+    scheduled job does, and a receiver hears of a contact within the minute."""
+    from web.jobs import make_worker, registry
+    from workflow.jobs.kinds import Every
+    from workflow.persistence.store import open_store
+
+    assert registry({}).get("webhooks").schedule == Every(1)
+    police = _client(sessions, "police")
+    receiver.secret = new_secret()
+    _subscribe(sessions, police, receiver.url, receiver.secret, EventKind.CONTACT_CREATED)
+    now = datetime.now(UTC)
+    _sent_by(Actor(police.actor_name, Role.FRONT_DOOR_WORKER, "police"), uow_factory, rules, now)
+
+    store = open_store(database_url)
+    try:
+        worker = make_worker(store, rules.config_dir, {}, lambda: rules, name="test-worker")
+        ran = 0
+        while worker.run_once() and ran < 20:
+            ran += 1
+    finally:
+        store.close()
+
+    assert [d.signed for d in receiver.got] == [True]
+    assert _deliveries(sessions) == [("contact.created", "delivered", 1)]
