@@ -77,6 +77,27 @@ def prepare_database(url: str) -> None:
     _seed_contacts(url)
 
 
+def make_token(url: str) -> str:
+    """An API client of the police with every scope, as an administrator would create one
+    for an integrator; its bearer token (shown once, as the admin page shows it)."""
+    from datetime import UTC, datetime
+
+    from workflow.integrations.admin import create_client
+    from workflow.integrations.clients import Scope
+    from workflow.persistence.store import open_store
+    from workflow.rules import load_rules
+
+    store = open_store(url)
+    try:
+        agencies = load_rules().mash.agencies.ids()
+        _client, token = create_client(store.clients, agencies, "fuzz-police-system", "police",
+                                       " ".join(s.value for s in Scope), "admin",
+                                       datetime.now(UTC))
+        return token
+    finally:
+        store.close()
+
+
 def _seed_contacts(url: str, count: int = 12) -> None:
     """A few contacts (ids 1, 2, …) so made-up small ids sometimes name a real record and
     the fuzzer reaches the actions' rules, not only "no such contact"."""
@@ -181,12 +202,15 @@ def access_lines(log: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def fuzz(url: str, port: int, max_examples: int, workers: int, work: Path) -> Figures:
-    """Prepare the database, serve it, run schemathesis, and count from the access log."""
+def fuzz(url: str, port: int, max_examples: int, workers: int, work: Path,
+         token: bool = False) -> Figures:
+    """Prepare the database, serve it, run schemathesis, and count from the access log.
+    ``token``: authenticate as an API client with a bearer token instead of a session."""
     prepare_database(url)
+    bearer = make_token(url) if token else None
     log = work / "gunicorn.log"
     with served(url, port, log) as base:
-        headers = auth_headers(base)
+        headers = [f"Authorization: Bearer {bearer}"] if bearer else auth_headers(base)
         started = time.monotonic()
         code, summary = schemathesis(base, headers, max_examples, workers, work / "report")
         seconds = time.monotonic() - started
@@ -206,12 +230,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=int(os.environ.get("FUZZ_PORT", 5120)))
     parser.add_argument("--work", type=Path, default=ROOT / "instance" / "api-fuzz")
+    parser.add_argument("--token", action="store_true",
+                        help="as an API client with a bearer token (every scope), not a session")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     # A timeout's SIGTERM unwinds like an exception, so gunicorn and the schema go too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("api-fuzz: stopped (SIGTERM)"))
     with postgres_schema("frontdoor_fuzz") as url:
-        figures = fuzz(url, args.port, args.max_examples, args.workers, args.work)
+        figures = fuzz(url, args.port, args.max_examples, args.workers, args.work, args.token)
     print(figures.summary)
     print(figures.line())
     return 0 if figures.server_errors == 0 and figures.schemathesis_exit == 0 else 1
