@@ -85,7 +85,8 @@ def questions(intake: NewContact, on: date, now: datetime) -> dict[str, str]:
     """What is unusual enough to ask about before recording, by field, in words that say
     what was seen and ask whether it is right."""
     asked: dict[str, str] = {}
-    if now - intake.received_at > LONG_AGO:
+    aware = intake.received_at.tzinfo is not None  # a naive time is refused on its own
+    if aware and now - intake.received_at > LONG_AGO:
         days = (now - intake.received_at).days
         when = f"{days // 365} years" if days >= 730 else f"{days} days"
         asked["received_at"] = (f"This contact would have been received {when} ago: is the "
