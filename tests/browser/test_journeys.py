@@ -19,8 +19,10 @@ from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
-#: How the pages show a date and time (web.views.when), e.g. "Wed 04 Mar 2026, 17:00".
-WHEN = re.compile(r"[A-Z][a-z]{2} \d{2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}")
+#: How the pages show a date and time (web.views.when), e.g.
+#: "Wednesday 4 March 2026 at 5pm" (GOV.UK style, London time).
+WHEN = re.compile(r"[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4} at "
+                  r"(\d{1,2}(:\d{2})?(am|pm)|midday|midnight)")
 REFERENCE = re.compile(r"FD\d{7}")
 
 

@@ -171,7 +171,7 @@ def test_a_contact_from_the_call_to_a_signed_off_override(
     assert _stage(manager) == "Closed"
     decision = " ".join(manager.locator(".govuk-summary-list__row",
                                         has_text="Threshold decision").inner_text().split())
-    assert "Level 1, no further action by t.worker (recommended level 3)" in decision
+    assert "Level 1, No further action by t.worker (recommended level 3)" in decision
     assert "override signed off by t.manager" in decision
 
     titles = [" ".join(t.split()) for t in

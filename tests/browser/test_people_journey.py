@@ -38,7 +38,8 @@ pytestmark = pytest.mark.browser
 SHOTS = ("search", "person")
 SURNAME = "Wetherall"
 REFERENCE = re.compile(r"FD\d{7}")
-WHEN = re.compile(r"[A-Z][a-z]{2} \d{2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}")
+WHEN = re.compile(r"[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4} at "
+                  r"(\d{1,2}(:\d{2})?(am|pm)|midday|midnight)")
 REASON = "Mother confirmed on the phone; GP letter lists the diagnoses (synthetic)"
 WARNING = "Large dog at the address: visit in pairs (synthetic)"
 
@@ -53,11 +54,11 @@ class Child:
     sex: str
 
 
-ALEXANDRA = Child("Alexandra", "2015-03-04", "04/03/2015", "Female")
-FREDERICK = Child("Frederick", "2018-11-20", "20/11/2018", "Male")
+ALEXANDRA = Child("Alexandra", "2015-03-04", "4 March 2015", "Female")
+FREDERICK = Child("Frederick", "2018-11-20", "20 November 2018", "Male")
 #: The other Alexandra Wetherall, already known: born on the day-and-month swap of our
 #: Alexandra's birthday (so the known-child check asks), elsewhere, and in screening.
-NAMESAKE_BORN, NAMESAKE_POSTCODE = "03/04/2015", "WR5 3DA"
+NAMESAKE_BORN, NAMESAKE_POSTCODE = "3 April 2015", "WR5 3DA"
 
 
 def _cells(row: Any) -> list[str]:
@@ -148,9 +149,9 @@ def _find_by_misspelling(page: Any, refs: list[str], live_app: Any) -> None:
     assert page.locator("#results").inner_text() == "2 children found"
     ours, namesake = _row(rows, ALEXANDRA.shown_born), _row(rows, NAMESAKE_BORN)
     assert ours[:3] == [f"Alexandra {SURNAME}", ALEXANDRA.shown_born, "WR1 2AB"], ours
-    assert ours[3] == f"{refs[0]} (received)" and ours[4] == "–", ours
+    assert ours[3] == f"{refs[0]} (Received)" and ours[4] == "–", ours
     tess = live_app.people["worker"]
-    assert namesake[2] == NAMESAKE_POSTCODE and namesake[3].endswith("(screening)"), namesake
+    assert namesake[2] == NAMESAKE_POSTCODE and namesake[3].endswith("(Screening)"), namesake
     assert namesake[4] in (tess.display, tess.username), namesake
     assert "nickname" in ours[5], ours
     _accessible(page, "the search results")
@@ -198,8 +199,9 @@ def _history(page: Any, field: str) -> list[str]:
 
 
 def _today() -> str:
-    """Today as the pages write it ("Tue 01 Dec 2026"), in London."""
-    return datetime.now(ZoneInfo("Europe/London")).strftime("%a %d %b %Y")
+    """Today as the pages write it ("Tuesday 1 December 2026"), in London."""
+    now = datetime.now(ZoneInfo("Europe/London"))
+    return f"{now:%A} {now.day} {now:%B %Y}"
 
 
 def _changed_with_reason(page: Any, live_app: Any) -> None:
@@ -212,7 +214,7 @@ def _changed_with_reason(page: Any, live_app: Any) -> None:
     assert _record_summary(page, "Disabilities") == "Mobility, Communication, Autism"
     tom = live_app.people["worker2"]
     when, _field, old, new, why, by = _history(page, "Ethnicity")
-    assert WHEN.fullmatch(when) and when.split(",")[0] in days, when
+    assert WHEN.fullmatch(when) and when.split(" at ")[0] in days, when
     assert (old, new, why) == ("Information not yet obtained (NOBT)",
                                "White and Black Caribbean (MWBC)", REASON)
     assert by in (tom.username, tom.display), by

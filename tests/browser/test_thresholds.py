@@ -125,10 +125,10 @@ def test_worker_ticks_level_4_is_stopped_at_early_help_overrides_and_a_manager_s
     sign_off = manager.locator("#action-sign_off")
     sign_off.locator("summary").click()
     sign_off.get_by_role("button", name="Sign off the override").click()
-    assert "Early help" in _heading(manager)
+    assert "Family Help" in _heading(manager)  # the stepped-down stage's title
     decision = manager.locator(".govuk-summary-list__row", has_text="Threshold decision")
     text = " ".join(decision.inner_text().split())
-    assert "Level 2, early help by t.worker (recommended level 4)" in text
+    assert "Level 2, Family Help (stepped down) by t.worker (recommended level 4)" in text
     assert "catalogue worcs-default v2" in text and "override signed off by t.manager" in text
 
 

@@ -131,7 +131,7 @@ def test_bad_evidence_or_a_grade_not_on_the_list_is_a_field_error_not_a_server_e
     unknown = psw.post(f"/audits/{audit.id}", _first_answer("great", "", "no", 1))
     stale = psw.post(f"/audits/{audit.id}", _first_answer("good", "", "no", 7))
 
-    assert nul.status_code == 422 and "keep the evidence under" in text_of(nul)
+    assert nul.status_code == 422 and "Remove the NUL character" in text_of(nul)
     assert long.status_code == 422 and "keep the evidence under 4,000" in text_of(long)
     assert unknown.status_code == 422 and "choose outstanding, good" in text_of(unknown)
     assert stale.status_code == 409 and "Someone else changed the audit" in text_of(stale)

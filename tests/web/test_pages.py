@@ -582,6 +582,23 @@ def test_a_manager_allocates_a_team_and_worker_and_the_contact_shows_it(
     assert queue_refs(signed_in("social_worker").get("/queue")) == [ref(contact_id)]
 
 
+def test_allocating_from_a_later_page_of_the_list_returns_to_that_page(
+        signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
+    """The row's form says where it was sent from ("back"), as the page writes it; that is
+    the page's, not the action's, and must not make the allocation refused."""
+    contact_id = contacts.at(Stage.SCREENING, "Bo", "Located")
+    manager = signed_in("manager")
+
+    response = manager.post(f"/allocation/{contact_id}",
+                            {"team": "assessment-1", "worker": "social.worker",
+                             "version": contacts.version(contact_id),
+                             "back": "/allocation?page=2&sort=child"})
+
+    assert response.status_code == 302, text_of(response)
+    assert response.headers["Location"] == "/allocation?page=2&sort=child"
+    assert queue_refs(signed_in("social_worker").get("/queue")) == [ref(contact_id)]
+
+
 def test_a_worker_may_not_open_or_use_allocation(
         signed_in: Callable[[str], Browser], contacts: Contacts,
         db: Callable[[], Session]) -> None:

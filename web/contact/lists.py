@@ -155,8 +155,9 @@ def _back() -> str:
 def allocate(contact_id: int) -> Response | tuple[str, int]:
     """Assign one contact to a team and worker (recorded as an event on the contact);
     a refusal shows the list again with the choices kept and the reason by the row."""
+    form = MultiDict([(k, v) for k, v in request.form.items(multi=True) if k != "back"])
     try:
-        _allocate_one(contact_id, request.form)
+        _allocate_one(contact_id, form)  # "back" is where to return to, not the action's
     except FrontDoorError as error:
         return _allocation_page(422, {f"row-{contact_id}": error.message},
                                 {contact_id: request.form.to_dict()})
