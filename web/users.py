@@ -26,6 +26,7 @@ DEMO_USERS: tuple[tuple[str, str, Role, str | None, str | None], ...] = (
     ("demo.familyhelp", "Fay Helper", Role.FAMILY_HELP_PRACTITIONER, "family-help-north", None),
     ("demo.admin", "Ada Admin", Role.ADMINISTRATOR, None, None),
     ("demo.psw", "Pria Principal", Role.PRINCIPAL_SOCIAL_WORKER, None, None),
+    ("demo.head", "Hana Head", Role.HEAD_OF_SERVICE, None, None),
 )
 
 

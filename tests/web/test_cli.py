@@ -22,6 +22,7 @@ from web.cli import main
 from web.users import DEMO_USERS
 from workflow.persistence.db import make_engine
 from workflow.persistence.tables import ClockRow, ContactRow, UserRow
+from workflow.roles import Role
 from workflow.rules import DEFAULT_CONFIG
 from workflow.stages import Stage
 
@@ -255,6 +256,7 @@ def test_users_demo_prints_a_password_for_every_role(run: Run, tmp_path: Path) -
     assert len(set(passwords.values())) == len(passwords)  # not one shared password
     for username, _display, role, _team, _agency in DEMO_USERS:
         assert role.label in next(line for line in lines if line.split()[0] == username)
+    assert {u[2] for u in DEMO_USERS} == set(Role)  # a role without one cannot be tried
     engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
     with engine.connect() as conn:
         stored = conn.execute(select(UserRow.password_hash).where(
