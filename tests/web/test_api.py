@@ -113,6 +113,24 @@ def test_the_list_is_the_work_queue_soonest_due_first_with_filters(
     assert set(bad.get_json()["errors"]) == {"stage", "limit"}
 
 
+def test_the_list_writes_a_childs_date_of_birth_as_iso_8601_like_every_other_date(
+        signed_in: Callable[[str], Browser], contacts: Contacts,
+        db: Callable[[], Session]) -> None:
+    from datetime import date
+
+    from workflow.persistence.tables_people import PersonRow
+
+    contact_id = contacts.one("Dot", "Dated")
+    with db() as session:
+        child_id = session.get(ContactRow, contact_id).child_id
+        session.get(PersonRow, child_id).date_of_birth = date(2014, 7, 19)
+        session.commit()
+
+    listed = signed_in("worker").get("/api/v1/contacts").get_json()["contacts"]
+
+    assert [c["date_of_birth"] for c in listed if c["id"] == contact_id] == ["2014-07-19"]
+
+
 def test_get_returns_stage_version_clocks_events_and_the_actions_this_role_may_take(
         app: Flask, signed_in: Callable[[str], Browser], contacts: Contacts) -> None:
     contact_id = contacts.at(Stage.SCREENING)

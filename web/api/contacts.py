@@ -148,8 +148,14 @@ def list_contacts(args: dict[str, Any]) -> dict[str, Any]:
     rows = work_queue(g.db, f, _now())
     log_children_shown([r["child_id"] for r in rows if r.get("child_id")])
     return {"contacts": [r | {"received_at": r["received_at"].isoformat(),
-                              "next_due": r["next_due"].isoformat() if r["next_due"] else None}
+                              "next_due": r["next_due"].isoformat() if r["next_due"] else None,
+                              "date_of_birth": _iso(r.get("date_of_birth"))}
                          for r in rows]}
+
+
+def _iso(day: Any) -> str | None:
+    """A date as ISO 8601, as every other date the API writes (not Flask's HTTP-date)."""
+    return day.isoformat() if day is not None else None
 
 
 @allow(*CASEWORKERS)
