@@ -156,6 +156,22 @@ _TITLES = {400: "Bad request", 401: "Sign in first", 403: "You do not have acces
            422: "Check what you entered", 429: "Too many requests", 500: "Server error"}
 
 
+#: Our words where werkzeug would give its own ("The requested URL was not found on the
+#: server. If you entered the URL manually …"), which speak of servers, not of the work.
+_PLAIN = {403: "Your role does not give you access to this page or record. Ask your manager "
+               "if you need it for your work.",
+          404: "There is nothing at this address. It may have been typed wrongly, or the "
+               "record may have moved: use the search box or go back to My work.",
+          405: "That cannot be done at this address."}
+
+
+def _described(error: HTTPException) -> str:
+    """The refusal's own description, unless it is werkzeug's stock text for its code."""
+    described = str(error.description or "")
+    stock = type(error).description
+    return _PLAIN.get(error.code or 0, described) if described == stock else described
+
+
 def _challenge_headers(error: HTTPException, response: Response) -> None:
     """What HTTP says a refusal must carry: ``Allow`` on a 405 (RFC 9110 §15.5.6), and on an
     API 401 the ``WWW-Authenticate`` challenge saying how to authenticate (RFC 6750)."""
@@ -196,7 +212,7 @@ def _wire_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:
         data = getattr(error, "data", None) or {}
-        message = data.get("message") or str(error.description or "")
+        message = data.get("message") or _described(error)
         errors = _by_field(data.get("errors") or data.get("messages"))
         response = make_response(_error_response(error.code or 500, message, errors))
         _challenge_headers(error, response)

@@ -515,6 +515,20 @@ def test_an_unknown_contact_is_a_404_that_says_so_in_words(
     assert "Page not found" in body and "There is no contact FD0424242." in body
 
 
+def test_an_unknown_address_and_a_refused_page_say_what_to_do_not_what_the_server_did(
+        signed_in: Callable[[str], Browser]) -> None:
+    worker = signed_in("worker")
+
+    missing, refused = page(worker.get("/no-such-page")), worker.get("/allocation")
+    api = worker.get("/api/v1/no-such-thing").get_json()
+
+    assert "use the search box or go back to My work" in missing
+    assert refused.status_code == 403 and "Ask your manager" in page(refused)
+    assert "There is nothing at this address" in api["message"]
+    for body in (missing, page(refused), api["message"]):  # werkzeug's stock words gone
+        assert "requested URL" not in body and "read-protected" not in body
+
+
 def test_every_view_of_a_contact_page_is_written_to_the_access_log(
         signed_in: Callable[[str], Browser], contacts: Contacts,
         db: Callable[[], Session]) -> None:
