@@ -529,6 +529,14 @@ def test_an_unknown_address_and_a_refused_page_say_what_to_do_not_what_the_serve
         assert "requested URL" not in body and "read-protected" not in body
 
 
+def test_every_signed_in_page_links_to_the_account_and_it_to_the_password(
+        signed_in: Callable[[str], Browser]) -> None:
+    partner = signed_in("partner")
+
+    assert 'href="/account/security">Your account</a>' in page(partner.get("/inbox"))
+    assert 'href="/account/password"' in page(partner.get("/account/security"))
+
+
 def test_every_view_of_a_contact_page_is_written_to_the_access_log(
         signed_in: Callable[[str], Browser], contacts: Contacts,
         db: Callable[[], Session]) -> None:
