@@ -12,27 +12,21 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-from workflow.persistence.db import PROJECT_ROOT, make_engine
+from tests.integration.migrating import alembic_config
+from workflow.persistence.db import make_engine
 from workflow.persistence.schema import metadata
 from workflow.persistence.types import UTCDateTime
 
 AT = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
 
-def _alembic(url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.attributes["url"] = url
-    return config
-
-
 @pytest.fixture
 def at_0015(empty_database_url: str) -> Iterator[tuple[str, Engine]]:
     """A database at 0015 holding one contact stepped down to early help."""
-    command.upgrade(_alembic(empty_database_url), "0015")
+    command.upgrade(alembic_config(empty_database_url), "0015")
     engine = make_engine(empty_database_url)
     with engine.begin() as conn:
         conn.execute(sa.table("contact", *(sa.column(c) for c in (
@@ -60,7 +54,7 @@ def _columns(engine: Engine) -> set[str]:
 def test_the_migrated_schema_is_the_one_the_code_declares(at_0015: tuple[str, Engine]) -> None:
     url, engine = at_0015
 
-    command.upgrade(_alembic(url), "heads")
+    command.upgrade(alembic_config(url), "heads")
 
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -72,13 +66,13 @@ def test_an_earlier_hand_over_becomes_accepted_and_downgrade_keeps_it(
     url, engine = at_0015
     before = _columns(engine)
 
-    command.upgrade(_alembic(url), "heads")
+    command.upgrade(alembic_config(url), "heads")
     with engine.connect() as conn:
         row = conn.execute(sa.text("SELECT team, service, practitioner, status, reviews "
                                    "FROM early_help_handover")).one()
     assert tuple(row) == ("Early Help North", None, None, "accepted", 0)
 
-    command.downgrade(_alembic(url), "0015")
+    command.downgrade(alembic_config(url), "0015")
     assert _columns(engine) == before
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT team FROM early_help_handover")).scalar_one() \

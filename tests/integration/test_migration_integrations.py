@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-from workflow.persistence.db import PROJECT_ROOT, make_engine
+from tests.integration.migrating import alembic_config, tables
+from workflow.persistence.db import make_engine
 from workflow.persistence.schema import metadata
 from workflow.persistence.types import UTCDateTime
 
@@ -24,15 +24,9 @@ AT = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 NEW = {"api_client", "api_token_use", "webhook_subscription", "webhook_delivery"}
 
 
-def _alembic(url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.attributes["url"] = url
-    return config
-
-
 @pytest.fixture
 def at_0015(empty_database_url: str) -> Iterator[tuple[str, Engine]]:
-    command.upgrade(_alembic(empty_database_url), "0015")
+    command.upgrade(alembic_config(empty_database_url), "0015")
     engine = make_engine(empty_database_url)
     try:
         yield empty_database_url, engine
@@ -40,14 +34,10 @@ def at_0015(empty_database_url: str) -> Iterator[tuple[str, Engine]]:
         engine.dispose()
 
 
-def _tables(engine: Engine) -> set[str]:
-    return set(sa.inspect(engine).get_table_names())
-
-
 def test_the_migrated_schema_is_the_one_the_code_declares(at_0015: tuple[str, Engine]) -> None:
     url, engine = at_0015
 
-    command.upgrade(_alembic(url), "heads")
+    command.upgrade(alembic_config(url), "heads")
 
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -57,9 +47,9 @@ def test_the_migrated_schema_is_the_one_the_code_declares(at_0015: tuple[str, En
 def test_the_token_use_log_is_append_only_once_migrated_and_downgrade_drops_only_the_new(
         at_0015: tuple[str, Engine]) -> None:
     url, engine = at_0015
-    before = _tables(engine)
-    command.upgrade(_alembic(url), "heads")
-    migrated = _tables(engine)
+    before = tables(engine)
+    command.upgrade(alembic_config(url), "heads")
+    migrated = tables(engine)
     uses = sa.table("api_token_use", sa.column("method"), sa.column("route"),
                     sa.column("status"), sa.column("at", UTCDateTime()))
     with engine.begin() as conn:
@@ -68,7 +58,7 @@ def test_the_token_use_log_is_append_only_once_migrated_and_downgrade_drops_only
 
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as conn:
         conn.execute(sa.text("UPDATE api_token_use SET status = 500"))
-    command.downgrade(_alembic(url), "0015")
+    command.downgrade(alembic_config(url), "0015")
 
     assert migrated >= NEW and not before & NEW
-    assert _tables(engine) == before
+    assert tables(engine) == before

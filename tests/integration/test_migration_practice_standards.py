@@ -12,45 +12,21 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-from workflow.persistence.db import PROJECT_ROOT, make_engine
+from tests.integration.migrating import alembic_config, at_revision_with_a_case, tables
 from workflow.persistence.schema import metadata
 from workflow.persistence.types import UTCDateTime
 
 AT = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
 
-def _alembic(url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.attributes["url"] = url
-    return config
-
-
 @pytest.fixture
 def at_0015(empty_database_url: str) -> Iterator[tuple[str, Engine]]:
     """A database at 0015 holding one contact on a child protection plan, visited once."""
-    command.upgrade(_alembic(empty_database_url), "0015")
-    engine = make_engine(empty_database_url)
+    engine = at_revision_with_a_case(empty_database_url, "0015", "cp_plan", AT)
     with engine.begin() as conn:
-        conn.execute(sa.table("person", *(sa.column(c) for c in (
-            "id", "kind", "first_name", "last_name", "preferred_name", "sex",
-            "gender_identity", "ethnicity", "first_language", "immigration_status", "school",
-            "identifier_status", "identifier_reason", "version")),
-            sa.column("created_at", UTCDateTime())).insert().values(
-            id=1, kind="child", first_name="Bo", last_name="Example", preferred_name="",
-            sex="U", gender_identity="", ethnicity="NOBT", first_language="",
-            immigration_status="", school="", identifier_status="included",
-            identifier_reason="", version=1, created_at=AT))
-        conn.execute(sa.table("contact", *(sa.column(c) for c in (
-            "id", "child_id", "source", "channel", "referrer", "concerns", "consent", "stage",
-            "version", "event_seq", "referral_nfa")),
-            sa.column("received_at", UTCDateTime())).insert().values(
-            id=1, child_id=1, received_at=AT, source="6", channel="phone", referrer="",
-            concerns="Synthetic", consent="not_recorded", stage="cp_plan", version=9,
-            event_seq=9, referral_nfa=False))
         conn.execute(sa.table("visit", *(sa.column(c) for c in (
             "id", "contact_id", "event_seq", "child_seen", "seen_alone", "by")),
             sa.column("visited_at", UTCDateTime())).insert().values(
@@ -62,14 +38,10 @@ def at_0015(empty_database_url: str) -> Iterator[tuple[str, Engine]]:
         engine.dispose()
 
 
-def _tables(engine: Engine) -> set[str]:
-    return set(sa.inspect(engine).get_table_names())
-
-
 def test_the_migrated_schema_is_the_one_the_code_declares(at_0015: tuple[str, Engine]) -> None:
     url, engine = at_0015
 
-    command.upgrade(_alembic(url), "heads")
+    command.upgrade(alembic_config(url), "heads")
 
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -79,14 +51,14 @@ def test_the_migrated_schema_is_the_one_the_code_declares(at_0015: tuple[str, En
 def test_a_visit_recorded_before_keeps_its_facts_through_upgrade_and_downgrade(
         at_0015: tuple[str, Engine]) -> None:
     url, engine = at_0015
-    before = _tables(engine)
+    before = tables(engine)
 
-    command.upgrade(_alembic(url), "heads")
+    command.upgrade(alembic_config(url), "heads")
     with engine.connect() as conn:
         upgraded = conn.execute(sa.text(
             "SELECT child_seen, seen_alone, not_alone_reason FROM visit")).one()
-    command.downgrade(_alembic(url), "0015")
-    after_down = _tables(engine)
+    command.downgrade(alembic_config(url), "0015")
+    after_down = tables(engine)
     columns = {c["name"] for c in sa.inspect(engine).get_columns("visit")}
     with engine.connect() as conn:
         visits = conn.execute(sa.text("SELECT count(*) FROM visit")).scalar()
@@ -98,7 +70,7 @@ def test_a_visit_recorded_before_keeps_its_facts_through_upgrade_and_downgrade(
 
 def test_case_activity_stores_a_supervision(at_0015: tuple[str, Engine]) -> None:
     url, engine = at_0015
-    command.upgrade(_alembic(url), "heads")
+    command.upgrade(alembic_config(url), "heads")
     table = sa.Table("case_activity", sa.MetaData(), autoload_with=engine)
 
     with engine.begin() as conn:
