@@ -269,7 +269,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per area of the process; the API builds its routes from the actions."""
-    from web import api, home, info
+    from web import api, drafts, home, info
     from web.admin import (  # noqa: F401 - changes and jobs add routes to admin.bp
         changes,
         jobs,
@@ -299,4 +299,5 @@ def _register_blueprints(app: Flask) -> None:
                       audits.bp, info.bp):
         app.register_blueprint(blueprint)
     assessments.register(app)
+    drafts.register(app)
     api.register(app)

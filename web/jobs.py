@@ -2,7 +2,7 @@
 
 | kind | when | what |
 |---|---|---|
-| breach_sweep | every 5 minutes | record breaches, queue notices, one delivery job per new notice |
+| breach_sweep | every 5 minutes | breaches, notices, a delivery job per notice; old drafts purged |
 | notification | per notice | deliver one notice once (``web.notify.deliver``) |
 | dfe_feed | daily 02:00 London, when FRONTDOOR_DFE_* is set | send the DfE's delta feed |
 | annex_a_export | on request (``frontdoor jobs add annex-a``) | write Annex A to instance/exports |
@@ -47,6 +47,7 @@ class Store(Protocol):
     queue: Any  # SqlQueue: the Queue port and ``unqueued_notifications``
     outbox: Any
     feed_log: Any
+    drafts: Any  # SqlDrafts: the drafts port (workflow.drafts)
 
     def sweep(self, now: datetime, policy: Any) -> Any: ...
     def deliver_webhooks(self, now: datetime, http_post: Any) -> Any: ...
@@ -91,11 +92,13 @@ def enqueue_notes(ctx: JobContext) -> int:
 
 def run_sweep(ctx: JobContext, payload: dict[str, Any]) -> None:
     """The breach sweep, then a delivery job for each notice it queued; done jobs older
-    than ``KEEP_DONE`` are forgotten (288 sweeps a day would otherwise pile up)."""
+    than ``KEEP_DONE`` are forgotten (288 sweeps a day would otherwise pile up), and so are
+    drafts past their keeping time (``workflow.drafts.KEEP_FOR``)."""
     now = ctx.clock()
     ctx.store.sweep(now, load_policy(ctx.config_dir))
     enqueue_notes(ctx)
     ctx.store.queue.prune(now - KEEP_DONE)
+    ctx.store.drafts.purge(now)
 
 
 def run_notification(ctx: JobContext, payload: dict[str, Any]) -> None:

@@ -84,6 +84,9 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "account.password": frozenset(Role), "account.password_post": frozenset(Role),
     "account.security": frozenset(Role), "account.totp_start": frozenset(Role),
     "account.totp_confirm": frozenset(Role), "account.totp_remove": frozenset(Role),
+    # One's own drafts and the time-out warning's "Stay signed in": everyone signed in.
+    "drafts.drafts_for": frozenset(Role), "drafts.save": frozenset(Role),
+    "drafts.discard": frozenset(Role), "drafts.stay": frozenset(Role),
     "contacts.queue": CASEHOLDERS, "contacts.contact": CASEHOLDERS | {_PSW},
     "contacts.action": CASEHOLDERS,
     "contacts.allocation": frozenset({_TM}), "contacts.allocate": frozenset({_TM}),

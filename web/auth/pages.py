@@ -24,6 +24,12 @@ from workflow.accounts import Account
 
 bp = Blueprint("auth", __name__)
 SECOND_STEP = timedelta(minutes=5)
+#: The session key holding the page to go back to after signing in.
+RETURN_TO = "return_to"
+#: Addresses that are not pages to go back to (the sign-in pages, the scripts' own calls).
+_NOT_RETURNED_TO = ("/sign-in", "/sign-out", "/drafts/", "/session/")
+TIMED_OUT = ("You were signed out because nothing was done for a while. What you had typed "
+             "was kept: sign in to carry on where you left off.")
 _REFUSALS = {
     "network": "Too many failed attempts from this network. Wait 15 minutes and try again.",
     "account": "Too many failed attempts. Wait 15 minutes and try again. Or sign in on a "
@@ -45,8 +51,22 @@ def _page(errors: dict[str, str], username: str, status: int) -> tuple[str, int]
 @bp.get("/sign-in")
 @public
 def sign_in() -> str:
-    """The sign-in form, with a button for each single sign-on provider."""
+    """The sign-in form, with a button for each single sign-on provider. A page that sent
+    the person here (``?next=``, after a time-out) is where signing in takes them back."""
+    back = safe_return(request.args.get("next"))
+    if back:
+        session[RETURN_TO] = back
     return _page({}, "", 200)[0]
+
+
+def safe_return(path: str | None) -> str | None:
+    """A path on this site to go back to, or None: never another site (``//host``,
+    ``https://``), never the sign-in pages themselves."""
+    if not path or len(path) > 300 or not path.startswith("/") or path.startswith("//"):
+        return None
+    if any(c in path for c in "\\\r\n") or path.startswith(_NOT_RETURNED_TO):
+        return None
+    return path
 
 
 @bp.post("/sign-in")
@@ -76,17 +96,22 @@ def _sign_in(username: str, password: str, now: datetime) -> Response | tuple[st
     throttle.succeeded(accounts(), attempt)
     accounts().clear_failed_sign_ins(username)
     if user.totp_enabled:
+        back = session.get(RETURN_TO)
         session.clear()
+        if back:
+            session[RETURN_TO] = back
         session["pending"] = {"user": user.id, "at": now.timestamp()}
         return redirect("/sign-in/code")
     return finish_sign_in(user, now)
 
 
 def finish_sign_in(user: Account, now: datetime) -> Response:
-    """Start the server-side session and remember this browser as one of theirs."""
+    """Start the server-side session and remember this browser as one of theirs; back to
+    the page that sent them to sign in, if any (where their draft waits)."""
+    back = safe_return(session.get(RETURN_TO))
     session.clear()
     session["sid"] = start_session(user, now)
-    response = redirect("/")
+    response = redirect(back or "/")
     device.remember(request, response, user.username)
     return response
 
@@ -144,9 +169,16 @@ def _code_page(message: str, status: int) -> tuple[str, int]:
 @bp.post("/sign-out")
 @public
 def sign_out() -> Response:
-    """End the server-side session (CSRF-protected like every form)."""
+    """End the server-side session (CSRF-protected like every form). The time-out warning
+    signs out with ``timed_out`` and the page it was on, which signing in returns to."""
     if current_user.is_authenticated:
         accounts().revoke_sessions(current_user.id, datetime.now(UTC), current_user.session_id)
     session.clear()
+    if request.form.get("timed_out"):
+        back = safe_return(request.form.get("return_to"))
+        if back:
+            session[RETURN_TO] = back
+        flash(TIMED_OUT)
+        return redirect("/sign-in")
     flash("You have signed out.", "success")
     return redirect("/sign-in")

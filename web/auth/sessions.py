@@ -42,6 +42,9 @@ class SignedInUser:
     agency: str | None
     session_id: str
     must_change_password: bool = False
+    #: When the session ends if nothing more is done (the idle or the absolute limit,
+    #: whichever is sooner): the time-out warning counts down to it.
+    ends_at: datetime | None = None
     is_authenticated: bool = True
     is_active: bool = True
     is_anonymous: bool = False
@@ -80,10 +83,26 @@ def _load_from_session() -> SignedInUser | None:
     user = accounts().account_by_id(row.user_id)
     if user is None or not user.active:
         return None
-    if now - row.last_seen_at > timedelta(minutes=1):  # keeps most reads from writing
+    seen = row.last_seen_at
+    if now - seen > timedelta(minutes=1):  # keeps most reads from writing
         accounts().touch_session(row.id, now)
+        seen = now
     return SignedInUser(user.id, user.username, user.display_name, user.role, user.team,
-                        user.agency, row.id, user.must_change_password)
+                        user.agency, row.id, user.must_change_password,
+                        _ends_at(row, seen))
+
+
+def _ends_at(row: SignInSession, seen: datetime) -> datetime:
+    s = _settings()
+    return min(seen + timedelta(minutes=s["idle_timeout_minutes"]),
+               row.created_at + timedelta(minutes=s["absolute_timeout_minutes"]))
+
+
+def stay_signed_in(user: SignedInUser, now: datetime) -> datetime:
+    """Count now as activity (the person asked to stay signed in); when the session ends."""
+    accounts().touch_session(user.session_id, now)
+    row = accounts().session(user.session_id)
+    return _ends_at(row, now) if row is not None else now
 
 
 def _expired(row: SignInSession, now: datetime) -> bool:

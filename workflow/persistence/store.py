@@ -2,8 +2,8 @@
 
 The app factory and the CLI open a ``Store`` from a URL and take from it what they plug in:
 a unit of work per change, a read-only session per page (SQLite: a deferred ``BEGIN``, so
-a page or an export never holds the write lock), the accounts, the outbox, the job queue,
-the DfE feed's log, the schema upgrade and the breach sweep. Nothing else outside
+a page or an export never holds the write lock), the accounts, the drafts, the outbox, the
+job queue, the DfE feed's log, the schema upgrade and the breach sweep. Nothing else outside
 ``workflow/persistence`` builds an engine or a session, so the web layer never imports
 SQLAlchemy.
 """
@@ -25,6 +25,7 @@ from workflow.persistence import webhooks
 from workflow.persistence.accounts import SqlAccounts
 from workflow.persistence.backup import backup, restore
 from workflow.persistence.db import PROJECT_ROOT, make_engine
+from workflow.persistence.drafts import SqlDrafts
 from workflow.persistence.feed_log import SqlFeedLog
 from workflow.persistence.integrations import SqlClients
 from workflow.persistence.queue import SqlQueue
@@ -102,6 +103,7 @@ class Store:
         self.feed_log = SqlFeedLog(self.sessions)  # the DfE feed's runs, batches, ledger
         self.clients = SqlClients(self.sessions)  # API clients and every use of a token
         self.queue = SqlQueue(self.sessions)  # background jobs (workflow.jobs)
+        self.drafts = SqlDrafts(self.sessions)  # unsent long forms (workflow.drafts)
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction) for one command."""

@@ -15,6 +15,10 @@ import { initAll as initGovukFrontend } from './js/govuk-frontend.min.js'
 import { initAll as initMojFrontend } from './js/moj-frontend.min.js'
 // Levels of need: the recommendation follows the ticked indicators.
 import './js/recommendation.mjs'
+// Long forms keep a draft on the server as they are typed, restored after a time-out.
+import './js/drafts.mjs'
+// The time-out warning before the session ends.
+import './js/timeout.mjs'
 
 initGovukFrontend()
 initMojFrontend()

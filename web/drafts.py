@@ -1,0 +1,190 @@
+"""Drafts of long forms, saved as the person types, and the session's "stay signed in".
+
+The browser (web/assets/js/drafts.mjs) saves every form marked ``data-draft`` a few
+seconds after the last keystroke, restores the person's drafts when the page opens, and
+says so in a notification banner. Without JavaScript nothing here is used and the forms
+work as before. The time-out warning (web/assets/js/timeout.mjs) asks here to extend the
+session.
+
+Why the draft is scoped as it is: the owner is the signed-in person and nobody else (no
+route takes a user id); the form key (``new-contact``, ``action-rate``) is checked against
+the forms that exist, so the table holds no rubbish; the record id is only the address of
+the draft. A draft holds only what its owner typed, so reading it back reveals nothing
+they have not seen; the record's own scope still decides whether they may send the form.
+
+A draft ends when its form is sent successfully: ``_end_sent_drafts`` runs after each
+request and, when the POST that a draft belongs to answered with a redirect (the
+post-redirect-get of a success), deletes the draft. A refusal re-shows the form (4xx), so
+the draft stays.
+
+The draft's text is personal data: it is never logged, and never put in a URL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, jsonify, request
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from web.access import allow
+from web.auth.sessions import stay_signed_in
+from web.words import govuk_datetime, govuk_time
+from workflow.drafts import Draft, DraftRefused, Drafts
+from workflow.errors import FrontDoorError
+from workflow.roles import Role
+
+bp = Blueprint("drafts", __name__)
+NEW_CONTACT = "new-contact"
+_ACTION = "action-"
+_KEY = re.compile(r"[a-z0-9_-]{1,64}")
+#: Fields a form sends that are not what the person typed.
+_NOT_TYPED = frozenset({"csrf_token", "version", "preview"})
+
+#: The POST that sends each drafted form: endpoint -> (form key, record id) from its
+#: path. A successful answer (a redirect) ends the draft.
+_SENT_BY: dict[str, Callable[[dict[str, Any]], tuple[str, int]]] = {
+    "intake.new_contact_post": lambda args: (NEW_CONTACT, 0),
+    "contacts.action": lambda args: (_ACTION + str(args.get("name", "")),
+                                    int(args.get("contact_id", 0))),
+}
+
+
+def _drafts() -> Drafts:
+    found: Drafts = current_app.extensions["drafts"]
+    return found
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def known_form(key: str) -> bool:
+    """Whether a form of this key exists: the new-contact form, or an action's form."""
+    if key == NEW_CONTACT:
+        return True
+    if not _KEY.fullmatch(key) or not key.startswith(_ACTION):
+        return False
+    try:
+        current_app.extensions["rules"].engine.action(key[len(_ACTION):])
+    except FrontDoorError:
+        return False
+    return True
+
+
+def draft_key(key: str) -> str:
+    """A form key for a template's ``data-draft`` (refused at render time if unknown, so a
+    template can never mark a form whose drafts the server would refuse)."""
+    if not known_form(key):
+        raise ValueError(f"no form has the draft key {key!r}")
+    return key
+
+
+def _refuse(status: int, message: str) -> Response:
+    response = jsonify({"message": message})
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def _as_json(error: HTTPException) -> Response:
+    """The script reads these answers: a plain JSON message, never an HTML page."""
+    messages = {400: "The page had expired. Reload it; what you typed is still on it.",
+                413: "The form is too large to keep as a draft."}
+    code = error.code or 400
+    return _refuse(code, messages.get(code, str(error.description or "Not possible.")))
+
+
+def _seconds_left() -> int:
+    ends = getattr(current_user, "ends_at", None)
+    return max(0, int((ends - _now()).total_seconds())) if ends else 0
+
+
+def _shown(draft: Draft, now: datetime) -> dict[str, Any]:
+    same_day = draft.saved_at.date() == now.date()
+    when = govuk_time(draft.saved_at) if same_day else govuk_datetime(draft.saved_at)
+    return {"form": draft.form, "fields": [list(pair) for pair in draft.fields],
+            "saved": when}
+
+
+@bp.get("/drafts/<int:record_id>")
+@allow(*Role)
+def drafts_for(record_id: int) -> Response:
+    """The signed-in person's own drafts about one record (0: forms that create one)."""
+    now = _now()
+    found = _drafts().for_record(current_user.id, record_id, now)
+    return jsonify({"drafts": [_shown(d, now) for d in found]})
+
+
+def _typed() -> tuple[tuple[str, str], ...]:
+    return tuple((name, value) for name, value in request.form.items(multi=True)
+                 if name not in _NOT_TYPED)
+
+
+@bp.post("/drafts/<key>/<int:record_id>")
+@allow(*Role)
+def save(key: str, record_id: int) -> Response:
+    """Keep what is on the form now as the person's draft of it."""
+    if not known_form(key):
+        return _refuse(404, "There is no form of that name to keep a draft of.")
+    now = _now()
+    try:
+        _drafts().save(current_user.id, key, record_id, _typed(), now)
+    except DraftRefused as refused:
+        return _refuse(refused.status, str(refused))
+    return jsonify({"saved": govuk_time(now), "seconds_left": _seconds_left()})
+
+
+@bp.post("/drafts/<key>/<int:record_id>/discard")
+@allow(*Role)
+def discard(key: str, record_id: int) -> Response:
+    """The person threw the draft away (the form goes back to what the record holds)."""
+    if not known_form(key):
+        return _refuse(404, "There is no form of that name to keep a draft of.")
+    _drafts().discard(current_user.id, key, record_id)
+    return jsonify({"discarded": True})
+
+
+@bp.post("/session/stay-signed-in")
+@allow(*Role)
+def stay() -> Response:
+    """The time-out warning's "Stay signed in": the session starts its idle time again."""
+    now = _now()
+    ends = stay_signed_in(current_user._get_current_object(), now)
+    return jsonify({"seconds_left": max(0, int((ends - now).total_seconds()))})
+
+
+def session_clock() -> dict[str, int] | None:
+    """What the time-out warning counts: seconds until the session ends, and how long
+    before that it warns (``timeout_warning_minutes`` in settings.toml [web])."""
+    if getattr(current_user, "ends_at", None) is None:
+        return None
+    minutes = float(current_app.config["FRONTDOOR_WEB"].get("timeout_warning_minutes", 5))
+    return {"seconds_left": _seconds_left(), "warn_seconds": round(minutes * 60),
+            "warn_minutes": max(1, round(minutes))}
+
+
+def _end_sent_drafts(response: Response) -> Response:
+    """After a drafted form was sent and accepted (a redirect), its draft is done with."""
+    sent_by = _SENT_BY.get(request.endpoint or "")
+    if (sent_by is None or request.method != "POST" or response.status_code not in
+            (301, 302, 303) or not getattr(current_user, "is_authenticated", False)
+            or not hasattr(current_user, "session_id")):
+        return response
+    key, record_id = sent_by(request.view_args or {})
+    _drafts().discard(current_user.id, key, record_id)
+    return response
+
+
+def register(app: Flask) -> None:
+    """The drafts routes, the store's drafts, and the end of a draft when its form is sent."""
+    app.extensions["drafts"] = app.extensions["store"].drafts
+    app.jinja_env.globals["draft_key"] = draft_key
+    app.jinja_env.globals["session_clock"] = session_clock
+    app.register_blueprint(bp)
+    app.after_request(_end_sent_drafts)
