@@ -8,9 +8,11 @@ session.
 
 Why the draft is scoped as it is: the owner is the signed-in person and nobody else (no
 route takes a user id); the form key (``new-contact``, ``action-rate``) is checked against
-the forms that exist, so the table holds no rubbish; the record id is only the address of
-the draft. A draft holds only what its owner typed, so reading it back reveals nothing
-they have not seen; the record's own scope still decides whether they may send the form.
+the forms that exist, so the table holds no rubbish; the record id (``record``: 0 is
+allowed, so it is not named ``*_id``, which the access check bounds from 1) is only the
+address of the draft. A draft holds only what its owner typed, so reading it back reveals
+nothing they have not seen; the record's own scope still decides whether they may send
+the form.
 
 A draft ends when its form is sent successfully: ``_end_sent_drafts`` runs after each
 request and, when the POST that a draft belongs to answered with a redirect (the
@@ -34,7 +36,7 @@ from werkzeug.wrappers import Response
 
 from web.access import allow
 from web.auth.sessions import stay_signed_in
-from web.words import govuk_datetime, govuk_time
+from web.words import LONDON, govuk_datetime, govuk_time
 from workflow.drafts import Draft, DraftRefused, Drafts
 from workflow.errors import FrontDoorError
 from workflow.roles import Role
@@ -91,13 +93,17 @@ def _refuse(status: int, message: str) -> Response:
     return response
 
 
-@bp.errorhandler(HTTPException)
 def _as_json(error: HTTPException) -> Response:
     """The script reads these answers: a plain JSON message, never an HTML page."""
     messages = {400: "The page had expired. Reload it; what you typed is still on it.",
                 413: "The form is too large to keep as a draft."}
     code = error.code or 400
-    return _refuse(code, messages.get(code, str(error.description or "Not possible.")))
+    said = (getattr(error, "data", None) or {}).get("message") or error.description
+    return _refuse(code, messages.get(code, str(said or "That cannot be done.")))
+
+
+for _code in (400, 403, 404, 405, 413, 422, 429):  # by code: the app's CSRF handler is
+    bp.register_error_handler(_code, _as_json)  # registered by code too, and would win
 
 
 def _seconds_left() -> int:
@@ -106,18 +112,18 @@ def _seconds_left() -> int:
 
 
 def _shown(draft: Draft, now: datetime) -> dict[str, Any]:
-    same_day = draft.saved_at.date() == now.date()
+    same_day = draft.saved_at.astimezone(LONDON).date() == now.astimezone(LONDON).date()
     when = govuk_time(draft.saved_at) if same_day else govuk_datetime(draft.saved_at)
     return {"form": draft.form, "fields": [list(pair) for pair in draft.fields],
             "saved": when}
 
 
-@bp.get("/drafts/<int:record_id>")
+@bp.get("/drafts/<int:record>")
 @allow(*Role)
-def drafts_for(record_id: int) -> Response:
+def drafts_for(record: int) -> Response:
     """The signed-in person's own drafts about one record (0: forms that create one)."""
     now = _now()
-    found = _drafts().for_record(current_user.id, record_id, now)
+    found = _drafts().for_record(current_user.id, record, now)
     return jsonify({"drafts": [_shown(d, now) for d in found]})
 
 
@@ -126,27 +132,27 @@ def _typed() -> tuple[tuple[str, str], ...]:
                  if name not in _NOT_TYPED)
 
 
-@bp.post("/drafts/<key>/<int:record_id>")
+@bp.post("/drafts/<key>/<int:record>")
 @allow(*Role)
-def save(key: str, record_id: int) -> Response:
+def save(key: str, record: int) -> Response:
     """Keep what is on the form now as the person's draft of it."""
     if not known_form(key):
         return _refuse(404, "There is no form of that name to keep a draft of.")
     now = _now()
     try:
-        _drafts().save(current_user.id, key, record_id, _typed(), now)
+        _drafts().save(current_user.id, key, record, _typed(), now)
     except DraftRefused as refused:
         return _refuse(refused.status, str(refused))
     return jsonify({"saved": govuk_time(now), "seconds_left": _seconds_left()})
 
 
-@bp.post("/drafts/<key>/<int:record_id>/discard")
+@bp.post("/drafts/<key>/<int:record>/discard")
 @allow(*Role)
-def discard(key: str, record_id: int) -> Response:
+def discard(key: str, record: int) -> Response:
     """The person threw the draft away (the form goes back to what the record holds)."""
     if not known_form(key):
         return _refuse(404, "There is no form of that name to keep a draft of.")
-    _drafts().discard(current_user.id, key, record_id)
+    _drafts().discard(current_user.id, key, record)
     return jsonify({"discarded": True})
 
 

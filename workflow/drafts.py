@@ -77,6 +77,8 @@ def check_fields(fields: tuple[Field, ...]) -> None:
                            "many to keep as a draft. Send the form, or shorten it.", 413)
     if any(not name or len(name) > MAX_NAME for name, _ in fields):
         raise DraftRefused("A field name in the draft is empty or too long.")
+    if any("\x00" in name or "\x00" in value for name, value in fields):  # PostgreSQL refuses
+        raise DraftRefused("Remove the NUL character: it cannot be stored.")
 
 
 def live_since(now: datetime) -> datetime:
