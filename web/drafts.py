@@ -95,7 +95,8 @@ def _refuse(status: int, message: str) -> Response:
 
 def _as_json(error: HTTPException) -> Response:
     """The script reads these answers: a plain JSON message, never an HTML page."""
-    messages = {400: "The page had expired. Reload it; what you typed is still on it.",
+    messages = {400: "The form had expired or was not sent from Front Door. Reload the "
+                     "page; what you typed is still on it.",
                 413: "The form is too large to keep as a draft."}
     code = error.code or 400
     said = (getattr(error, "data", None) or {}).get("message") or error.description
