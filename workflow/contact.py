@@ -18,6 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
+from workflow.bookings.records import Booking
 from workflow.casework.records import (
     Assessment,
     CaseActivity,
@@ -103,6 +104,7 @@ class CaseRecords(Protocol):
     def open_requests(self, contact_id: int) -> tuple[InfoRequest, ...]: ...
     def request(self, contact_id: int, request_id: int) -> InfoRequest | None: ...
     def agenda_item(self, contact_id: int, meeting_id: int) -> AgendaItem | None: ...
+    def booking(self, contact_id: int, kind: str) -> Booking | None: ...
 
 
 #: Records kept one per slot (the latest of their kind on the contact).
@@ -224,6 +226,10 @@ class Contact:
         return self._read(f"agenda:{meeting_id}",
                           lambda r, i: r.agenda_item(i, meeting_id), None)
 
+    def booking(self, kind: str) -> Booking | None:
+        """The latest booking of a kind of meeting (booked, held or cancelled)."""
+        return self._read(f"booking:{kind}", lambda r, i: r.booking(i, kind), None)
+
     def put(self, record: Any) -> None:
         """Hand back a new or changed record: it becomes current and is written on save."""
         key = self._key(record)
@@ -243,6 +249,8 @@ class Contact:
             return f"request:{record.id}" if record.id is not None else "request" + fresh
         if isinstance(record, AgendaItem):
             return f"agenda:{record.meeting_id}"
+        if isinstance(record, Booking):
+            return f"booking:{record.kind}"
         try:
             return _SLOTS[type(record)]
         except KeyError:

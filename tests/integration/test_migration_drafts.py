@@ -1,4 +1,4 @@
-"""Migration 0024 on SQLite and PostgreSQL: upgrading leaves the schema the code declares
+"""Migration 0024 (after 0023) on SQLite and PostgreSQL: upgrading leaves the schema the code declares
 (table ``draft``), and downgrading removes it and leaves the rest as 0022 had it."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ AT = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 def test_upgrade_adds_the_drafts_table_and_downgrade_takes_only_it_away(
         empty_database_url: str) -> None:
     url = empty_database_url
-    engine = at_revision_with_a_case(url, "0022", "screening", AT)
+    engine = at_revision_with_a_case(url, "0023", "screening", AT)
     before = tables(engine)
 
     command.upgrade(alembic_config(url), "heads")
@@ -26,7 +26,7 @@ def test_upgrade_adds_the_drafts_table_and_downgrade_takes_only_it_away(
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, metadata()) == []  # type: ignore[arg-type]
     upgraded = tables(engine)
-    command.downgrade(alembic_config(url), "0022")
+    command.downgrade(alembic_config(url), "0023")
     after = tables(engine)
     engine.dispose()
 

@@ -253,9 +253,12 @@ def test_the_stage_cannot_be_assigned_from_outside_the_engine(now: datetime) -> 
     (Stage.SCREENING, Role.FRONT_DOOR_WORKER,
      ["rate", "send_to_mash", "proceed_to_decision", "pass_to_allocated_worker"]),
     (Stage.SCREENING, Role.SOCIAL_WORKER, []),
-    (Stage.THRESHOLD_DECISION, Role.FRONT_DOOR_WORKER, ["decide", "pass_to_allocated_worker"]),
+    (Stage.THRESHOLD_DECISION, Role.FRONT_DOOR_WORKER,
+     ["book_mash_discussion", "decide", "pass_to_allocated_worker", "rebook_meeting",
+      "cancel_meeting"]),
     (Stage.THRESHOLD_DECISION, Role.TEAM_MANAGER,
-     ["decide", "pass_to_allocated_worker", "allocate"]),
+     ["book_mash_discussion", "decide", "pass_to_allocated_worker", "rebook_meeting",
+      "cancel_meeting", "allocate"]),
     (Stage.AWAITING_SIGNOFF, Role.FRONT_DOOR_WORKER, []),
     (Stage.AWAITING_SIGNOFF, Role.TEAM_MANAGER, ["sign_off", "return_decision", "allocate"]),
     (Stage.STRATEGY_DISCUSSION, Role.SOCIAL_WORKER,
@@ -278,7 +281,8 @@ def test_each_role_is_offered_only_the_actions_it_may_take_at_each_stage(
 
 
 @pytest.mark.parametrize(("offered_in", "offered"), [
-    ("contact", ["rate", "complete_information_gathering", "pass_to_allocated_worker"]),
+    ("contact", ["rate", "book_mash_discussion", "complete_information_gathering",
+                 "pass_to_allocated_worker", "rebook_meeting", "cancel_meeting"]),
     ("requests", ["request_information", "chase_request", "withdraw_request"]),
     ("meeting", []),
 ])

@@ -305,8 +305,8 @@ class _Agenda:
     def request(self, contact_id: int, request_id: int) -> None:
         return None
 
-    def __getattr__(self, name: str) -> Any:  # decision, discussion, …: none stored
-        return lambda contact_id: None
+    def __getattr__(self, name: str) -> Any:  # decision, discussion, booking …: none stored
+        return lambda contact_id, *_kind: None
 
 
 def _on_agenda(contact: Contact, attending: tuple[str, ...] = ("health", "police")) -> None:

@@ -228,7 +228,9 @@ class Action(Generic[P]):
     decision's "Update recommendation"); ``wrong_stage`` replaces the standard refusal
     when the contact is no longer where the action applies (said to a partner, it must
     not describe the case); ``locate`` is the payload key naming a record the action
-    is about when the caller does not know the contact (a partner's request).
+    is about when the caller does not know the contact (a partner's request);
+    ``booked`` names the kind of meeting (``workflow.bookings``) whose booked time the
+    form offers as its date, with how the booking stands against its due date.
     """
 
     name: str
@@ -242,6 +244,7 @@ class Action(Generic[P]):
     preview: str = ""
     wrong_stage: str = ""
     locate: str = ""
+    booked: str = ""
     narrate: Narrator | None = None
     chronology_kind: str = "Step"
     order: int = 100

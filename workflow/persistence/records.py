@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from workflow.bookings.records import Booking, BookingStatus
 from workflow.casework.records import (
     Assessment,
     AssessmentStatus,
@@ -31,6 +32,7 @@ from workflow.casework.records import (
 from workflow.decision.records import DecisionStamp, DecisionStatus, ThresholdDecision
 from workflow.mash.records import AgendaItem, InfoRequest, RequestStatus, Sharing
 from workflow.persistence.tables import Base
+from workflow.persistence.tables_bookings import MeetingBookingRow
 from workflow.persistence.tables_decision import ThresholdDecisionRow
 from workflow.persistence.tables_mash import AgendaItemRow, AttendeeRow, InfoRequestRow, MeetingRow
 from workflow.persistence.tables_pre_proceedings import PreProceedingsRow
@@ -153,6 +155,13 @@ class SqlCaseRecords:
                           level=item.level, rationale=item.rationale or "",
                           decided_by=item.decided_by, decided_at=item.decided_at)
 
+    def booking(self, contact_id: int, kind: str) -> Booking | None:
+        row = self.session.scalars(select(MeetingBookingRow).where(
+            MeetingBookingRow.contact_id == contact_id, MeetingBookingRow.kind == kind)
+            .order_by(MeetingBookingRow.id.desc()).limit(1)).first()
+        return None if row is None else _record(Booking, row, status=BookingStatus(row.status),
+                                                invitees=tuple(row.invitees or ()))
+
 
 # -- records to rows -------------------------------------------------------------------
 _TABLES: dict[type, type[Any]] = {
@@ -161,6 +170,7 @@ _TABLES: dict[type, type[Any]] = {
     StepDown: StepDownRow, Visit: VisitRow, PlanMeeting: PlanMeetingRow,
     InfoRequest: InfoRequestRow, AgendaItem: AgendaItemRow,
     PreProceedings: PreProceedingsRow, CaseActivity: CaseActivityRow,
+    Booking: MeetingBookingRow,
 }
 #: Record fields that are not columns of their table (kept elsewhere, or computed).
 _NOT_COLUMNS = {"participation", "stamp", "meeting_date", "attending_agencies"}

@@ -20,7 +20,8 @@ _AREA_MODULES = ("workflow.persistence.tables_mash", "workflow.persistence.table
                  "workflow.persistence.tables_standards",
                  "workflow.persistence.tables_audits",
                  "workflow.persistence.tables_jobs",
-                 "workflow.persistence.tables_drafts")
+                 "workflow.persistence.tables_drafts",
+                 "workflow.persistence.tables_bookings")
 
 
 def metadata() -> object:

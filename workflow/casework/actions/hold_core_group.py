@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from workflow.bookings.rules import mark_held
 from workflow.casework.records import PlanMeeting
 from workflow.engine.action import Action, Fired, row
 from workflow.engine.payload import Kind, Payload, ask
@@ -22,11 +23,12 @@ class Held(Payload):
 def _record(fired: Fired[Held]) -> None:
     fired.contact.put(PlanMeeting("core_group", fired.payload.held_at or fired.ctx.now,
                                   fired.event.seq))
+    mark_held(fired.contact, "core_group")
 
 
 ACTION: Action[Held] = Action(
     name="hold_core_group", order=110, label="Record a core group meeting", payload=Held,
     rows=(row((Stage.CP_PLAN,), None, CASEWORK, guards=(dated("held_at", "it was held"),),
               emits=("core_group_held",)),),
-    effect=_record,
+    booked="core_group", effect=_record,
 )

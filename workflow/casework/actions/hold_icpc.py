@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from workflow.bookings.rules import mark_held
 from workflow.casework.guards import CONFERENCE_NOT_BEFORE_ENQUIRY, CONFERENCE_ON_A_WEEKDAY
 from workflow.casework.records import ChildProtectionPlan
 from workflow.engine.action import Action, Fired, row
@@ -33,6 +34,7 @@ class Conference(Payload):
 def _conclude(fired: Fired[Conference]) -> None:
     p, contact = fired.payload, fired.contact
     held = p.held_at or fired.ctx.now
+    mark_held(contact, "icpc")
     enquiry = contact.enquiry
     if enquiry is not None and enquiry.is_open:
         contact.put(enquiry.concluded(fired.ctx.now, held, bool(p.plan), p.category))
@@ -54,6 +56,6 @@ ACTION: Action[Conference] = Action(
         row((Stage.SECTION_47,), Stage.ASSESSMENT, CASEWORK, when=(payload_is("plan", False),),
             guards=_DATE, emits=("icpc_held",)),
     ),
-    effect=_conclude,
+    booked="icpc", effect=_conclude,
     help=("plan", "say whether the conference made a child protection plan"),
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from workflow.bookings.rules import mark_held
 from workflow.casework.guards import CONFERENCE_ON_A_WEEKDAY
 from workflow.casework.records import PlanMeeting
 from workflow.engine.action import Action, Fired, row
@@ -26,6 +27,7 @@ def _record(fired: Fired[Review]) -> None:
     p, contact = fired.payload, fired.contact
     held = p.held_at or fired.ctx.now
     contact.put(PlanMeeting("review_conference", held, fired.event.seq, p.plan_continues))
+    mark_held(contact, "review_conference")
     plan = contact.plan
     if p.plan_continues is False and plan is not None and plan.is_open:
         contact.put(replace(plan, ended_at=held))
@@ -41,5 +43,6 @@ ACTION: Action[Review] = Action(
             when=(payload_is("plan_continues", False),), guards=_DATE,
             emits=("review_conference_held", "cp_plan_ended", "cin_plan_started")),
     ),
-    effect=_record, help=("plan_continues", "say whether the plan continues"),
+    booked="review_conference", effect=_record,
+    help=("plan_continues", "say whether the plan continues"),
 )

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from workflow.bookings.rules import mark_held
 from workflow.decision.outcomes import OUTCOMES
 from workflow.engine.action import Action, Ctx, Failure, Fired, Guard, Narration, Told, row
 from workflow.engine.payload import Kind, Payload, ask
@@ -64,6 +65,7 @@ def _record(fired: Fired[JointDecision]) -> None:
     views = {a: str(p.views.get(a) or "").strip() for a in item.attending_agencies}
     fired.contact.put(item.decided(views, str(p.outcome), p.level, p.rationale,
                                    fired.ctx.actor.username, fired.ctx.now))
+    mark_held(fired.contact, "mash_meeting")
 
 
 def _told(p: Mapping[str, Any], n: Narration) -> Told:
