@@ -51,16 +51,18 @@ def logged(db: Callable[[], Session], route: str) -> list[tuple[str, int | None,
 
 def details_form(body: str) -> str:
     """The person page's "Change the record" form."""
-    found = re.search(r'<details class="govuk-details app-action" id="edit-details".*?</details>',
-                      body, re.S)
+    found = re.search(
+        r'<details (?=[^>]*id="edit-details")[^>]*class="govuk-details app-action".*?</details>',
+        body, re.S)
     assert found, "the page has no edit form"
     return found.group(0)
 
 
 def input_value(block: str, name: str) -> str:
-    found = re.search(rf'name="{re.escape(name)}" type="text" value="([^"]*)"', block)
+    found = re.search(rf'<input[^>]*\sname="{re.escape(name)}" type="text"[^>]*>', block)
     assert found, f"no text box {name}"
-    return html.unescape(found.group(1))
+    value = re.search(r'\svalue="([^"]*)"', found.group(0))
+    return html.unescape(value.group(1)) if value else ""
 
 
 # -- the search box ---------------------------------------------------------------------------
