@@ -103,6 +103,7 @@ def _wire_templates(app: Flask) -> None:
         FileSystemLoader(str(Path(__file__).parent / "templates")),
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
     ])
+    app.jinja_env.add_extension("jinja2.ext.do")  # {% do rows.append(...) %} builds macro rows
     app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
     app.jinja_env.globals["reference_for"] = reference_for
     words.register(app)

@@ -103,7 +103,7 @@ def test_worker_ticks_level_4_is_stopped_at_early_help_overrides_and_a_manager_s
     decide.get_by_label("Rationale").fill("Family asks for support; school has concerns.")
     decide.get_by_role("button", name="Record the threshold decision").click()
     decide = _open_decision(worker)
-    error = decide.locator("#outcome-error")
+    error = decide.locator("#decide-outcome-error")
     assert "Early help is not an outcome at level 4" in error.inner_text()
     assert "There is a problem" in worker.locator(".govuk-error-summary").inner_text()
     assert all(decide.locator(f"#ind-{i}").is_checked() for i in ACUTE)

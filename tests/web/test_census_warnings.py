@@ -63,5 +63,5 @@ def test_the_edit_link_opens_the_form_the_warning_points_at(
 
     body = text_of(signed_in("social_worker").get("/people/1?edit=details"))
 
-    assert re.search(r'<details class="govuk-details app-action" id="edit-details"\s+open>',
+    assert re.search(r'<details id="edit-details" class="govuk-details app-action"\s+open>',
                      body)

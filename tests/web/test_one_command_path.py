@@ -42,7 +42,7 @@ def page(response: Any) -> str:
     return html.unescape(text_of(response))
 
 
-_ACTION = re.compile(r'<details class="govuk-details app-action"[^>]*id="action-([\w-]+)"')
+_ACTION = re.compile(r'<details (?=[^>]*class="govuk-details app-action")[^>]*id="action-([\w-]+)"')
 _DETAILS_TAG = re.compile(r"<details\b|</details>")
 _INLINE = re.compile(r'<form method="post" action="([^"]+)" class="app-inline-form".*?</form>',
                      re.S)
@@ -83,7 +83,7 @@ def error_summary(body: str) -> dict[str, str]:
 
 def field_error(block: str, name: str) -> str:
     """The error message shown at one field of a form ("" when there is none)."""
-    found = re.search(rf'id="{re.escape(name)}-error">(.*?)</p>', block, re.S)
+    found = re.search(rf'id="(?:[^"]*-)?{re.escape(name)}-error"[^>]*>(.*?)</p>', block, re.S)
     if not found:
         return ""
     shown = re.sub(r'<span class="govuk-visually-hidden">Error:</span>', "", found.group(1))

@@ -53,7 +53,9 @@ def test_the_discussion_form_lists_every_agency_of_the_grid_with_what_is_require
     for agency in app.extensions["rules"].casework.agencies:
         assert f'name="participation_{agency.id}"' in form
         assert f'name="participation_reason_{agency.id}"' in form
-    assert form.count(">Required</strong>") == 3 and form.count(">Expected</strong>") == 1
+    tags = [" ".join(t.split())
+            for t in re.findall(r'<strong class="govuk-tag[^>]*>(.*?)</strong>', form, re.S)]
+    assert tags.count("Required") == 3 and tags.count("Expected") == 1
     assert "Invited, did not contribute" in form and "Not invited" in form
 
 

@@ -59,9 +59,9 @@ def test_the_decide_form_carries_what_the_live_recommendation_needs(
                                        "data-lowest-level")} == {
         "data-escalation-from": "3", "data-escalation-count": "4",
         "data-escalation-domains": "2", "data-escalation-to": "4", "data-lowest-level": "1"}
-    levels_attribute = re.search(r"data-levels='([^']*)'", box.group(0))
+    levels_attribute = re.search(r"""data-levels=(?:'([^']*)'|"([^"]*)")""", box.group(0))
     assert levels_attribute
-    levels = json.loads(html.unescape(levels_attribute[1]))
+    levels = json.loads(html.unescape(levels_attribute[1] or levels_attribute[2]))
     assert [(lv["number"], lv["outcomes"]) for lv in levels][3] == (
         4, ["referral_to_social_care", "strategy_discussion"])
     assert levels[1]["labels"] == ["early help", "advice and signposting"]
@@ -95,7 +95,7 @@ def test_an_outcome_the_level_does_not_allow_is_refused_at_the_outcome_field(
 
     assert response.status_code == 422
     body = text_of(response)
-    error = re.search(r'id="outcome-error">(.*?)</p>', body, re.DOTALL)
+    error = re.search(r'id="decide-outcome-error"[^>]*>(.*?)</p>', body, re.DOTALL)
     assert error and "Early help is not an outcome at level 4" in error.group(1)
     assert re.search(r'id="ind-L4-CD-HEALTH-01"[^>]*checked', body)
     assert f">{RATIONALE}</textarea>" in body
