@@ -354,10 +354,26 @@ def assessment_backlog(session: Session, calendar: WorkingCalendar, now: datetim
                        ) -> list[tuple[str, int]]:
     """Open assessments by age band today. Reads running assessment clocks only (the live
     caseload, through the running-clock index); ages are working days from the referral,
-    start day is day 0, the same reading as the 45-working-day rule."""
+    start day is day 0, the same reading as the 45-working-day rule.
+
+    One query counting in SQL: an age only grows as the start goes back, so "at least N
+    working days old" is "started before the London day after the latest date that old",
+    worked out here with the calendar (bank holidays) once per band, not once per clock."""
     today = calendar.local_date(now)
-    started = session.scalars(select(ClockRow.started_at).where(
-        ClockRow.rule == "assessment", ClockRow.stopped_at.is_(None))).all()
-    ages = [calendar.working_days_between(calendar.local_date(s), today) for s in started]
-    return [(label, sum(1 for a in ages if a >= low and (high is None or a <= high)))
-            for label, low, high in BACKLOG_BANDS]
+    lows = [low for _label, low, _high in BACKLOG_BANDS]
+    older = [_started_before(calendar, today, low) for low in lows[1:]]
+    running = and_(ClockRow.rule == "assessment", ClockRow.stopped_at.is_(None))
+    row = session.execute(select(func.count(), *(_share(ClockRow.started_at < cutoff)
+                                                 for cutoff in older)).where(running)).one()
+    at_least = [int(n or 0) for n in row] + [0]
+    return [(label, at_least[k] - at_least[k + 1])
+            for k, (label, _low, _high) in enumerate(BACKLOG_BANDS)]
+
+
+def _started_before(calendar: WorkingCalendar, today: date, age: int) -> datetime:
+    """The instant before which a clock is at least ``age`` working days old today: the
+    start of the London day after the latest date ``age`` working days before today."""
+    day = today
+    while calendar.working_days_between(day, today) < age:
+        day -= timedelta(days=1)
+    return calendar.start_of_day(day + timedelta(days=1))

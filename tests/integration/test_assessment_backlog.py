@@ -38,3 +38,14 @@ def test_backlog_bands_count_working_days_from_referral_skipping_the_spring_bank
         bands = dict(assessment_backlog(session, rules.calendar, NOW.astimezone(UTC)))
     assert list(bands.values()) == [1, 1, 0, 1, 1]
     assert bands["Over 45 (past the Working Together limit)"] == 1
+
+
+def test_backlog_band_edges_follow_the_london_day_not_the_utc_one(
+        engine: Engine, rules: Rules) -> None:
+    with Session(engine) as session:
+        _assessment(session, datetime(2026, 5, 27, 23, 30, tzinfo=LONDON))  # 10: the last day in
+        _assessment(session, datetime(2026, 5, 28, 0, 10, tzinfo=LONDON))  # 9 (27 May in UTC)
+        _assessment(session, datetime(2026, 5, 26, 23, 59, tzinfo=LONDON))  # 11: next band
+        session.commit()
+        bands = dict(assessment_backlog(session, rules.calendar, NOW.astimezone(UTC)))
+    assert list(bands.values()) == [2, 1, 0, 0, 0]
