@@ -177,3 +177,24 @@ def test_a_visit_recorded_by_date_alone_is_kept_as_that_date_in_the_history(
     assert visit.visited_at == datetime(2026, 12, 24, tzinfo=LONDON)  # that day, in London
     assert visit.child_seen is True
     assert _events(fetch, driver.contact_id)[-1].payload["visited_at"].startswith("2026-12-24")
+
+
+def test_a_re_rating_changes_the_rating_and_nothing_else_on_the_contact(
+        uow_factory: Callable[[], Any], rules: Rules, engine: Engine, fetch: Fetch) -> None:
+    driver = record_one(uow_factory, rules, RECEIVED, NOW)
+    walk_to(driver, Stage.INFORMATION_GATHERING)
+    [before] = stored(engine, driver.contact_id)["contact"]
+    running = {c.rule for c in _clocks(fetch, driver.contact_id, open_only=True)}
+
+    driver.fire("rate", FRONT_DOOR_WORKER, payload("rate", NOW, "red"))
+
+    [after] = stored(engine, driver.contact_id)["contact"]
+    columns = [c.name for c in ContactRow.__table__.columns]
+    changed = {name for name, old, new in zip(columns, before, after, strict=True) if old != new}
+    assert changed == {"rag", "version", "event_seq"}
+    assert after[columns.index("rag")] == "red"
+    # Every clock that was running came back with the contact (one joined load), so the
+    # amber clock was the one stopped and the others still run beside the red one.
+    shown = {c["rule"] for c in driver.results[-1]["open_clocks"]}
+    assert shown == running - {"mash_amber"} | {"mash_red"}
+    assert len(running) > 1

@@ -245,9 +245,10 @@ def _anchor(contact: Contact, event: str, at: datetime) -> datetime:
     enquiry's start, recorded by the action that started it)."""
     if event.startswith("rated_"):
         return contact.received_at
-    enquiry = contact.enquiry
-    if event == "s47_started" and enquiry is not None and enquiry.is_open:
-        return enquiry.started_at
+    if event == "s47_started":  # only then read the enquiry: it costs a query
+        enquiry = contact.enquiry
+        if enquiry is not None and enquiry.is_open:
+            return enquiry.started_at
     return at
 
 
