@@ -1,4 +1,4 @@
-"""Migration 0024 on SQLite and PostgreSQL (from 0023): upgrading leaves the schema the code declares
+"""Migration 0024 (after 0023) on SQLite and PostgreSQL: upgrading leaves the declared schema
 (table ``draft``), and downgrading removes it and leaves the rest as 0023 had it."""
 
 from __future__ import annotations
