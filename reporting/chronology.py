@@ -20,6 +20,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from reporting.cells import csv_text
+from reporting.names import Names, directory_names
 from workflow.casework.config import LA_SOCIAL_WORKER
 from workflow.contact import reference_for
 from workflow.engine.action import Told
@@ -28,6 +29,7 @@ from workflow.mash.config import AgencyBook
 from workflow.mash.lawful_bases import LawfulBasisBook
 from workflow.persistence.tables import ContactRow, EventRow
 from workflow.persistence.tables_mash import InfoRequestRow
+from workflow.roles import Role
 from workflow.stages import stage_title
 
 LONDON = ZoneInfo("Europe/London")
@@ -56,8 +58,9 @@ def chronology(session: Session, child_id: int, agencies: AgencyBook, now: datet
                              .order_by(EventRow.at, EventRow.contact_id, EventRow.seq)).all()
     requests = _request_agencies(session, list(contacts))
     stepped = _stepped_up_to(contacts)
+    names = directory_names(session)
     entries = [_event_entry(e, _Told(e, contacts[e.contact_id], agencies, requests, stepped,
-                                     bases)) for e in events]
+                                     bases), names) for e in events]
     entries += _overdue_entries(session, child_id, agencies, now)
     return sorted(entries, key=lambda e: e.at)
 
@@ -95,7 +98,7 @@ class _Told:
         return self.stepped.get(self.contact.id)
 
 
-def _event_entry(event: EventRow, told: _Told) -> Entry:
+def _event_entry(event: EventRow, told: _Told, names: Names) -> Entry:
     action = actions().get(event.trigger)
     if action is not None and action.narrate is not None:
         said = action.narrate(event.payload or {}, told)
@@ -105,7 +108,13 @@ def _event_entry(event: EventRow, told: _Told) -> Entry:
     # A contact is placed at its receipt (maybe typed in later); everything else when done.
     at = told.contact.received_at if event.from_stage is None else event.at
     return Entry(at, reference_for(told.contact.id), said.kind, said.title, said.detail,
-                 f"{event.actor} ({event.role.replace('_', ' ')})")
+                 f"{names.person(event.actor)} ({_role(event.role)})")
+
+
+def _role(code: str) -> str:
+    """The role's label ("Front door worker"); a role no longer defined, made readable."""
+    known = {r.value: r.label for r in Role}
+    return known.get(code, code.replace("_", " "))
 
 
 def _generic(event: EventRow, label: str, kind: str) -> Told:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from reporting.cells import csv_text
 from reporting.kpis import Month, _month_number, _within
+from reporting.names import Names, directory_names
 from workflow.clocks.calendar import WorkingCalendar
 from workflow.clocks.standards import PracticeStandard
 from workflow.contact import reference_for
@@ -185,13 +186,14 @@ class Compliance:
                  filters: Filters = Filters()) -> list[Standing]:
         """One line per standard, team or worker (``by``): two grouped queries."""
         lines: dict[str | None, Standing] = {}
+        names = directory_names(session)
         t = self._clocks(ClockRow.stopped_at.is_(None), standard=filters.standard)
         column = t.c.rule if by == "standard" else GROUPS[by]
         status = self._status(t).label("standing")
         running = self._scope(self._joined(t, column, status, func.count(),
                                            func.min(t.c.due_at)), who, filters)
         for key, state, count, oldest in session.execute(running.group_by(column, status)):
-            line = lines.setdefault(key, Standing(key, self._label(by, key)))
+            line = lines.setdefault(key, Standing(key, self._label(by, key, names)))
             setattr(line, state, int(count))
             if state == MISSED:
                 line.worst_late_days = self.late_days(oldest)
@@ -201,17 +203,20 @@ class Compliance:
         column = t.c.rule if by == "standard" else GROUPS[by]
         done = self._scope(self._joined(t, column, t.c.result, func.count()), who, filters)
         for key, result, count in session.execute(done.group_by(column, t.c.result)):
-            line = lines.setdefault(key, Standing(key, self._label(by, key)))
+            line = lines.setdefault(key, Standing(key, self._label(by, key, names)))
             if result == "met":
                 line.met += int(count)
             else:
                 line.late += int(count)
         return sorted(lines.values(), key=lambda s: (-s.missed, s.label))
 
-    def _label(self, by: str, key: str | None) -> str:
+    def _label(self, by: str, key: str | None, names: Names) -> str:
+        """A standard by its title, a team or worker by name (never by code)."""
         if by == "standard":
             return self.titles.get(key or "", key or "")
-        return key or ("No team" if by == "team" else "No worker allocated")
+        if not key:
+            return "No team" if by == "team" else "No worker allocated"
+        return names.team(key) if by == "team" else names.person(key)
 
     def cases(self, session: Session, who: Oversight, filters: Filters) -> list[dict[str, Any]]:
         """The running standards behind a number, most overdue first (one page)."""

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reporting.cells import csv_text
+from reporting.names import Names, directory_names
 from workflow.contact import reference_for
 from workflow.mash.config import AgencyBook
 from workflow.mash.lawful_bases import LawfulBasisBook
@@ -76,19 +77,21 @@ def sharing_ledger(session: Session, person_id: int, agencies: AgencyBook,
                            .join(ContactRow, ContactRow.id == InfoRequestRow.contact_id)
                            .where(ContactRow.child_id == person_id)
                            .order_by(InfoRequestRow.requested_at, InfoRequestRow.id)).all()
-    entries = [e for row in rows for e in _entries(row, agencies, bases)]
+    names = directory_names(session)
+    entries = [e for row in rows for e in _entries(row, agencies, bases, names)]
     entries.sort(key=lambda e: (e.at, e.direction != ASKED))  # stable: request order kept
     name = f"{person.first_name or ''} {person.last_name or ''}".strip()
     return Ledger(person_id, name, entries)
 
 
-def _entries(row: InfoRequestRow, agencies: AgencyBook, bases: LawfulBasisBook
-             ) -> list[LedgerEntry]:
-    """The request, and its answer once there is one."""
+def _entries(row: InfoRequestRow, agencies: AgencyBook, bases: LawfulBasisBook,
+             names: Names) -> list[LedgerEntry]:
+    """The request, and its answer once there is one (each person by name)."""
     asked = LedgerEntry(
         row.requested_at, reference_for(row.contact_id), _request_ref(row.id),
         agencies.name(row.agency), ASKED, summary(row.question), bases.label(row.lawful_basis),
-        row.lawful_basis_detail or "", "", "", "", row.authorised_by, row.requested_by)
+        row.lawful_basis_detail or "", "", "", "", row.authorised_by,
+        _named(names, row.requested_by))
     if row.answered_at is None:
         return [asked]
     sharing = Sharing(row.sharing) if row.sharing else None
@@ -97,7 +100,7 @@ def _entries(row: InfoRequestRow, agencies: AgencyBook, bases: LawfulBasisBook
         row.answered_at, asked.contact, asked.request, asked.agency, ANSWERED, asked.question,
         bases.label(row.answer_basis), row.answer_basis_detail or "",
         sharing.label if sharing else NOT_RECORDED, row.not_shared_reason or "", decided,
-        row.authorised_by, row.answered_by or "")
+        row.authorised_by, _named(names, row.answered_by))
     return [asked, answer]
 
 
@@ -134,3 +137,7 @@ def to_csv(entries: list[LedgerEntry]) -> str:
     """The ledger as CSV, one row per request or answer, every cell formula-safe
     (``reporting.cells.csv_text``)."""
     return csv_text(CSV_HEADER, (_cells(e) for e in entries))
+
+
+def _named(names: Names, username: str | None) -> str:
+    return names.person(username) if username else ""

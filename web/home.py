@@ -38,7 +38,13 @@ def workflow() -> str:
     """The whole process as a table drawn from the engine's table, in words (the Mermaid
     source of the same diagram is a developer's artefact: ``frontdoor diagram`` writes it)."""
     table = [{"label": a.label, "sources": r.sources, "dest": r.dest, "roles": r.roles,
-              "when": [w.name for w in r.when], "guards": [g.name for g in r.guards]}
+              "when": [w.label for w in r.when],
+              "guards": _first_up("; ".join(g.label for g in r.guards))}
              for a in actions().values() for r in a.rows]
     return render_template("workflow.html", title="The workflow", table=table, stages=STAGES,
                            errors={})
+
+
+def _first_up(text: str) -> str:
+    """Sentence case without lowering the rest ("RAG", "CIN" and "Family Help" stay)."""
+    return text[:1].upper() + text[1:]

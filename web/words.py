@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g
 
+from reporting.names import Names, directory_names
 from workflow.decision.outcomes import OUTCOMES, PRIMARY_NEEDS
 from workflow.engine.payload import asks
 from workflow.engine.registry import actions
@@ -150,15 +151,33 @@ def page_path(route: str) -> str:
     return re.sub(r"<[^>]*>", "…", route)
 
 
+def names() -> Names:
+    """The directory's names for this request: read once, however many rows a page shows."""
+    if "names" not in g:
+        g.names = directory_names(g.db)
+    found: Names = g.names
+    return found
+
+
 def person_name(username: str | None) -> str:
-    """A colleague by name ("Sol Worker"), not by username; looked up once per request."""
-    if not username:
-        return DASH
-    names: dict[str, str] = g.setdefault("display_names", {})
-    if username not in names:
-        account = current_app.extensions["accounts"].account(username)
-        names[username] = account.display_name if account else username
-    return names[username]
+    """A colleague by name ("Sol Worker"), not by username ("former user" if unknown)."""
+    return names().person(username) if username else DASH
+
+
+def team_name(code: str | None) -> str:
+    """A team by name ("Family Front Door"), not by code ("former team" if unknown)."""
+    return names().team(code) if code else DASH
+
+
+def agency_name(agency_id: str | None) -> str:
+    """A partner agency by its configured name ("Police"), not by its id."""
+    return current_app.extensions["rules"].mash.agencies.name(agency_id) if agency_id else DASH
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 clock``, ``192 clocks``, ``2 children``: the count chooses its noun, so a page
+    never leaves the reader a "clock(s)"."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 
 
 def register(app: Flask) -> None:
@@ -166,5 +185,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update({
         "govuk_date": govuk_date, "govuk_day": govuk_day, "govuk_datetime": govuk_datetime,
         "govuk_time": govuk_time, "due": due, "ago": ago, "label": label,
-        "page_path": page_path, "person_name": person_name})
+        "page_path": page_path, "person_name": person_name, "team_name": team_name,
+        "agency_name": agency_name, "plural": plural})
     app.jinja_env.globals.update({"when": govuk_datetime, "label": label})

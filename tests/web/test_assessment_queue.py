@@ -45,7 +45,7 @@ def test_the_queue_lists_submitted_assessments_and_not_open_ones(
     queue = body[body.index('id="authorise-queue"'):]
     assert f'href="/contacts/{waiting}/assessment">FD{waiting:07d}</a>' in queue
     assert f"FD{still_open:07d}" not in queue
-    assert "by social.worker" in queue and "3A, 16A" in queue
+    assert "by Sol Worker" in queue and "3A, 16A" in queue
     assert "Authorise assessments" in body  # in the manager's navigation
 
 

@@ -4,7 +4,10 @@ The routes come from the live URL map, so a page added tomorrow is read the day 
 Each is filled with real ids (one contact at every stage the demo reaches, a child, a
 meeting, a request, a user) and opened as each signed-in role; the text a person can see
 (not attributes, scripts or styles) must hold no raw ISO timestamp, no underscore_joined
-code (a rule id, a stage, an outcome) and no pointer into the developers' documents.
+code (a rule id, a stage, an outcome), no pointer into the developers' documents, no
+"(s)" where a count should choose its own plural, and no colleague, team or agency by its
+code: a username (``demo.worker``) or a team code (``front-door``) appears only where the
+account itself is the subject (the administrator's list of users and a user's own page).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from web.demo import DemoSpec, load_demo
 from web.users import load_demo_users
 from workflow.persistence.tables import ContactRow, UserRow
 from workflow.persistence.tables_mash import InfoRequestRow, MeetingRow
+from workflow.persistence.tables_people import TeamRow
 
 #: What must never reach the screen, and why a person would be puzzled by it.
 RAW = {
@@ -31,7 +35,11 @@ RAW = {
     "an ISO date": re.compile(r"(?<![\w/-])\d{4}-\d{2}-\d{2}(?![\w-])"),
     "an underscore_joined code": re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b"),
     "a developer reference": re.compile(r"\b(?:DOMAIN|ARCHITECTURE|README)\.md\b|§"),
+    "a plural left to the reader": re.compile(r"\w\(s\)|\w\(ies\)|\(ren\)"),
 }
+#: Pages where an account's username is what the reader came for: the administrator's list
+#: of users and one user's page (not, say, the cases they hold).
+USERNAMES_BELONG = re.compile(r"/admin/users(?:/\d+)?")
 _HIDDEN = {"script", "style", "template", "head"}
 
 
@@ -63,10 +71,25 @@ def visible_text(html: str) -> str:
     return "\n".join(parser.parts)
 
 
-def raw_values(text: str) -> list[str]:
+def codes_pattern(usernames: list[str], teams: list[str]) -> dict[str, re.Pattern[str]]:
+    """Patterns for the directory's own codes: the usernames and team codes that hold a dot
+    or a dash (a plain one like "admin" is also an English word; agency ids are joined with
+    underscores, which the underscore rule already finds)."""
+
+    def coded(found: list[str]) -> list[str]:
+        return sorted((re.escape(c) for c in found if re.search(r"[.-]", c)), key=len,
+                      reverse=True)
+
+    found = {"a username": coded(usernames), "a team code": coded(teams)}
+    return {what: re.compile(r"(?<![\w.-])(?:" + "|".join(codes) + r")(?![\w-]|\.\w)")
+            for what, codes in found.items() if codes}
+
+
+def raw_values(text: str, codes: dict[str, re.Pattern[str]] | None = None) -> list[str]:
     """Each raw value found in ``text``, with what it is and the line it sits in."""
+    patterns = RAW | (codes or {})
     return [f"{what}: {found!r} in {line[:90]!r}" for line in text.splitlines()
-            for what, pattern in RAW.items() for found in pattern.findall(line)]
+            for what, pattern in patterns.items() for found in pattern.findall(line)]
 
 
 def test_the_checker_catches_what_a_person_should_never_read() -> None:
@@ -78,6 +101,16 @@ def test_the_checker_catches_what_a_person_should_never_read() -> None:
     assert any("'referrer_feedback'" in f for f in found)
     assert any("developer reference" in f for f in found)
     assert not any("a_b" in f or "next_due" in f for f in found)
+
+
+def test_the_checker_catches_a_colleague_or_team_by_code_and_a_lazy_plural() -> None:
+    codes = codes_pattern(["demo.worker", "admin"], ["front-door"])
+    html = ("<p>Decided by demo.worker.</p><p>Team: front-door</p><p>3 clock(s)</p>"
+            "<p>Dee Worker of Family Front Door, admin</p><p>1 child(ren)</p>"
+            '<a href="/teams/front-door">the demo.worker.two</a>')
+    found = raw_values(visible_text(html), codes)
+    assert [f.split(":")[0] for f in found] == [
+        "a username", "a team code", "a plural left to the reader", "a plural left to the reader"]
 
 
 def _ids(session: Any) -> dict[str, list[Any]]:
@@ -93,6 +126,12 @@ def _ids(session: Any) -> dict[str, list[Any]]:
         "request_id": [session.scalar(select(InfoRequestRow.id))],
         "user_id": [session.scalar(select(UserRow.id).where(UserRow.username == "fd.worker"))],
         "name": ["oidc"]}
+
+
+def _directory_codes(session: Any) -> dict[str, re.Pattern[str]]:
+    """The codes of every account and team the pages could show."""
+    return codes_pattern(list(session.scalars(select(UserRow.username))),
+                         list(session.scalars(select(TeamRow.code))))
 
 
 def _pages(app: Flask, ids: dict[str, list[Any]]) -> Iterator[str]:
@@ -116,6 +155,7 @@ def test_every_page_as_every_role_shows_no_raw_codes_timestamps_or_developer_not
         pass
     with db() as session:
         ids = _ids(session)
+        codes = _directory_codes(session)
     problems: dict[str, list[str]] = {}
     opened = 0
     for role, key in ROLE_KEYS.items():
@@ -126,7 +166,9 @@ def test_every_page_as_every_role_shows_no_raw_codes_timestamps_or_developer_not
             if response.status_code != 200 or response.mimetype != "text/html":
                 continue
             opened += 1
-            for found in raw_values(visible_text(response.get_data(as_text=True))):
+            owned = {k: v for k, v in codes.items()
+                     if not (k == "a username" and USERNAMES_BELONG.fullmatch(url))}
+            for found in raw_values(visible_text(response.get_data(as_text=True)), owned):
                 problems.setdefault(found, []).append(f"{url} as {role.value}")
     assert opened > 100  # every role opened its pages; nothing was skipped by mistake
     assert not problems, f"{len(problems)} raw values on screen:\n" + "\n".join(

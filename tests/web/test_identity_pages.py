@@ -248,7 +248,8 @@ def test_a_manager_moves_a_leavers_cases_to_a_colleague_through_allocation(
     moved = manager.post(f"/admin/users/{leaver}/cases",
                          {"worker": "team.manager.two", "contact": [str(first), str(second)]})
 
-    assert "2 open contact(s)" in seen and "Ann" not in seen  # references, no child's name
+    assert "2 open contacts allocated to Sol Worker in Assessment 1" in seen
+    assert "Ann" not in seen  # references, no child's name
     assert elsewhere.status_code == 400
     assert moved.status_code == 302
     with db() as session:

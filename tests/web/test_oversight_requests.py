@@ -42,14 +42,17 @@ def test_overdue_police_request_is_counted_under_police_and_listed_behind_the_nu
     manager = signed_in("manager")
     page = _words(text_of(manager.get("/oversight")))
     section = page[page.index("Information requests to partner agencies"):]
-    assert "police 1 breached, police 0 at risk, police" in section
-    assert "health 0 breached, health 1 at risk, health" in section
+    health_services = "Health services (ICB, GP, health visiting, school nursing, hospital)"
+    assert "Police 1 breached, Police 0 at risk, Police" in section
+    assert f"{health_services} 0 breached, {health_services} 1 at risk, {health_services}" \
+        in section
     listed = manager.get("/oversight/requests?state=breached&agency=police")
     assert listed.status_code == 200
     assert f"FD{contact_id:07d}" in _words(text_of(listed))
-    assert "1 open request(s)" in _words(text_of(listed))
+    assert "1 open request, soonest due first" in _words(text_of(listed))
+    assert "Agency requests breached: Police" in _words(text_of(listed))
     none = manager.get("/oversight/requests?state=breached&agency=health")
-    assert "0 open request(s)" in _words(text_of(none))
+    assert "0 open requests, soonest due first" in _words(text_of(none))
 
 
 def test_a_worker_cannot_open_the_agency_request_lists_and_a_bad_state_is_a_400(

@@ -86,8 +86,8 @@ def test_a_manager_of_another_team_is_not_shown_the_social_workers_figures(
     other_team = signed_in("manager").get("/performance").get_data(as_text=True)
     own_team = signed_in("manager2").get("/performance").get_data(as_text=True)
 
-    assert "social.worker" not in other_team
-    assert "social.worker" in own_team and "the teams you manage: assessment-1" in own_team
+    assert "Sol Worker" not in other_team
+    assert "Sol Worker" in own_team and "the teams you manage: Assessment 1" in own_team
 
 
 def test_the_head_of_service_sees_every_team(
@@ -98,8 +98,8 @@ def test_the_head_of_service_sees_every_team(
     performance = head.get("/performance").get_data(as_text=True)
     compliance = head.get("/standards").get_data(as_text=True)
 
-    assert "social.worker" in performance and "Practice standards by team" in performance
-    assert "every team" in compliance and "By team" in compliance and "assessment-1" in compliance
+    assert "Sol Worker" in performance and "Practice standards by team" in performance
+    assert "every team" in compliance and "By team" in compliance and "Assessment 1" in compliance
 
 
 @pytest.mark.parametrize("who", ["partner", "admin"])

@@ -139,7 +139,7 @@ def test_the_export_holds_one_row_per_request_and_answer_with_the_ledgers_column
     answer = rows[3]
     assert (answer[3], answer[8], answer[9], answer[10], answer[11], answer[12]) == (
         "Police", "Not shared", REASON, "Insp. Example, Public protection inspector",
-        "Mo Manager, team manager", "police.partner")
+        "Mo Manager, team manager", "Pat Police")
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", answer[0])
 
 

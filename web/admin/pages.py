@@ -81,8 +81,8 @@ def render_user(person: Account, errors: dict[str, str], typed: dict[str, Any],
     page = render_template(
         "admin_user.html", title=person.display_name, person=person, errors=errors,
         typed=typed, roles=Role, teams=accounts().teams(), when=when,
-        memberships=[t.code for t in accounts().teams() if person.username in t.members],
-        managed=[t.code for t in accounts().teams() if person.username in t.managers],
+        memberships=[t.name for t in accounts().teams() if person.username in t.members],
+        managed=[t.name for t in accounts().teams() if person.username in t.managers],
         identities=accounts().identities(person.id),
         throttles=accounts().throttles(keys), changes=accounts().admin_changes(
             person.username, 50), agencies=_agencies(),

@@ -13,7 +13,7 @@ from flask import current_app
 from reporting.cin_codes import CLOSURE_REASONS
 from reporting.contact_page import ContactPage
 from web.views import NO_REASON_RECORDED, day, when
-from web.words import govuk_date, label
+from web.words import govuk_date, label, person_name, team_name
 from workflow.casework.config import STATUSES, CaseworkConfig
 from workflow.casework.factors import FACTORS
 from workflow.casework.family_help import TransferStatus
@@ -61,11 +61,8 @@ def _discussion(d: Any, config: CaseworkConfig) -> dict[str, Any]:
 
 
 def _team_name(code: str | None) -> str:
-    """A directory team's name (its code when the directory no longer has it)."""
-    if not code:
-        return ""
-    team = current_app.extensions["store"].accounts.team(code)
-    return team.name if team else code
+    """A directory team's name (empty when no team is named)."""
+    return team_name(code) if code else ""
 
 
 def assessment_view(page: ContactPage) -> dict[str, Any] | None:
@@ -74,10 +71,11 @@ def assessment_view(page: ContactPage) -> dict[str, Any] | None:
     if a is None:
         return None
     outcome = label(a.outcome) if a.outcome else ""
-    return {"kind": KINDS.get(a.kind, a.kind), "status": a.status.value, "author": a.author,
+    return {"kind": KINDS.get(a.kind, a.kind), "status": a.status.value,
+            "author": _person(a.author),
             "submitted": when(a.submitted_at), "summary": a.summary,
             "factors": [(c, FACTORS.get(c, c)) for c in a.factors],
-            "authorised_by": a.authorised_by, "authorised": when(a.authorised_at),
+            "authorised_by": _person(a.authorised_by), "authorised": when(a.authorised_at),
             "outcome": outcome, "started": when(a.started_at),
             "returned_reason": a.returned_reason, "lateness_reason": a.lateness_reason,
             "not_seen": a.authorised_not_seen,
@@ -143,11 +141,8 @@ def family_help_view(step: StepDown | None) -> dict[str, Any] | None:
 
 
 def _person(username: str | None) -> str:
-    """A person's name as the directory holds it (the username if they are not in it)."""
-    if not username:
-        return ""
-    account = current_app.extensions["store"].accounts.account(username)
-    return account.display_name if account else username
+    """A person's name as the directory holds it (empty when nobody is named)."""
+    return person_name(username) if username else ""
 
 
 def casework_panel(page: ContactPage) -> dict[str, Any]:
@@ -159,7 +154,8 @@ def casework_panel(page: ContactPage) -> dict[str, Any]:
         "s47_started": when(page.enquiry.started_at) if page.enquiry else "–",
         "lead_cp": _lead_cp(page),
         "icpc": _icpc(page), "assessment": assessment_view(page),
-        "visits": [{"at": when(v.at), "seen": v.child_seen, "alone": v.seen_alone, "by": v.by}
+        "visits": [{"at": when(v.at), "seen": v.child_seen, "alone": v.seen_alone,
+                    "by": _person(v.by)}
                    for v in page.visits],
         "handover": family_help_view(step),
         "stepped_up_from": family_help_view(page.stepped_up_from),
@@ -177,7 +173,7 @@ def _request(request: Any, is_overdue: bool) -> dict[str, Any]:
             "open": request.is_open, "overdue": is_overdue,
             "requested": when(request.requested_at), "due": when(request.due_at),
             "answered": when(request.answered_at), "answer": request.answer,
-            "answered_by": request.answered_by,
+            "answered_by": _person(request.answered_by),
             "lawful_basis": bases.label(request.lawful_basis),
             "sharing": request.sharing.label if request.sharing else "",
             "answer_basis": bases.label(request.answer_basis),

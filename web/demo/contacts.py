@@ -77,7 +77,7 @@ JOURNEYS: dict[str, list[Step]] = {
                               reasonable_cause="Synthetic: injury disclosed at school")),
         ("allocate", MANAGER, _ALLOCATE_S47),
         ("hold_strategy_discussion", SOCIAL_WORKER, _p(
-            held_at="@", rationale=_REASON, chair="demo.manager", outcome="section_47",
+            held_at="@", rationale=_REASON, chair="Mo Manager", outcome="section_47",
             reasonable_cause="Synthetic: injury disclosed at school",
             participation={"la_social_worker": "attended", "police": "attended",
                            "health": "attended", "education": "written"})),

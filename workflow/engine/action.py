@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from workflow.engine.payload import Payload
+from workflow.engine.rule_words import rule_words
 from workflow.errors import FrontDoorError, GuardFailed
 from workflow.roles import Actor, Role
 from workflow.stages import Stage
@@ -120,6 +121,11 @@ class Guard(Generic[P]):
     #: author of an override is not offered its sign-off; nothing to close, no "close").
     before_input: bool = False
 
+    @property
+    def label(self) -> str:
+        """The condition in words ("the conference date is given"), for people."""
+        return rule_words(self.name)
+
     def refuse(self, failure: tuple[str, str]) -> FrontDoorError:
         """The error for a failure, with its message as a sentence."""
         field_name, text = failure
@@ -136,6 +142,11 @@ class Selector(Generic[P]):
     name: str
     test: Callable[[Ctx[P]], bool]
     fields: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The choice in words ("the RAG rating is red"), for people."""
+        return rule_words(self.name)
 
 
 @dataclass(frozen=True)
