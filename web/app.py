@@ -282,6 +282,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.audits import sampling as audits
     from web.auth import account
     from web.casework import assessments
+    from web.contact import bookings as _bookings  # noqa: F401 - its route joins contact.bp
     from web.contact import lists as _lists  # noqa: F401 - its routes join contact.bp
     from web.contact import pages as contact
     from web.intake import pages as intake

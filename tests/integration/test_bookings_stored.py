@@ -5,11 +5,14 @@ and holding the conference marks its booking held."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
+from reporting.bookings import MeetingFilter, upcoming_meetings, upcoming_total
 from tests.builders import SOCIAL_WORKER, OnService, record_one, walk_to
 from workflow.bookings.records import BookingStatus
 from workflow.bookings.rules import current
@@ -84,3 +87,25 @@ def test_holding_the_conference_marks_its_booking_held_and_a_cancel_ends_another
     assert now_booked is None
     assert sorted((r.kind, r.status) for r in fetch(select(MeetingBookingRow))) == [
         ("core_group", "cancelled"), ("icpc", "held")]
+
+
+def test_the_upcoming_list_pages_current_bookings_soonest_first_with_their_due_dates(
+        uow_factory: UowFactory, rules: Rules, engine: Engine) -> None:
+    later, sooner, ended = (_in_section_47(uow_factory, rules) for _ in range(3))
+    for driver, day in ((later, 9), (sooner, 8), (ended, 7)):
+        driver.fire("book_icpc", SOCIAL_WORKER, {
+            "starts_at": datetime(2026, 12, day, 10, 0, tzinfo=UTC).isoformat(),
+            "venue": "Video call"})
+    ended.fire("icpc_not_required", SOCIAL_WORKER, {"reason": "Concerns not substantiated"})
+    everyone = MeetingFilter(since=STRATEGY, limit=1)
+
+    with Session(engine) as session:
+        first = upcoming_meetings(session, everyone)
+        second = upcoming_meetings(session, replace(everyone, offset=1))
+        total = upcoming_total(session, everyone)
+        none_for_mash = upcoming_total(session, replace(everyone, kind="mash_meeting"))
+
+    assert total == 2 and none_for_mash == 0  # the enquiry that needed none is not listed
+    assert [r["contact_id"] for r in first + second] == [sooner.contact_id, later.contact_id]
+    assert first[0]["within"] is True
+    assert first[0]["due_at"] == datetime(2026, 12, 10, 23, 59, 59, 999999, tzinfo=UTC)

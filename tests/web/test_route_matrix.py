@@ -90,7 +90,7 @@ GRANTS: dict[str, frozenset[Role] | str] = {
     "contacts.queue": CASEHOLDERS, "contacts.contact": CASEHOLDERS | {_PSW},
     "contacts.action": CASEHOLDERS,
     "contacts.allocation": frozenset({_TM}), "contacts.allocate": frozenset({_TM}),
-    "contacts.allocate_many": frozenset({_TM}),
+    "contacts.allocate_many": frozenset({_TM}), "contacts.upcoming": CASEHOLDERS,
     "info.help_page": frozenset(Role), "info.accessibility": PUBLIC, "info.privacy": PUBLIC,
     "intake.new_contact": FRONT_DOOR, "intake.new_contact_post": FRONT_DOOR,
     "assessments.assessment": CASE_READERS, "assessments.authorise_queue": frozenset({_TM}),

@@ -20,6 +20,7 @@ from reporting.cin_census import child_warnings
 from reporting.contact_page import ContactPage, contact_page, load_contact
 from thresholds import ThresholdsError, recommend
 from web.access import allow, log_access
+from web.contact.booked import contact_bookings, prefilled
 from web.contact.panels import casework_panel, mash_panel
 from web.forms import (
     asks_indicators,
@@ -109,15 +110,22 @@ def _workspace(contact_id: int, stage: str, page: ContactPage, now: datetime
     """The top of the page: what is due soonest, who acts next, and the one or two
     actions this user most likely takes now (those that move the contact on); the rest
     are a click away."""
-    offered_here = offered(contact_id, "contact")
+    contact = load_contact(g.db, contact_id)
+    offered_here = _rules().engine.offered(contact, current_user.actor, now, "contact") \
+        if contact is not None else []
     likely = [a for a in offered_here if _moves_on(a, stage)][:2] or offered_here[:1]
     others = [a for a in offered_here if a not in likely]
     open_clocks = sorted((k for k in page.clocks if k.stopped_at is None),
                          key=lambda k: k.due_at)
-    return {"actions": [action_view(a) for a in offered_here],
-            "likely": [action_view(a) for a in likely],
-            "other_actions": [action_view(a) for a in others],
+
+    def view(a: Action[Any]) -> dict[str, Any]:
+        return prefilled(a, action_view(a), contact) if contact is not None else action_view(a)
+
+    return {"actions": [view(a) for a in offered_here],
+            "likely": [view(a) for a in likely],
+            "other_actions": [view(a) for a in others],
             "soonest": clock_view(open_clocks[0], _rules(), now) if open_clocks else None,
+            "bookings": contact_bookings(contact) if contact is not None else [],
             "next_step": who_acts_next(stage)}
 
 

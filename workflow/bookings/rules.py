@@ -105,8 +105,11 @@ def standings(contact: Contact) -> list[Standing]:
 
 # -- guards ------------------------------------------------------------------------------
 def _spoken(moment: datetime) -> str:
+    """``Tuesday 8 December 2026 at 10am`` (GOV.UK style, London time)."""
     local = moment.astimezone(LONDON)
-    return f"{local:%A %-d %B %Y} at {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{local:%A %-d %B %Y} at {local:%-I}{minutes}{local:%p}".replace(
+        "AM", "am").replace("PM", "pm")
 
 
 def fixed(kind: str) -> KindOf:
