@@ -184,7 +184,11 @@ def _end_sent_drafts(response: Response) -> Response:
             or not hasattr(current_user, "session_id")):
         return response
     key, record_id = sent_by(request.view_args or {})
-    _drafts().discard(current_user.id, key, record_id)
+    try:
+        _drafts().discard(current_user.id, key, record_id)
+    except Exception as error:  # the form was sent: a draft left behind must not undo that
+        current_app.logger.warning("Draft not deleted after %s", request.endpoint,
+                                   exc_info=error)  # type and frames only (web.logs)
     return response
 
 
