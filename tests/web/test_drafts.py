@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 
-from tests.web.conftest import SPARE, Browser, sign_in, text_of
+from tests.web.conftest import SPARE, Browser, Contacts, sign_in, text_of
 from web.words import govuk_time
 from workflow.drafts import MAX_CHARACTERS
+from workflow.stages import Stage
 
 NEW = "/drafts/new-contact/0"
 CONCERNS = "Synthetic: Bo said he was scared to go home."
@@ -164,3 +165,19 @@ def test_stay_signed_in_starts_the_idle_time_again(anonymous: Browser) -> None:
         clock.tick(timedelta(minutes=29))  # 55 minutes after the page was opened
 
         assert anonymous.get("/contacts/new").status_code == 200
+
+
+def test_an_action_form_on_the_contact_page_keeps_a_draft_until_it_is_done(
+        signed_in: Any, contacts: Contacts) -> None:
+    worker = signed_in("worker")
+    contact_id = contacts.at(Stage.SCREENING)
+    page = text_of(worker.get(f"/contacts/{contact_id}"))
+    assert f'data-draft="action-rate" data-draft-record="{contact_id}"' in page
+    _save(worker, "/drafts/action-rate/" + str(contact_id), {"reason": "Bruise seen"})
+
+    done = worker.post(f"/contacts/{contact_id}/actions/rate",
+                       {"rag": "amber", "reason": "Bruise seen",
+                        "version": contacts.version(contact_id)})
+
+    assert done.status_code == 302
+    assert _drafts(worker, contact_id) == []
