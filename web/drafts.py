@@ -25,7 +25,6 @@ The draft's text is personal data: it is never logged, and never put in a URL.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,13 +47,44 @@ _KEY = re.compile(r"[a-z0-9_-]{1,64}")
 #: Fields a form sends that are not what the person typed.
 _NOT_TYPED = frozenset({"csrf_token", "version", "preview"})
 
-#: The POST that sends each drafted form: endpoint -> (form key, record id) from its
-#: path. A successful answer (a redirect) ends the draft.
-_SENT_BY: dict[str, Callable[[dict[str, Any]], tuple[str, int]]] = {
-    "intake.new_contact_post": lambda args: (NEW_CONTACT, 0),
-    "contacts.action": lambda args: (_ACTION + str(args.get("name", "")),
-                                    int(args.get("contact_id", 0))),
+#: Every form that keeps drafts but the actions': key -> (the endpoint of the POST that
+#: sends it, where its record id comes from: a path variable, ``form:<field>`` for a
+#: hidden field, or None for a form that creates a record). An accepted send (a redirect)
+#: ends the draft.
+FORMS: dict[str, tuple[str, str | None]] = {
+    NEW_CONTACT: ("intake.new_contact_post", None),
+    "audit": ("audits.save", "audit_id"),
+    "audit-moderation": ("audits.moderate", "audit_id"),
+    "audit-response": ("audits.respond", "audit_id"),
+    "audit-learning": ("audits.add_learning", None),
+    "mash-decision": ("mash_meetings.decision", "form:contact_id"),
+    "person-details": ("people.update", "person_id"),
+    "person-warning": ("people.warn", "person_id"),
 }
+#: The page's one route for every action; its form key is ``action-<name>``.
+_ACTION_ENDPOINT = "contacts.action"
+
+
+def _record_of(source: str | None) -> int:
+    """The record id a sent form's draft is filed under (0 when there is none)."""
+    if source is None:
+        return 0
+    if source.startswith("form:"):
+        raw = request.form.get(source[len("form:"):], "")
+    else:
+        raw = str((request.view_args or {}).get(source, ""))
+    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
+
+
+def _sent_draft() -> tuple[str, int] | None:
+    """(form key, record id) of the draft the POST being answered sends, if any."""
+    args = request.view_args or {}
+    if request.endpoint == _ACTION_ENDPOINT:
+        return _ACTION + str(args.get("name", "")), _record_of("contact_id")
+    for key, (endpoint, source) in FORMS.items():
+        if endpoint == request.endpoint:
+            return key, _record_of(source)
+    return None
 
 
 def _drafts() -> Drafts:
@@ -67,8 +97,8 @@ def _now() -> datetime:
 
 
 def known_form(key: str) -> bool:
-    """Whether a form of this key exists: the new-contact form, or an action's form."""
-    if key == NEW_CONTACT:
+    """Whether a form of this key exists: one of ``FORMS``, or an action's form."""
+    if key in FORMS:
         return True
     if not _KEY.fullmatch(key) or not key.startswith(_ACTION):
         return False
@@ -114,7 +144,10 @@ def _seconds_left() -> int:
 
 def _shown(draft: Draft, now: datetime) -> dict[str, Any]:
     same_day = draft.saved_at.astimezone(LONDON).date() == now.astimezone(LONDON).date()
-    when = govuk_time(draft.saved_at) if same_day else govuk_datetime(draft.saved_at)
+    # Read after "We restored what you had typed": "at 10:31am", or on another day
+    # "on Tuesday 1 December 2026 at 10:31am".
+    when = f"at {govuk_time(draft.saved_at)}" if same_day else \
+        f"on {govuk_datetime(draft.saved_at)}"
     return {"form": draft.form, "fields": [list(pair) for pair in draft.fields],
             "saved": when}
 
@@ -178,13 +211,17 @@ def session_clock() -> dict[str, int] | None:
 
 def _end_sent_drafts(response: Response) -> Response:
     """After a drafted form was sent and accepted (a redirect), its draft is done with."""
-    sent_by = _SENT_BY.get(request.endpoint or "")
-    if (sent_by is None or request.method != "POST" or response.status_code not in
-            (301, 302, 303) or not getattr(current_user, "is_authenticated", False)
-            or not hasattr(current_user, "session_id")):
+    if (request.method != "POST" or response.status_code not in (301, 302, 303)
+            or not hasattr(current_user, "session_id")):  # a person, not an API client
         return response
-    key, record_id = sent_by(request.view_args or {})
-    _drafts().discard(current_user.id, key, record_id)
+    sent = _sent_draft()
+    if sent is None:
+        return response
+    try:
+        _drafts().discard(current_user.id, *sent)
+    except Exception as error:  # the form was sent: a draft left behind must not undo that
+        current_app.logger.warning("Draft not deleted after %s", request.endpoint,
+                                   exc_info=error)  # type and frames only (web.logs)
     return response
 
 

@@ -2,7 +2,8 @@
 away; the time-out warning opens (a modal dialog that axe passes, focus on "Stay signed
 in"), "Stay signed in" keeps them signed in, and the second time nobody answers they are
 signed out; signing in again brings them back to the form with what they typed and a
-banner saying so, and "Discard what was restored" empties it for good.
+banner saying so (axe passes that too), and "Discard what was restored" empties it for
+good.
 
 The session is shortened through the settings the app reads on every request
 (``idle_timeout_minutes`` and ``timeout_warning_minutes``), so the journey takes seconds,
@@ -73,6 +74,8 @@ def test_typing_survives_a_time_out_and_comes_back_after_signing_in(
     banner.wait_for(state="visible")
     assert "We restored what you had typed at" in banner.inner_text()
     assert concerns.input_value() == CONCERNS
+    violations = axe_scan(page)
+    assert not violations, describe(violations)
 
     with page.expect_response(lambda r: r.url.endswith("/drafts/new-contact/0/discard")):
         banner.get_by_role("button", name="Discard what was restored").click()

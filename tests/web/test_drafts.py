@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from freezegun import freeze_time
 
-from tests.web.conftest import SPARE, Browser, sign_in, text_of
-from web.words import govuk_time
+from tests.web.conftest import SPARE, Browser, Contacts, sign_in, store_of, text_of
+from web.drafts import FORMS
+from web.words import govuk_datetime, govuk_time
 from workflow.drafts import MAX_CHARACTERS
+from workflow.stages import Stage
 
 NEW = "/drafts/new-contact/0"
 CONCERNS = "Synthetic: Bo said he was scared to go home."
@@ -54,7 +57,7 @@ def test_what_was_typed_comes_back_to_its_owner_without_the_token(signed_in: Any
     (draft,) = _drafts(worker)
     assert draft["form"] == "new-contact"
     assert draft["fields"] == [["concerns", CONCERNS], ["source", "2A"]]
-    assert draft["saved"] == govuk_time(datetime.now(UTC))  # today: the time alone
+    assert draft["saved"] == f"at {govuk_time(datetime.now(UTC))}"  # today: the time alone
 
 
 def test_another_person_can_neither_read_nor_overwrite_a_draft(signed_in: Any) -> None:
@@ -164,3 +167,43 @@ def test_stay_signed_in_starts_the_idle_time_again(anonymous: Browser) -> None:
         clock.tick(timedelta(minutes=29))  # 55 minutes after the page was opened
 
         assert anonymous.get("/contacts/new").status_code == 200
+
+
+def test_an_action_form_on_the_contact_page_keeps_a_draft_until_it_is_done(
+        signed_in: Any, contacts: Contacts) -> None:
+    worker = signed_in("worker")
+    contact_id = contacts.at(Stage.SCREENING)
+    page = text_of(worker.get(f"/contacts/{contact_id}"))
+    assert f'data-draft="action-rate" data-draft-record="{contact_id}"' in page
+    _save(worker, "/drafts/action-rate/" + str(contact_id), {"reason": "Bruise seen"})
+
+    done = worker.post(f"/contacts/{contact_id}/actions/rate",
+                       {"rag": "amber", "reason": "Bruise seen",
+                        "version": contacts.version(contact_id)})
+
+    assert done.status_code == 302
+    assert _drafts(worker, contact_id) == []
+
+
+def test_every_drafted_form_is_sent_by_a_route_that_exists_and_is_marked_in_a_template(
+        app: Any) -> None:
+    templates = Path(__file__).resolve().parents[2] / "web" / "templates"
+    marked = set(re.findall(r"draft_key\('([a-z-]+)'\)",
+                            " ".join(t.read_text() for t in templates.rglob("*.html"))))
+
+    assert marked == set(FORMS)
+    assert {endpoint for endpoint, _ in FORMS.values()} <= set(app.view_functions)
+
+
+def test_a_draft_from_another_day_says_which_day(signed_in: Any, app: Any) -> None:
+    worker = signed_in("worker")
+    store = store_of(app)
+    assert worker.person is not None
+    account = store.accounts.account(worker.person.username)
+    assert account is not None
+    saved_at = (datetime.now(UTC) - timedelta(days=3)).replace(microsecond=0)
+    store.drafts.save(account.id, "new-contact", 0, (("concerns", CONCERNS),), saved_at)
+
+    (draft,) = _drafts(worker)
+
+    assert draft["saved"] == f"on {govuk_datetime(saved_at)}"  # "on Saturday 28 November …"
