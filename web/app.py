@@ -32,6 +32,7 @@ from thresholds.policy import CataloguePolicy
 from web import access, auth, bad_input, health, logs, words
 from web.api.bodies import dotted
 from web.auth import sso, tokens
+from web.components import select_items
 from web.navigation import can_search, nav_items
 from web.settings import Settings, load_settings
 from workflow.contact import reference_for
@@ -106,6 +107,7 @@ def _wire_templates(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")  # {% do rows.append(...) %} builds macro rows
     app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
     app.jinja_env.globals["reference_for"] = reference_for
+    app.jinja_env.globals["select_items"] = select_items
     words.register(app)
     app.context_processor(lambda: {"nav_items": nav_items(), "can_search": can_search()})
 

@@ -292,7 +292,7 @@ def _contact_shows_the_family(page: Any, refs: list[str]) -> None:
     assert page.locator(".govuk-caption-l").inner_text() == f"Contact {refs[0]}"
     assert _record_summary(page, "Allocated") == "Assessment 1 / Sam Social"
     assert WARNING in page.locator("#staff-warnings").inner_text()
-    family = page.locator("#family dd")
+    family = page.locator("#family")
     assert f"Frederick {SURNAME} (sibling)" in family.inner_text(), family.inner_text()
     assert page.get_by_role("link", name=refs[1], exact=True).count() == 1
     family.get_by_role("link", name=f"Frederick {SURNAME}").click()

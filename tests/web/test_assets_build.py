@@ -92,6 +92,7 @@ def app() -> Flask:
             FileSystemLoader(ROOT / "web" / "templates"),
         ]
     )
+    app.jinja_env.add_extension("jinja2.ext.do")  # as web.app wires it for the macros
     app.jinja_env.globals.update(csp_nonce=lambda: NONCE, csrf_token=lambda: CSRF)
     app.config["USER"] = FakeUser(is_authenticated=True)
     app.context_processor(lambda: {"current_user": app.config["USER"]})
@@ -195,7 +196,7 @@ def test_stale_page_links_to_the_latest_version(app: Flask) -> None:
 
 MACROS = """
 {%- from "macros/status.html" import rag_badge, overdue_tag -%}
-{%- from "macros/timeline.html" import timeline -%}
+{%- from "components/moj.html" import timeline -%}
 {{ rag_badge(rag) }}
 {{ overdue_tag(overdue, "decision was due 4 March 2025") }}
 {{ timeline(events) }}

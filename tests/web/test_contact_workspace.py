@@ -12,7 +12,7 @@ from workflow.stages import Stage
 
 
 def top(body: str) -> str:
-    found = re.search(r'<div class="govuk-inset-text app-next" id="next">(.*?)</div>', body,
+    found = re.search(r'<div id="next" class="govuk-inset-text app-next">(.*?)</div>', body,
                       re.S)
     assert found, "the page has no 'what is due and what to do next' panel"
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split())

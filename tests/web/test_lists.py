@@ -184,7 +184,7 @@ def test_a_bulk_refusal_keeps_the_choices_and_says_which_contact_and_why(
     assert response.status_code == 422
     assert f'id="row-{stale}-error"' in html
     assert f"row-{stale}" in error_summary(html)
-    assert re.search(rf'value="{stale}" form="bulk" checked', html)
+    assert re.search(rf'<input (?=[^>]*form="bulk")[^>]*value="{stale}"[^>]*\schecked', html)
     assert '<option value="social.worker" selected>' in html.split('id="bulk-worker"')[1]
     with db() as session:
         assert session.scalar(select(ContactRow.worker).where(ContactRow.id == fine)) == \

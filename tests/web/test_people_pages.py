@@ -306,7 +306,7 @@ def test_the_contact_page_shows_the_childs_warnings_and_family(
 
     body = page(worker.get(f"/contacts/{first}"))
 
-    banner = re.search(r'id="staff-warnings".*?</div></div>', body, re.S)
+    banner = re.search(r'id="staff-warnings".*?</div>', body, re.S)
     assert banner and "Synthetic: large dog at the address" in banner.group(0)
     family = re.search(r'id="family">.*?</dd>', body, re.S)
     assert family and f'href="/people/{sam}">Sam Smith</a> (sibling' in family.group(0)
