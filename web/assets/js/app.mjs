@@ -15,6 +15,8 @@ import { initAll as initGovukFrontend } from './js/govuk-frontend.min.js'
 import { initAll as initMojFrontend } from './js/moj-frontend.min.js'
 // Levels of need: the recommendation follows the ticked indicators.
 import './js/recommendation.mjs'
+// An error summary link reaches the box even when it names the box's form group.
+import './js/error-summary.mjs'
 
 initGovukFrontend()
 initMojFrontend()
