@@ -23,7 +23,8 @@ from reporting.cells import csv_text
 from reporting.names import Names, directory_names
 from workflow.casework.config import LA_SOCIAL_WORKER
 from workflow.contact import reference_for
-from workflow.engine.action import Told
+from workflow.engine.action import Action, Told
+from workflow.engine.payload import field_names
 from workflow.engine.registry import actions
 from workflow.mash.config import AgencyBook
 from workflow.mash.lawful_bases import LawfulBasisBook
@@ -107,7 +108,8 @@ def _event_entry(event: EventRow, told: _Told, names: Names) -> Entry:
                         action.chronology_kind if action else "Step")
     # A contact is placed at its receipt (maybe typed in later); everything else when done.
     at = told.contact.received_at if event.from_stage is None else event.at
-    return Entry(at, reference_for(told.contact.id), said.kind, said.title, said.detail,
+    detail = _with_comment(said.detail, action, event.payload or {})
+    return Entry(at, reference_for(told.contact.id), said.kind, said.title, detail,
                  f"{names.person(event.actor)} ({_role(event.role)})")
 
 
@@ -115,6 +117,15 @@ def _role(code: str) -> str:
     """The role's label ("Front door worker"); a role no longer defined, made readable."""
     known = {r.value: r.label for r in Role}
     return known.get(code, code.replace("_", " "))
+
+
+def _with_comment(detail: str, action: Action[Any] | None, payload: Mapping[str, Any]) -> str:
+    """The detail, then the comment a manager left on signing off or authorising (a
+    return's comment is its reason, already the detail)."""
+    comment = str(payload.get("comment") or "")
+    if not comment or action is None or "comment" not in field_names(action.payload):
+        return detail
+    return f"{detail} Comment: {comment}".strip()
 
 
 def _generic(event: EventRow, label: str, kind: str) -> Told:

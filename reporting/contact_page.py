@@ -149,6 +149,17 @@ class Recommendation:
     decided_by: str | None
 
 
+@dataclass(frozen=True)
+class ReturnedWork:
+    """Work a manager sent back to its author, not yet done again: what it was, who
+    returned it, when, and what they said needs to change."""
+
+    what: str
+    by: str
+    at: datetime
+    says: str
+
+
 @dataclass
 class ContactPage:
     contact: ContactView
@@ -177,6 +188,8 @@ class ContactPage:
     warnings: list[str] = field(default_factory=list)
     team_name: str | None = None
     worker_name: str | None = None
+    #: A return the worker has still to act on (shown at the top of the page).
+    returned: ReturnedWork | None = None
 
 
 def _view(row: Any, kind: type, names: tuple[str, ...] | None = None) -> Any:
@@ -206,6 +219,25 @@ def _decisions(session: Session, page: ContactPage) -> None:
     page.decision = next((d for d in reversed(decided) if d.status is DecisionStatus.IN_FORCE),
                          None)
     page.pending = next((d for d in reversed(decided) if d.awaiting_signoff), None)
+    last = decided[-1] if decided else None
+    deciding = page.contact.stage == "threshold_decision"  # else the worker moved it on
+    if deciding and last is not None and last.status is DecisionStatus.RETURNED \
+            and last.returned_at:
+        page.returned = ReturnedWork("threshold decision", last.returned_by or "",
+                                     last.returned_at, last.return_reason)
+
+
+def _returned_assessment(page: ContactPage) -> None:
+    """An assessment back with its author, open again and not yet resubmitted: who
+    returned it and when are on the return's event."""
+    current = page.assessment
+    if current is None or current.status is not AssessmentStatus.OPEN \
+            or not current.returned_reason:
+        return
+    event = next((e for e in reversed(page.events) if e.trigger == "return_assessment"), None)
+    if event is not None:
+        page.returned = ReturnedWork("assessment", event.actor, event.at,
+                                     current.returned_reason)
 
 
 def family_help_episode(session: Session, contact_id: int) -> StepDown | None:
@@ -236,6 +268,7 @@ def _casework(session: Session, page: ContactPage) -> None:
         authorised_not_seen=a.authorised_not_seen, not_seen_reason=a.not_seen_reason, id=a.id)
         for a in assessments_for_contact(session, contact_id)]
     page.assessment = page.assessments[-1] if page.assessments else None
+    _returned_assessment(page)
     page.visits = visits(session, contact_id)
     page.step_down = family_help_episode(session, contact_id)
     linked = page.contact.linked_contact_id

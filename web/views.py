@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 from reporting.contact_page import ClockLine, EventLine
 from web.forms import fields_for
 from web.words import govuk_date, govuk_datetime, label, person_name, span
-from workflow.engine.payload import Kind, asks
+from workflow.engine.payload import Kind, asks, field_names
 from workflow.engine.registry import actions
+from workflow.engine.rules import Returned
 from workflow.rules import Rules
 from workflow.stages import STAGES, Stage, stage_title
 
@@ -30,6 +31,8 @@ _RESULTS = {"met": "Met", "late": "Met late", "not_met": "Not met",
             "superseded": "Replaced by a new rating"}
 #: What an assessment flagged "child not seen" before reasons were asked for shows instead.
 NO_REASON_RECORDED = "No reason recorded (authorised before a reason was required)"
+#: The payload key of a manager's comment on agreeing (signing off, authorising).
+COMMENT = "comment"
 
 
 def action_label(name: str) -> str:
@@ -77,14 +80,35 @@ def rule_in_force(version: str) -> str:
 
 
 def event_view(event: EventLine) -> dict[str, Any]:
-    """One timeline entry: what happened, who, when, why, and the fields recorded."""
+    """One timeline entry: what happened, who, when, why, the manager's comment, and the
+    fields recorded."""
     moved = event.from_stage != event.to_stage
     title = action_label(event.trigger)
     if moved and event.from_stage:
         title += f": {stage_title(event.from_stage)} → {stage_title(event.to_stage)}"
+    comment = manager_comment(event.trigger, event.payload)
     return {"title": title, "actor": f"{person_name(event.actor)} ({label(event.role)})",
             "when_text": when(event.at), "when_iso": event.at.isoformat(),
-            "reason": event.reason, "details": event_details(event.trigger, event.payload)}
+            "reason": "" if comment and comment[0] == RETURN_LABEL else event.reason,
+            "comment": comment, "details": event_details(event.trigger, event.payload)}
+
+
+#: What a return's comment is headed on the timeline and at the top of the contact.
+RETURN_LABEL = "What needs to change"
+
+
+def manager_comment(trigger: str, payload: dict[str, Any]) -> tuple[str, str] | None:
+    """The comment a manager left when signing off, authorising or returning work, with
+    its heading: a return's is what needs to change (its recorded reason), an agreement's
+    the optional comment. None when the event carries none."""
+    action = actions().get(trigger)
+    if action is None:
+        return None
+    if issubclass(action.payload, Returned):
+        said = str(payload.get("reason") or "")
+        return (RETURN_LABEL, said) if said else None
+    said = str(payload.get(COMMENT) or "")
+    return ("Comment", said) if said and COMMENT in field_names(action.payload) else None
 
 
 def event_details(trigger: str, payload: dict[str, Any]) -> dict[str, str]:
@@ -99,7 +123,7 @@ def event_details(trigger: str, payload: dict[str, Any]) -> dict[str, str]:
     shown = {}
     for key, value in payload.items():
         spec = specs.get(key)
-        if key in ("rationale", "reason") or (spec is not None and spec.kind is Kind.ID):
+        if key in ("rationale", "reason", COMMENT) or (spec is not None and spec.kind is Kind.ID):
             continue
         label = spec.label.removesuffix(" (optional)") if spec else \
             key.replace("_", " ").capitalize()

@@ -116,7 +116,7 @@ def _record_siblings(page: Any) -> list[str]:
     assert "Is this a child we already know?" in known.inner_text()
     assert f"Alexandra {SURNAME}, born {NAMESAKE_BORN}" in known.inner_text()
     assert page.get_by_role("group", name="Where the children live (optional)").get_by_label(
-        "Postcode").input_value() == "wr1 2ab", "the address typed was lost at the check"
+        "Postcode").input_value() == "WR1 2AB", "the address typed was lost at the check"
     known.get_by_label("None of these: a new child").check()
     page.get_by_role("button", name="Record contact").click()
     banner = page.locator(".govuk-notification-banner--success").inner_text()

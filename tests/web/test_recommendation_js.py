@@ -105,5 +105,5 @@ def test_every_import_in_the_built_app_mjs_resolves_to_a_built_file() -> None:
         pytest.skip("web/static/build/ is missing: run `npm ci && npm run build` first")
     app_js = (BUILD / "app.mjs").read_text(encoding="utf-8")
     imports = re.findall(r"^import\s+(?:[^'\n]*\s+from\s+)?'(\./[^']+)'", app_js, re.MULTILINE)
-    assert len(imports) == 5  # the two libraries, recommendation, drafts, timeout
+    assert len(imports) == 6  # the two libraries, recommendation, drafts, timeout, error summary
     assert [p for p in imports if not (BUILD / p).is_file()] == []

@@ -30,7 +30,16 @@ from web.forms import (
     read_version,
     record_field,
 )
-from web.views import LONDON, clock_view, diagram_stages, event_view, when, who_acts_next
+from web.views import (
+    LONDON,
+    RETURN_LABEL,
+    clock_view,
+    diagram_stages,
+    event_view,
+    when,
+    who_acts_next,
+)
+from web.words import person_name
 from workflow.contact import reference_for
 from workflow.engine.action import Action
 from workflow.errors import FrontDoorError, GuardFailed, InvalidInput, StaleVersion
@@ -126,7 +135,17 @@ def _workspace(contact_id: int, stage: str, page: ContactPage, now: datetime
             "other_actions": [view(a) for a in others],
             "soonest": clock_view(open_clocks[0], _rules(), now) if open_clocks else None,
             "bookings": contact_bookings(contact) if contact is not None else [],
-            "next_step": who_acts_next(stage)}
+            "next_step": who_acts_next(stage), "returned": _returned(page)}
+
+
+def _returned(page: ContactPage) -> dict[str, str] | None:
+    """Work sent back and not yet done again, as the top of the page tells it: the
+    manager by name, when, and what they said needs to change."""
+    back = page.returned
+    if back is None:
+        return None
+    return {"what": back.what, "by": person_name(back.by), "when": when(back.at),
+            "says": back.says, "heading": RETURN_LABEL}
 
 
 def _census_warnings(child_id: int | None, contact_id: int, now: datetime) -> list[Any]:

@@ -7,6 +7,12 @@ of the new-contact form looks each child up; if anyone might already be known, t
 comes back with the candidates and a choice per child — link to this child, or confirm a
 new one. A choice is only accepted for a candidate the matcher offered for that child, so
 a tampered form cannot link a contact to an arbitrary record.
+
+Each candidate shows where they live now beside the postcode typed for this contact:
+two children of one name and date of birth are told apart by where they live. A candidate
+with an open case says so, because linking them passes the contact to their allocated
+worker at once — the decision, after which the referrer is told (DOMAIN.md §3), so the
+step asks what the referrer was told.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from reporting import ReadSession
-from reporting.intake import known_child_candidates
+from reporting.intake import current_postcodes, known_child_candidates, with_open_case
 from workflow.intake.matching import Candidate
 from workflow.people.records import PersonDetails
 
@@ -35,6 +41,12 @@ class KnownChildStep:
     children: list[PersonDetails | int]
     unresolved: list[dict[str, Any]]
     errors: dict[str, str]
+
+    @property
+    def open_case(self) -> bool:
+        """Whether a child still to choose may have an open case (the referrer is then
+        told of the decision from this step)."""
+        return any(c["open_case"] for m in self.unresolved for c in m["candidates"])
 
 
 def identifiers(kid: dict[str, str], index: int) -> tuple[dict[str, str | None],
@@ -66,7 +78,7 @@ def known_child_step(db: ReadSession, form: MultiDict[str, str],
         else:
             if choice:
                 errors[f"child-{index}-match"] = "Choose one of the children shown, or a new one"
-            unresolved.append(_choice_view(index, child, found))
+            unresolved.append(_choice_view(db, index, child, found))
     return KnownChildStep(chosen, unresolved, errors)
 
 
@@ -75,9 +87,17 @@ def _picked(choice: str, found: list[Candidate]) -> int | None:
     return int(choice) if choice.isdigit() and int(choice) in ids else None
 
 
-def _choice_view(index: int, child: PersonDetails, found: list[Candidate]) -> dict[str, Any]:
+def _choice_view(db: ReadSession, index: int, child: PersonDetails, found: list[Candidate]
+                 ) -> dict[str, Any]:
+    ids = [c.child.id for c in found]
+    postcodes, open_cases = current_postcodes(db, ids), with_open_case(db, ids)
+    typed = child.address.postcode if child.address else None
     return {"index": index, "name": f"{child.first_name} {child.last_name}",
+            "postcode": typed,
             "candidates": [{"id": c.child.id,
                             "name": f"{c.child.first_name} {c.child.last_name}",
                             "dob": c.child.date_of_birth, "reasons": ", ".join(c.reasons),
-                            "by_identifier": c.by_identifier} for c in found]}
+                            "by_identifier": c.by_identifier,
+                            "postcode": postcodes.get(c.child.id),
+                            "same_postcode": bool(typed) and postcodes.get(c.child.id) == typed,
+                            "open_case": c.child.id in open_cases} for c in found]}

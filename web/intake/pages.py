@@ -20,16 +20,22 @@ from web.access import allow
 from web.forms import NewContactSchema, flat_errors
 from web.intake.known_child import IDENTIFIERS, identifiers, known_child_step
 from web.views import LONDON
+from workflow.decision.actions.give_referrer_feedback import METHODS as FEEDBACK_METHODS
+from workflow.engine.action import sentence
 from workflow.errors import FrontDoorError, InvalidInput, NeedsConfirmation
 from workflow.intake.codes import CHANNELS, REFERRAL_SOURCES
 from workflow.intake.commands import NewContact, RecordContact
+from workflow.people.postcodes import normalise_postcode
 from workflow.people.records import SEXES, Address, PersonDetails
+from workflow.people.rules import postcode_problem
 from workflow.roles import Role
 from workflow.services import handle
 
 bp = Blueprint("intake", __name__)
 INTAKE = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER)
 MAX_CHILDREN = 4
+#: The prefix of the referrer's feedback boxes at the known-child step.
+FEEDBACK = "referrer_feedback"
 
 
 def _now() -> datetime:
@@ -63,12 +69,23 @@ def _day(kid: dict[str, str], key: str, i: int, what: str,
         return None
 
 
-def _address(form: MultiDict[str, str]) -> Address | None:
+def _address(form: MultiDict[str, str], errors: dict[str, str]) -> Address | None:
+    """The household's address, its postcode in the standard form ("WR1 2AB"), checked
+    before the known-child step: the step shows it beside each candidate's."""
     typed = {k: (form.get(f"address-{k}") or "").strip() for k in ADDRESS_FIELDS}
     if not any(typed.values()):
         return None
-    return Address(typed["line_1"][:120], typed["postcode"][:10], typed["line_2"][:120],
-                   typed["town"][:80])
+    postcode = typed["postcode"][:10]
+    if postcode and (problem := postcode_problem(postcode)):
+        errors["address-postcode"] = sentence(problem)
+    return Address(typed["line_1"][:120], normalise_postcode(postcode) or postcode,
+                   typed["line_2"][:120], typed["town"][:80])
+
+
+def _referrer_feedback(form: MultiDict[str, str]) -> dict[str, str] | None:
+    """What the referrer was told, typed at the known-child step (None when nothing was)."""
+    typed = {k: form.get(f"{FEEDBACK}-{k}") or "" for k in ("method", "reason")}
+    return {k: v for k, v in typed.items() if v} or None
 
 
 def _child_details(kids: list[dict[str, str]], address: Address | None
@@ -101,7 +118,9 @@ def _on_the_form(errors: dict[str, str]) -> dict[str, str]:
     shown = {}
     for key, text in errors.items():
         parts = key.split(".")
-        if parts[0] == "children" and len(parts) >= 3 and parts[2] == "address":
+        if parts[0] == "referrer_feedback":
+            shown[f"{FEEDBACK}-{parts[-1]}"] = text
+        elif parts[0] == "children" and len(parts) >= 3 and parts[2] == "address":
             shown[f"address-{parts[-1]}"] = text
         elif parts[0] == "children" and len(parts) >= 3 and parts[1].isdigit():
             shown[f"child-{parts[1]}-{parts[2]}"] = text
@@ -112,12 +131,18 @@ def _on_the_form(errors: dict[str, str]) -> dict[str, str]:
 
 def _page(values: dict[str, Any], errors: dict[str, str], status: int = 200,
           matches: list[dict[str, Any]] | None = None,
-          questions: dict[str, str] | None = None) -> tuple[str, int]:
-    """The form; ``questions`` maps each box asked about to the field to confirm."""
+          questions: dict[str, str] | None = None, ask_feedback: bool = False
+          ) -> tuple[str, int]:
+    """The form; ``questions`` maps each box asked about to the field to confirm;
+    ``ask_feedback`` shows the referrer's feedback (a child may have an open case)."""
+    typed_feedback = any(values.get(f"{FEEDBACK}-{k}") or errors.get(f"{FEEDBACK}-{k}")
+                         for k in ("method", "reason"))
     return render_template("contact_new.html", title="Record a new contact", values=values,
                            errors=errors, sources=REFERRAL_SOURCES, channels=tuple(CHANNELS),
                            slots=range(MAX_CHILDREN), matches=matches or [],
                            sexes=SEXES, questions=questions or {},
+                           ask_feedback=ask_feedback or typed_feedback,
+                           feedback_methods=FEEDBACK_METHODS,
                            confirmed=request.form.getlist("confirmed")), status
 
 
@@ -140,7 +165,12 @@ def new_contact_post() -> Response | tuple[str, int]:
                             if form.get(k)}
     data["confirmed"] = form.getlist("confirmed")
     values = dict(form.items())
-    details, errors = _child_details(kids, _address(form))
+    address_errors: dict[str, str] = {}
+    address = _address(form, address_errors)
+    if address is not None and not address_errors:
+        values["address-postcode"] = address.postcode
+    details, errors = _child_details(kids, address)
+    errors |= address_errors
     try:
         loaded = NewContactSchema().load(data | {"children": kids})
     except ValidationError as error:
@@ -149,10 +179,12 @@ def new_contact_post() -> Response | tuple[str, int]:
         return _page(values, errors, 422)
     known = known_child_step(g.db, form, details)
     if known.unresolved:
-        return _page(values, known.errors, 422 if known.errors else 200, known.unresolved)
+        return _page(values, known.errors, 422 if known.errors else 200, known.unresolved,
+                     ask_feedback=known.open_case)
     intake = NewContact(loaded["received_at"], loaded["source"], known.children,
                         loaded["channel"], loaded["referrer"], loaded["concerns"],
-                        loaded["consent"], frozenset(loaded["confirmed"]))
+                        loaded["consent"], frozenset(loaded["confirmed"]),
+                        _referrer_feedback(form))
     try:
         made = handle(current_app.extensions["uow"](), current_app.extensions["rules"],
                       RecordContact(intake, current_user.actor, _now()))

@@ -102,6 +102,19 @@ class Rationale(Payload):
     rationale: str = ask("Rationale", hint="Why: what you weighed and what decided it.")
 
 
+@dataclass(frozen=True)
+class Returned(Payload):
+    """The payload of a manager sending work back to its author: what needs to change.
+    Kept under ``reason`` (the key every return has recorded), it is the manager's comment
+    the worker sees at the top of the contact until they act on it."""
+
+    reason: str = ask("What needs to change", hint=(
+        "The worker sees this at the top of the contact until they act on it, and it is "
+        "kept on the timeline with your name."))
+
+
 REASON_GIVEN: Guard[Any] = needs_text("reason", "give a reason", guard="reason_given")
+#: A return without a comment would leave the worker guessing what to do again.
+CHANGE_SAID: Guard[Any] = needs_text("reason", "say what needs to change", guard="reason_given")
 RATIONALE_GIVEN: Guard[Any] = needs_text("rationale", "write the rationale for this decision",
                                          guard="rationale_given")

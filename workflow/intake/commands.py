@@ -3,19 +3,23 @@ transaction, each with one receipt event at version 1.
 
 The intake's own fields (when it arrived, the source, the worry, the children) are checked
 here before anything is stored; each child is then admitted — the known-child check, the
-receipt (an open case goes straight to its worker), the contact stored.
+receipt (an open case goes straight to its worker), the contact stored. A contact passed
+to the allocated worker on receipt is decided there and then, so what the referrer was
+told (DOMAIN.md §3: feedback within 24 hours of the decision) may come with the intake and
+is recorded by the same action as on the contact page, in the same transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from workflow.contact import Contact, require_aware
+from workflow.engine.payload import load
 from workflow.engine.registry import handles
-from workflow.errors import InvalidInput, NeedsConfirmation, NotFound
+from workflow.errors import GuardFailed, InvalidInput, NeedsConfirmation, NotFound
 from workflow.intake.admission import admit
 from workflow.intake.codes import CHANNELS, CONSENT, REFERRAL_SOURCES
 from workflow.people.records import PersonDetails
@@ -24,6 +28,7 @@ from workflow.ports import UnitOfWork
 from workflow.roles import Actor
 from workflow.rules import Rules
 from workflow.services import summary
+from workflow.stages import Stage
 
 MAX_CONCERNS = 10_000
 
@@ -42,6 +47,9 @@ class NewContact:
     #: The unusual values the person confirmed are right (by field, as ``questions`` names
     #: them): a contact received long ago, a child who would be an adult.
     confirmed: frozenset[str] = frozenset()
+    #: What the referrer was told (``give_referrer_feedback``'s payload), recorded on each
+    #: contact passed to an allocated worker on receipt; the others are not decided yet.
+    referrer_feedback: Mapping[str, Any] | None = None
 
 
 #: Beyond these, a value is asked about rather than taken silently: contacts reach the
@@ -115,13 +123,45 @@ def record_contact(uow: UnitOfWork, rules: Rules, command: RecordContact
         raise NeedsConfirmation(asked)
     children = [c if isinstance(c, int) else normalised(rules.people, c, on)
                 for c in intake.children]
+    feedback = _feedback(rules, intake)
     with uow:
         made = [_admit_child(uow, rules, intake, child, command.actor, now)
                 for child in children]
         if len(made) > 1:
             _siblings(uow, made, command.actor, now)
+        for contact in made:
+            _tell_referrer(uow, rules, contact, feedback, command.actor, now)
         uow.commit()
     return [summary(c) for c in made]
+
+
+FEEDBACK = "give_referrer_feedback"
+
+
+def _feedback(rules: Rules, intake: NewContact) -> Any:
+    """The feedback typed with the intake as its action's payload (None when none was);
+    a problem is named ``referrer_feedback.<field>`` so it shows at its box."""
+    if not intake.referrer_feedback:
+        return None
+    try:
+        return load(rules.engine.action(FEEDBACK).payload, intake.referrer_feedback)
+    except InvalidInput as error:
+        raise InvalidInput({f"referrer_feedback.{k}": v for k, v in error.errors.items()}
+                           ) from None
+
+
+def _tell_referrer(uow: UnitOfWork, rules: Rules, contact: Contact, feedback: Any,
+                   actor: Actor, now: datetime) -> None:
+    """Record the referrer's feedback on a contact decided at receipt (passed to the
+    allocated worker of an open case)."""
+    if feedback is None or contact.stage is not Stage.PASSED_TO_ALLOCATED_WORKER:
+        return
+    try:
+        rules.engine.fire(contact, FEEDBACK, actor, feedback, now)
+    except GuardFailed as error:
+        raise InvalidInput({f"referrer_feedback.{k}": v for k, v in error.errors.items()}
+                           ) from None
+    uow.contacts.save(contact, contact.version)
 
 
 def _children_problems(rules: Rules, intake: NewContact, now: datetime) -> dict[str, str]:

@@ -19,6 +19,8 @@ import './js/recommendation.mjs'
 import './js/drafts.mjs'
 // The time-out warning before the session ends.
 import './js/timeout.mjs'
+// An error summary link reaches the box even when it names the box's form group.
+import './js/error-summary.mjs'
 
 initGovukFrontend()
 initMojFrontend()
