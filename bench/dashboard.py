@@ -40,6 +40,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from bench.dashboard_data import NOW, load
+from bench.kept import ensure, kept_url
 from bench.pg import own_schema
 from reporting.assessments import authorised_not_seen
 from reporting.dashboard import Scope, clock_list, historic_breaches, summary
@@ -58,14 +59,16 @@ from workflow.persistence.schema import metadata
 from workflow.rules import DEFAULT_CONFIG, Rules, load_rules
 
 HORIZON = timedelta(hours=24)
+#: One worker of the bench data (``bench.dashboard_data`` deals cases round forty).
+BUSIEST = "worker7"
 MONTHS = last_months(NOW.date())
 COMMAND = "PYTHONPATH=. .venv/bin/python -m bench.dashboard"
 Query = Callable[[Session], Any]
 
 
-def _kpi_page(kpis: list[KpiDefinition]) -> Query:
+def _kpi_page(kpis: list[KpiDefinition], rules: Rules) -> Query:
     """What the KPI page asks for: every configured KPI's twelve-month series."""
-    return lambda s: [f for kpi in kpis for f in series(s, kpi, MONTHS)]
+    return lambda s: [f for kpi in kpis for f in series(s, kpi, MONTHS, rules.calendar)]
 
 
 def queries(rules: Rules) -> dict[str, Query]:
@@ -78,12 +81,19 @@ def queries(rules: Rules) -> dict[str, Query]:
         "at-risk list": lambda s: clock_list(s, NOW, HORIZON, Scope(), "at_risk"),
         "historic breaches (62 days)": lambda s: historic_breaches(
             s, NOW - timedelta(days=62), NOW, Scope(), 50),
+        **{f"one worker's dashboard: summary by {by}": (
+            lambda s, by=by: summary(s, NOW, HORIZON, Scope(worker=BUSIEST), by))
+           for by in ("rule", "rag")},
+        "one worker's breached list": lambda s: clock_list(
+            s, NOW, HORIZON, Scope(worker=BUSIEST), "breached"),
+        "one worker's historic breaches": lambda s: historic_breaches(
+            s, NOW - timedelta(days=62), NOW, Scope(worker=BUSIEST), 50),
         "work queue, first page": lambda s: work_queue(s, QueueFilter(limit=50), NOW),
         "work queue, one worker": lambda s: work_queue(
             s, QueueFilter(worker="worker7", limit=50), NOW),
-        **{f"KPI series: {kpi.id}": (lambda s, kpi=kpi: series(s, kpi, MONTHS))
+        **{f"KPI series: {kpi.id}": (lambda s, kpi=kpi: series(s, kpi, MONTHS, rules.calendar))
            for kpi in kpis},
-        f"KPI page: all {len(kpis)} series": _kpi_page(kpis),
+        f"KPI page: all {len(kpis)} series": _kpi_page(kpis, rules),
         "KPI page: strategy by agency": lambda s: monthly(s, MONTHS),
         "KPI page: assessment backlog": lambda s: assessment_backlog(s, rules.calendar, NOW),
         "KPI page: authorised with the child not seen": lambda s: authorised_not_seen(
@@ -145,6 +155,14 @@ def databases(args: argparse.Namespace, folder: Path) -> Iterator[tuple[dict[int
     with contextlib.ExitStack() as stack:
         engines, where = {}, []
         for n in (args.small, args.large):
+            if args.kept:
+                server = args.database_url
+                url = kept_url(server, args.sqlite_folder, args.kept, n)
+                engine = ensure(url, n)
+                stack.callback(engine.dispose)
+                engines[n] = engine
+                where.append(f"{n:,}: kept {engine.url.render_as_string()}")
+                continue
             if args.database_url:
                 engine, shown = stack.enter_context(own_schema(
                     args.database_url, f"bench_dashboard_{n}", args.bench_database))
@@ -203,6 +221,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--bench-database", default="frontdoor_bench_dashboard",
                    help="PostgreSQL database to use, created if missing "
                         "(default frontdoor_bench_dashboard)")
+    p.add_argument("--kept", metavar="PREFIX", default=None,
+                   help="use the kept databases PREFIX_<n> (bench.kept: built once, reused; "
+                        "PostgreSQL with --database-url, else SQLite in --sqlite-folder)")
+    p.add_argument("--sqlite-folder", type=Path, default=Path("/tmp/frontdoor_perf"))
     p.add_argument("--plans", type=Path, default=None,
                    help="write the large database's query plans to this file")
     args = p.parse_args(argv)
@@ -218,8 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     began, load_before = time.perf_counter(), _load_average()
     with tempfile.TemporaryDirectory() as folder, databases(args, Path(folder)) as (engines,
                                                                                   where):
-        loads = {}
-        for n, engine in engines.items():
+        loads = {n: 0.0 for n in engines}
+        for n, engine in ([] if args.kept else engines.items()):
             print(f"loading {n:,} contacts ...", file=sys.stderr, flush=True)
             loads[n] = load(engine, n)
         with contextlib.ExitStack() as stack:

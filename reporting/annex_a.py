@@ -44,6 +44,8 @@ from reporting.annex_a_files import (
     to_csv_zip,
     to_xlsx,
     write_csv_files,
+    write_csv_zip,
+    write_xlsx,
 )
 from reporting.annex_a_sources import (
     Allocated,
@@ -75,7 +77,7 @@ from workflow.rules import DEFAULT_CONFIG
 from workflow.stages import OPEN_STAGES
 
 __all__ = ["AnnexList", "Period", "build_annex_a", "is_empty", "to_csv", "to_csv_zip",
-           "to_xlsx", "write_csv_files"]
+           "to_xlsx", "write_csv_files", "write_csv_zip", "write_xlsx"]
 
 Value = str | int | date | None
 Fields = dict[str, Value]

@@ -7,18 +7,22 @@ names, every cell through ``reporting.cells.safe_cell``) is the same for every l
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import IO, Any, TextIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from reporting.annex_a_spec import ListSpec
-from reporting.cells import csv_text, safe_cell
+from reporting.cells import safe_cell, safe_row
 
 Cell = str | int | date | None
 
@@ -54,25 +58,50 @@ class AnnexList:
 
 
 # -- files -------------------------------------------------------------------------------------
+#
+# Each list is written row by row onto the file (openpyxl's write-only workbook, the csv
+# module on the open file): a year at county volume is tens of thousands of rows per list,
+# and a workbook built in memory keeps several Python objects per cell until it is saved.
 
-def to_xlsx(lists: Sequence[AnnexList]) -> bytes:
+def write_xlsx(lists: Sequence[AnnexList], target: IO[bytes] | Path) -> None:
     """One workbook, one sheet per list named as the template names it, headings in bold on
     the first row, dates as Excel dates shown dd/mm/yyyy, every cell formula-safe."""
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     for annex in lists:
         sheet = book.create_sheet(annex.sheet_name)
-        sheet.append([safe_cell(h) for h in annex.headings])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        dated = [i for i, c in enumerate(annex.spec.columns, start=1) if c.type == "date"]
-        for row in annex.rows:
-            sheet.append([safe_cell(v) for v in row])
-            for i in dated:
-                sheet.cell(sheet.max_row, i).number_format = annex.excel_date_format
         sheet.freeze_panes = "A2"
+        _declare_size(sheet, len(annex.rows) + 1, len(annex.headings))
+        sheet.append([_styled(sheet, safe_cell(h), bold=True) for h in annex.headings])
+        dated = {i for i, c in enumerate(annex.spec.columns) if c.type == "date"}
+        for row in annex.rows:
+            sheet.append([_styled(sheet, safe_cell(v), number_format=annex.excel_date_format)
+                          if i in dated else safe_cell(v) for i, v in enumerate(row)])
+    book.save(target)
+
+
+def _declare_size(sheet: Any, rows: int, columns: int) -> None:
+    """Write the sheet's ``<dimension>`` as a workbook built in memory does: readers (openpyxl
+    read-only, the cleaners built on it) pad every row to it, so a row whose last cells are
+    blank still has all its columns. A write-only sheet writes its header before its rows,
+    so it asks for the size through ``calculate_dimension`` if the sheet has one."""
+    last = get_column_letter(max(columns, 1))
+    sheet.calculate_dimension = lambda: f"A1:{last}{rows}"
+
+
+def _styled(sheet: Any, value: Cell, *, bold: bool = False,
+            number_format: str | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if bold:
+        cell.font = Font(bold=True)
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def to_xlsx(lists: Sequence[AnnexList]) -> bytes:
+    """The workbook of ``write_xlsx`` as bytes (small periods, tests)."""
     buffer = io.BytesIO()
-    book.save(buffer)
+    write_xlsx(lists, buffer)
     return buffer.getvalue()
 
 
@@ -80,18 +109,34 @@ def _text(value: Cell, date_format: str) -> Cell:
     return value.strftime(date_format) if isinstance(value, date) else value
 
 
+def write_csv(annex: AnnexList, out: TextIO) -> None:
+    """One list as CSV onto ``out`` (headings first, CRLF line ends, dates dd/mm/yyyy,
+    every cell formula-safe), a row at a time."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(safe_row(annex.headings))
+    writer.writerows(safe_row(_text(v, annex.date_format) for v in row) for row in annex.rows)
+
+
 def to_csv(annex: AnnexList) -> str:
-    """One list as CSV text (headings first, dates dd/mm/yyyy, every cell formula-safe)."""
-    return csv_text(annex.headings, ([_text(v, annex.date_format) for v in row]
-                                     for row in annex.rows))
+    """One list as CSV text."""
+    out = io.StringIO()
+    write_csv(annex, out)
+    return out.getvalue()
+
+
+def write_csv_zip(lists: Sequence[AnnexList], target: IO[bytes] | Path) -> None:
+    """A zip holding one CSV file per list, each compressed as it is written."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for annex in lists:
+            with archive.open(annex.filename, "w") as member, \
+                    io.TextIOWrapper(member, encoding="utf-8", newline="") as text:
+                write_csv(annex, text)
 
 
 def to_csv_zip(lists: Sequence[AnnexList]) -> bytes:
-    """A zip holding one CSV file per list."""
+    """The zip of ``write_csv_zip`` as bytes."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for annex in lists:
-            archive.writestr(annex.filename, to_csv(annex))
+    write_csv_zip(lists, buffer)
     return buffer.getvalue()
 
 
@@ -101,6 +146,7 @@ def write_csv_files(lists: Sequence[AnnexList], folder: Path) -> list[Path]:
     written = []
     for annex in lists:
         path = folder / annex.filename
-        path.write_text(to_csv(annex), encoding="utf-8", newline="")
+        with path.open("w", encoding="utf-8", newline="") as out:
+            write_csv(annex, out)
         written.append(path)
     return written

@@ -38,8 +38,9 @@ class Scope:
     record: RecordScope | None = None
 
 
-def _scoped(stmt: Select, scope: Scope) -> Select:
-    for name, column in DIMENSIONS.items():
+def _scoped(stmt: Select, scope: Scope, rule: Any = ClockRow.rule) -> Select:
+    """``stmt`` limited to the scope; ``rule`` is the clock's rule as ``stmt`` reads it."""
+    for name, column in (DIMENSIONS | {"rule": rule}).items():
         value = getattr(scope, name)
         if value == "none":
             stmt = stmt.where(column.is_(None))
@@ -57,11 +58,26 @@ def summary(session: Session, now: datetime, horizon: timedelta, scope: Scope,
     """Breached and at-risk counts grouped by one dimension (rule, team, worker or rag)."""
     if _whole_service(scope):
         return _counted(session, _running_keys(now, horizon, by), now)
-    column = DIMENSIONS[by]
-    stmt = (select(column.label("key"), ClockRow.due_at)
-            .join(ContactRow, ContactRow.id == ClockRow.contact_id)
-            .where(_running(now, horizon)))
-    return _counted(session, _scoped(stmt, scope), now)
+    clocks = _clocks_first(_running(now, horizon))
+    column = clocks.c.rule if by == "rule" else DIMENSIONS[by]
+    # The running condition again on the picked clocks: PostgreSQL then expects the few
+    # clocks they are and looks each contact up by key, instead of hashing every contact
+    # the worker ever held (a CTE's row estimate ignores the condition inside it).
+    stmt = (select(column.label("key"), clocks.c.due_at)
+            .join(ContactRow, ContactRow.id == clocks.c.contact_id)
+            .where(clocks.c.stopped_at.is_(None), clocks.c.due_at < now + horizon))
+    return _counted(session, _scoped(stmt, scope, clocks.c.rule), now)
+
+
+def _clocks_first(*where: Any) -> Any:
+    """The clocks ``where`` picks, read from the clock's own indexes (the open-clock index,
+    or the stopped instant) before their contacts are looked up by key. MATERIALIZED:
+    with a condition on the contact (one worker, a team, a person's record scope) the
+    planners otherwise start from the contact's worker or team index, every contact that
+    worker or team ever held, so a worker's dashboard would cost their whole history."""
+    return (select(ClockRow.id, ClockRow.contact_id, ClockRow.rule, ClockRow.started_at,
+                   ClockRow.due_at, ClockRow.stopped_at, ClockRow.result, ClockRow.note)
+            .where(*where).cte("picked_clock").prefix_with("MATERIALIZED"))
 
 
 def _whole_service(scope: Scope) -> bool:
@@ -94,25 +110,35 @@ def clock_list(session: Session, now: datetime, horizon: timedelta, scope: Scope
                limit: int = 500) -> list[dict[str, Any]]:
     """The clocks behind a number: ``state`` is "breached" or "at_risk"."""
     when = ClockRow.due_at < now if state == "breached" else ClockRow.due_at >= now
-    stmt = (select(ClockRow.contact_id, ClockRow.rule, ClockRow.started_at, ClockRow.due_at,
+    picked = ClockRow.__table__ if _whole_service(scope) else \
+        _clocks_first(_running(now, horizon), when)
+    c = picked.c
+    stmt = (select(c.contact_id, c.rule, c.started_at, c.due_at,
                    ContactRow.stage, ContactRow.team, ContactRow.worker, ContactRow.rag,
                    ContactRow.child_id, PersonRow.first_name, PersonRow.last_name)
-            .join(ContactRow, ContactRow.id == ClockRow.contact_id)
+            .select_from(picked).join(ContactRow, ContactRow.id == c.contact_id)
             .join(PersonRow, PersonRow.id == ContactRow.child_id, isouter=True)
-            .where(_running(now, horizon), when).order_by(ClockRow.due_at).limit(limit))
-    return [dict(r._mapping) for r in session.execute(_scoped(stmt, scope)).all()]
+            .where(c.stopped_at.is_(None), c.due_at < now + horizon,
+                   c.due_at < now if state == "breached" else c.due_at >= now)
+            .order_by(c.due_at).limit(limit))
+    return [dict(r._mapping) for r in session.execute(_scoped(stmt, scope, c.rule)).all()]
 
 
 def historic_breaches(session: Session, since: datetime, until: datetime, scope: Scope,
                       limit: int = 500) -> list[dict[str, Any]]:
     """Clocks that stopped late or unmet in a period, with the reason recorded."""
-    stmt = (select(ClockRow.contact_id, ClockRow.rule, ClockRow.due_at, ClockRow.stopped_at,
-                   ClockRow.result, ClockRow.note, ContactRow.team, ContactRow.worker)
-            .join(ContactRow, ContactRow.id == ClockRow.contact_id)
-            .where(ClockRow.stopped_at >= since, ClockRow.stopped_at < until,
-                   ClockRow.result.in_(("late", "not_met")))
-            .order_by(ClockRow.stopped_at.desc()).limit(limit))
-    return [dict(r._mapping) for r in session.execute(_scoped(stmt, replace(scope))).all()]
+    window = (ClockRow.stopped_at >= since, ClockRow.stopped_at < until,
+              ClockRow.result.in_(("late", "not_met")))
+    picked = ClockRow.__table__ if _whole_service(scope) else _clocks_first(*window)
+    c = picked.c
+    stmt = (select(c.contact_id, c.rule, c.due_at, c.stopped_at, c.result, c.note,
+                   ContactRow.team, ContactRow.worker)
+            .select_from(picked).join(ContactRow, ContactRow.id == c.contact_id)
+            .where(c.stopped_at >= since, c.stopped_at < until,
+                   c.result.in_(("late", "not_met")))
+            .order_by(c.stopped_at.desc()).limit(limit))
+    return [dict(r._mapping) for r in session.execute(_scoped(stmt, replace(scope), c.rule))
+            .all()]
 
 
 def _open_requests(now: datetime, horizon: timedelta) -> Any:

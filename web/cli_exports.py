@@ -26,9 +26,9 @@ from reporting.annex_a import (
     Period,
     build_annex_a,
     is_empty,
-    to_csv_zip,
-    to_xlsx,
     write_csv_files,
+    write_csv_zip,
+    write_xlsx,
 )
 from reporting.annex_a_spec import load_annex_config
 from reporting.cin_census import (
@@ -50,10 +50,10 @@ def export() -> None:
 
 def _write_annex(lists: list[AnnexList], fmt: str, output: Path) -> str:
     if fmt == "xlsx":
-        output.write_bytes(to_xlsx(lists))
+        write_xlsx(lists, output)
         return str(output)
     if output.suffix == ".zip":
-        output.write_bytes(to_csv_zip(lists))
+        write_csv_zip(lists, output)
         return str(output)
     return ", ".join(str(p) for p in write_csv_files(lists, output))
 

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from reporting.annex_a import Period, build_annex_a, to_xlsx
+from reporting.annex_a import Period, build_annex_a, write_xlsx
 from reporting.annex_a_spec import load_annex_config
 from reporting.cin_census import load_la_number
 from web.notify import Sink, Wording, deliver, sink_from_config
@@ -129,7 +129,7 @@ def run_annex_a(ctx: JobContext, payload: dict[str, Any]) -> None:
         lists = build_annex_a(session, period, config)
     folder = PROJECT_ROOT / "instance" / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"annex-a-{period.start}-{period.end}.xlsx").write_bytes(to_xlsx(lists))
+    write_xlsx(lists, folder / f"annex-a-{period.start}-{period.end}.xlsx")
 
 
 def run_webhooks(ctx: JobContext, payload: dict[str, Any]) -> None:

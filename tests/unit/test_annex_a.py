@@ -305,6 +305,7 @@ def test_the_workbook_writes_dates_as_excel_dates_shown_dd_mm_yyyy(spec: AnnexSp
     assert sheet["F2"].value == datetime(2026, 1, 5)
     assert sheet["F2"].number_format == "dd/mm/yyyy"
     assert sheet["D2"].is_date and sheet["E2"].value == 10
+    assert sheet.freeze_panes == "A2"  # the headings stay in view as the rows scroll
 
 
 def test_a_team_named_like_a_formula_is_text_in_the_workbook(spec: AnnexSpec) -> None:

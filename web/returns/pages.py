@@ -11,14 +11,16 @@ in it says so and offers no file.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
-from flask import Blueprint, Response, abort, current_app, g, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, send_file
 
-from reporting.annex_a import Period, build_annex_a, is_empty, to_csv_zip, to_xlsx
+from reporting.annex_a import Period, build_annex_a, is_empty, write_csv_zip, write_xlsx
 from reporting.annex_a_spec import load_annex_config
 from reporting.cin_census import CollectionYear, UnknownYear, build_census, load_la_number
 from web.access import allow, log_access
@@ -76,6 +78,21 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+#: Bytes of a download kept in memory before it goes to a temporary file instead.
+SPOOLED_IN_MEMORY = 8 * 1024 * 1024
+
+
+def _download_written(write: Callable[[IO[bytes]], None], mimetype: str,
+                      filename: str) -> Response:
+    """A file written row by row onto a temporary file (in memory while small), then sent
+    from it: a year's workbook is never held whole as bytes beside the rows it came from."""
+    log_access(None, None, "exported")
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOLED_IN_MEMORY)  # noqa: SIM115 - send_file closes it
+    write(spool)
+    spool.seek(0)
+    return send_file(spool, mimetype=mimetype, as_attachment=True, download_name=filename)
+
+
 @bp.get("/returns/annex-a")
 @allow(Role.TEAM_MANAGER)
 def annex_a() -> Any:
@@ -96,8 +113,9 @@ def annex_a() -> Any:
         return _form(empty=f"Nothing was recorded from {period.start:%d/%m/%Y} to "
                            f"{period.end:%d/%m/%Y}: every list would hold its headings only.")
     mimetype, suffix = FORMATS[fmt]
-    data = to_xlsx(lists) if fmt == "xlsx" else to_csv_zip(lists)
-    return _download(data, mimetype, f"annex_a_{period.start}_{period.end}.{suffix}")
+    write = write_xlsx if fmt == "xlsx" else write_csv_zip
+    return _download_written(lambda out: write(lists, out), mimetype,
+                             f"annex_a_{period.start}_{period.end}.{suffix}")
 
 
 @bp.get("/returns/cin-census")
