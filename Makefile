@@ -28,9 +28,9 @@ else
 VENV_FLAGS :=
 PIP := $(BIN)/python -m pip
 endif
-# No .pyc compiled at install: each module is compiled on its first import instead, so a
-# demo does not pay for compiling the thousands of modules it never imports.
-INSTALL := $(PIP) install --quiet --disable-pip-version-check --no-compile
+# (.pyc files are compiled at install: left to first import, a cold `make run` paid for
+# them in every step after the install and took longer, measured.)
+INSTALL := $(PIP) install --quiet --disable-pip-version-check
 
 .PHONY: run test venv test-venv lock assets db demo serve lint typecheck pytest browser-deps oracles clean bench-search api-fuzz
 
