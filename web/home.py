@@ -14,7 +14,9 @@ from workflow.stages import STAGES
 bp = Blueprint("home", __name__)
 
 _START = {Role.ADMINISTRATOR: "/admin/users", Role.PARTNER: "/inbox",
-          Role.PRINCIPAL_SOCIAL_WORKER: "/audits"}
+          Role.PRINCIPAL_SOCIAL_WORKER: "/audits",
+          # A head of service holds no cases: their start is how the teams are doing.
+          Role.HEAD_OF_SERVICE: "/performance"}
 
 
 @bp.get("/")

@@ -4,21 +4,31 @@ Every record is invented (names from short made-up lists, no real identifiers). 
 contact is received at a random time in the last few weeks and walked along one of the
 journeys of DOMAIN.md §2 with realistic gaps, so the queue shows every stage, some
 contacts on time and some overdue. The same seed always gives the same data.
+
+After the decision each step is timed against the clock it stops (usually well inside
+its timescale, about one in sixteen late), and the routine work of a case in hand (visits,
+the written plan, reviews, conferences, core groups, supervision) is done as each clock
+falls due, up to now: most of the live caseload is on time, some near its due time and a
+few breached. Early help decisions are handed to Family Help (the demo practitioner),
+which accepts, assesses and agrees a plan; the principal social worker has an audit sample.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from reporting import ReadSession
+from reporting.queries import contacts_at_stage
 from thresholds import CatalogueRegistry, load_registry
+from workflow.audits.commands import DrawSample
+from workflow.engine.registry import actions
 from workflow.errors import FrontDoorError
 from workflow.intake.commands import NewContact, RecordContact
 from workflow.people.nhs_number import synthetic_nhs_number
@@ -41,6 +51,8 @@ LONDON = ZoneInfo("Europe/London")
 WORKER = Actor("demo.worker", Role.FRONT_DOOR_WORKER)
 MANAGER = Actor("demo.manager", Role.TEAM_MANAGER)
 SOCIAL_WORKER = Actor("demo.socialworker", Role.SOCIAL_WORKER)
+PSW = Actor("demo.psw", Role.PRINCIPAL_SOCIAL_WORKER)
+FAMILY_HELP = Actor("demo.familyhelp", Role.FAMILY_HELP_PRACTITIONER, team="family-help-north")
 
 Step = tuple[str, Actor, Callable[[datetime], dict[str, Any]]]
 
@@ -55,6 +67,19 @@ def _day(at: datetime) -> date:
     return at.astimezone(LONDON).date()
 
 
+def _plus(payload: Callable[[datetime], dict[str, Any]],
+          more: Callable[[datetime], dict[str, Any]] | None = None,
+          **extra: Any) -> Callable[[datetime], dict[str, Any]]:
+    """The payload with ``extra`` fields, and those ``more`` works out from the moment."""
+    return lambda at: payload(at) | (more(at) if more else {}) | extra
+
+
+def _review_in(weeks: int) -> Callable[[datetime], dict[str, Any]]:
+    """A family help plan agreed (or reviewed) on the step's day, next reviewed in
+    ``weeks`` weeks."""
+    return lambda at: {"next_review_on": _day(at) + timedelta(weeks=weeks)}
+
+
 _SCREEN: list[Step] = [("start_screening", WORKER, _p())]
 _MASH: list[Step] = [("send_to_mash", WORKER, _p()),
                      ("complete_information_gathering", WORKER, _p())]
@@ -63,8 +88,18 @@ _REASON = "Synthetic demo rationale."
 _ALLOCATE_S47 = _p(team="assessment-1", worker="demo.socialworker")
 JOURNEYS: dict[str, list[Step]] = {
     "nfa": _MASH + [("decide", WORKER, _p(outcome="no_further_action", rationale=_REASON))],
-    "early_help": _MASH + [("decide", WORKER, _p(outcome="early_help", rationale=_REASON,
-                                                   consent="given"))],
+    "early_help": _MASH + [
+        ("decide", WORKER, _p(outcome="early_help", rationale=_REASON, consent="given")),
+        # The front door hands the family to the Family Help service, which accepts it,
+        # assesses and agrees a plan (the demo's Family Help practitioner holds them).
+        ("step_down", WORKER, _p(consent="given", service="fh-north",
+                                 practitioner="demo.familyhelp", handover_on="@day")),
+        ("accept_transfer", FAMILY_HELP, _p()),
+        ("record_family_help_assessment", FAMILY_HELP, _p(
+            assessed_on="@day", summary="Synthetic: routines and school attendance.")),
+        ("agree_family_help_plan", FAMILY_HELP, _plus(_p(
+            agreed_on="@day", outcomes="Synthetic: regular attendance, calmer mornings."),
+            _review_in(6)))],
     "assessment": _MASH + [
         ("decide", WORKER, _p(outcome="referral_to_social_care", rationale=_REASON)),
         ("allocate", MANAGER, _p(team="assessment-1", worker="demo.socialworker")),
@@ -112,6 +147,27 @@ FIXED_GAPS = {"submit_assessment": timedelta(hours=3),
 #: The same for a step known by its payload (a trigger other journeys also take at random).
 FIXED_STEP_GAPS: dict[Callable[[datetime], dict[str, Any]], timedelta] = {
     _ALLOCATE_S47: timedelta(minutes=20)}
+_VISIT: Step = ("record_visit", SOCIAL_WORKER, _p(child_seen=True, visited_at="@",
+                                                  seen_alone=True))
+_CONFERENCE: Step = ("hold_review_conference", SOCIAL_WORKER, _p(held_at="@",
+                                                                plan_continues=True))
+_CORE_GROUP: Step = ("hold_core_group", SOCIAL_WORKER, _p(held_at="@"))
+_PLAN: Step = ("record_plan", SOCIAL_WORKER, _p(held_at="@", note="Synthetic plan, written "
+                                                "with the family."))
+#: The routine work that stops each running clock of a case in work (visits, the written
+#: plan, reviews, conferences, core groups, supervision, the lead practitioner).
+UPKEEP: dict[str, Step] = {
+    "child_seen_s17": _VISIT, "child_seen_s47": _VISIT, "cin_visit": _VISIT,
+    "cp_visit": _VISIT, "cin_plan_written": _PLAN, "cp_plan_written": _PLAN,
+    "cin_review": ("hold_cin_review", SOCIAL_WORKER, _p(held_at="@",
+                                                       note="Synthetic review of the plan.")),
+    "supervision": ("record_supervision", MANAGER, _p(held_at="@",
+                                                      note="Synthetic case supervision.")),
+    "core_group": _CORE_GROUP, "core_group_interval": _CORE_GROUP,
+    "first_review_conference": _CONFERENCE, "review_conference": _CONFERENCE,
+    "lead_cp_practitioner": ("appoint_lead_cp_practitioner", MANAGER,
+                             _p(practitioner="demo.socialworker")),
+}
 _FEEDBACK: Step = ("give_referrer_feedback", WORKER, _p(reason="Referrer told of the decision"))
 
 
@@ -137,24 +193,127 @@ def _gap(rng: random.Random, decided: bool) -> timedelta:
     return timedelta(hours=rng.uniform(0.2, 3) if rng.random() < 0.9 else rng.uniform(6, 30))
 
 
-def _walk(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, steps: list[Step],
-          at: datetime, now: datetime, rng: random.Random) -> None:
-    version = 1
-    decided = False
-    for trigger, actor, payload in steps:
-        at += FIXED_GAPS.get(trigger) or FIXED_STEP_GAPS.get(payload) or _gap(rng, decided)
-        decided = decided or trigger in DECISIONS
-        if at >= now:
-            return
-        body = payload(at) | ({"rag": rng.choice(("red", "amber", "green")), "reason": "demo"}
-                              if trigger == "rate" else {})
+#: About one timed step in this many misses its clock, so the breach dashboard has a few
+#: real breaches to show among a caseload that is mostly on time.
+LATE = 0.06
+OpenClocks = dict[str, datetime]
+#: Steps timed against a clock a later step stops: the MASH's gathering is done in time
+#: for the decision, so the newest contacts are still being gathered on.
+AHEAD = {"complete_information_gathering": "contact_decision"}
+
+
+def _before_due(rng: random.Random, since: datetime, due: datetime) -> datetime:
+    """When a step that stops a running clock is done: usually well inside its timescale
+    (a good way through the time left), now and then a little after it."""
+    if rng.random() < LATE:
+        return max(since, due) + timedelta(hours=rng.uniform(2, 72))
+    if due <= since:
+        return since + timedelta(minutes=rng.uniform(10, 90))
+    return since + (due - since) * rng.triangular(0.1, 0.9, 0.3)
+
+
+@dataclass
+class _Walker:
+    """One contact on its way: where it is, its version and its running clocks, and the
+    generator that times its steps (steps are timed against the clocks they stop)."""
+
+    uow: Callable[[], UnitOfWork]
+    rules: Rules
+    cid: int
+    rng: random.Random
+    now: datetime
+    at: datetime
+    version: int = 1
+    clocks: OpenClocks = field(default_factory=dict)
+
+    def when(self, trigger: str, gap: timedelta) -> datetime:
+        """The step's moment: against the soonest clock it stops, else after ``gap``."""
+        stops = _stopped_by(self.rules).get(trigger, frozenset()) | {AHEAD.get(trigger)}
+        due = min((d for r, d in self.clocks.items() if r in stops), default=None)
+        return self.at + gap if due is None else _before_due(self.rng, self.at, due)
+
+    def fire(self, step: Step, at: datetime) -> bool:
+        """Send one step through the command path; False if a guard refused it."""
+        trigger, actor, payload = step
+        body = payload(at) | ({"rag": self.rng.choice(("red", "amber", "green")),
+                               "reason": "demo"} if trigger == "rate" else {})
         if trigger == "decide":
-            body = _stamped(rules, body, at)
+            body = _stamped(self.rules, body, at)
         try:
-            version = handle(uow_factory(), rules,
-                             Act(trigger, cid, actor, at, body, version))["version"]
+            done = handle(self.uow(), self.rules,
+                          Act(trigger, self.cid, actor, at, body, self.version))
         except FrontDoorError:
-            return  # a guard stopped the walk: leave the contact where it is, as in life
+            return False  # a guard stopped it: leave the contact where it is, as in life
+        self.version, self.at = done["version"], at
+        self.clocks = {c["rule"]: datetime.fromisoformat(c["due_at"])
+                       for c in done["open_clocks"]}
+        return True
+
+    def keep_up(self, until: datetime) -> None:
+        """The routine work of a running case (visits, plans, reviews, supervision, core
+        groups) done as each clock falls due, up to ``until``: what keeps most of a live
+        caseload on time. A clock whose work is refused is left running."""
+        refused: set[str] = set()
+        for _ in range(40):
+            due, rule = min(((d, r) for r, d in self.clocks.items()
+                             if r in UPKEEP and r not in refused), default=(None, ""))
+            if due is None:
+                return
+            at = _on_a_weekday(_before_due(self.rng, self.at, due))
+            if at >= until:
+                return
+            if not self.fire(UPKEEP[rule], at):
+                refused.add(rule)
+
+
+def _on_a_weekday(at: datetime) -> datetime:
+    """Meetings and visits in the working week: a Saturday or Sunday moves to Monday."""
+    local = at.astimezone(LONDON)
+    if local.weekday() < 5:
+        return at
+    monday = local.date() + timedelta(days=7 - local.weekday())
+    return datetime.combine(monday, time(10), LONDON).astimezone(UTC)
+
+
+_STOPS: dict[Path, dict[str, frozenset[str]]] = {}
+
+
+def _stopped_by(rules: Rules) -> dict[str, frozenset[str]]:
+    """Per action, the clocks it stops (the events its rows emit, against the stop
+    events of the timescales in force now), worked out once per configuration."""
+    found = _STOPS.get(rules.config_dir)
+    if found is None:
+        book = rules.timescales
+        latest = [book.rule(name, date.max) for name in book.names()]
+        found = _STOPS[rules.config_dir] = {
+            action.name: frozenset(rule.name for rule in latest
+                                   if any(e in rule.stops_on for r in action.rows
+                                          for e in r.emits))
+            for action in actions().values()}
+    return found
+
+
+def _walk(uow_factory: Callable[[], UnitOfWork], rules: Rules, made: dict[str, Any],
+          steps: list[Step], at: datetime, now: datetime, rng: random.Random) -> None:
+    """The contact ``made`` (its summary) received at ``at``, walked along ``steps``."""
+    walker = _Walker(uow_factory, rules, made["id"], rng, now, at, made["version"],
+                     {c["rule"]: datetime.fromisoformat(c["due_at"])
+                      for c in made["open_clocks"]})
+    decided = False
+    for step in steps:
+        trigger, _actor, payload = step
+        fixed = FIXED_GAPS.get(trigger) or FIXED_STEP_GAPS.get(payload)
+        # Before the decision the front door works in hours (its own gaps); after it,
+        # each step is timed against the clock it stops.
+        moment = walker.at + (fixed or _gap(rng, decided)) \
+            if fixed or not (decided or trigger in AHEAD) \
+            else walker.when(trigger, _gap(rng, decided))
+        decided = decided or trigger in DECISIONS
+        walker.keep_up(min(moment, now))
+        moment = max(moment, walker.at + timedelta(minutes=1))
+        if moment >= now or not walker.fire(step, moment):
+            return
+    walker.keep_up(now)
 
 
 _LEVEL_FOR = {"no_further_action": 1, "advice_signposting": 1, "early_help": 2,
@@ -228,7 +387,7 @@ def load_demo(uow_factory: Callable[[], UnitOfWork], rules: Rules, spec: DemoSpe
             1 if rng.random() < 0.85 else 2)]
         intake = NewContact(received, rng.choice(SOURCES), kids, concerns="Synthetic concern.")
         for summary in handle(uow_factory(), rules, RecordContact(intake, WORKER, received)):
-            _journey(uow_factory, rules, summary["id"], received, now, rng)
+            _journey(uow_factory, rules, summary, received, now, rng)
             made += 1
             yield made
     # Requests to partners on the contacts above, and today's meeting.
@@ -236,17 +395,28 @@ def load_demo(uow_factory: Callable[[], UnitOfWork], rules: Rules, spec: DemoSpe
 
     if reads is not None:
         load_mash_demo(uow_factory, reads, rules, now, spec.seed)
+        _audit_sample(uow_factory, reads, rules, now)
+
+
+def _audit_sample(uow_factory: Callable[[], UnitOfWork], reads: Callable[[], ReadSession],
+                  rules: Rules, now: datetime) -> None:
+    """A sample of cases on plans drawn for audit by the principal social worker, so the
+    audit pages have audits to open."""
+    with reads() as session:
+        cases = [cid for stage in ("cin_plan", "cp_plan", "early_help")
+                 for cid in contacts_at_stage(session, stage)[:2]]
+    sample = DrawSample("Demo sample: cases on plans", "random", "case_audit", tuple(cases),
+                        PSW, now, seed=1)
+    try:
+        handle(uow_factory(), rules, sample)
+    except FrontDoorError:
+        return  # no cases on plans yet, or no audit form in force on the demo's day
 
 
 def _with_need(steps: list[Step], need: str) -> list[Step]:
     """The decision's payload also records the CIN primary need code."""
     return [(trigger, actor, _plus(payload, primary_need=need) if trigger == "decide"
              else payload) for trigger, actor, payload in steps]
-
-
-def _plus(payload: Callable[[datetime], dict[str, Any]],
-          **extra: Any) -> Callable[[datetime], dict[str, Any]]:
-    return lambda at: payload(at) | extra
 
 
 #: Some discussions miss an agency, with the reason, so the contribution KPI is not a
@@ -270,8 +440,9 @@ def _missing(payload: Callable[[datetime], dict[str, Any]], agency: str, status:
     return {"participation": grid, "participation_reasons": {agency: reason}}
 
 
-def _journey(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, received: datetime,
-             now: datetime, rng: random.Random) -> None:
+def _journey(uow_factory: Callable[[], UnitOfWork], rules: Rules, made: dict[str, Any],
+             received: datetime, now: datetime, rng: random.Random) -> None:
+    cid = int(made["id"])
     name = rng.choices(list(JOURNEYS), weights=(30, 20, 25, 10, 5))[0]
     rate: list[Step] = [("rate", WORKER, _p())]
     steps = _SCREEN + (JOURNEYS[name] if name == "open_case" else rate + JOURNEYS[name])
@@ -280,7 +451,7 @@ def _journey(uow_factory: Callable[[], UnitOfWork], rules: Rules, cid: int, rece
     if name == "s47" and cid % 2 == 0:
         steps = steps + PRE_PROCEEDINGS + ([CONCLUSION] if cid % 4 == 0 else [])
     steps = _with_gaps_in_the_grid(steps, cid)
-    if rng.random() < 0.9:  # most referrers hear back; the rest show on the dashboard
+    if rng.random() < 0.95:  # most referrers hear back; the rest show on the dashboard
         decided = next(i for i, step in enumerate(steps) if step[0] in DECISIONS) + 1
         steps = steps[:decided] + [_FEEDBACK] + steps[decided:]
-    _walk(uow_factory, rules, cid, steps, received, now, rng)
+    _walk(uow_factory, rules, made, steps, received, now, rng)
