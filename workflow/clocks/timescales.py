@@ -26,6 +26,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -119,9 +120,17 @@ class TimescaleRule:
         return f"{self.name}@{self.effective_from.isoformat()}"
 
     def due(self, started: datetime, calendar: WorkingCalendar) -> datetime:
-        """When a clock started at ``started`` (aware) falls due, as an aware UTC instant."""
+        """When a clock started at ``started`` (aware) falls due, as an aware UTC instant.
+
+        Remembered per rule version, instant and calendar (``_due``): a re-rating or a
+        contact's clocks ask the same question again and again, the answer depends on
+        the instant alone (never on how its zone is written), and a calendar's bank
+        holidays, closures and service hours are fixed once it is built."""
         if started.tzinfo is None or started.utcoffset() is None:
             raise NaiveDatetimeError(f"datetime {started.isoformat()} has no timezone")
+        return _due(self, started, calendar)
+
+    def _count(self, started: datetime, calendar: WorkingCalendar) -> datetime:
         if self.unit is Unit.WORKING_HOURS:
             return calendar.add_working_hours(started, self.limit)
         if self.unit is Unit.CLOCK_HOURS:
@@ -227,13 +236,28 @@ _DESCRIBERS = {
 }
 
 
+@lru_cache(maxsize=4096)
+def _due(rule: TimescaleRule, started: datetime, calendar: WorkingCalendar) -> datetime:
+    return rule._count(started, calendar)
+
+
+#: How many (event, date) answers a book keeps before starting afresh: far more than the
+#: days a running service asks about, so in practice it is never reached.
+_REMEMBERED = 10_000
+
+
 class TimescaleBook:
-    """Every version of every rule, answering "which rule was in force on this date?"."""
+    """Every version of every rule, answering "which rule was in force on this date?".
+
+    A book never changes once built (``with_rules`` makes a new one), so which rules an
+    event starts or stops on a date is worked out once and remembered: every clock event
+    of every command asks it."""
 
     def __init__(self, rules: Collection[TimescaleRule]) -> None:
         self._versions: dict[str, list[TimescaleRule]] = {}
         for rule in sorted(rules, key=lambda rule: rule.effective_from):
             self._versions.setdefault(rule.name, []).append(rule)
+        self._answers: dict[tuple[bool, str, date], tuple[TimescaleRule, ...]] = {}
 
     def rule(self, name: str, on: date) -> TimescaleRule:
         """The version in force on ``on`` (latest effective_from <= on)."""
@@ -255,11 +279,22 @@ class TimescaleBook:
 
     def started_by(self, event: str, on: date) -> list[TimescaleRule]:
         """Rules in force on ``on`` whose clock this event starts."""
-        return [rule for rule in self._in_force(on) if rule.is_started_by(event)]
+        return list(self._answer(True, event, on))
 
     def stopped_by(self, event: str, on: date) -> list[TimescaleRule]:
         """Rules in force on ``on`` whose clock this event stops."""
-        return [rule for rule in self._in_force(on) if event in rule.stops_on]
+        return list(self._answer(False, event, on))
+
+    def _answer(self, starts: bool, event: str, on: date) -> tuple[TimescaleRule, ...]:
+        key = (starts, event, on)
+        found = self._answers.get(key)
+        if found is None:
+            found = tuple(rule for rule in self._in_force(on)
+                          if (rule.is_started_by(event) if starts else event in rule.stops_on))
+            if len(self._answers) >= _REMEMBERED:
+                self._answers.clear()
+            self._answers[key] = found
+        return found
 
     def events(self) -> set[str]:
         """Every event named by any version, so the engine can check it emits them all."""
