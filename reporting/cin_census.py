@@ -45,6 +45,7 @@ from reporting.cin_episodes import (
     within,
 )
 from reporting.cin_rules import Ctx, Finding, Kind, check, child_findings
+from reporting.names import plural
 from workflow.config_errors import ConfigError, read_toml
 from workflow.people.rules import PeopleRules
 from workflow.people.years import CollectionYear as PeopleYear
@@ -136,9 +137,12 @@ class CensusResult:
         if self.empty:
             return f"no children in the census for {self.year}: there is nothing to send"
         affected = len({f.child for f in self.findings if f.child})
-        return (f"{self.children} child(ren), {self.episodes} referral episode(s): "
-                f"{len(self.errors)} error(s) and {len(self.queries)} query(ies) on "
-                f"{affected} child(ren), {len(self.schema_problems)} schema problem(s)")
+        return (f"{plural(self.children, 'child', 'children')}, "
+                f"{plural(self.episodes, 'referral episode')}: "
+                f"{plural(len(self.errors), 'error')} and "
+                f"{plural(len(self.queries), 'query', 'queries')} on "
+                f"{plural(affected, 'child', 'children')}, "
+                f"{plural(len(self.schema_problems), 'schema problem')}")
 
 
 def load_la_number(config_dir: Path) -> str:

@@ -7,6 +7,8 @@ rows costs the same as a list of one. An account or team that is no longer in th
 directory (a record older than its deletion) reads "former user" or "former team": the
 page still says somebody acted, without showing a code nobody can look up. A connected
 system acts under "api:<client name>" and is shown by that name.
+
+Counted things are named the same way: "1 clock", "192 clocks", never "clock(s)".
 """
 
 from __future__ import annotations
@@ -49,3 +51,9 @@ def directory_names(session: Session) -> Names:
     people = {u: n for u, n in session.execute(select(UserRow.username, UserRow.display_name))}
     teams = {c: n for c, n in session.execute(select(TeamRow.code, TeamRow.name))}
     return Names(people, teams)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 clock``, ``192 clocks``, ``2 children``: the count chooses its noun, so a page
+    never leaves the reader a "clock(s)"."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"

@@ -129,4 +129,5 @@ def _list(indicators: tuple[Indicator, ...]) -> str:
 
 def _lower(ticked: tuple[Indicator, ...], highest: int) -> str:
     lower = sum(1 for indicator in ticked if indicator.level < highest)
-    return f" (also ticked: {lower} indicator(s) at lower levels)" if lower else ""
+    noun = "indicator" if lower == 1 else "indicators"
+    return f" (also ticked: {lower} {noun} at lower levels)" if lower else ""

@@ -24,6 +24,7 @@ from web.cli_feed import feed
 from web.cli_integrations import register as register_integrations
 from web.cli_jobs import jobs, worker
 from web.cli_ops import register as register_ops
+from web.words import plural
 from workflow.config_errors import ConfigError
 from workflow.contact import reference_for
 from workflow.errors import FrontDoorError
@@ -193,7 +194,7 @@ def breaches(obj: Context) -> None:
         click.echo(f"{reference_for(r['contact_id'])} {r['rule']:<24} "
                    f"due {r['due_at']:%Y-%m-%d %H:%M} UTC  stage={r['stage']} "
                    f"team={r['team'] or '-'}")
-    click.echo(f"{len(rows)} breached clock(s).")
+    click.echo(f"{plural(len(rows), 'breached clock')}.")
 
 
 @main.command()
@@ -286,7 +287,7 @@ def users_revoke(obj: Context, username: str) -> None:
     if user is None:
         raise FrontDoorError(f"There is no user '{username}'.")
     ended = obj.store.accounts.revoke_sessions(user.id, datetime.now(UTC))
-    click.echo(f"Ended {ended} session(s) of {username}.")
+    click.echo(f"Ended {plural(ended, 'session')} of {username}.")
 
 
 @main.group()

@@ -38,6 +38,7 @@ from reporting.cin_census import (
     build_census,
     load_la_number,
 )
+from web.words import plural
 from workflow.config_errors import ConfigError
 
 _DAY = click.DateTime(["%Y-%m-%d"])
@@ -81,7 +82,7 @@ def annex_a(obj: Any, start: datetime, end: datetime, fmt: str, output: Path) ->
         lists = build_annex_a(session, period, config)
     written = _write_annex(lists, fmt, output)
     for annex in lists:
-        click.echo(f"{annex.sheet_name} {annex.title}: {len(annex.rows)} row(s)")
+        click.echo(f"{annex.sheet_name} {annex.title}: {plural(len(annex.rows), 'row')}")
     if is_empty(lists):
         click.echo(f"Nothing was recorded from {period.start:%d/%m/%Y} to "
                    f"{period.end:%d/%m/%Y}: every list holds its headings only.")

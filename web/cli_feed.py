@@ -24,6 +24,7 @@ from reporting.dfe_feed_log import recent_runs
 from reporting.dfe_feed_schema import batch_problems
 from web.feed_client import HttpTransport
 from web.settings import FeedSettings, SettingsError, load_feed_settings
+from web.words import plural
 from workflow.config_errors import ConfigError
 from workflow.feed.ports import FeedError
 from workflow.feed.records import Feed, FeedKind
@@ -43,8 +44,10 @@ def _report(built: Feed) -> None:
     if built.note:
         click.echo(f"Note: {built.note}.")
     click.echo(f"{built.kind.value.capitalize()} feed as at {built.as_at:%Y-%m-%d %H:%M} UTC "
-               f"(window from {built.window_start:%d/%m/%Y}): {len(built.records)} record(s), "
-               f"{built.purges} child purge(s), {len(built.refusals)} problem(s) refused.")
+               f"(window from {built.window_start:%d/%m/%Y}): "
+               f"{plural(len(built.records), 'record')}, "
+               f"{plural(built.purges, 'child purge')}, "
+               f"{plural(len(built.refusals), 'problem')} refused.")
 
 
 @feed.command("send")
@@ -103,7 +106,8 @@ def log(obj: Any, limit: int) -> None:
         click.echo("No feed has been sent yet.")
     for run in runs:
         click.echo(f"{_when(run.started_at)} UTC  {run.kind:<5} {run.status:<15} "
-                   f"{run.children} record(s), {run.purges} purge(s), {run.refused} refused"
+                   f"{plural(run.children, 'record')}, {plural(run.purges, 'purge')}, "
+                   f"{run.refused} refused"
                    f"{'  ' + run.note if run.note else ''}")
         for b in run.batches:
             click.echo(f"    batch {b.seq} {b.batch_id}  {b.children} child(ren)  "

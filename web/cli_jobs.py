@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from web.jobs import make_worker, registry
+from web.words import plural
 
 _DAY = click.DateTime(["%Y-%m-%d"])
 
@@ -35,7 +36,7 @@ def worker(obj: Any, idle: float, once: bool) -> None:
         ran = 0
         while runner.run_once():
             ran += 1
-        click.echo(f"Ran {ran} job(s).")
+        click.echo(f"Ran {plural(ran, 'job')}.")
         return
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

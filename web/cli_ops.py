@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 import click
 
+from web.words import plural
 from workflow.errors import FrontDoorError, InvalidInput
 from workflow.roles import Role
 
@@ -196,13 +197,14 @@ def directory_import(obj: Any, teams_file: Path | None, users_file: Path | None,
     except InvalidInput as error:
         for where, problem in sorted(error.errors.items(), key=_by_line):
             click.echo(f"problem: {where}: {problem}", err=True)
-        click.echo(f"{len(error.errors)} problem(s); nothing imported.", err=True)
+        click.echo(f"{plural(len(error.errors), 'problem')}; nothing imported.", err=True)
         sys.exit(1)
     new = [u.username for u in found.users if accounts.account(u.username) is None]
     if not dry_run:
         _write_directory(accounts, found)
     verb = "would import" if dry_run else "imported"
-    click.echo(f"{verb} {len(found.teams)} team(s) and {len(found.users)} user(s), "
+    click.echo(f"{verb} {plural(len(found.teams), 'team')} and "
+               f"{plural(len(found.users), 'user')}, "
                f"{len(new)} of them new.")
     if new and not dry_run:
         click.echo("New users cannot sign in until they have a password (frontdoor users "

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g
 
-from reporting.names import Names, directory_names
+from reporting.names import Names, directory_names, plural
 from workflow.decision.outcomes import OUTCOMES, PRIMARY_NEEDS
 from workflow.engine.payload import asks
 from workflow.engine.registry import actions
@@ -172,12 +172,6 @@ def team_name(code: str | None) -> str:
 def agency_name(agency_id: str | None) -> str:
     """A partner agency by its configured name ("Police"), not by its id."""
     return current_app.extensions["rules"].mash.agencies.name(agency_id) if agency_id else DASH
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """``1 clock``, ``192 clocks``, ``2 children``: the count chooses its noun, so a page
-    never leaves the reader a "clock(s)"."""
-    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 
 
 def register(app: Flask) -> None:

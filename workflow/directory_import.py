@@ -77,7 +77,8 @@ def _rows(label: str, text: str, columns: Sequence[str],
     found = [(h or "").strip().lower() for h in reader.fieldnames or ()]
     missing = [c for c in columns if c not in found]
     if missing:
-        problems[f"{label}:1"] = f"the header needs the column(s) {', '.join(missing)}"
+        problems[f"{label}:1"] = (f"the header needs the column{'s' if len(missing) != 1 else ''} "
+                                     f"{', '.join(missing)}")
         return []
     rows = []
     for row in reader:
@@ -174,7 +175,7 @@ def read_users(text: str, teams: set[str], agencies: set[str],
         if entry is None:
             continue
         if entry.username in users:
-            problems[f"{where} username"] = f"{entry.username} is listed twice"
+            problems[f"{where} username"] = f"the username {entry.username} is listed twice"
             continue
         problems.update(_user_problems(where, entry, teams, agencies))
         users[entry.username] = entry

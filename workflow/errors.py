@@ -79,15 +79,22 @@ class StaleVersion(FrontDoorError):
         self.actual = actual
 
 
+def capitalised(text: str) -> str:
+    """A message as GOV.UK writes one, starting with a capital ("Choose the team to
+    sample"): rules are written as fragments, so each refusal is raised up here, once."""
+    return text[:1].upper() + text[1:] if isinstance(text, str) else text
+
+
 class InvalidInput(FrontDoorError):
     """Input that cannot be used; ``errors`` maps each field to what to fix."""
 
     status = 422
 
     def __init__(self, errors: Mapping[str, str]) -> None:
-        summary = "; ".join(f"{field}: {text}" for field, text in errors.items())
+        said = {field: capitalised(text) for field, text in errors.items()}
+        summary = "; ".join(f"{field}: {text}" for field, text in said.items())
         super().__init__(summary or "The input was not valid.")
-        self.errors = dict(errors)
+        self.errors = said
 
 
 class NeedsConfirmation(InvalidInput):

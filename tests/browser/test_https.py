@@ -187,7 +187,7 @@ def test_a_worker_signs_in_and_records_a_contact_over_https(stack: Stack,
     page.get_by_role("button", name="Record contact").click()
 
     banner = page.locator(".govuk-notification-banner--success")
-    assert "Recorded 1 contact(s)" in banner.inner_text()
+    assert "Recorded 1 contact:" in banner.inner_text()
     assert re.search(r"/contacts/\d+$", page.url)
     assert [(url.removeprefix(stack.base_url), status) for url, status in posts] == [
         ("/sign-in", 302), ("/contacts/new", 302)]

@@ -123,7 +123,7 @@ def test_worker_records_siblings_screens_and_rates_red(open_context: Callable[..
 
     banner = page.locator(".govuk-notification-banner--success")
     refs = REFERENCE.findall(banner.inner_text())
-    assert "Recorded 2 contact(s)" in banner.inner_text()
+    assert "Recorded 2 contacts" in banner.inner_text()
     assert len(refs) == 2 and refs[0] != refs[1], banner.inner_text()
     first = refs[0]
 

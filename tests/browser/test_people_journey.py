@@ -121,7 +121,7 @@ def _record_siblings(page: Any) -> list[str]:
     page.get_by_role("button", name="Record contact").click()
     banner = page.locator(".govuk-notification-banner--success").inner_text()
     refs = REFERENCE.findall(banner)
-    assert "Recorded 2 contact(s)" in banner and len(set(refs)) == 2, banner
+    assert "Recorded 2 contacts" in banner and len(set(refs)) == 2, banner
     return refs
 
 

@@ -95,7 +95,7 @@ def test_worker_ticks_level_4_is_stopped_at_early_help_overrides_and_a_manager_s
     decide.get_by_role("button", name="Update recommendation").click()
     decide = _open_decision(worker)
     assert _explanation(decide) == live
-    assert "(also ticked: 1 indicator(s) at lower levels)" in live
+    assert "(also ticked: 1 indicator at lower levels)" in live
 
     # Early help is not an outcome at level 4: stopped at the outcome field, ticks kept.
     decide.get_by_label("Level 4", exact=True).check()

@@ -38,7 +38,7 @@ def test_a_dry_run_needs_no_credentials_and_sends_and_logs_nothing(
     result = run(database_url, "send", "--dry-run")
 
     assert result.exit_code == 0, result.output
-    assert "Full feed as at 2026-03-04 10:00 UTC (window from 01/04/2023): 3 record(s)" in \
+    assert "Full feed as at 2026-03-04 10:00 UTC (window from 01/04/2023): 3 records" in \
         result.output
     assert "Dry run: nothing sent, nothing logged." in result.output
     assert standin.script.seen == []

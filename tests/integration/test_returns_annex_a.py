@@ -312,7 +312,7 @@ def test_the_command_writes_a_workbook_with_the_templates_sheets(
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
     assert book.sheetnames == [f"List {n}" for n in range(1, 8)]
     assert [book[name].max_row - 1 for name in book.sheetnames] == [8, 3, 6, 6, 3, 6, 2]
-    assert "List 5 Section 47s and ICPCs: 3 row(s)" in output
+    assert "List 5 Section 47s and ICPCs: 3 rows" in output
     assert "(Annex A ilacs-2022)" in output
     assert "Nothing was recorded" not in output
 

@@ -63,20 +63,20 @@ def test_every_problem_in_both_files_is_named_by_line_and_column_at_once() -> No
     problems = _problems(teams, users)
 
     assert problems == {
-        "teams:5 code": "use lower-case letters, digits, '.', '_' or '-' (up to 40)",
-        "teams:5 kind": "choose one of front_door, mash, assessment, child_protection, "
+        "teams:5 code": "Use lower-case letters, digits, '.', '_' or '-' (up to 40)",
+        "teams:5 kind": "Choose one of front_door, mash, assessment, child_protection, "
                         "family_help, early_help, partner_agency, macpt",
-        "teams:5 capacity": "a whole number of cases, or leave it empty",
-        "teams:6 code": "team front-door is listed twice",
-        "users:6 swe_number": "a social worker needs their Social Work England registration "
+        "teams:5 capacity": "A whole number of cases, or leave it empty",
+        "teams:6 code": "Team front-door is listed twice",
+        "users:6 swe_number": "A social worker needs their Social Work England registration "
                               "number (SW and digits)",
-        "users:7 teams": "no team nowhere in the teams file or already recorded",
-        "users:8 agency": "a partner practitioner needs one of the configured agencies: "
+        "users:7 teams": "No team nowhere in the teams file or already recorded",
+        "users:8 agency": "A partner practitioner needs one of the configured agencies: "
                           "education, health, police",
-        "users:9 manages": "only a team manager manages a team",
-        "users:10 username": "fd.one is listed twice",
-        "users:11 display_name": "give the name the pages show (up to 120)",
-        "users:11 role": "choose one of front_door_worker, mash_chair, team_manager, "
+        "users:9 manages": "Only a team manager manages a team",
+        "users:10 username": "The username fd.one is listed twice",
+        "users:11 display_name": "Give the name the pages show (up to 120)",
+        "users:11 role": "Choose one of front_door_worker, mash_chair, team_manager, "
                          "head_of_service, social_worker, family_help_practitioner, partner, "
                          "administrator, principal_social_worker",
     }
@@ -87,7 +87,7 @@ def test_a_swe_number_that_is_not_sw_and_digits_is_refused_even_for_a_manager() 
             "tm.one,Tom One,team_manager,front-door,,,12345\n"
 
     assert _problems(TEAMS, users) == {
-        "users:2 swe_number": "a Social Work England number is SW and up to 7 digits"}
+        "users:2 swe_number": "A Social Work England number is SW and up to 7 digits"}
 
 
 def test_a_users_file_may_name_teams_already_recorded_without_a_teams_file() -> None:
@@ -98,9 +98,9 @@ def test_a_users_file_may_name_teams_already_recorded_without_a_teams_file() -> 
 
     assert [u.home_team for u in found.users] == ["front-door"]
     assert _problems("", users) == {
-        "users:2 teams": "no team front-door in the teams file or already recorded"}
+        "users:2 teams": "No team front-door in the teams file or already recorded"}
 
 
 def test_a_file_without_the_columns_says_which_are_missing() -> None:
     assert _problems("code,name\nx,y\n", "") == {
-        "teams:1": "the header needs the column(s) kind, capacity"}
+        "teams:1": "The header needs the columns kind, capacity"}

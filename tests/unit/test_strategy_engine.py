@@ -166,7 +166,7 @@ def test_a_status_that_is_not_on_the_grid_is_refused_at_the_grid(
                        data, now)
 
     assert isinstance(refusal, InvalidInput) and refusal.errors.keys() == {"participation"}
-    assert refusal.errors["participation"].startswith("police: ")
+    assert refusal.errors["participation"].startswith("Police: ")
     assert "Choose one of: attended, written, invited_no_contribution, not_invited" in (
         refusal.errors["participation"])
 

@@ -92,7 +92,7 @@ def test_explanation_names_the_level_the_drivers_and_the_allowed_outcomes():
     text = recommend(MIXED, ["L3-FE-HOUSING-01", "L2-CD-HEALTH-01"]).explanation
     assert "level 3 (Complex)" in text
     assert "highest ticked indicator is at level 3: L3-FE-HOUSING-01" in text
-    assert "1 indicator(s) at lower levels" in text
+    assert "1 indicator at lower levels" in text
     assert "targeted early help, early help" in text
     assert "catalogue test version 3" in text
 

@@ -51,9 +51,9 @@ def test_a_client_with_a_bad_name_an_unknown_agency_or_no_scope_is_refused_field
     page = text_of(response)
 
     assert response.status_code == 400
-    assert "use 2 to 80 lower-case letters" in page
-    assert "choose one of the partner agencies" in page
-    assert "grant at least one scope" in page
+    assert "Use 2 to 80 lower-case letters" in page
+    assert "Choose one of the partner agencies" in page
+    assert "Grant at least one scope" in page
     with db() as s:
         assert s.scalar(select(ApiClientRow.id)) is None
 

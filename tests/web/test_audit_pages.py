@@ -83,8 +83,8 @@ def test_a_sample_nothing_matches_or_with_a_bad_seed_is_refused_at_its_field(
     bad_seed = _sample(psw, seed="=1+1")
     too_many = _sample(psw, size="5000")
 
-    assert no_match.status_code == 422 and "no case matches" in text_of(no_match)
-    assert bad_seed.status_code == 422 and "give a seed from 1 to 999,999" in text_of(bad_seed)
+    assert no_match.status_code == 422 and "No case matches" in text_of(no_match)
+    assert bad_seed.status_code == 422 and "Give a seed from 1 to 999,999" in text_of(bad_seed)
     assert too_many.status_code == 422 and "from 1 to 50" in text_of(too_many)
     with db() as session:
         assert session.scalars(select(AuditSampleRow)).all() == []
@@ -117,7 +117,7 @@ def test_submitting_an_incomplete_audit_names_each_missing_grade_and_keeps_the_d
     assert saved.status_code == 303
     assert refused.status_code == 422
     body = text_of(refused)
-    assert "grade this question before you submit the audit" in body
+    assert "Grade this question before you submit the audit" in body
     assert "Allocated in 2 days" in body  # what was typed is kept
     assert _audits(db)[0].status == "draft"
 
@@ -132,8 +132,8 @@ def test_bad_evidence_or_a_grade_not_on_the_list_is_a_field_error_not_a_server_e
     stale = psw.post(f"/audits/{audit.id}", _first_answer("good", "", "no", 7))
 
     assert nul.status_code == 422 and "Remove the NUL character" in text_of(nul)
-    assert long.status_code == 422 and "keep the evidence under 4,000" in text_of(long)
-    assert unknown.status_code == 422 and "choose outstanding, good" in text_of(unknown)
+    assert long.status_code == 422 and "Keep the evidence under 4,000" in text_of(long)
+    assert unknown.status_code == 422 and "Choose outstanding, good" in text_of(unknown)
     assert stale.status_code == 409 and "Someone else changed the audit" in text_of(stale)
     assert (_audits(db)[0].status, _audits(db)[0].version) == ("not_started", 1)
 
@@ -151,7 +151,7 @@ def test_the_auditor_cannot_moderate_a_second_auditor_does_and_the_action_reache
         f"reason-{QUESTIONS[0]}": "No hand-over meeting on file",
         "version": str(audit.version)})
 
-    assert own.status_code == 422 and "a second auditor must moderate" in text_of(own)
+    assert own.status_code == 422 and "A second auditor must moderate" in text_of(own)
     assert "Moderate this audit" in page
     assert moderated.status_code == 303
     assert "Record the child&#39;s views" not in before
@@ -267,7 +267,7 @@ def test_a_bad_quarter_is_a_field_error(signed_in: SignedIn) -> None:
     recorded = psw.post("/audits/learning", {"quarter": "2026-Q5", "theme": "x",
                                              "summary": "y"})
 
-    assert shown.status_code == 422 and "choose a quarter such as 2026-Q4" in text_of(shown)
+    assert shown.status_code == 422 and "Choose a quarter such as 2026-Q4" in text_of(shown)
     assert recorded.status_code == 422 and "for example 2026-Q4" in text_of(recorded)
 
 
@@ -284,7 +284,7 @@ def test_an_observation_of_practice_is_graded_on_its_own_form(
     page = text_of(psw.get(made.headers["Location"]))
     assert "Observation of practice" in page and "Relationship with the child and family" \
         in page
-    assert unknown.status_code == 422 and "choose the practitioner you observed" in \
+    assert unknown.status_code == 422 and "Choose the practitioner you observed" in \
         text_of(unknown)
     [audit] = _audits(db)
     assert (audit.kind, audit.practitioner, audit.status) == ("observation", "social.worker",

@@ -155,7 +155,7 @@ def test_an_administrator_ending_someones_sessions_signs_them_out_at_once(
 
     assert (response.status_code, response.headers["Location"]) == (302, "/admin/users")
     after = text_of(admin.get("/admin/users"))
-    assert "Ended 1 session(s)." in after
+    assert "Ended 1 session." in after
     assert f'action="/admin/users/{worker_id}/revoke"' not in after  # no live session left
     assert _signed_out(worker)
     assert chair.get("/queue").status_code == 200  # nobody else was touched

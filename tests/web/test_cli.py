@@ -163,7 +163,8 @@ def test_breaches_lists_every_open_clock_past_due(demo_db: str) -> None:
     result = _runner(demo_db)("breaches")
 
     assert result.exit_code == 0
-    assert result.output.splitlines()[-1] == f"{expected} breached clock(s)."
+    noun = "clock" if expected == 1 else "clocks"
+    assert result.output.splitlines()[-1] == f"{expected} breached {noun}."
     assert len(result.output.splitlines()) == expected + 1
 
 

@@ -52,9 +52,9 @@ def test_create_names_each_field_at_fault_and_stores_nothing(url: str) -> None:
     refused = run(url, "clients", "create", "x", "--agency", "nowhere", "--scopes", "all")
 
     assert refused.exit_code == 1
-    assert "name: use 2 to 80" in refused.output
-    assert "agency: choose one of the partner agencies" in refused.output
-    assert "scopes: not a scope: all" in refused.output
+    assert "name: Use 2 to 80" in refused.output
+    assert "agency: Choose one of the partner agencies" in refused.output
+    assert "scopes: Not a scope: all" in refused.output
     assert _stored(url) == []
 
 

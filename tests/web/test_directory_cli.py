@@ -63,7 +63,7 @@ def test_importing_two_files_makes_the_teams_people_and_memberships(
     result = _run(database, "directory", "import", *_files(tmp_path, TEAMS, USERS))
 
     assert result.exit_code == 0, result.output
-    assert "imported 2 team(s) and 4 user(s), 4 of them new." in result.output
+    assert "imported 2 teams and 4 users, 4 of them new." in result.output
     assert "cannot sign in until they have a password" in result.output
     store = Store(database)
     try:
@@ -106,9 +106,9 @@ def test_a_file_with_problems_lists_them_all_and_writes_nothing(
     result = _run(database, "directory", "import", *_files(tmp_path, TEAMS, users))
 
     assert result.exit_code == 1
-    assert "problem: users:6 teams: no team nowhere" in result.output
-    assert "problem: users:6 swe_number: a social worker needs" in result.output
-    assert "2 problem(s); nothing imported." in result.output
+    assert "problem: users:6 teams: No team nowhere" in result.output
+    assert "problem: users:6 swe_number: A social worker needs" in result.output
+    assert "2 problems; nothing imported." in result.output
     assert _counts(database) == (0, 0, 0)
 
 
@@ -144,7 +144,7 @@ def test_a_dry_run_checks_and_counts_but_writes_nothing(database: str, tmp_path:
                   *_files(tmp_path, TEAMS, USERS))
 
     assert result.exit_code == 0, result.output
-    assert "would import 2 team(s) and 4 user(s), 4 of them new." in result.output
+    assert "would import 2 teams and 4 users, 4 of them new." in result.output
     assert _counts(database) == (0, 0, 0)
 
 

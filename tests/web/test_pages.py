@@ -194,7 +194,7 @@ def test_two_siblings_make_two_contacts_sharing_an_intake_each_linking_the_other
     assert first.intake and first.intake == second.intake
     assert response.headers["Location"] == f"/contacts/{first.id}"
     landing = page(worker.get(f"/contacts/{first.id}"))
-    assert f"Recorded 2 contact(s): {ref(first.id)}, {ref(second.id)}" in landing
+    assert f"Recorded 2 contacts: {ref(first.id)}, {ref(second.id)}" in landing
     assert "Robin Testwell" in landing
     assert f'<a class="govuk-link" href="/contacts/{second.id}">{ref(second.id)}</a>' in landing
     other = page(worker.get(f"/contacts/{second.id}"))

@@ -283,7 +283,7 @@ def test_an_unknown_key_is_refused_with_its_name_and_nothing_is_stored(
     ({"address": ADDRESS | {"postcode": "WR1"}}, "children.0.address.postcode", "postcode"),
     ({"date_of_birth": "2015-02-30"}, "children.0.date_of_birth", "real date"),
     ({"upn": UPN, "upn_unknown": "UN2"}, "children.0.upn_unknown", "only when there is no"),
-    ({"identifier_status": "more_detrimental"}, "children.0.identifier_reason", "say why"),
+    ({"identifier_status": "more_detrimental"}, "children.0.identifier_reason", "Say why"),
     ({"ethnicity": "WBRIT"}, "children.0.ethnicity", "up to 4"),
     ({"first_name": "Kit\x00"}, "children.0.first_name", "NUL"),
 ], ids=["upn-check-letter", "nhs-check-digit", "ethnicity-code", "disability-none-and-more",
@@ -641,7 +641,7 @@ def test_a_contacts_chronology_is_the_childs_across_contacts_and_is_logged(
     assert body["child_id"] == child_id
     assert [e["contact"] for e in body["entries"]] == [f"FD{earlier:07d}",
                                                        f"FD{later['id']:07d}"]
-    assert all(e["by"].startswith("fd.worker") for e in body["entries"])
+    assert all(e["by"] == "Dee Worker (Front door worker)" for e in body["entries"])
     with db() as session:
         logged = session.scalars(select(AccessLogRow).where(
             AccessLogRow.route == "/api/v1/contacts/<int:contact_id>/chronology")).all()

@@ -176,7 +176,7 @@ def test_a_bad_upn_is_refused_at_its_box_with_every_typed_value_kept_and_nothing
     assert response.status_code == 422
     form = details_form(page(response))
     assert re.search(r'<details id="edit-details"[^>]*\sopen>', page(response))
-    assert field_error(form, "upn") == "the check letter should be M"
+    assert field_error(form, "upn") == "The check letter should be M"
     assert (input_value(form, "upn"), input_value(form, "school"),
             input_value(form, "preferred_name")) == (BAD_UPN.lower(), "Synthetic Primary",
                                                      "Robbie")
@@ -239,7 +239,7 @@ def test_a_saved_change_shows_in_the_history_with_who_and_why(
     refused = worker.post(f"/people/{person}/details", {"version": "2",
                                                         "school": "Synthetic Academy"})
     assert refused.status_code == 422
-    assert "say why school is changed" in field_error(details_form(page(refused)), "reason")
+    assert "Say why school is changed" in field_error(details_form(page(refused)), "reason")
     worker.post(f"/people/{person}/details", {"version": "2", "school": "Synthetic Academy",
                                               "reason": "Moved school in January"})
 

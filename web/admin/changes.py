@@ -21,6 +21,7 @@ from web.access import accounts, allow
 from web.admin.audit import audit, change
 from web.admin.pages import account_or_404, bp, render_user, temporary_password
 from web.auth import throttle
+from web.words import plural
 from workflow.roles import Role
 
 _ADMIN = Role.ADMINISTRATOR
@@ -126,7 +127,8 @@ def reset_password(user_id: int) -> str:
     password = temporary_password()
     accounts().set_password(user_id, auth.hash_password(password), must_change=True)
     ended = accounts().revoke_sessions(user_id, datetime.now(UTC))
-    audit("password_reset", person.username, f"temporary password; {ended} session(s) ended")
+    audit("password_reset", person.username,
+          f"temporary password; {plural(ended, 'session')} ended")
     return render_template("admin_password_shown.html", title="Password reset", errors={},
                            person=person, password=password)
 

@@ -24,6 +24,7 @@ from web.access import allow
 from web.admin.audit import audit
 from web.admin.pages import account_or_404
 from web.views import when
+from web.words import person_name, plural
 from workflow.accounts import Account
 from workflow.errors import FrontDoorError
 from workflow.oversight.actions.allocate import CASEHOLDERS
@@ -69,10 +70,10 @@ def reassign(user_id: int) -> Response | tuple[str, int]:
         return _page(person, {"cases": "Choose at least one case to move."}, 400)
     moved, problems = _allocate_each(chosen, person.team or "", target)
     audit("cases_reassigned", person.username,
-          f"{len(moved)} case(s) to {target}; {len(problems)} not moved")
+          f"{plural(len(moved), 'case')} to {target}; {len(problems)} not moved")
     if problems:
         return _page(person, {"cases": "Not moved: " + "; ".join(problems)}, 409)
-    flash(f"Moved {len(moved)} case(s) to {target}.", "success")
+    flash(f"Moved {plural(len(moved), 'case')} to {person_name(target)}.", "success")
     return redirect(f"/admin/users/{user_id}/cases")
 
 

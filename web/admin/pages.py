@@ -22,6 +22,7 @@ from web.auth import throttle
 from web.auth.claims import NO_PASSWORD
 from web.auth.passwords import load_policy
 from web.views import when
+from web.words import plural
 from workflow.accounts import Account, SignInSession
 from workflow.roles import Role
 
@@ -63,8 +64,8 @@ def revoke(user_id: int) -> Response:
     """End every session of one user at once (e.g. a lost laptop)."""
     user = account_or_404(user_id)
     ended = accounts().revoke_sessions(user_id, datetime.now(UTC))
-    audit("sessions_ended", user.username, f"{ended} session(s)")
-    flash(f"Ended {ended} session(s).", "success")
+    audit("sessions_ended", user.username, plural(ended, "session"))
+    flash(f"Ended {plural(ended, 'session')}.", "success")
     return redirect("/admin/users")
 
 

@@ -86,8 +86,8 @@ class AddressIn(Strict):
                        moved_in=data.get("moved_in"))
 
 
-_IMMIGRATION = "choose one of: " + ", ".join(f'"{s}"' for s in IMMIGRATION_STATUSES)
-_IDENTIFIER = "choose one of: " + ", ".join(s.value for s in IdentifierStatus)
+_IMMIGRATION = "Choose one of: " + ", ".join(f'"{s}"' for s in IMMIGRATION_STATUSES)
+_IDENTIFIER = "Choose one of: " + ", ".join(s.value for s in IdentifierStatus)
 
 
 def person_fields() -> dict[str, fields.Field]:
@@ -98,12 +98,12 @@ def person_fields() -> dict[str, fields.Field]:
         "first_name": _text(80), "last_name": _text(80), "preferred_name": _text(80),
         "date_of_birth": LocalDate(allow_none=True),
         "expected_date_of_birth": LocalDate(allow_none=True),
-        "sex": _choice(list(SEXES), "choose male, female or not known (M, F or U)"),
+        "sex": _choice(list(SEXES), "Choose male, female or not known (M, F or U)"),
         "gender_identity": _text(80),
         "ethnicity": Text(validate=validate.Length(
-            1, 4, error="give the DfE ethnicity code (up to 4 letters)")),
+            1, 4, error="Give the DfE ethnicity code (up to 4 letters)")),
         "disabilities": fields.List(Text(validate=validate.Length(
-            1, 4, error="give each DfE disability code (up to 4 letters)")),
+            1, 4, error="Give each DfE disability code (up to 4 letters)")),
             validate=validate.Length(max=20)),
         "first_language": _text(80),
         "immigration_status": _choice(list(IMMIGRATION_STATUSES), _IMMIGRATION),
@@ -124,7 +124,7 @@ def _named(data: dict[str, Any]) -> None:
 class PersonIn(Strict.from_dict(person_fields(), name="PersonFields")):  # type: ignore[misc]
     """A person to record: the legal names and any other detail of the record."""
 
-    kind = _choice(list(KINDS), "say whether the person is a child or an adult")
+    kind = _choice(list(KINDS), "Say whether the person is a child or an adult")
     address = fields.Nested(AddressIn, allow_none=True)
 
     @validates_schema
@@ -132,15 +132,15 @@ class PersonIn(Strict.from_dict(person_fields(), name="PersonFields")):  # type:
         _named(data)
 
 
-_ID = "give the id of a person already on record"
-_ALONE = "a known person is named by person_id alone: leave out the other details"
+_ID = "Give the id of a person already on record"
+_ALONE = "A known person is named by person_id alone: leave out the other details"
 
 
 class ChildIn(PersonIn):
     """One child of a new contact: a known person's ``person_id``, or the child's details
     (``confirm_new`` says the child is not one of the known children the check offered)."""
 
-    kind = _choice(["child"], "a contact is about a child: kind is child")
+    kind = _choice(["child"], "A contact is about a child: kind is child")
     person_id = fields.Integer(strict=True, validate=validate.Range(1, MAX_ID, error=_ID))
     child_id = fields.Integer(strict=True, validate=validate.Range(1, MAX_ID, error=_ID),
                               metadata={"description": "The earlier name of person_id"})
@@ -151,7 +151,7 @@ class ChildIn(PersonIn):
     def _names(self, data: dict[str, Any], **_kw: Any) -> None:
         known = [k for k in ("person_id", "child_id") if k in data]
         if len(known) > 1:
-            raise ValidationError({"child_id": ["give person_id only"]})
+            raise ValidationError({"child_id": ["Give person_id only"]})
         if known and set(data) - set(known):
             raise ValidationError({known[0]: [_ALONE]})
         if not known:
@@ -180,7 +180,7 @@ class RelationshipIn(Strict):
     def _one_relative(self, data: dict[str, Any], **_kw: Any) -> None:
         if ("relative_id" in data) == ("relative" in data):
             raise ValidationError({"relative_id": [
-                "give relative_id (a person on record) or relative (a new one's details)"]})
+                "Give relative_id (a person on record) or relative (a new one's details)"]})
 
 
 class WarningIn(Strict):

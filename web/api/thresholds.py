@@ -26,7 +26,7 @@ from workflow.roles import Role
 
 CASEWORKERS = (Role.FRONT_DOOR_WORKER, Role.MASH_CHAIR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER)
 OVERSIGHT = (Role.TEAM_MANAGER, Role.MASH_CHAIR)
-MONTH_HELP = "give the month as YYYY-MM, e.g. 2026-03"
+MONTH_HELP = "Give the month as YYYY-MM, e.g. 2026-03"
 
 
 def _today() -> date:
@@ -41,7 +41,7 @@ class Month(fields.String):
         try:
             month = datetime.strptime(text, "%Y-%m").date()
         except ValueError:
-            raise ValidationError(MONTH_HELP[0].upper() + MONTH_HELP[1:]) from None
+            raise ValidationError(MONTH_HELP) from None
         if not 1900 <= month.year <= 2999:  # month_bounds must stay inside datetime's range
             raise ValidationError("Give a month between 1900-01 and 2999-12")
         return month

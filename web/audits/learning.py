@@ -42,7 +42,7 @@ def _quarter() -> tuple[str, dict[str, str]]:
     year, _, number = asked.partition("-Q")
     if len(asked) == 7 and year.isdigit() and number in ("1", "2", "3", "4"):
         return asked, {}
-    return quarter_of(now()), {"quarter": "choose a quarter such as 2026-Q4"}
+    return quarter_of(now()), {"quarter": "Choose a quarter such as 2026-Q4"}
 
 
 def area_summary(quarter: str) -> list[dict[str, Any]]:

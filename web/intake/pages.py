@@ -20,6 +20,7 @@ from web.access import allow
 from web.forms import NewContactSchema, flat_errors
 from web.intake.known_child import IDENTIFIERS, identifiers, known_child_step
 from web.views import LONDON
+from web.words import plural
 from workflow.decision.actions.give_referrer_feedback import METHODS as FEEDBACK_METHODS
 from workflow.engine.action import sentence
 from workflow.errors import FrontDoorError, InvalidInput, NeedsConfirmation
@@ -195,6 +196,6 @@ def new_contact_post() -> Response | tuple[str, int]:
         return _page(values, _on_the_form(error.errors), 422)
     except FrontDoorError as error:
         return _page(values, {"children": error.message}, error.status)
-    flash(f"Recorded {len(made)} contact(s): " + ", ".join(m["reference"] for m in made),
+    flash(f"Recorded {plural(len(made), 'contact')}: " + ", ".join(m["reference"] for m in made),
           "success")
     return redirect(f"/contacts/{made[0]['id']}")

@@ -85,7 +85,7 @@ def clocks() -> str:
     """The list behind a dashboard number."""
     state = request.args.get("state", "breached")
     if state not in ("breached", "at_risk"):
-        abort(400, "state must be breached or at_risk")
+        abort(400, "Choose breached or at risk.")
     policy = load_policy(current_app.config["CONFIG_DIR"])
     rows = clock_list(g.db, datetime.now(UTC), policy.at_risk_horizon, _scope(), state)
     log_children_shown([r["child_id"] for r in rows if r.get("child_id")])
@@ -106,7 +106,7 @@ def requests_behind() -> str:
     """The information requests behind an agency's number on the dashboard."""
     state = request.args.get("state", "breached")
     if state not in ("breached", "at_risk"):
-        abort(400, "state must be breached or at_risk")
+        abort(400, "Choose breached or at risk.")
     policy = load_policy(current_app.config["CONFIG_DIR"])
     agency = request.args.get("agency") or None
     rows = request_list(g.db, datetime.now(UTC), policy.at_risk_horizon, agency, state)

@@ -63,7 +63,7 @@ function because (result, inputs, rule) {
   const drivers = result.drivers.map((i) => indicatorText(inputs[i])).join('; ')
   if (!result.escalated) {
     const lower = inputs.filter((input) => Number(input.dataset.level) < result.level).length
-    const also = lower ? ` (also ticked: ${lower} indicator(s) at lower levels)` : ''
+    const also = lower ? ` (also ticked: ${lower} indicator${lower === 1 ? '' : 's'} at lower levels)` : ''
     return `the highest ticked indicator is at level ${result.level}: ${drivers}${also}`
   }
   const domains = new Set(result.drivers.map((i) => inputs[i].dataset.domain)).size
