@@ -7,6 +7,7 @@ is after that date, and stops no clock: only holding the meeting does.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -14,8 +15,11 @@ import pytest
 from tests.builders import FRONT_DOOR_WORKER, SOCIAL_WORKER, contact_at
 from workflow.bookings.records import BookingStatus
 from workflow.bookings.rules import current, standing
+from workflow.clocks.timescales import TimescaleBook
 from workflow.contact import Contact
+from workflow.engine.definition import validate_spec
 from workflow.engine.engine import Engine
+from workflow.engine.registry import actions
 from workflow.errors import GuardFailed, NotPermitted
 from workflow.stages import Stage
 
@@ -209,3 +213,14 @@ def test_tomorrows_mash_discussion_is_booked_by_the_front_door_not_casework(
 
     booked = standing(contact, "mash_meeting")
     assert booked is not None and booked.within is True
+
+
+def test_the_definition_check_names_an_action_offering_a_booking_of_no_known_meeting(
+        workflow_engine: Engine) -> None:
+    held = actions()["hold_core_group"]
+    table = {"hold_core_group": replace(held, booked="core_groups")}
+
+    problems = validate_spec(TimescaleBook([]), table)
+
+    assert "'hold_core_group' offers the booking of 'core_groups', which is not a kind of " \
+           "meeting" in problems

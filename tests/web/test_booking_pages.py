@@ -169,6 +169,18 @@ def test_a_rebook_needs_its_reason_and_moves_the_booking(enquiry: Enquiry) -> No
     assert f"Booked for {govuk_datetime(moved)}" in top(enquiry.page())
 
 
+def test_the_rebook_form_starts_from_the_meeting_booked(enquiry: Enquiry) -> None:
+    booked = enquiry.ahead(3)
+    enquiry.book(booked)
+
+    body = enquiry.page()
+    form = body[body.index('id="action-rebook_meeting"'):]
+    form = form[:form.index("</form>")]
+
+    assert '<option value="icpc" selected>' in form
+    assert f'name="starts_at" type="datetime-local" value="{_local(booked)}"' in form
+
+
 def _rows(body: str) -> list[str]:
     table = body[body.find("<tbody"):body.find("</tbody>")]
     return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", r)).split())

@@ -15,6 +15,7 @@ from flask import current_app
 
 from web.views import LONDON
 from web.words import govuk_datetime
+from workflow.bookings.records import ANY_BOOKED, KIND_CHOICES
 from workflow.bookings.rules import Standing, standing, standings
 from workflow.contact import Contact
 from workflow.engine.action import Action
@@ -51,13 +52,26 @@ def contact_bookings(contact: Contact) -> list[dict[str, Any]]:
     return [booking_view(s) for s in standings(contact)]
 
 
+def _booked_for(action: Action[Any], contact: Contact) -> Standing | None:
+    if action.booked == ANY_BOOKED:
+        booked = standings(contact)
+        return booked[0] if booked else None
+    return standing(contact, action.booked) if action.booked else None
+
+
 def prefilled(action: Action[Any], view: dict[str, Any], contact: Contact) -> dict[str, Any]:
-    """An action's form view with the booked time offered as its date, and how the booking
-    stands said above the form (the form that records a meeting booked ahead)."""
-    found = standing(contact, action.booked) if action.booked else None
+    """An action's form view starting from the meeting booked (the form that records it,
+    or rebooks it): the booked time as its date, the meeting chosen, and how the booking
+    stands said above the form."""
+    found = _booked_for(action, contact)
     if found is None:
         return view
-    when = next((s.name for s in asks(action.payload) if s.kind is Kind.DATETIME), None)
     local = found.booking.starts_at.astimezone(LONDON)
-    defaults = {when: f"{local:%Y-%m-%dT%H:%M}"} if when else {}
+    when = next((s.name for s in asks(action.payload) if s.kind is Kind.DATETIME), None)
+    which = next((s.name for s in asks(action.payload) if s.choices == KIND_CHOICES), None)
+    defaults: dict[str, str] = {}
+    if when:
+        defaults[when] = f"{local:%Y-%m-%dT%H:%M}"
+    if which:
+        defaults[which] = found.booking.kind
     return view | {"defaults": defaults, "notice": booking_view(found)}

@@ -53,6 +53,9 @@ KINDS: dict[str, MeetingKind] = {k.id: k for k in (
                 ("mash_red", "mash_amber", "mash_green")),
 )}
 KIND_CHOICES = tuple((k.id, k.title) for k in KINDS.values())
+#: What an action that changes whichever meeting is booked (a rebook) names as its
+#: ``booked``: its form starts from the soonest booking.
+ANY_BOOKED = "any"
 
 
 @dataclass(frozen=True)

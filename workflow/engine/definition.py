@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
+from workflow.bookings.records import ANY_BOOKED, KINDS
 from workflow.clocks.timescales import TimescaleBook
 from workflow.engine.action import Action, Guard, Selector
 from workflow.engine.payload import Kind, Payload, asks, field_names
@@ -107,6 +108,9 @@ def _action_problems(name: str, action: Action[Any]) -> list[str]:
         problems.append(f"'{action.name}' has no label")
     if not action.rows:
         problems.append(f"'{action.name}' has no rows")
+    if action.booked and action.booked not in (*KINDS, ANY_BOOKED):
+        problems.append(f"'{action.name}' offers the booking of '{action.booked}', which is "
+                        "not a kind of meeting")
     module = getattr(action.effect, "__module__", None)
     if module and not module.endswith(f".{action.name}") and ".steps" not in module:
         problems.append(f"'{action.name}' takes its effect from another action's module")

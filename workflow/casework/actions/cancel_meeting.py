@@ -6,7 +6,7 @@ known.
 
 from __future__ import annotations
 
-from workflow.bookings.records import BookingStatus
+from workflow.bookings.records import ANY_BOOKED, BookingStatus
 from workflow.bookings.rules import (
     ANYTHING_BOOKED,
     MEETING_CHOSEN,
@@ -29,6 +29,6 @@ def _cancel(fired: Fired[Cancel]) -> None:
 _GUARDS = (ANYTHING_BOOKED, MEETING_CHOSEN, is_booked(chosen), REASON_GIVEN)
 ACTION: Action[Cancel] = Action(
     name="cancel_meeting", order=165, label="Cancel a booked meeting", payload=Cancel,
-    rows=change_rows(_GUARDS),
+    rows=change_rows(_GUARDS), booked=ANY_BOOKED,
     effect=_cancel,
 )

@@ -7,6 +7,7 @@ first booking does; the statutory clock is untouched.
 
 from __future__ import annotations
 
+from workflow.bookings.records import ANY_BOOKED
 from workflow.bookings.rules import (
     AHEAD,
     ANYTHING_BOOKED,
@@ -34,6 +35,6 @@ _GUARDS = (ANYTHING_BOOKED, MEETING_CHOSEN, is_booked(chosen), AHEAD, on_a_weekd
            REASON_GIVEN, in_time_or_why(chosen))
 ACTION: Action[Rebook] = Action(
     name="rebook_meeting", order=160, label="Rebook a meeting", payload=Rebook,
-    rows=change_rows(_GUARDS),
+    rows=change_rows(_GUARDS), booked=ANY_BOOKED,
     effect=_rebook,
 )
