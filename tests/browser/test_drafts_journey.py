@@ -41,6 +41,13 @@ def _warning(page: Any) -> Any:
     return dialog
 
 
+def _focused(page: Any) -> tuple[str, bool]:
+    """The focused element's text, and whether it is inside the time-out dialog."""
+    found: list[Any] = page.evaluate("""() => [document.activeElement.textContent.trim(),
+        !!document.activeElement.closest('#timeout-warning')]""")
+    return found[0], found[1]
+
+
 def test_typing_survives_a_time_out_and_comes_back_after_signing_in(
         open_context: Any, live_app: LiveApp, short_sessions: None) -> None:
     worker = live_app.people["worker"]
@@ -54,7 +61,11 @@ def test_typing_survives_a_time_out_and_comes_back_after_signing_in(
     assert saved.value.status == 200
 
     dialog = _warning(page)
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Stay signed in"
+    assert _focused(page) == ("Stay signed in", True)
+    page.keyboard.press("Tab")
+    assert _focused(page) == ("Sign out", True)
+    page.keyboard.press("Shift+Tab")
+    assert _focused(page) == ("Stay signed in", True)
     assert "we will sign you out in" in dialog.inner_text()
     violations = axe_scan(page)
     assert not violations, describe(violations)

@@ -11,11 +11,15 @@ from typing import Any
 
 import pytest
 from freezegun import freeze_time
+from sqlalchemy import select
 
 from tests.web.conftest import SPARE, Browser, Contacts, sign_in, store_of, text_of
 from web.drafts import FORMS
+from web.jobs import JobContext, run_sweep
 from web.words import govuk_datetime, govuk_time
-from workflow.drafts import MAX_CHARACTERS
+from workflow.drafts import KEEP_FOR, MAX_CHARACTERS
+from workflow.persistence.tables_drafts import DraftRow
+from workflow.rules import DEFAULT_CONFIG
 from workflow.stages import Stage
 
 NEW = "/drafts/new-contact/0"
@@ -207,3 +211,25 @@ def test_a_draft_from_another_day_says_which_day(signed_in: Any, app: Any) -> No
     (draft,) = _drafts(worker)
 
     assert draft["saved"] == f"on {govuk_datetime(saved_at)}"  # "on Saturday 28 November …"
+
+
+def test_the_breach_sweep_purges_drafts_past_their_keeping_time(
+        signed_in: Any, app: Any) -> None:
+    worker = signed_in("worker")
+    store = store_of(app)
+    assert worker.person is not None
+    account = store.accounts.account(worker.person.username)
+    assert account is not None
+    now = datetime.now(UTC)
+    store.drafts.save(account.id, "new-contact", 0, (("concerns", "old"),),
+                      now - KEEP_FOR - timedelta(hours=1))
+    store.drafts.save(account.id, "action-rate", 0, (("reason", "recent"),),
+                      now - timedelta(days=1))
+    context = JobContext(store, DEFAULT_CONFIG, {}, lambda: app.extensions["rules"],
+                         clock=lambda: now)
+
+    run_sweep(context, {})
+
+    with store.sessions() as db:
+        kept = db.scalars(select(DraftRow.form_key)).all()
+    assert kept == ["action-rate"]
