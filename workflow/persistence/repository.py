@@ -37,8 +37,10 @@ _LOADED = tuple(_CONTACT.c[name] for name in dict.fromkeys((
     *_FLAGS)))
 _CLOCK_PREFIX = "clock_"
 #: The contact and its open clocks in one round trip: one row per open clock (the
-#: contact's columns repeated), or one row with no clock when none is running. The join
-#: reads the partial index of running clocks by contact.
+#: contact's columns repeated), or one row with no clock when none is running. PostgreSQL
+#: joins through the partial index of running clocks by contact; SQLite, which does not
+#: use a partial index for the right side of a LEFT JOIN, reads the contact's own clocks
+#: by ``contact_id`` and drops the stopped ones (that contact's history, not the table's).
 _GET = (select(*_LOADED, *(c.label(_CLOCK_PREFIX + c.name) for c in _CLOCK.c))
         .select_from(_CONTACT.outerjoin(_CLOCK, and_(_CLOCK.c.contact_id == _CONTACT.c.id,
                                                      _CLOCK.c.stopped_at.is_(None))))
