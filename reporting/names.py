@@ -24,8 +24,9 @@ from workflow.persistence.tables_people import TeamRow
 
 FORMER_USER = "former user"
 FORMER_TEAM = "former team"
-#: How a connected system signs what it records (``ApiClient.actor_name``).
-_CLIENT_PREFIX = "api:"
+#: How a connected system (``ApiClient.actor_name``) and a single sign-on provider's
+#: groups sign what they record, and how each is shown.
+_SYSTEMS = {"api:": "{} (connected system)", "sso:": "{} single sign-on"}
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,9 @@ class Names:
 
     def person(self, username: str) -> str:
         """"Dee Worker" for ``demo.worker``; a system by its name; "former user" if unknown."""
-        if username.startswith(_CLIENT_PREFIX):
-            return f"{username.removeprefix(_CLIENT_PREFIX)} (connected system)"
+        for prefix, shown in _SYSTEMS.items():
+            if username.startswith(prefix):
+                return shown.format(username.removeprefix(prefix))
         return self.people.get(username, FORMER_USER)
 
     def team(self, code: str) -> str:

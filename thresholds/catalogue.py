@@ -34,8 +34,9 @@ def load_catalogue(path: Path) -> Catalogue:
     if catalogue is None:
         first = problems[0]
         if len(problems) > 1:
+            more = len(problems) - 1
             first.add_note(
-                f"{len(problems) - 1} more problem(s) in {path}: "
+                f"{more} more {'problem' if more == 1 else 'problems'} in {path}: "
                 f"run `frontdoor thresholds check {path}` for the full list"
             )
         raise first

@@ -17,7 +17,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ConfigError", "read_toml"]
+__all__ = ["ConfigError", "listed", "read_toml"]
 
 
 class ConfigError(Exception):
@@ -57,3 +57,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(path, None, "file not found") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(path, None, f"not valid TOML ({error})") from None
+
+
+def listed(noun: str, names: list[str]) -> str:
+    """``key colour`` or ``keys colour, size``: the list chooses its own plural, so an
+    officer never reads "key(s)"."""
+    return f"{noun if len(names) == 1 else noun + 's'} {', '.join(names)}"

@@ -31,6 +31,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields
 from marshmallow.exceptions import SCHEMA
 
 from workflow.config_errors import ConfigError, read_toml
+from workflow.config_errors import listed as listed_as
 
 __all__ = [
     "MISSING", "ClockTime", "EntrySchema", "FileSchema", "Flag", "IdList", "Issue", "Number",
@@ -178,7 +179,7 @@ class IdList(_Field):
         unknown = [v for v in value if known is not None and v not in known]
         if unknown:
             listed = ", ".join(sorted(known or ()))
-            raise ValidationError(f"unknown {self.noun}(s) {', '.join(unknown)} (known: {listed})")
+            raise ValidationError(f"unknown {listed_as(self.noun, unknown)} (known: {listed})")
         return tuple(value)
 
     def _vocabulary(self) -> Collection[str] | None:
@@ -263,7 +264,7 @@ class EntrySchema(ConfigSchema):
             problem = f"missing {', '.join(str(i.key) for i in same if self.is_missing(i))}"
         elif self.is_unknown(issue):
             unknown = sorted(str(i.key) for i in same if self.is_unknown(i))
-            problem = f"unknown key(s) {', '.join(unknown)}"
+            problem = f"unknown {listed_as('key', unknown)}"
         else:
             problem = f"{issue.key} {issue.message}" if issue.key else issue.message
         return ConfigError(path, issue.where[-1], problem, kind=self.kind)
@@ -279,7 +280,7 @@ class FileSchema(ConfigSchema):
         if issue.key is None:
             return ConfigError(path, None, issue.message)
         unknown = sorted(str(i.key) for i in found if i.schema is self and self.is_unknown(i))
-        detail = f" (unknown table(s) {', '.join(unknown)})" if unknown else ""
+        detail = f" (unknown {listed_as('table', unknown)})" if unknown else ""
         return ConfigError(path, None, self.shape + detail)
 
 

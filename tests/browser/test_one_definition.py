@@ -159,7 +159,7 @@ def test_a_contact_from_the_call_to_a_signed_off_override(
     assert _stage(worker) == "Threshold decision"
     _decide_below_the_recommendation(worker)
     pending = worker.locator(".govuk-summary-list__row", has_text="Awaiting sign-off")
-    assert "below recommended level 3 by t.worker" in pending.inner_text()
+    assert "below recommended level 3 by Tess Worker" in pending.inner_text()
     assert OVERRIDE in pending.inner_text()
     assert worker.locator("#action-sign_off").count() == 0  # the author is not offered it
 
@@ -171,8 +171,8 @@ def test_a_contact_from_the_call_to_a_signed_off_override(
     assert _stage(manager) == "Closed"
     decision = " ".join(manager.locator(".govuk-summary-list__row",
                                         has_text="Threshold decision").inner_text().split())
-    assert "Level 1, No further action by t.worker (recommended level 3)" in decision
-    assert "override signed off by t.manager" in decision
+    assert "Level 1, No further action by Tess Worker (recommended level 3)" in decision
+    assert "override signed off by Mia Manager" in decision
 
     titles = [" ".join(t.split()) for t in
               manager.locator(".moj-timeline__title").all_inner_texts()]

@@ -133,7 +133,7 @@ def test_an_assessment_with_a_visit_is_authorised_by_a_manager_and_closes_with_r
     manager.goto("/queue")
     manager.get_by_role("link", name="Authorise assessments").click()
     row = manager.locator("#authorise-queue tr", has_text=reference)
-    assert "by t.socialworker" in row.inner_text() and "3B, 16A" in row.inner_text()
+    assert "by Sam Social" in row.inner_text() and "3B, 16A" in row.inner_text()
     row.get_by_role("link", name=reference).click()
     factors = manager.locator("#assessment-factors").inner_text()
     assert "3B: Domestic abuse (parent/carer)" in factors

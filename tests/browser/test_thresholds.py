@@ -117,7 +117,7 @@ def test_worker_ticks_level_4_is_stopped_at_early_help_overrides_and_a_manager_s
     decide.get_by_role("button", name="Record the threshold decision").click()
     assert "Awaiting manager sign-off" in _heading(worker)
     pending = worker.locator(".govuk-summary-list__row", has_text="Awaiting sign-off")
-    assert "below recommended level 4 by t.worker" in pending.inner_text()
+    assert "below recommended level 4 by Tess Worker" in pending.inner_text()
     assert worker.locator("#action-sign_off").count() == 0  # not offered to the worker
 
     manager = open_context(as_="manager").new_page()
@@ -128,8 +128,10 @@ def test_worker_ticks_level_4_is_stopped_at_early_help_overrides_and_a_manager_s
     assert "Family Help" in _heading(manager)  # the stepped-down stage's title
     decision = manager.locator(".govuk-summary-list__row", has_text="Threshold decision")
     text = " ".join(decision.inner_text().split())
-    assert "Level 2, Family Help (stepped down) by t.worker (recommended level 4)" in text
-    assert "catalogue worcs-default v2" in text and "override signed off by t.manager" in text
+    assert "Level 2, Family Help (stepped down) by Tess Worker (recommended level 4)" in text
+    assert "judged against Levels of need, Worcestershire-shaped default (2024), version 2" \
+        in text
+    assert "override signed off by Mia Manager" in text
 
 
 def test_the_decision_form_open_with_ticks_passes_axe(open_context: Callable[..., Any],

@@ -158,7 +158,7 @@ def test_a_contact_received_at_a_naive_time_is_refused_and_nothing_is_written(
 
 def test_a_contact_received_in_the_future_is_refused(
         uow_factory: Callable[[], Any], rules: Rules, fetch: Fetch) -> None:
-    with pytest.raises(InvalidInput, match="received_at: the contact cannot be received"):
+    with pytest.raises(InvalidInput, match="received_at: The contact cannot be received"):
         record_contact(uow_factory(), rules, intake(NOW + timedelta(days=1)),
                        FRONT_DOOR_WORKER, NOW)
 

@@ -156,7 +156,7 @@ def test_a_bad_value_is_refused_at_its_field_and_writes_nothing(
         update(uow_factory, rules, person, {"upn": "N909123400011", "school": "Synthetic"},
                FRONT_DOOR_WORKER, now, read_version=1)
 
-    assert refused.value.errors == {"upn": "the check letter should be M"}
+    assert refused.value.errors == {"upn": "The check letter should be M"}
     assert everything(engine) == before
 
 

@@ -311,7 +311,8 @@ def test_the_contact_page_shows_the_catalogue_version_a_decision_was_made_under(
 
     page = _signed_in_page(database_url, f"/contacts/{in_2023.contact_id}", monkeypatch)
 
-    assert "catalogue worcs-default v1" in page
+    assert "judged against Levels of need, Worcestershire-shaped default (2022), version 1" \
+        in page
     assert "(recommended level 3)" in page
 
 

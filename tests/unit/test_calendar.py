@@ -307,7 +307,7 @@ def test_missing_settings_file_raises_config_error(tmp_path: Path) -> None:
         ('[[closure]]\ndate = 2026-12-29\nname = "X"\n',
          "closure '2026-12-29': missing source"),
         ('[[closure]]\ndate = 2026-12-29\nname = "X"\nsource = "local"\nreason = "snow"\n',
-         "closure '2026-12-29': unknown key(s) reason"),
+         "closure '2026-12-29': unknown key reason"),
         ('closure = "2026-12-29"\n',
          "expected only [[closure]] and [[bank_holiday]] entries"),
         ('[[closure]]\ndate = 2026-12-29\nname = ""\nsource = "local"\n',
@@ -319,7 +319,7 @@ def test_missing_settings_file_raises_config_error(tmp_path: Path) -> None:
          '[[bank_holiday]]\ndate = 2026-12-29\nname = "B"\nsource = "Gazette"\n',
          "bank_holiday '2026-12-29': date already listed as a closure"),
         ('[[holiday]]\ndate = 2026-12-29\nname = "A"\nsource = "local"\n',
-         "unknown table(s) holiday"),
+         "unknown table holiday"),
     ],
 )
 def test_bad_closures_raise_config_error(tmp_path: Path, closures: str, message: str) -> None:

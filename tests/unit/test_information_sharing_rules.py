@@ -122,7 +122,7 @@ def test_s16la_is_not_offered_until_its_commencement_date() -> None:
                                "(set awaits_commencement = true)"),
     ('commences = "2027-04-01"',
      "commences must be a TOML date like 2027-04-01 (got '2027-04-01')"),
-    ('commenced = 2027-04-01', "unknown key(s) commenced"),
+    ('commenced = 2027-04-01', "unknown key commenced"),
 ])
 def test_a_mistake_in_the_bases_names_the_file_the_basis_and_the_problem(
         tmp_path: Path, entry: str, problem: str) -> None:

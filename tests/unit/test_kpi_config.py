@@ -43,8 +43,8 @@ def test_a_kpi_without_a_title_is_shown_by_its_id(tmp_path: Path) -> None:
     (KPI.replace("target = 30\n", ""), "kpi 'conversion': missing target"),
     (KPI.replace("target = 30", 'target = "30%"'),
      "kpi 'conversion': target must be a number from 0 to 100 (got '30%')"),
-    (KPI + "colour = 'red'\n", "kpi 'conversion': unknown key(s) colour"),
-    (KPI.replace("[[kpi]]", "[[kpis]]"), "expected only [[kpi]] entries (unknown table(s) kpis)"),
+    (KPI + "colour = 'red'\n", "kpi 'conversion': unknown key colour"),
+    (KPI.replace("[[kpi]]", "[[kpis]]"), "expected only [[kpi]] entries (unknown table kpis)"),
 ])
 def test_a_mistake_in_kpis_toml_names_the_kpi_and_the_problem(
         tmp_path: Path, text: str, message: str) -> None:

@@ -54,7 +54,7 @@ def test_a_council_may_count_the_icpc_from_the_last_discussion(tmp_path: Path) -
 
 @pytest.mark.parametrize(("table", "words"), [
     ('[strategy]\nicpc_anchor = "first"\n', "strategy.icpc_anchor"),
-    ('[strategy]\nrequired = ["police", "fire_service"]\n', "unknown agency id(s) fire_service"),
+    ('[strategy]\nrequired = ["police", "fire_service"]\n', "unknown agency id fire_service"),
     ("[strategy]\nexpected = \"education\"\n", "must be a list of agency ids"),
     ("[strategy]\nminimum = 3\n", "strategy.minimum"),
     ('[strategy]\nla_name = ""\n', "setting 'strategy.la_name': must be a non-empty string"),

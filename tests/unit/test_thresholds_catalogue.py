@@ -322,7 +322,7 @@ def test_load_notes_how_many_more_problems_and_check_file_lists_them_all(tmp_pat
     path = write(tmp_path, broken(*LEVEL_7).replace('source = "doc"\n', ""))
     with pytest.raises(CatalogueError) as caught:
         load_catalogue(path)
-    assert "2 more problem(s)" in caught.value.__notes__[0]
+    assert "2 more problems" in caught.value.__notes__[0]
     problems = check_file(path)
     assert len(problems) == 3
     assert all(problem.startswith(str(path)) and "Fix: " in problem for problem in problems)

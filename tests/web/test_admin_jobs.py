@@ -73,7 +73,7 @@ def test_a_dead_job_is_sent_back_by_the_button_and_the_change_is_audited(
     with db() as session:
         job = session.get(JobRow, dead)
         assert job is not None and (job.state, job.attempts) == ("queued", 0)
-    assert f"job_retried job {dead}" in _words(admin.get("/admin/audit"))
+    assert f"Ada Admin Job retried job {dead}" in _words(admin.get("/admin/audit"))
 
 
 def test_retrying_a_job_that_is_not_dead_changes_nothing_and_says_so(

@@ -177,6 +177,7 @@ def test_a_name_is_looked_up_and_an_unknown_one_still_reads_as_a_person_or_team(
     assert names.person("fd.worker") == "Dee Worker"
     assert names.person("gone.worker") == "former user"
     assert names.person("api:Referral portal") == "Referral portal (connected system)"
+    assert names.person("sso:entra") == "entra single sign-on"
     assert (names.team("front-door"), names.team("gone-team")) == ("Front Door", "former team")
 
 

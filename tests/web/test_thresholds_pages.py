@@ -144,5 +144,5 @@ def test_the_consistency_page_says_what_became_of_each_override(
     body = " ".join(text_of(signed_in("manager").get(
         f"/oversight/consistency?month={month}")).split())
 
-    assert body.count("2 (team.manager.two: 1, returned: 0, awaiting sign-off: 1)") == 2
-    assert "fd.worker (front-door)" in body
+    assert body.count("2 (Max Manager: 1, returned: 0, awaiting sign-off: 1)") == 2
+    assert "Dee Worker (Front Door)" in body

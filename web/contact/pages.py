@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from reporting.cin_census import child_warnings
 from reporting.contact_page import ContactPage, contact_page, load_contact
-from thresholds import ThresholdsError, recommend
+from thresholds import CatalogueNotFoundError, ThresholdsError, recommend
 from web.access import allow, log_access
 from web.contact.booked import contact_bookings, prefilled
 from web.contact.panels import casework_panel, mash_panel
@@ -106,6 +106,7 @@ def _contact_context(contact_id: int) -> dict[str, Any]:
             **_workspace(contact_id, c.stage, page, now),
             "diagram": diagram_stages(), "when": when,
             "catalogue": _catalogue(now), "decision": page.decision, "pending": page.pending,
+            "decided_under": _decided_under(page.decision),
             "census": _census_warnings(c.child_id, contact_id, now)}
 
 
@@ -161,6 +162,20 @@ def _census_warnings(child_id: int | None, contact_id: int, now: datetime) -> li
 def _catalogue(now: datetime) -> Any:
     registry = current_app.extensions["catalogues"]
     return registry.active_on(now.astimezone(LONDON).date())
+
+
+def _decided_under(decision: Any) -> str:
+    """The levels-of-need catalogue a decision was judged against, by its title and
+    version ("Levels of need, … (2022), version 1"), not its file id."""
+    if decision is None:
+        return ""
+    stamp = decision.stamp
+    try:
+        title = current_app.extensions["catalogues"].get(stamp.catalogue_id,
+                                                         stamp.catalogue_version).title
+    except CatalogueNotFoundError:
+        title = "a levels-of-need catalogue no longer configured"
+    return f"{title}, version {stamp.catalogue_version}"
 
 
 def contact_page_response(contact_id: int, status: int = 200, **extra: Any

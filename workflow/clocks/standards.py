@@ -25,6 +25,7 @@ from typing import Any
 from marshmallow import ValidationError, post_load, validates_schema
 
 from workflow.clocks.timescales import Convention, TimescaleRule, Unit
+from workflow.config_errors import listed
 from workflow.config_schema import (
     EntrySchema,
     FileSchema,
@@ -131,7 +132,7 @@ class StandardsSchema(FileSchema):
             if rule.version in versions:
                 problems[index] = f"two versions effective from {rule.effective_from.isoformat()}"
             elif self.known_events is not None and unknown:
-                problems[index] = f"unknown clock event(s) {', '.join(unknown)}"
+                problems[index] = f"unknown {listed('clock event', unknown)}"
             versions.add(rule.version)
         if problems:
             raise entry_errors("standard", problems)

@@ -34,6 +34,7 @@ from dateutil.relativedelta import relativedelta
 from marshmallow import ValidationError, post_load, validates_schema
 
 from workflow.clocks.calendar import NaiveDatetimeError, WorkingCalendar
+from workflow.config_errors import listed
 from workflow.config_schema import (
     EntrySchema,
     FileSchema,
@@ -391,13 +392,13 @@ class TimescalesSchema(FileSchema):
             if rule.version in versions:
                 problems[index] = f"two versions effective from {rule.effective_from.isoformat()}"
             elif self.known_events is not None and unknown:
-                problems[index] = f"unknown clock event(s) {', '.join(unknown)}"
+                problems[index] = f"unknown {listed('clock event', unknown)}"
             versions.add(rule.version)
         if problems:
             raise entry_errors("rule", problems)
         missing = [name for name in self.required if name not in {r.name for r in data["rule"]}]
         if missing:
-            raise ValidationError(f"missing the rule(s) {', '.join(missing)}")
+            raise ValidationError(f"missing the {listed('rule', missing)}")
 
     @post_load
     def _rules(self, data: dict[str, Any], **_: Any) -> list[TimescaleRule]:

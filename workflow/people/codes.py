@@ -35,7 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from workflow.config_errors import ConfigError, read_toml
+from workflow.config_errors import ConfigError, listed, read_toml
 from workflow.people.years import CollectionYear, InvalidCollectionYear
 
 __all__ = [
@@ -165,7 +165,7 @@ def load_code_lists(directory: Path = DEFAULT_CODES_DIR) -> CodeBook:
 def _parse_list(path: Path, data: dict[str, Any]) -> CodeList:
     unknown = sorted(set(data) - _LIST_KEYS)
     if unknown:
-        raise ConfigError(path, None, f"unknown key(s): {', '.join(unknown)}")
+        raise ConfigError(path, None, f"unknown {listed('key', unknown)}")
     for key in (*_REQUIRED_LIST_KEYS, "data_item"):
         if key == "data_item" and key not in data:
             continue
@@ -214,7 +214,7 @@ def _parse_code(path: Path, number: int, entry: object) -> Code:
                           kind="code")
     unknown = sorted(set(entry) - _CODE_KEYS)
     if unknown:
-        raise ConfigError(path, code, f"unknown key(s): {', '.join(unknown)}", kind="code")
+        raise ConfigError(path, code, f"unknown {listed('key', unknown)}", kind="code")
     description = entry.get("description")
     if not isinstance(description, str) or not description.strip():
         raise ConfigError(path, code, "missing description", kind="code")
