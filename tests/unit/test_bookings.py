@@ -132,6 +132,16 @@ def test_a_past_time_and_a_missing_place_are_refused_together(
     assert current(contact, "icpc") is None
 
 
+def test_a_meeting_more_than_a_year_ahead_is_taken_for_a_typo(workflow_engine: Engine) -> None:
+    contact = contact_at(workflow_engine, Stage.CP_PLAN, STRATEGY)
+
+    errors = _refused(workflow_engine, contact, "book_review_conference",
+                      {"starts_at": datetime(2207, 11, 20, 10, 0, tzinfo=UTC), "venue": ROOM,
+                       "late_reason": "Typed in a hurry"})
+
+    assert errors == {"starts_at": "A meeting is booked at most a year ahead: check the year."}
+
+
 def test_a_conference_is_not_booked_at_a_weekend_but_a_core_group_may_be(
         workflow_engine: Engine) -> None:
     saturday = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)

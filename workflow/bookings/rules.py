@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,8 @@ LONDON = ZoneInfo("Europe/London")
 #: Which meeting an action is about: fixed for a booking action, chosen for a rebook.
 KindOf = Callable[[Ctx[Any]], str | None]
 
+#: The furthest ahead a meeting is booked (reviews are 6-monthly): a later date is a typo.
+BOOK_AHEAD = timedelta(days=366)
 _WHEN_HINT = "The date and time the meeting is booked for, in UK time."
 _VENUE_HINT = "A room and building, or how people join (video call, phone)."
 _LATE_HINT = "Only if the meeting is after its due date: what stops it being sooner."
@@ -67,10 +69,10 @@ class Cancel(Payload):
 def current(contact: Contact, kind: str) -> Booking | None:
     """The booking of this kind still to be held, while the contact is where that meeting
     belongs (a conference booked on an enquiry that ended without one is not current)."""
-    booking = contact.booking(kind)
-    if booking is None or not booking.is_booked or contact.stage not in KINDS[kind].stages:
+    if contact.stage not in KINDS[kind].stages:  # asked first: no query where none belongs
         return None
-    return booking
+    booking = contact.booking(kind)
+    return booking if booking is not None and booking.is_booked else None
 
 
 def due_at(contact: Contact, kind: str) -> datetime | None:
@@ -130,6 +132,8 @@ def _ahead(ctx: Ctx[Any]) -> Failure:
     if starts <= ctx.now:
         return "starts_at", ("book the meeting for a time still to come: a meeting already "
                              "held is recorded, not booked")
+    if starts > ctx.now + BOOK_AHEAD:
+        return "starts_at", "a meeting is booked at most a year ahead: check the year"
     return None
 
 
