@@ -72,7 +72,8 @@ def hot_queries(n: int) -> dict[str, Any]:
                                                  load_contact(s, live), person_page(s, live)),
         "contact page, old contact": lambda s: (contact_page(s, OLD_CONTACT, NOW),
                                                 load_contact(s, OLD_CONTACT)),
-        **{f"KPI series: {kpi.id}": (lambda s, kpi=kpi: series(s, kpi, months)) for kpi in kpis},
+        **{f"KPI series: {kpi.id}": (lambda s, kpi=kpi: series(s, kpi, months, rules.calendar))
+           for kpi in kpis},
         "KPI assessment backlog": lambda s: assessment_backlog(s, rules.calendar, NOW),
         "search by surname": lambda s: search(s, read_query("Child42")),
         "search by name and date of birth": lambda s: search(s, read_query("Synth 03/04/2015")),
@@ -127,12 +128,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--postgres-url", default=POSTGRES,
                    help="server to keep frontdoor_perf_<n> on (that database only is used)")
     p.add_argument("--sqlite-folder", type=Path, default=Path("/tmp/frontdoor_perf"))
+    p.add_argument("--prefix", default="frontdoor_perf",
+                   help="kept databases' name prefix (bench.kept; default frontdoor_perf)")
     args = p.parse_args(argv)
     failing: list[str] = []
     for backend in ("sqlite", "postgresql"):
         if args.backend in (backend, "both"):
             server = args.postgres_url if backend == "postgresql" else None
-            engine = ensure(kept_url(server, args.sqlite_folder, "frontdoor_perf", args.contacts),
+            engine = ensure(kept_url(server, args.sqlite_folder, args.prefix, args.contacts),
                             args.contacts)
             failing += check(engine, args.contacts, f"{backend} {args.contacts:,}")
             engine.dispose()
