@@ -80,14 +80,13 @@ function refresh (box, form) {
   const rule = ruleOf(box)
   const result = recommendLevel(ticked, rule, Number(box.dataset.lowestLevel))
   const level = JSON.parse(box.dataset.levels).find((l) => l.number === result.level)
-  const outcomes = level ? level.outcomes : []
   const labels = level ? level.labels : []
   box.querySelector('[data-recommendation-level]').textContent = `Recommended: level ${result.level}`
   box.querySelector('[data-recommendation-explanation]').textContent =
     `Recommended level ${result.level}${level ? ` (${level.name})` : ''} because ` +
     `${because(result, inputs, rule)}. Outcomes allowed at this level: ${labels.join(', ')}. ` +
     `This is a recommendation under catalogue ${box.dataset.catalogue}: the worker decides and records why.`
-  box.querySelector('[data-recommendation-outcomes]').textContent = outcomes.join(', ')
+  box.querySelector('[data-recommendation-outcomes]').textContent = labels.join(', ')
   box.dataset.recommendedLevel = String(result.level)
 }
 
