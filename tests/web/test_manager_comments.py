@@ -29,7 +29,7 @@ def _words(body: str) -> str:
 
 def _banner(body: str) -> str | None:
     found = re.search(r'<div class="govuk-notification-banner"[^>]*id="returned"[^>]*>(.*?)'
-                      r'<div class="govuk-inset-text app-next"', body, re.S)
+                      r'<div[^>]*class="govuk-inset-text app-next"', body, re.S)
     return _words(found.group(1)) if found else None
 
 

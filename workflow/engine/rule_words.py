@@ -147,6 +147,16 @@ RULE_WORDS: dict[str, str] = {
     "allocation_known": "the team and worker are in the directory",
     "worker_changes": "the worker changes",
     "worker_named": "a worker is named",
+    # -- booking meetings ahead
+    "booked_ahead": "the meeting is booked for a time still to come, within a year",
+    "booked_on_a_weekday": "a conference is booked on a working day",
+    "not_booked_yet": "the meeting is not booked already",
+    "venue_given": "where the meeting is, or how to join it, is given",
+    "invitees_known": "the agencies invited are ones the MASH knows",
+    "late_booking_explained": "a booking after the due date says why",
+    "meeting_chosen": "the booked meeting is chosen",
+    "meeting_is_booked": "the chosen meeting is booked",
+    "anything_booked": "a meeting is booked on this contact",
 }
 
 
