@@ -8,7 +8,7 @@
 // drafts are saved and they are signed out, and signing in brings them back to the page
 // with what they typed.
 //
-// The dialog is macros/timeout_warning.html: data-seconds-left (until the server ends the
+// The dialog is components/timeout_warning.html: data-seconds-left (until the server ends the
 // session) and data-warn-seconds. showModal() makes the page behind it inert, so focus
 // cannot leave it; Escape means "Stay signed in". The visible countdown changes every
 // second but is hidden from screen readers; a polite live region says the time left at
