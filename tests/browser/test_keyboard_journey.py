@@ -193,7 +193,7 @@ def _record_with_the_keyboard(page: Any) -> int:
     type_into(page, "#referrer", "PC Keys (synthetic)")
     type_into(page, "#concerns", "A neighbour heard shouting late at night (synthetic).")
     press_button(page, "form[action='/contacts/new'] button[type=submit]")
-    assert "Recorded 1 contact(s)" in _banner(page)
+    assert "Recorded 1 contact:" in _banner(page)
     return int(page.url.split("/contacts/")[1].split("#")[0])
 
 
