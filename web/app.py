@@ -30,6 +30,7 @@ from werkzeug.wrappers import Response
 from thresholds import load_registry
 from thresholds.policy import CataloguePolicy
 from web import access, auth, bad_input, health, logs, words
+from web.admin.audit import in_words as change_in_words
 from web.api.bodies import dotted
 from web.auth import sso, tokens
 from web.components import select_items
@@ -108,6 +109,7 @@ def _wire_templates(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
     app.jinja_env.globals["reference_for"] = reference_for
     app.jinja_env.globals["select_items"] = select_items
+    app.jinja_env.filters["change_in_words"] = change_in_words
     words.register(app)
     app.context_processor(lambda: {"nav_items": nav_items(), "can_search": can_search()})
 

@@ -25,6 +25,7 @@ from tests.web.conftest import (
     store_of,
     text_of,
 )
+from tests.web.test_every_page_in_words import visible_text
 from web import auth
 from workflow.persistence.tables import ContactRow, EventRow, UserRow
 from workflow.persistence.tables_identity import AdminAuditRow
@@ -219,6 +220,19 @@ def test_a_change_of_role_and_teams_is_audited_with_before_and_after(
         detail = session.scalar(select(AdminAuditRow.detail))
     assert detail is not None and "role: front_door_worker → social_worker" in detail
     assert "teams: front-door → assessment-1" in detail
+
+
+def test_the_audit_pages_say_a_change_of_role_and_teams_in_words(
+        signed_in: Callable[[str], Browser], db: Callable[[], Session]) -> None:
+    admin = signed_in("admin")
+    admin.post(f"/admin/users/{_id(db, SPARE.username)}/access",
+               {"role": "social_worker", "team": "assessment-1"})
+
+    for path in ("/admin/audit", f"/admin/users/{_id(db, SPARE.username)}"):
+        page = visible_text(text_of(admin.get(path)))
+        assert "Role: Front door worker → Assessment social worker" in page, path
+        assert "Teams: Front Door → Assessment 1" in page, path
+        assert "front_door_worker" not in page and "front-door →" not in page, path
 
 
 def test_the_audit_cannot_be_rewritten_through_the_database(
