@@ -114,8 +114,9 @@ def test_a_weekend_conference_is_refused_and_a_missing_date_of_birth_is_put_righ
 
     # The link opens the form at the field; the worker records the date of birth.
     fix.click()
+    worker.wait_for_url(f"**/people/{person_id}?edit=details#date_of_birth")
     born = worker.get_by_label("Date of birth", exact=True)
-    assert born.is_visible()
+    born.wait_for(state="visible")  # the details open at the field the link names
     born.fill("2022-06-12")  # under school age: her UPN-unknown reason (UN1) still holds
     worker.get_by_label("Why the record is changed").fill("Told by her mother at the visit")
     worker.get_by_role("button", name="Save changes").click()

@@ -41,7 +41,10 @@ def test_a_referred_child_with_no_disability_or_upn_is_warned_at_the_fields_that
     assert _rules_warned(contact) == {"8540", "8770Q"}
     assert "DfE rule 8540:</strong> Child’s disability is missing or invalid" in person
     assert 'href="/people/1?edit=details#disabilities"' in person
-    assert 'href="/people/1?edit=details#upn_unknown-input"' in contact
+    assert 'href="/people/1?edit=details#upn_unknown"' in contact
+    # Each link lands on the box that fixes it: the person's form has an element of that id.
+    form = text_of(worker.get("/people/1?edit=details"))
+    assert 'id="upn_unknown"' in form and 'id="disabilities"' in form
 
 
 def test_the_warnings_clear_once_the_record_would_pass_the_census(
