@@ -149,11 +149,23 @@ def who_acts_next(stage: str) -> str | None:
     if not moves:
         return None
     roles = sorted({role for _a, r in moves for role in r.roles}, key=lambda r: r.label)
-    labels = list(dict.fromkeys(a.label[0].lower() + a.label[1:] for a, _r in moves))
-    who = " or ".join(r.label.lower() for r in roles)
+    labels = list(dict.fromkeys(in_sentence(a.label) for a, _r in moves))
+    who = either([in_sentence(r.label) for r in roles])
     what = "; or ".join(labels[:2]) + ("; or another action" if len(labels) > 2 else "")
-    return f"Next: the contact is at {STAGES[here].title.lower()}. Who acts: {who}. " \
+    return f"Next: the contact is at {in_sentence(STAGES[here].title)}. Who acts: {who}. " \
            f"What they do: {what}."
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: "Team manager" becomes "team manager", but an
+    acronym keeps its capitals ("MASH chair", not "mash chair")."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
+
+
+def either(choices: list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``: alternatives as a sentence lists them."""
+    return choices[0] if len(choices) == 1 else ", ".join(choices[:-1]) + " or " + choices[-1]
 
 
 def _show(value: Any, choices: dict[str, str]) -> str:
