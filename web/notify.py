@@ -97,6 +97,11 @@ class ConsoleSink:
         return False
 
 
+class SmtpRefused(Exception):
+    """The mail server refused a message; the text is its status code only, since a
+    server's answer quotes the address it refused (the job's error is on a page)."""
+
+
 class SmtpSink:
     """Email through the council's mail server, over TLS unless ``smtp_tls = "none"``."""
 
@@ -129,7 +134,14 @@ class SmtpSink:
         with self._connect() as smtp:
             if self.username:
                 smtp.login(self.username, self.password)
-            smtp.send_message(email)
+            try:
+                smtp.send_message(email)
+            except smtplib.SMTPRecipientsRefused:
+                raise SmtpRefused(f"notification {note.id}: the mail server refused the "
+                                  "recipient") from None
+            except smtplib.SMTPResponseException as error:
+                raise SmtpRefused(f"notification {note.id}: the mail server answered "
+                                  f"{error.smtp_code}") from None
 
     def already_sent(self, note: Note) -> bool:
         return False  # SMTP cannot be asked; the Message-ID makes a resend one message
