@@ -137,6 +137,7 @@ def test_a_referrer_email_address_that_is_not_one_is_refused_and_nothing_recorde
          "referrer_email": "rowan at police"})
 
     assert refused.status_code == 422
+    assert 'name="referrer_email" type="email"' in refused.get_data(as_text=True)
     assert html.unescape(error_summary(text_of(refused))["referrer_email"]) == (
         "Enter the referrer's email address in the right format, like name@police.example.")
     assert _sweep(app) == 0

@@ -34,7 +34,7 @@ class Feedback(Payload):
         "The message as you gave or sent it: the decision and what happens next, without "
         "details the family has not agreed to share. It is kept on the record."),
         max_length=5000)
-    referrer_email: str = ask("Referrer's email address (optional)", Kind.TEXT, hint=(
+    referrer_email: str = ask("Referrer's email address (optional)", Kind.EMAIL, hint=(
         "Told by email or secure email: the message is sent to this address. Leave it "
         "blank if you sent it yourself."), max_length=254)
 
