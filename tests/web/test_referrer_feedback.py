@@ -15,9 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from reporting.contact_page import EventLine
+from reporting.referrer_messages import Delivery
 from tests.web.conftest import Browser, Contacts, all_counts, store_of, text_of
 from tests.web.test_one_command_path import error_summary
 from web.notify import FileSink, Wording, deliver_pending
+from web.views import sending
 from workflow.oversight.escalation import load_policy
 from workflow.persistence.tables_oversight import NotificationRow
 from workflow.stages import Stage
@@ -143,3 +146,19 @@ def test_a_referrer_email_address_that_is_not_one_is_refused_and_nothing_recorde
     assert _sweep(app) == 0
     with db() as session:
         assert _recorded(session) == before
+
+
+def test_feedback_that_could_not_be_sent_says_why_without_the_servers_words() -> None:
+    event = EventLine(7, "give_referrer_feedback", "assessment", "assessment", "social.worker",
+                      "social_worker", DELIVERED, WORDS,
+                      {"method": "email", "reason": WORDS, "referrer_email": ADDRESS})
+    refused = Delivery(ADDRESS, None, True, f"SmtpRefused: notification 9: <{ADDRESS}> refused")
+    no_template = Delivery(ADDRESS, None, True, "NoTemplate: notification 9: no template")
+
+    assert sending(event, refused) == {"Email to the referrer": (
+        "Could not be sent: the email service refused it. Tell the referrer another way and "
+        "record it")}
+    assert sending(event, no_template)["Email to the referrer"].startswith(
+        "Could not be sent: no GOV.UK Notify template is set up for feedback to referrers.")
+    assert sending(event, Delivery(ADDRESS, None, False, "")) == {
+        "Email to the referrer": "Not sent yet"}
