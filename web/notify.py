@@ -10,6 +10,10 @@ the note's reference (``frontdoor-note-<id>``): GOV.UK Notify can be asked, so t
 delivered once; SMTP cannot, so a resend carries the same ``Message-ID`` and mail clients
 show one message.
 
+Feedback to a referrer (``workflow.oversight.referrer``) is a note about no clock: its
+words are the feedback as the worker recorded it, sent to the address they gave; Notify
+takes them as ``((reference))`` and ``((message))`` in the feedback template.
+
 What each sink carries: the file, console and SMTP sinks the words of
 ``workflow.oversight.messages`` (the timescale's title, the contact reference, the due
 time, a sign-in link). Notify, as its guidance asks for messages leaving the council, only
@@ -31,8 +35,11 @@ from typing import Any, Protocol
 
 from web.notify_gov import NoAddress, NotifySink, notify_from_env
 from workflow.config_errors import ConfigError, read_toml
+from workflow.contact import reference_for
+from workflow.oversight import referrer
 from workflow.oversight.messages import Message, compose
 from workflow.oversight.outbox import Note, Outbox
+from workflow.oversight.referrer import masked
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 TLS_MODES = ("starttls", "implicit", "none")
@@ -51,9 +58,17 @@ class Wording:
     base_url: str
 
     def message(self, note: Note) -> Message:
+        if note.due_at is None:  # feedback to a referrer: the words as recorded
+            return Message(note.subject, note.body, reference_for(note.contact_id), "", "")
         link = f"{self.base_url.rstrip('/')}/contacts/{note.contact_id}"
-        return compose(note.kind, self.titles.get(note.rule), note.contact_id, note.due_at,
-                       link)
+        return compose(note.kind, self.titles.get(note.rule or ""), note.contact_id,
+                       note.due_at, link)
+
+
+def shown_recipient(note: Note) -> str:
+    """Who a line about a note names: a member of staff by username, a referrer only by a
+    masked address (``r…@police.example``), so a log line holds no one's address."""
+    return masked(note.recipient) if note.kind == referrer.KIND else note.recipient
 
 
 class FileSink:
@@ -65,7 +80,7 @@ class FileSink:
     def send(self, note: Note, message: Message) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(f"{note.created_at.isoformat()}\tto={note.recipient}\t"
+            handle.write(f"{note.created_at.isoformat()}\tto={shown_recipient(note)}\t"
                          f"{message.subject}\n")
 
     def already_sent(self, note: Note) -> bool:
@@ -76,10 +91,15 @@ class ConsoleSink:
     """One line per message on standard error."""
 
     def send(self, note: Note, message: Message) -> None:
-        print(f"notification to={note.recipient}: {message.subject}", file=sys.stderr)
+        print(f"notification to={shown_recipient(note)}: {message.subject}", file=sys.stderr)
 
     def already_sent(self, note: Note) -> bool:
         return False
+
+
+class SmtpRefused(Exception):
+    """The mail server refused a message; the text is its status code only, since a
+    server's answer quotes the address it refused (the job's error is on a page)."""
 
 
 class SmtpSink:
@@ -114,7 +134,14 @@ class SmtpSink:
         with self._connect() as smtp:
             if self.username:
                 smtp.login(self.username, self.password)
-            smtp.send_message(email)
+            try:
+                smtp.send_message(email)
+            except smtplib.SMTPRecipientsRefused:
+                raise SmtpRefused(f"notification {note.id}: the mail server refused the "
+                                  "recipient") from None
+            except smtplib.SMTPResponseException as error:
+                raise SmtpRefused(f"notification {note.id}: the mail server answered "
+                                  f"{error.smtp_code}") from None
 
     def already_sent(self, note: Note) -> bool:
         return False  # SMTP cannot be asked; the Message-ID makes a resend one message

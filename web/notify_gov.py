@@ -7,6 +7,7 @@ a council's trial and live services):
 |---|---|
 | FRONTDOOR_NOTIFY_API_KEY | the service's API key (required) |
 | FRONTDOOR_NOTIFY_TEMPLATE_WARNING, _BREACH, _ESCALATION | one email template per notice |
+| FRONTDOOR_NOTIFY_TEMPLATE_FEEDBACK | feedback to referrers (optional: without it, none is sent) |
 | FRONTDOOR_NOTIFY_BASE_URL | Notify's API (default its public one; a stand-in in tests) |
 | FRONTDOOR_BASE_URL | where the sign-in link points |
 
@@ -15,6 +16,10 @@ reference, FD0000290), ``((due))`` (Tue 1 Dec 17:00, London time) and ``((link))
 sign-in link). Nothing else is sent: no name, no timescale, no case detail, as Notify's
 guidance asks of personalisation. The note's own reference (``frontdoor-note-<id>``) goes
 as Notify's ``reference``, which is how a resend after a crash is detected.
+
+Feedback to a referrer is the one message that carries what a worker wrote: the feedback
+template has ``((reference))`` and ``((message))``, the words the worker recorded as what
+the referrer was told (they chose to send it; it is the message itself).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from workflow.oversight.outbox import Note
 
 PUBLIC_API = "https://api.notifications.service.gov.uk"
 KINDS = ("warning", "breach", "escalation")
+FEEDBACK = "feedback"
 
 
 class NotifyConfigError(ValueError):
@@ -39,6 +45,10 @@ class NotifyConfigError(ValueError):
 class NoAddress(JobFailed):
     """A recipient with no email address: no retry can deliver it, so the job is dead at
     once and the administrators' page says why."""
+
+
+class NoTemplate(JobFailed):
+    """No Notify template for this kind of message: a setting to add, not a retry."""
 
 
 class NotifyRefused(Exception):
@@ -54,11 +64,17 @@ class NotifySink:
     def send(self, note: Note, message: Message) -> None:
         if not note.address:
             raise NoAddress(f"notification {note.id}: the recipient has no email address")
-        personalisation = {"reference": message.reference, "due": message.due,
-                           "link": message.link}
+        template = self.templates.get(note.kind)
+        if template is None:
+            raise NoTemplate(f"notification {note.id}: no GOV.UK Notify template is set for "
+                             f"this kind of message (FRONTDOOR_NOTIFY_TEMPLATE_"
+                             f"{note.kind.upper()})")
+        personalisation = {"reference": message.reference, "message": message.body} \
+            if note.kind == FEEDBACK else {"reference": message.reference, "due": message.due,
+                                           "link": message.link}
         try:
             self.client.send_email_notification(
-                email_address=note.address, template_id=self.templates[note.kind],
+                email_address=note.address, template_id=template,
                 personalisation=personalisation, reference=note.reference)
         except HTTPError as error:
             raise NotifyRefused(_reason(error)) from None
@@ -91,6 +107,8 @@ def notify_from_env(environ: Mapping[str, str]) -> NotifySink:
         if not environ.get(name):
             raise NotifyConfigError(f"{name} must be set to a Notify template id")
         templates[kind] = environ[name]
+    if environ.get("FRONTDOOR_NOTIFY_TEMPLATE_FEEDBACK"):
+        templates[FEEDBACK] = environ["FRONTDOOR_NOTIFY_TEMPLATE_FEEDBACK"]
     client = NotificationsAPIClient(key, base_url=environ.get("FRONTDOOR_NOTIFY_BASE_URL",
                                                               PUBLIC_API))
     return NotifySink(client, templates)

@@ -13,11 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reporting.contact_page import ClockLine, EventLine
+from reporting.referrer_messages import Delivery
 from web.forms import fields_for
 from web.words import govuk_date, govuk_datetime, label, person_name, span
 from workflow.engine.payload import Kind, asks, field_names
 from workflow.engine.registry import actions
 from workflow.engine.rules import Returned
+from workflow.oversight import referrer
 from workflow.rules import Rules
 from workflow.stages import STAGES, Stage, stage_title
 
@@ -79,9 +81,10 @@ def rule_in_force(version: str) -> str:
         return version
 
 
-def event_view(event: EventLine) -> dict[str, Any]:
+def event_view(event: EventLine, delivery: Delivery | None = None) -> dict[str, Any]:
     """One timeline entry: what happened, who, when, why, the manager's comment, and the
-    fields recorded."""
+    fields recorded; for feedback to the referrer, what became of the email (``delivery``,
+    its note in the outbox, if one was queued)."""
     moved = event.from_stage != event.to_stage
     title = action_label(event.trigger)
     if moved and event.from_stage:
@@ -90,7 +93,32 @@ def event_view(event: EventLine) -> dict[str, Any]:
     return {"title": title, "actor": f"{person_name(event.actor)} ({label(event.role)})",
             "when_text": when(event.at), "when_iso": event.at.isoformat(),
             "reason": "" if comment and comment[0] == RETURN_LABEL else event.reason,
-            "comment": comment, "details": event_details(event.trigger, event.payload)}
+            "comment": comment, "details": event_details(event.trigger, event.payload)
+            | sending(event, delivery)}
+
+
+#: Why a feedback email could not be sent, by the error class its job gave up on; the
+#: job's own text is not shown (a mail server's refusal can quote the address).
+_NOT_SENT = {"NoTemplate": "no GOV.UK Notify template is set up for feedback to referrers",
+             "NoAddress": "there is no email address to send it to"}
+
+
+def sending(event: EventLine, delivery: Delivery | None) -> dict[str, str]:
+    """"Sent by secure email to r…@police.example on Tuesday 1 December 2026 at 10:31am",
+    "Not sent yet" or "Could not be sent: …", for feedback recorded as emailed with an
+    address; nothing for feedback that was recorded only."""
+    message = referrer.outgoing(0, event.payload) if event.trigger == referrer.ACTION else None
+    if message is None:
+        return {}
+    if delivery is not None and delivery.sent_at is not None:
+        said = (f"Sent by {referrer.SENT_BY[message.method]} to "
+                f"{referrer.masked(delivery.address)} on {govuk_datetime(delivery.sent_at)}")
+    elif delivery is not None and delivery.gave_up:
+        why = _NOT_SENT.get(delivery.error.partition(":")[0], "the email service refused it")
+        said = f"Could not be sent: {why}. Tell the referrer another way and record it"
+    else:
+        said = "Not sent yet"
+    return {"Email to the referrer": said}
 
 
 #: What a return's comment is headed on the timeline and at the top of the contact.

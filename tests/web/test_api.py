@@ -419,6 +419,7 @@ def _plausible(spec: Field) -> st.SearchStrategy[Any]:
     text = st.text(max_size=20) | st.sampled_from(["", "  ", "Synthetic reason"])
     by_kind: dict[Kind, st.SearchStrategy[Any]] = {
         Kind.TEXT: text, Kind.TEXTAREA: text,
+        Kind.EMAIL: text | st.sampled_from(["rowan@police.example", "rowan at police"]),
         Kind.RADIOS: st.sampled_from(choices), Kind.SELECT: st.sampled_from(choices),
         Kind.YES_NO: st.sampled_from(["yes", "no", True, False]),
         Kind.LEVEL: st.sampled_from([1, 2, 3, 4, "4"]),

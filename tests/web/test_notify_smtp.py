@@ -3,6 +3,7 @@ test runs with a self-signed certificate it makes; a server offering no TLS gets
 
 from __future__ import annotations
 
+import dataclasses
 import smtplib
 import ssl
 import subprocess
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from web.notify import SmtpSink, Wording
+from web.notify import SmtpRefused, SmtpSink, Wording
 from workflow.oversight.outbox import Note
 
 STARTTLS_PORT, IMPLICIT_PORT, PLAIN_PORT = 5132, 5133, 5134
@@ -23,6 +24,11 @@ NOTE = Note(id=42, kind="breach", recipient="team.manager", address="tam@council
             contact_id=290, rule="contact_decision",
             due_at=datetime(2026, 12, 1, 17, 0, tzinfo=UTC),
             created_at=datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+REFERRER = "rowan.officer@police.example"
+FEEDBACK = Note(id=43, kind="feedback", recipient=REFERRER, address=REFERRER, contact_id=290,
+                rule=None, due_at=None, created_at=datetime(2026, 12, 1, 10, 5, tzinfo=UTC),
+                subject="Feedback on your referral: FD0000290",
+                body="Feedback on your referral: FD0000290\n\nEarly help is offered.\n")
 WORDING = Wording({"contact_decision": "Decision on a contact"}, "https://fd.example.gov.uk")
 
 
@@ -31,6 +37,13 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[bytes] = []
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
+                          options: list[str]) -> str:
+        if address.startswith("refused"):
+            return f"550 5.1.1 <{address}>: Recipient address rejected"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         self.messages.append(envelope.content)
@@ -125,4 +138,27 @@ def test_a_certificate_the_sink_does_not_trust_is_refused(
     with pytest.raises(ssl.SSLCertVerificationError):
         SmtpSink(settings, "starttls").send(NOTE, WORDING.message(NOTE))
 
+    assert starttls_server.messages == []
+
+
+def test_feedback_to_a_referrer_goes_to_them_with_the_words_recorded(
+        starttls_server: Inbox, certificate: tuple[Path, Path]) -> None:
+    SmtpSink(_settings(STARTTLS_PORT, certificate[0]), "starttls").send(
+        FEEDBACK, WORDING.message(FEEDBACK))
+
+    [raw] = starttls_server.messages
+    email = message_from_bytes(raw)
+    assert (email["To"], email["Subject"]) == (REFERRER, "Feedback on your referral: FD0000290")
+    assert "Early help is offered." in email.get_payload(decode=True).decode()
+
+
+def test_a_refused_recipient_is_an_error_that_does_not_quote_the_address(
+        starttls_server: Inbox, certificate: tuple[Path, Path]) -> None:
+    refused = dataclasses.replace(FEEDBACK, address="refused.officer@police.example")
+
+    with pytest.raises(SmtpRefused) as error:
+        SmtpSink(_settings(STARTTLS_PORT, certificate[0]), "starttls").send(
+            refused, WORDING.message(refused))
+
+    assert str(error.value) == "notification 43: the mail server refused the recipient"
     assert starttls_server.messages == []

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from reporting.cin_census import child_warnings
 from reporting.contact_page import ContactPage, contact_page, load_contact
+from reporting.referrer_messages import referrer_messages
 from thresholds import CatalogueNotFoundError, ThresholdsError, recommend
 from web.access import allow, log_access
 from web.contact.booked import contact_bookings, prefilled
@@ -95,6 +96,7 @@ def _contact_context(contact_id: int) -> dict[str, Any]:
     c = page.contact
     log_access(c.child_id, c.id)
     panel = offered(contact_id, "requests")
+    sent = referrer_messages(g.db, contact_id)
     mash = mash_panel(page, [a.name for a in panel], now) | {
         "row_actions": [action_view(a) for a in panel if record_field(a)],
         "panel_actions": [action_view(a) for a in panel if not record_field(a)]}
@@ -102,7 +104,7 @@ def _contact_context(contact_id: int) -> dict[str, Any]:
             "stage": STAGES[Stage(c.stage)], "mash": mash,
             "casework": casework_panel(page),
             "clocks": [clock_view(k, _rules(), now) for k in page.clocks],
-            "events": [event_view(e) for e in reversed(page.events)],
+            "events": [event_view(e, sent.get(e.seq)) for e in reversed(page.events)],
             **_workspace(contact_id, c.stage, page, now),
             "diagram": diagram_stages(), "when": when,
             "catalogue": _catalogue(now), "decision": page.decision, "pending": page.pending,

@@ -40,6 +40,7 @@ class Kind(StrEnum):
     """How a field is asked for on a page (the API takes the same key and type)."""
 
     TEXT = "text"  # a short line
+    EMAIL = "email"  # a short line holding one email address (checked by a guard)
     TEXTAREA = "textarea"  # free text
     RADIOS = "radios"  # one of a few choices
     SELECT = "select"  # one of many choices
@@ -81,7 +82,7 @@ class Field:
     choices_from: str = ""
 
 
-_TEXT_KINDS = (Kind.TEXT, Kind.TEXTAREA)
+_TEXT_KINDS = (Kind.TEXT, Kind.EMAIL, Kind.TEXTAREA)
 _LIST_KINDS = (Kind.CHECKBOXES, Kind.INDICATORS)
 _MAP_KINDS = (Kind.GRID, Kind.REASONS)
 

@@ -57,6 +57,7 @@ RULE_WORDS: dict[str, str] = {
     "pending_outcome_is_early_help": "the decision awaiting sign-off is early help",
     "open_case_given": "the open case's reference is given",
     "method_given": "how the referrer was told is chosen",
+    "referrer_email_valid": "any referrer's email address given looks like one",
     # -- strategy discussion and section 47
     "held_at_given": "the date and time it was held are given",
     "chair_given": "who chaired the strategy discussion is recorded",

@@ -7,6 +7,7 @@ the person at the form would use; the engine turns them into sentences.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -44,6 +45,21 @@ def one_of(name: str, allowed: Collection[object], message: str, *,
         return None if value(ctx, name) in allowed else (name, message)
 
     return Guard(guard or f"{name}_given", check, (name,))
+
+
+#: One address, no spaces, something each side of the @ and a dot in the domain: the test
+#: GOV.UK's pattern asks of an email field (deliverability is the sender's to find out).
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+
+def email_address(name: str, message: str, *, guard: str = "") -> Guard[Any]:
+    """The field, when given, must look like one email address."""
+
+    def check(ctx: Ctx[Any]) -> Failure:
+        given = text(ctx, name)
+        return None if not given or _EMAIL.fullmatch(given) else (name, message)
+
+    return Guard(guard or f"{name}_valid", check, (name,))
 
 
 def payload_is(name: str, *values: object, selector: str = "") -> Selector[Any]:

@@ -21,18 +21,21 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class Note:
-    """One message to one person, about one clock."""
+    """One message to one person, about one clock; or feedback to a referrer (kind
+    ``feedback``), about no clock, whose words are the ones recorded (``subject``, ``body``)."""
 
     id: int
     kind: str
     recipient: str
     address: str | None  # the recipient's email address, where the directory has one
     contact_id: int
-    rule: str
-    due_at: datetime
+    rule: str | None
+    due_at: datetime | None
     created_at: datetime
     attempted_at: datetime | None = None
     sent_at: datetime | None = None
+    subject: str = ""
+    body: str = ""
 
     @property
     def reference(self) -> str:

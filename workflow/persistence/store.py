@@ -44,7 +44,7 @@ class SqlOutbox:
 
     def _notes(self, where: Any, limit: int) -> list[Note]:
         stmt = (select(NotificationRow, ClockRow.rule, ClockRow.due_at, UserRow.email)
-                .join(ClockRow, ClockRow.id == NotificationRow.clock_id)
+                .outerjoin(ClockRow, ClockRow.id == NotificationRow.clock_id)
                 .outerjoin(UserRow, UserRow.username == NotificationRow.recipient)
                 .where(where).order_by(NotificationRow.id).limit(limit))
         with self.sessions() as db:
@@ -80,10 +80,11 @@ class SqlOutbox:
             db.commit()
 
 
-def _note(row: NotificationRow, rule: str, due_at: datetime, email: str | None) -> Note:
+def _note(row: NotificationRow, rule: str | None, due_at: datetime | None,
+          email: str | None) -> Note:
     address = email or (row.recipient if "@" in row.recipient else None)
     return Note(row.id, row.kind, row.recipient, address, row.contact_id, rule, due_at,
-                row.created_at, row.attempted_at, row.sent_at)
+                row.created_at, row.attempted_at, row.sent_at, row.subject, row.body)
 
 
 class Store:

@@ -5,7 +5,9 @@ EXISTS`` against a unique key (one breach per clock, one notification per clock,
 and recipient), inside one transaction, so running it twice queues nothing twice and two
 overlapping runs cannot both insert. Breaches and escalations are set-based SQL over the
 partial index of running clocks; only warnings, whose threshold is a share of each clock's
-own span, are computed in Python over running clocks not yet warned.
+own span, are computed in Python over running clocks not yet warned. Feedback a worker
+recorded as emailed to the referrer is queued here too (``workflow.oversight.referrer``),
+one note per feedback event, with ``ON CONFLICT DO NOTHING`` on its key.
 """
 
 from __future__ import annotations
@@ -15,15 +17,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, and_, cast, exists, func, insert, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from workflow.oversight import referrer
 from workflow.oversight.escalation import EscalationPolicy
 from workflow.oversight.messages import KIND_LABELS
-from workflow.persistence.tables import ClockRow, ContactRow, UserRow
+from workflow.persistence.tables import ClockRow, ContactRow, EventRow, UserRow
 from workflow.persistence.tables_oversight import ClockBreachRow, NotificationRow
 from workflow.roles import Role
 
 LATE_RESULTS = ("late", "not_met")
+#: How far back the sweep looks for feedback to send. It runs every five minutes, so a
+#: week covers any outage of the scheduler; older feedback is never sent late by surprise.
+FEEDBACK_WINDOW = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class SweepResult:
     warnings: int
     breach_notices: int
     escalations: int
+    referrer_messages: int = 0
 
 
 def _count(session: Session, stmt: Any) -> int:
@@ -111,9 +120,31 @@ def _warnings(session: Session, now: datetime, policy: EscalationPolicy) -> int:
     return _queue(session, "warning", ContactRow.worker, ClockRow.id.in_(due), lambda q: q, now)
 
 
+def _referrer_messages(session: Session, now: datetime) -> int:
+    """Feedback recorded as emailed to the referrer, with their address, becomes one note
+    each (its dedupe key the event's). Which events send is decided in Python from the
+    payload, over the recent feedback events that have no note yet."""
+    key = literal(f"{referrer.KIND}:") + cast(EventRow.id, String)
+    events = session.execute(select(EventRow.id, EventRow.contact_id, EventRow.payload).where(
+        EventRow.trigger == referrer.ACTION, EventRow.at > now - FEEDBACK_WINDOW,
+        ~exists().where(NotificationRow.dedupe_key == key))).all()
+    rows = [{"dedupe_key": referrer.dedupe_key(event_id), "kind": referrer.KIND,
+             "recipient": message.address, "contact_id": contact_id, "clock_id": None,
+             "subject": message.subject, "body": message.body, "created_at": now}
+            for event_id, contact_id, payload in events
+            if (message := referrer.outgoing(contact_id, payload or {})) is not None]
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(NotificationRow)
+    return _count(session, statement.values(rows).on_conflict_do_nothing(
+        index_elements=["dedupe_key"]))
+
+
 def sweep(session: Session, now: datetime, policy: EscalationPolicy) -> SweepResult:
     """One idempotent run, in the caller's transaction (the caller commits)."""
     return SweepResult(breaches=_record_breaches(session, now),
                        warnings=_warnings(session, now, policy),
                        breach_notices=_breach_notices(session, now, policy),
-                       escalations=_escalations(session, now, policy))
+                       escalations=_escalations(session, now, policy),
+                       referrer_messages=_referrer_messages(session, now))

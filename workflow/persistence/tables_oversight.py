@@ -28,15 +28,17 @@ class ClockBreachRow(Base):
 
 
 class NotificationRow(Base):
-    """One message to one person, queued by the sweep and sent by the outbox worker."""
+    """One message to one person, queued by the sweep and sent by the outbox worker: a
+    notice about a clock to a member of staff, or feedback to a referrer (no clock; the
+    recipient is their email address; the words are the feedback as recorded)."""
 
     __tablename__ = "notification"
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(80), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))  # warning | breach | escalation
-    recipient: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # warning | breach | escalation | feedback
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"))
-    clock_id: Mapped[int] = mapped_column(ForeignKey("clock.id"))
+    clock_id: Mapped[int | None] = mapped_column(ForeignKey("clock.id"))
     # The words at queueing time, kept for the record; what is shown and sent is composed
     # from the clock by workflow.oversight.messages.
     subject: Mapped[str] = mapped_column(String(200))
