@@ -9,9 +9,10 @@ already an index range over its twelve months, but then looked up every row in t
 for one or two more columns (SQLite: counting a year of contacts from the index alone took
 3-9 ms, reading one more column of each 150-190 ms). Each index here replaces the one on
 the same leading column, with the columns the series read appended, so every query the old
-index served it still serves, and no table gains an index: contact (received_at; referral_at),
-clock (rule, stopped_at, due_at), threshold_decision (decided_at), assessment
-(authorised_at). No row changes; downgrade swaps the old indexes back.
+index served it still serves, and no table gains an index: contact (received_at;
+referral_at; child_id, so a child's previous referral is one probe), clock (rule,
+stopped_at, due_at), threshold_decision (decided_at), assessment (authorised_at).
+No row changes; downgrade swaps the old indexes back.
 """
 from alembic import op
 
@@ -26,6 +27,8 @@ _SWAPS = (
      "ix_contact_received_referral_channel", ["received_at", "referral_at", "channel"]),
     ("contact", "ix_contact_referral_at", ["referral_at"],
      "ix_contact_referral_child", ["referral_at", "child_id"]),
+    ("contact", "ix_contact_child_id", ["child_id"],
+     "ix_contact_child_referral", ["child_id", "referral_at"]),
     ("clock", "ix_clock_open_due", ["rule", "stopped_at", "due_at"],
      "ix_clock_rule_stopped", ["rule", "stopped_at", "due_at", "stop_event", "result"]),
     ("threshold_decision", "ix_threshold_decision_decided_at", ["decided_at"],

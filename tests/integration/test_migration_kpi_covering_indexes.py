@@ -21,7 +21,8 @@ AT = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 TABLES = ("contact", "clock", "threshold_decision", "assessment")
 COVERING = {
     "contact": {"ix_contact_received_referral_channel": ["received_at", "referral_at", "channel"],
-                "ix_contact_referral_child": ["referral_at", "child_id"]},
+                "ix_contact_referral_child": ["referral_at", "child_id"],
+                "ix_contact_child_referral": ["child_id", "referral_at"]},
     "clock": {"ix_clock_rule_stopped": ["rule", "stopped_at", "due_at", "stop_event", "result"]},
     "threshold_decision": {
         "ix_threshold_decision_decided_match": ["decided_at", "matches_recommendation"]},
@@ -54,6 +55,7 @@ def test_upgrade_matches_the_code_and_downgrade_restores_0024(empty_database_url
     for table, covering in COVERING.items():
         assert {name: upgraded[table].get(name) for name in covering} == covering
         assert len(upgraded[table]) == len(before[table])
-    assert not {"ix_contact_received_at", "ix_contact_referral_at"} & set(upgraded["contact"])
+    assert not {"ix_contact_received_at", "ix_contact_referral_at", "ix_contact_child_id"} & set(
+        upgraded["contact"])
     assert after_down == before
     assert tuple(stored) == (1, "screening", "phone")

@@ -27,7 +27,7 @@ class ContactRow(Base):
 
     __tablename__ = "contact"
     id: Mapped[int] = mapped_column(primary_key=True)
-    child_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     intake: Mapped[str | None] = mapped_column(String(24), index=True)
     received_at: Mapped[datetime]
     source: Mapped[str] = mapped_column(String(4))
@@ -61,7 +61,10 @@ class ContactRow(Base):
     __table_args__ = (Index("ix_contact_worker_stage", "worker", "stage"),
                       Index("ix_contact_received_referral_channel", "received_at",
                             "referral_at", "channel"),
-                      Index("ix_contact_referral_child", "referral_at", "child_id"))
+                      Index("ix_contact_referral_child", "referral_at", "child_id"),
+                      # A child's contacts, and their referrals in order: the previous referral
+                      # of a child is one probe, not a sort of every referral in the window.
+                      Index("ix_contact_child_referral", "child_id", "referral_at"))
 
 
 class EventRow(Base):
