@@ -251,27 +251,28 @@ def _re_referrals(session: Session, months: list[Month]) -> Figures:
     contact page's re-referral flag counts it (``workflow.intake``: "since" is the same
     day a year earlier, inclusive). Twelve months before 29 February is 28 February.
 
-    One query: each referral with its child's latest earlier one (a window over the series
-    and the year before it; a referral at the very same instant is not "previous"). A
+    One query: each referral of the series with its child's latest earlier one (a correlated
+    lookup, one probe of the index on ``child_id, referral_at`` per referral; a referral at
+    the very same instant is not "previous"; SQLite 81 -> 15 ms for a year at 1,000,000
+    against a window sorting 25 months of referrals by child, PostgreSQL the same). A
     previous referral eleven or fewer months before the new one's month is within 12
     months, thirteen or more is not; only one in the month exactly a year earlier depends on
     the day, and those few pairs come back as rows and are compared here on London dates.
     The months are a MATERIALIZED CTE: SQLite would otherwise fold it into the outer query
     and work out each row's months again at every mention, 2.4 times the work. (Needs
-    SQLite 3.35+ and PostgreSQL 12+, for MATERIALIZED and the window's EXCLUDE GROUP.)
+    SQLite 3.35+ and PostgreSQL 12+, for MATERIALIZED.)
     """
-    c = ContactRow
-    earliest = Month.of(_shift(months[0].first, -RE_REFERRAL_MONTHS))
+    c, earlier = ContactRow, ContactRow.__table__.alias("earlier")
     history = _months([_shift(m.first, -k) for m in months for k in range(RE_REFERRAL_MONTHS + 1)])
-    # The child's latest referral strictly before this one: peers (the same instant) excluded.
-    previous = func.max(c.referral_at, type_=UTCDateTime()).over(
-        partition_by=c.child_id, order_by=c.referral_at, range_=(None, 0), exclude="GROUP")
+    # Bounded below by the first month of the history: _month_number's branches assume it.
+    previous = (select(func.max(earlier.c.referral_at, type_=UTCDateTime()))
+                .where(earlier.c.child_id == c.child_id, earlier.c.referral_at < c.referral_at,
+                       earlier.c.referral_at >= history[0].start)
+                .scalar_subquery())
     instants = (select(c.child_id, c.referral_at, previous.label("previous"))
-                .where(c.referral_at >= earliest.start, c.referral_at < months[-1].end)
-                .subquery())
+                .where(_within(c.referral_at, months)).cte("instants").prefix_with("MATERIALIZED"))
     placed = (select(instants, _month_number(instants.c.referral_at, months).label(MONTH),
                      _month_number(instants.c.previous, history).label("previous_month"))
-              .where(_within(instants.c.referral_at, months))
               .cte("placed").prefix_with("MATERIALIZED"))
     return _resolve(session.execute(_classified(placed)).all())
 

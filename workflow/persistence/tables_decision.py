@@ -44,4 +44,6 @@ class ThresholdDecisionRow(Base):
     returned_by: Mapped[str | None] = mapped_column(String(80))
     returned_at: Mapped[datetime | None]
     return_reason: Mapped[str] = mapped_column(Text, default="")
-    __table_args__ = (Index("ix_threshold_decision_decided_at", "decided_at"),)
+    # The consistency KPI counts a year of decisions and those that matched: from the index.
+    __table_args__ = (Index("ix_threshold_decision_decided_match", "decided_at",
+                            "matches_recommendation"),)

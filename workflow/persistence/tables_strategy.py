@@ -92,7 +92,9 @@ class AssessmentRow(Base):
     authorised_not_seen: Mapped[bool] = mapped_column(default=False)
     not_seen_reason: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (Index("ix_assessment_status", "status", "submitted_at"),
-                      Index("ix_assessment_authorised", "authorised_at"))
+                      # The KPI of assessments authorised with the child seen: from the index.
+                      Index("ix_assessment_authorised_seen", "authorised_at", "status",
+                            "authorised_not_seen"))
 
 
 class Section47Row(Base):
