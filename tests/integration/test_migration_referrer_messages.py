@@ -27,7 +27,7 @@ def _columns(engine: sa.Engine) -> dict[str, tuple[bool, int | None]]:
 def test_upgrade_lets_a_note_be_about_no_clock_and_downgrade_restores_the_table(
         empty_database_url: str) -> None:
     url = empty_database_url
-    engine = at_revision_with_a_case(url, "0024", "screening", AT)
+    engine = at_revision_with_a_case(url, "0025", "screening", AT)
     before = _columns(engine)
 
     command.upgrade(alembic_config(url), "heads")
@@ -42,7 +42,7 @@ def test_upgrade_lets_a_note_be_about_no_clock_and_downgrade_restores_the_table(
             "subject, body, created_at) VALUES ('feedback:1', 'feedback', :to, :contact, "
             "NULL, 'Feedback on your referral', 'words', :at)"),
             {"to": ADDRESS, "contact": contact_id, "at": AT})
-    command.downgrade(alembic_config(url), "0024")
+    command.downgrade(alembic_config(url), "0025")
     after = _columns(engine)
     with engine.connect() as conn:
         kept = conn.execute(sa.text("SELECT count(*) FROM notification")).scalar_one()
