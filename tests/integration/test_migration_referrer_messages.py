@@ -1,6 +1,6 @@
-"""Migration 0026 (after 0024) on SQLite and PostgreSQL: upgrading leaves the declared
+"""Migration 0026 (after 0025) on SQLite and PostgreSQL: upgrading leaves the declared
 schema (a notification may be about no clock, to an address of up to 254 characters), and
-downgrading restores ``notification`` as 0024 had it, the referrer notes (about no clock)
+downgrading restores ``notification`` as 0025 had it, the referrer notes (about no clock)
 removed."""
 
 from __future__ import annotations
