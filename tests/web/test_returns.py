@@ -112,7 +112,7 @@ def test_census_findings_are_listed_by_child_instead_of_a_file(
     assert 'data-rule="8525Q"' in body  # the DfE's rule, by its code and message
     assert "Either Date of Birth or Expected Date of Birth must be provided" in body
     assert "FDC0000001" in body
-    assert 'href="/people/1?edit=details#date_of_birth-input"' in body
+    assert 'href="/people/1?edit=details#date_of_birth"' in body
     assert forced.mimetype == "application/xml"
     assert b"<LAchildID>FDC0000001</LAchildID>" in forced.get_data()
 
