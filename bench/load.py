@@ -266,7 +266,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    args.logs.mkdir(parents=True, exist_ok=True)  # gunicorn's logs go here; a fresh machine has none
+    args.logs.mkdir(parents=True, exist_ok=True)  # for gunicorn's logs (none on a new machine)
     small, large = sorted(args.sizes)
     urls = {n: kept_url(args.postgres_url, args.logs, "frontdoor_perf", n) for n in (small, large)}
     for n, url in urls.items():
