@@ -69,6 +69,7 @@ def _people() -> dict[str, Person]:
                           agency="police"),
         "admin": Person("t.admin", "admin-pass-1", "Ari Admin", Role.ADMINISTRATOR),
         "psw": Person("t.psw", "psw-pass-1", "Priya Principal", Role.PRINCIPAL_SOCIAL_WORKER),
+        "head": Person("t.head", "head-pass-1", "Hal Head", Role.HEAD_OF_SERVICE),
         "familyhelp": Person("t.familyhelp", "family-pass-1", "Faye Family",
                              Role.FAMILY_HELP_PRACTITIONER, "family-help-north"),
     }

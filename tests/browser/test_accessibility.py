@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests.browser.helpers import SCREENSHOTS, axe_scan, describe, page_problems, screenshot
+from tests.browser.test_every_role import SHOTS as ROLE_SHOTS
 from tests.browser.test_lists_and_forms import SHOTS as LIST_SHOTS
 from tests.browser.test_one_definition import SHOTS as JOURNEY_SHOTS
 from tests.browser.test_people_journey import SHOTS as PEOPLE_SHOTS
@@ -117,4 +118,4 @@ def test_screenshot_readme_lists_every_screenshot() -> None:
     """docs/screenshots/README.md describes exactly the screenshots these tests take."""
     listed = set(re.findall(r"`([\w-]+)\.png`", (SCREENSHOTS / "README.md").read_text()))
     assert listed == {c.shot for c in CASES if c.shot} | set(JOURNEY_SHOTS) | \
-        set(PEOPLE_SHOTS) | set(LIST_SHOTS)
+        set(PEOPLE_SHOTS) | set(LIST_SHOTS) | set(ROLE_SHOTS)
